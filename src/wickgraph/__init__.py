@@ -1,0 +1,102 @@
+"""wickgraph: a source-grounded knowledge graph of the John Wick film universe.
+
+The public API::
+
+    import wickgraph
+    report = wickgraph.build("/tmp/wick")              # parse, validate, load (atomic)
+    kg = wickgraph.open_graph("/tmp/wick")
+    kg.select("SELECT ?who WHERE { ?who wg:plays wgd:eve-macarro }")   # SELECT -> SelectResult
+    kg.ask("ASK { wgd:ballerina wg:director wgd:len-wiseman }")       # ASK -> bool
+    kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
+    kg.run("who-plays", character="Rooney")                           # a named query
+    kg.entity("Ana de Armas")                                         # an entity card
+"""
+
+from .build.builder import BuildReport as BuildReport
+from .build.builder import build as build
+from .build.builder import check as check
+from .citations import Citation as Citation
+from .citations import check_citations as check_citations
+from .entity import EntityCard as EntityCard
+from .entity import EntityMatch as EntityMatch
+from .entity import Fact as Fact
+from .errors import (
+    CitationError as CitationError,
+)
+from .errors import (
+    DataError as DataError,
+)
+from .errors import (
+    EntityNotFoundError as EntityNotFoundError,
+)
+from .errors import (
+    NamedQueryError as NamedQueryError,
+)
+from .errors import (
+    ParseError as ParseError,
+)
+from .errors import (
+    QueryError as QueryError,
+)
+from .errors import (
+    QueryFormError as QueryFormError,
+)
+from .errors import (
+    QuerySyntaxError as QuerySyntaxError,
+)
+from .errors import (
+    SourceTextError as SourceTextError,
+)
+from .errors import (
+    StoreError as StoreError,
+)
+from .errors import (
+    StoreNotFoundError as StoreNotFoundError,
+)
+from .errors import (
+    ValidationError as ValidationError,
+)
+from .errors import (
+    WickgraphError as WickgraphError,
+)
+from .graph import KnowledgeGraph as KnowledgeGraph
+from .graph import open_graph as open_graph
+from .queries import NamedQuery as NamedQuery
+from .queries import named_queries as named_queries
+from .results import GraphResult as GraphResult
+from .results import QueryResult as QueryResult
+from .results import SelectResult as SelectResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildReport",
+    "Citation",
+    "CitationError",
+    "DataError",
+    "EntityCard",
+    "EntityMatch",
+    "EntityNotFoundError",
+    "Fact",
+    "GraphResult",
+    "KnowledgeGraph",
+    "NamedQuery",
+    "NamedQueryError",
+    "ParseError",
+    "QueryError",
+    "QueryFormError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "SelectResult",
+    "SourceTextError",
+    "StoreError",
+    "StoreNotFoundError",
+    "ValidationError",
+    "WickgraphError",
+    "__version__",
+    "build",
+    "check",
+    "check_citations",
+    "named_queries",
+    "open_graph",
+]

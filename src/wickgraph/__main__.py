@@ -1,0 +1,5 @@
+"""``python -m wickgraph``: the command line."""
+
+from .cli import main
+
+main()

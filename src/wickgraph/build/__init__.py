@@ -1,0 +1,1 @@
+"""Building the graph: parse (``parse``), derive (``rules``), validate (``validate``), publish (``builder``)."""

@@ -1,0 +1,98 @@
+"""Reading ontology and data files into a staging store, remembering which file said what."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import Store as OxStore
+
+from ..errors import ParseError
+from ..namespaces import ONTOLOGY_GRAPH
+
+__all__ = ["Staged", "data_files", "ontology_files", "stage"]
+
+_FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS}
+
+
+@dataclass
+class Staged:
+    """The parsed dataset in memory, and where each subject and graph came from."""
+
+    store: OxStore
+    files: list[Path]
+    origins: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """IRI of a subject or graph name -> the files (as given) that mention it as such."""
+    default_graph_files: set[str] = field(default_factory=set)
+    """Data files that put triples in the default graph (they belong in a named graph)."""
+
+    def files_of(self, iri: str) -> str:
+        """The files an IRI comes from, comma-separated, or ``"(derived)"``."""
+        return ", ".join(sorted(self.origins.get(iri, ()))) or "(derived by the build rules)"
+
+
+def ontology_files(ontology_dir: Path) -> list[Path]:
+    """The vocabulary files (every ``*.ttl`` except the SHACL shapes)."""
+    return sorted(p for p in ontology_dir.glob("*.ttl") if p.name != "shapes.ttl")
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every RDF file under the data directory, in sorted order."""
+    return sorted(p for p in data_dir.rglob("*") if p.suffix in _FORMATS and p.is_file())
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_quads(path: Path, *, to_graph: str | None = None) -> list[Quad]:
+    """Parse one file; a syntax error becomes a :class:`ParseError` naming file, line and column."""
+    fmt = _FORMATS.get(path.suffix)
+    if fmt is None:
+        raise ParseError(f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt or .nq)", path=_display(path))
+    try:
+        quads = list(parse(path=str(path), format=fmt, base_iri=None))
+    except SyntaxError as exc:
+        # pyoxigraph: SyntaxError(msg, (filename, line, column, text, end_line, end_column))
+        line, column = exc.lineno, exc.offset
+        message = str(exc.msg if hasattr(exc, "msg") else exc)
+        message = message.split(": ", 1)[1] if message.startswith("Parser error") and ": " in message else message
+        raise ParseError(message, path=_display(path), line=line, column=column) from None
+    except OSError as exc:
+        raise ParseError(f"cannot read: {exc.strerror or exc}", path=_display(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text: {exc.reason}", path=_display(path)) from None
+    if to_graph is not None:
+        graph = NamedNode(to_graph)
+        quads = [Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+    return quads
+
+
+def stage(ontology_dir: Path, data_dir: Path) -> Staged:
+    """Parse the ontology (into the ontology graph) and every data file into an in-memory store."""
+    if not ontology_dir.is_dir():
+        raise ParseError("ontology directory not found", path=str(ontology_dir))
+    if not data_dir.is_dir():
+        raise ParseError("data directory not found", path=str(data_dir))
+    store = OxStore()
+    files = ontology_files(ontology_dir) + data_files(data_dir)
+    staged = Staged(store=store, files=files)
+    for path in ontology_files(ontology_dir):
+        store.extend(read_quads(path, to_graph=ONTOLOGY_GRAPH))
+    for path in data_files(data_dir):
+        shown = _display(path)
+        quads = read_quads(path)
+        for q in quads:
+            if isinstance(q.graph_name, DefaultGraph):
+                staged.default_graph_files.add(shown)
+            elif isinstance(q.graph_name, NamedNode):
+                staged.origins[q.graph_name.value].add(shown)
+            if isinstance(q.subject, (NamedNode, BlankNode)):
+                staged.origins[q.subject.value].add(shown)
+        store.extend(quads)
+    return staged

@@ -1,0 +1,128 @@
+"""The one exception tree of wickgraph.
+
+Every error the library raises on purpose is a :class:`WickgraphError`; the CLI prints its message on one line
+and exits with status 1, never with a traceback. Where a built-in exception type fits, the class subclasses it
+too, so ``except SyntaxError`` keeps working::
+
+    WickgraphError
+    ├── DataError                 bad input data
+    │   ├── ParseError            a data or ontology file does not parse (file, line, column)
+    │   ├── ValidationError       SHACL or provenance violations (entity, property, what, file)
+    │   └── CitationError         a claim's span does not say what the claim says
+    ├── SourceTextError           a held source text is missing or is not the text the data cites
+    ├── StoreError                the store cannot be opened, built or written
+    │   └── StoreNotFoundError    no graph has been built at that path
+    ├── QueryError                a query cannot run
+    │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
+    │   └── QueryFormError        e.g. ask() given a SELECT query
+    ├── NamedQueryError           unknown named query, or a missing / unknown parameter
+    └── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CitationError",
+    "DataError",
+    "EntityNotFoundError",
+    "NamedQueryError",
+    "ParseError",
+    "QueryError",
+    "QueryFormError",
+    "QuerySyntaxError",
+    "SourceTextError",
+    "StoreError",
+    "StoreNotFoundError",
+    "ValidationError",
+    "WickgraphError",
+]
+
+
+class WickgraphError(Exception):
+    """Base of every error wickgraph raises on purpose."""
+
+
+class DataError(WickgraphError):
+    """The ontology or data files are not acceptable."""
+
+
+class ParseError(DataError, SyntaxError):
+    """A data or ontology file does not parse."""
+
+    def __init__(self, message: str, *, path: str, line: int | None = None, column: int | None = None) -> None:
+        where = path if line is None else f"{path}:{line}:{column or 1}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+
+
+class ValidationError(DataError):
+    """The data break the shapes or the provenance rules; ``problems`` lists each one in words."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        head = f"{len(problems)} validation problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class CitationError(DataError):
+    """A claim's span is missing from the source text or does not support the claim."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} citation problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class SourceTextError(WickgraphError):
+    """A held source text is missing, or its SHA-256 is not the one the data cites."""
+
+
+class StoreError(WickgraphError):
+    """The store cannot be opened, built or written."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No graph has been built at the given path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"no wickgraph store at {path}: build it first with `wickgraph build --store {path}`")
+        self.path = path
+
+
+class QueryError(WickgraphError):
+    """A query cannot run."""
+
+
+class QuerySyntaxError(QueryError, SyntaxError):
+    """A SPARQL query does not parse; ``line`` and ``column`` are 1-based when known."""
+
+    def __init__(self, message: str, *, query: str, line: int | None = None, column: int | None = None) -> None:
+        self.query = query
+        self.line = line
+        self.column = column
+        text = f"SPARQL syntax error at line {line}, column {column}: {message}" if line else f"SPARQL syntax error: {message}"
+        if line is not None and column is not None:
+            lines = query.splitlines()
+            if 0 < line <= len(lines):
+                text += f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
+        super().__init__(text)
+
+
+class QueryFormError(QueryError, TypeError):
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE) is not the one the method expects."""
+
+
+class NamedQueryError(WickgraphError, KeyError):
+    """An unknown named query, or a missing or unknown parameter."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class EntityNotFoundError(WickgraphError, LookupError):
+    """No entity matches the name, or several do and the caller must choose."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []

@@ -1,0 +1,164 @@
+"""The knowledge graph as a Python object: open it, ask it SPARQL, run named queries, look up entities.
+
+>>> import wickgraph
+>>> kg = wickgraph.open_graph(store_path)          # doctest: +SKIP
+>>> kg.select("SELECT ?l WHERE { wgd:ballerina rdfs:label ?l }")[0]["l"].value   # doctest: +SKIP
+'Ballerina'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import TYPE_CHECKING
+
+from .errors import QueryFormError, QuerySyntaxError, WickgraphError
+from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
+from .results import GraphResult, QueryResult, SelectResult
+from .store.base import GraphView, Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .entity import EntityCard, EntityMatch
+
+__all__ = ["KnowledgeGraph", "open_graph", "parse_date"]
+
+_PROLOGUE = sparql_prologue()
+_PROLOGUE_LINES = _PROLOGUE.count("\n")
+
+
+def parse_date(value: str | _dt.date) -> _dt.date:
+    """A date from ``YYYY-MM-DD`` (or a date), with an error that says what was wrong."""
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise WickgraphError(f"not a date: {value!r} (use YYYY-MM-DD, e.g. 2024-01-03)") from None
+
+
+class KnowledgeGraph:
+    """The wickgraph knowledge graph over a :class:`~wickgraph.store.Store`.
+
+    Every query may use the project prefixes (``wg:``, ``wgd:``, ``schema:``, ``wdt:`` …) without declaring
+    them, and may be asked ``as_of`` a date: it then sees only the claims published by that date.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._views: dict[str, GraphView] = {}
+
+    # ---- SPARQL -----------------------------------------------------------------------------
+    def query(self, sparql: str, *, as_of: str | _dt.date | None = None) -> QueryResult:
+        """Run a query of any form: SELECT rows, ASK bool, or CONSTRUCT/DESCRIBE triples."""
+        view = self.view_as_of(as_of) if as_of is not None else None
+        try:
+            return self.store.query(_PROLOGUE + sparql, view)
+        except QuerySyntaxError as exc:
+            line = exc.line - _PROLOGUE_LINES if exc.line is not None else None
+            raise QuerySyntaxError(str(exc).split(": ", 1)[-1].split("\n")[0], query=sparql, line=line,
+                                   column=exc.column) from None
+
+    def select(self, sparql: str, *, as_of: str | _dt.date | None = None) -> SelectResult:
+        """Run a SELECT query."""
+        result = self.query(sparql, as_of=as_of)
+        if not isinstance(result, SelectResult):
+            raise QueryFormError(f"select() needs a SELECT query; this one is {_form(result)} (use query())")
+        return result
+
+    def ask(self, sparql: str, *, as_of: str | _dt.date | None = None) -> bool:
+        """Run an ASK query."""
+        result = self.query(sparql, as_of=as_of)
+        if not isinstance(result, bool):
+            raise QueryFormError(f"ask() needs an ASK query; this one is {_form(result)} (use query())")
+        return result
+
+    def construct(self, sparql: str, *, as_of: str | _dt.date | None = None) -> GraphResult:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        result = self.query(sparql, as_of=as_of)
+        if not isinstance(result, GraphResult):
+            raise QueryFormError(f"construct() needs a CONSTRUCT or DESCRIBE query; this one is {_form(result)}")
+        return result
+
+    def run(self, name: str, *, as_of: str | _dt.date | None = None, **params: str) -> QueryResult:
+        """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters."""
+        from .queries import get
+
+        return self.query(get(name).bind(**params), as_of=as_of)
+
+    # ---- "as known on DATE" ----------------------------------------------------------------
+    def view_as_of(self, day: str | _dt.date) -> GraphView:
+        """The graphs visible on ``day``: registry, ontology, sources known by then and their claims dated by then."""
+        key = parse_date(day).isoformat()
+        if key not in self._views:
+            self._views[key] = _view(self.store, key)
+        return self._views[key]
+
+    # ---- entities --------------------------------------------------------------------------
+    def search(self, text: str, *, limit: int = 20) -> list[EntityMatch]:
+        """Entities whose label or any alias contains ``text`` (case-insensitive), best matches first."""
+        from .entity import search
+
+        return search(self, text, limit=limit)
+
+    def entity(self, name: str, *, as_of: str | _dt.date | None = None) -> EntityCard:
+        """The card of the entity called ``name`` (label or alias; an exact match wins, else a unique partial one)."""
+        from .entity import entity_card
+
+        return entity_card(self, name, as_of=as_of)
+
+    # ---- housekeeping ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Numbers of quads, entities, sources and claims."""
+        row = self.select("""
+            SELECT (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } }""")[0]
+        counts = {"quads": int(row["quads"].value)}  # type: ignore[union-attr]
+        row = self.select("""
+            SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+              { GRAPH wgg:entities { ?e a ?t } } UNION { GRAPH ?s { ?s a wg:Source } } UNION { GRAPH ?g { ?c a wg:Claim } } }""")[0]
+        counts.update({k: int(row[k].value) for k in ("entities", "sources", "claims")})  # type: ignore[union-attr]
+        return counts
+
+    def close(self) -> None:
+        """Close the underlying store."""
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.store.location}>"
+
+
+def _form(result: QueryResult) -> str:
+    if isinstance(result, bool):
+        return "an ASK query"
+    if isinstance(result, GraphResult):
+        return "a CONSTRUCT or DESCRIBE query"
+    return "a SELECT query"
+
+
+def _view(store: Store, day: str) -> GraphView:
+    rows = store.query(_PROLOGUE + f"""
+        SELECT DISTINCT ?g WHERE {{
+          {{ GRAPH ?g {{ ?g a wg:Source ; wg:knownSince ?d }} FILTER(?d <= "{day}"^^xsd:date) }}
+          UNION
+          {{ GRAPH ?src {{ ?g a wg:Claim ; wg:claimDate ?d . ?src wg:knownSince ?k }}
+             FILTER(?d <= "{day}"^^xsd:date && ?k <= "{day}"^^xsd:date) }}
+        }}""")
+    assert isinstance(rows, SelectResult)
+    graphs = [row["g"].value for row in rows]  # type: ignore[union-attr]
+    return GraphView((ENTITIES_GRAPH, ONTOLOGY_GRAPH, *sorted(graphs)))
+
+
+def open_graph(store: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
+    """Open a built graph: the embedded store at ``store`` (default: :func:`wickgraph.locations.default_store_path`).
+
+    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built there.
+    """
+    from .locations import default_store_path
+    from .store.embedded import EmbeddedStore
+
+    return KnowledgeGraph(EmbeddedStore.open(store if store is not None else default_store_path()))

@@ -1,0 +1,152 @@
+"""Query results: one type per query form.
+
+- :class:`SelectResult` for SELECT: named variables and rows, each row a mapping of variable name to a term
+  or ``None`` (an OPTIONAL variable left unbound).
+- ``bool`` for ASK.
+- :class:`GraphResult` for CONSTRUCT and DESCRIBE: RDF triples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Union
+
+from pyoxigraph import Triple
+
+from .terms import Term, display, to_python
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+__all__ = ["GraphResult", "QueryResult", "Row", "SelectResult"]
+
+Row = Mapping[str, Union[Term, None]]
+"""One SELECT solution: variable name to term, ``None`` where unbound."""
+
+
+class SelectResult:
+    """The rows of a SELECT query.
+
+    Rows are read lazily: :meth:`stream` walks them once without keeping them (constant memory), while
+    :attr:`rows`, ``len()``, indexing and iteration read them all into a list on first use.
+
+    >>> result = SelectResult(["x"], iter([{"x": None}]))
+    >>> result.variables, len(result), result[0]["x"] is None
+    (('x',), 1, True)
+    """
+
+    def __init__(self, variables: Iterable[str], rows: Iterable[Row]) -> None:
+        self.variables: tuple[str, ...] = tuple(variables)
+        self._source: Iterator[Row] | None = iter(rows)
+        self._rows: list[Row] | None = None
+
+    def stream(self) -> Iterator[Row]:
+        """Yield the rows once, without keeping them; fails if they were already read."""
+        if self._source is None:
+            if self._rows is not None:
+                yield from self._rows
+                return
+            raise RuntimeError("the rows of this result were already streamed")
+        source, self._source = self._source, None
+        yield from source
+
+    @property
+    def rows(self) -> list[Row]:
+        """All rows, read on first use."""
+        if self._rows is None:
+            self._rows = list(self.stream())
+        return self._rows
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> Row:
+        return self.rows[index]
+
+    def column(self, variable: str) -> list[Term | None]:
+        """Every row's value of one variable."""
+        if variable not in self.variables:
+            raise KeyError(f"no variable ?{variable} in this result (it has {', '.join(self.variables)})")
+        return [row.get(variable) for row in self.rows]
+
+    def to_python(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (see :func:`wickgraph.terms.to_python`)."""
+        return [{v: to_python(row.get(v)) for v in self.variables} for row in self.rows]
+
+    def __repr__(self) -> str:
+        count = f"{len(self._rows)} rows" if self._rows is not None else "unread"
+        return f"<SelectResult ?{' ?'.join(self.variables)} ({count})>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(display(row.get(v)))}</td>" for v in self.variables) + "</tr>"
+            for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class GraphResult:
+    """The triples of a CONSTRUCT or DESCRIBE query.
+
+    >>> from pyoxigraph import NamedNode, Literal
+    >>> g = GraphResult([Triple(NamedNode("http://e/a"), NamedNode("http://e/p"), Literal("x"))])
+    >>> len(g), g.serialize("nt")
+    (1, '<http://e/a> <http://e/p> "x" .\\n')
+    """
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        self.triples: list[Triple] = list(triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def serialize(self, format: str = "turtle") -> str:
+        """Serialise as ``turtle`` (with the project's prefixes), ``nt``, ``rdfxml`` or ``jsonld``."""
+        from pyoxigraph import RdfFormat, serialize
+
+        from .namespaces import PREFIXES
+
+        formats = {
+            "turtle": RdfFormat.TURTLE,
+            "ttl": RdfFormat.TURTLE,
+            "nt": RdfFormat.N_TRIPLES,
+            "ntriples": RdfFormat.N_TRIPLES,
+            "rdfxml": RdfFormat.RDF_XML,
+            "xml": RdfFormat.RDF_XML,
+            "jsonld": RdfFormat.JSON_LD,
+        }
+        try:
+            rdf_format = formats[format]
+        except KeyError:
+            raise ValueError(f"unknown RDF format {format!r}: use one of {', '.join(formats)}") from None
+        prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
+        data = serialize(self.triples, format=rdf_format, prefixes=prefixes)
+        assert data is not None
+        return data.decode("utf-8")
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """An rdflib Graph of the same triples."""
+        import rdflib
+
+        from .terms import to_rdflib
+
+        graph = rdflib.Graph()
+        for t in self.triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+        return graph
+
+    def __repr__(self) -> str:
+        return f"<GraphResult {len(self.triples)} triples>"
+
+
+QueryResult = Union[SelectResult, bool, GraphResult]
+"""What a query of unknown form returns: SELECT rows, ASK boolean or CONSTRUCT/DESCRIBE triples."""

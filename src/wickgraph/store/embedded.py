@@ -1,0 +1,145 @@
+"""The embedded default backend: a pyoxigraph store on disk, needing no server.
+
+A store directory holds generations and a ``current`` symlink::
+
+    STORE/
+      current -> generations/20261124T050102-1234     the graph every reader opens
+      generations/20261124T050102-1234/               a complete pyoxigraph (RocksDB) store
+
+A build writes a new generation and then swaps ``current`` with one atomic rename, so a build that fails or
+is killed leaves the previous graph as it was. Readers open the current generation read-only, so any number
+of them can run beside a build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import Store as OxStore
+
+from ..errors import QueryError, StoreError, StoreNotFoundError
+from ..results import GraphResult, QueryResult, SelectResult
+from .base import GraphView, syntax_error
+
+__all__ = ["EmbeddedStore", "current_generation", "publish_generation", "new_generation_dir"]
+
+CURRENT = "current"
+GENERATIONS = "generations"
+
+
+def current_generation(root: str | os.PathLike[str]) -> Path:
+    """The directory of the store's current generation; :class:`StoreNotFoundError` when there is none."""
+    link = Path(root) / CURRENT
+    if not link.is_symlink() or not link.resolve().is_dir():
+        raise StoreNotFoundError(str(root))
+    return link.resolve()
+
+
+def new_generation_dir(root: str | os.PathLike[str]) -> Path:
+    """A fresh, empty generation directory under ``root`` (created)."""
+    generations = Path(root) / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path = generations / name
+    path.mkdir()
+    return path
+
+
+def publish_generation(root: str | os.PathLike[str], generation: Path) -> None:
+    """Make ``generation`` current with an atomic rename, then delete the other generations."""
+    root = Path(root)
+    tmp_link = root / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(Path(GENERATIONS) / generation.name, tmp_link)
+    os.replace(tmp_link, root / CURRENT)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    for other in (root / GENERATIONS).iterdir():
+        if other.name != generation.name:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+class EmbeddedStore:
+    """A pyoxigraph store: on disk (read-only, from a built store directory) or in memory.
+
+    >>> store = EmbeddedStore.in_memory()
+    >>> store.query("ASK { }")
+    True
+    """
+
+    def __init__(self, ox_store: OxStore, location: str) -> None:
+        self._store = ox_store
+        self.location = location
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str]) -> EmbeddedStore:
+        """Open the current generation of a built store directory, read-only."""
+        generation = current_generation(root)
+        try:
+            return cls(OxStore.read_only(str(generation)), str(root))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {root}: {exc}") from exc
+
+    @classmethod
+    def in_memory(cls) -> EmbeddedStore:
+        """An empty in-memory store (for tests and staging)."""
+        return cls(OxStore(), ":memory:")
+
+    @property
+    def ox(self) -> OxStore:
+        """The underlying :class:`pyoxigraph.Store`."""
+        return self._store
+
+    def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
+        kwargs: dict[str, object] = {}
+        if view is None:
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            graphs = [NamedNode(g) for g in view.graphs]
+            kwargs["default_graph"] = graphs or [DefaultGraph()]
+            kwargs["named_graphs"] = graphs
+        try:
+            result = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise syntax_error(str(exc), sparql) from None
+        except OSError as exc:
+            raise QueryError(f"the store at {self.location} could not answer: {exc}") from exc
+        if isinstance(result, QueryBoolean):
+            return bool(result)
+        if isinstance(result, QueryTriples):
+            return GraphResult(result)
+        assert isinstance(result, QuerySolutions)
+        variables = [v.value for v in result.variables]
+        return SelectResult(variables, _rows(result, variables))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        del self._store
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<EmbeddedStore {self.location}>"
+
+
+def _rows(solutions: QuerySolutions, variables: list[str]) -> Iterator[dict[str, object]]:
+    for solution in solutions:
+        yield {v: solution[v] for v in variables}
