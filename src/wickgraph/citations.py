@@ -24,6 +24,7 @@ from typing import Any
 
 from .errors import SourceTextError
 from .namespaces import WG, WGD, sparql_prologue
+from .terms import value
 
 __all__ = ["Citation", "check_citations", "date_spellings", "held_texts"]
 
@@ -35,12 +36,48 @@ _HEDGES = {
     WG + "Expected": ("expect", "likely", "might", "may ", "will ", "could", "probably", "planned", "set to", "would"),
 }
 _MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"],
-    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-           "ottobre", "novembre", "dicembre"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    "it": [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ],
 }
 
 
@@ -73,8 +110,14 @@ def date_spellings(day: date) -> list[str]:
     """
     en = _MONTHS["en"][day.month - 1]
     spellings = [
-        day.isoformat(), f"{en} {day.day}, {day.year}", f"{day.day} {en} {day.year}", f"{day.day} {en[:3]} {day.year}",
-        f"{en} {day.day}", f"{day.day} {en}", f"{day.month:02d}/{day.day:02d}/{day.year}", f"{day.month}/{day.day}/{day.year}",
+        day.isoformat(),
+        f"{en} {day.day}, {day.year}",
+        f"{day.day} {en} {day.year}",
+        f"{day.day} {en[:3]} {day.year}",
+        f"{en} {day.day}",
+        f"{day.day} {en}",
+        f"{day.month:02d}/{day.day:02d}/{day.year}",
+        f"{day.month}/{day.day}/{day.year}",
     ]
     for lang in ("es", "it"):
         month = _MONTHS[lang][day.month - 1]
@@ -93,17 +136,19 @@ def held_texts(store: Any, sources_dir: Path) -> dict[str, str]:
         raise SourceTextError(f"source texts directory not found: {sources_dir}")
     texts: dict[str, str] = {}
     for row in _select(store, "SELECT ?s ?file ?sha WHERE { GRAPH ?s { ?s wg:localFile ?file ; wg:sha256 ?sha } }"):
-        path = sources_dir / row["file"].value
+        path = sources_dir / value(row, "file")
         if not path.is_file():
-            raise SourceTextError(f"{row['file'].value}: not in {sources_dir}; the data cite it (source <{row['s'].value}>)")
+            raise SourceTextError(
+                f"{value(row, 'file')}: not in {sources_dir}; the data cite it (source <{value(row, 's')}>)"
+            )
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
-        if digest != row["sha"].value:
+        if digest != value(row, "sha"):
             raise SourceTextError(
-                f"{path}: SHA-256 is {digest}, but the data cite the text with SHA-256 {row['sha'].value}; "
+                f"{path}: SHA-256 is {digest}, but the data cite the text with SHA-256 {value(row, 'sha')}; "
                 "the spans would point at the wrong characters (use the exact text the data were made from)"
             )
-        texts[row["s"].value] = raw.decode("utf-8")
+        texts[value(row, "s")] = raw.decode("utf-8")
     return texts
 
 
@@ -124,24 +169,30 @@ def check_citations(store: Any, sources_dir: Path) -> list[Citation]:
     names: dict[str, list[str]] = defaultdict(list)
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
-    for row in _select(store, "SELECT ?e ?t ?l WHERE { GRAPH wgg:entities { ?e a ?t . { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } } }"):
-        entity = row["e"].value
-        types[entity].add(row["t"].value)
-        names[entity].append(row["l"].value)
+    for row in _select(
+        store,
+        "SELECT ?e ?t ?l WHERE { GRAPH wgg:entities { ?e a ?t . { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } } }",
+    ):
+        entity = value(row, "e")
+        types[entity].add(value(row, "t"))
+        names[entity].append(value(row, "l"))
     for row in _select(store, "SELECT ?e ?l WHERE { GRAPH wgg:entities { ?e rdfs:label ?l } }"):
-        labels[row["e"].value] = row["l"].value
+        labels[value(row, "e")] = value(row, "l")
     triples: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
     for row in _select(store, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?src { ?g a wg:Claim } GRAPH ?g { ?s ?p ?o } }"):
-        triples[row["g"].value].append((row["s"], row["p"], row["o"]))
+        triples[value(row, "g")].append((row["s"], row["p"], row["o"]))
     citations = []
-    for row in _select(store, """
+    for row in _select(
+        store,
+        """
         SELECT ?claim ?source ?title ?cert ?held ?start ?end ?line ?url WHERE {
           GRAPH ?source { ?claim a wg:Claim ; wg:certainty ?cert ; wg:spanIn ?held .
                           ?source schema:name ?title .
                           OPTIONAL { ?claim wg:spanStart ?start ; wg:spanEnd ?end }
                           OPTIONAL { ?claim wg:spanLine ?line }
                           OPTIONAL { ?source schema:url ?url } }
-        } ORDER BY ?source ?claim"""):
+        } ORDER BY ?source ?claim""",
+    ):
         citations.append(_check_one(row, texts, triples, names, types, labels))
     return citations
 
@@ -151,16 +202,30 @@ def _value(row: Any, name: str) -> Any:
     return None if term is None else term.value
 
 
-def _check_one(row: Any, texts: dict[str, str], triples: dict[str, list[tuple[Any, Any, Any]]],
-               names: dict[str, list[str]], types: dict[str, set[str]], labels: dict[str, str]) -> Citation:
+def _check_one(
+    row: Any,
+    texts: dict[str, str],
+    triples: dict[str, list[tuple[Any, Any, Any]]],
+    names: dict[str, list[str]],
+    types: dict[str, set[str]],
+    labels: dict[str, str],
+) -> Citation:
     from .terms import display
 
     claim, held = _value(row, "claim"), _value(row, "held")
-    citation = Citation(claim=claim, source=_value(row, "source"), source_title=_value(row, "title"),
-                        certainty=_value(row, "cert").rsplit("#", 1)[-1], held_file=None)
+    citation = Citation(
+        claim=claim,
+        source=_value(row, "source"),
+        source_title=_value(row, "title"),
+        certainty=_value(row, "cert").rsplit("#", 1)[-1],
+        held_file=None,
+    )
     facts = triples.get(claim, [])
-    citation.facts = [(display(s, labels), display(p), display(o, labels)) for s, p, o in facts
-                      if p.value.startswith(WG) or (p.value.endswith("#type") and o.value.startswith(WG))]
+    citation.facts = [
+        (display(s, labels), display(p), display(o, labels))
+        for s, p, o in facts
+        if p.value.startswith(WG) or (p.value.endswith("#type") and o.value.startswith(WG))
+    ]
     text = texts.get(held)
     if text is None:
         citation.problems.append(f"{claim}: the span points into <{held}>, and no text of it is held")
@@ -189,23 +254,30 @@ def _check_one(row: Any, texts: dict[str, str], triples: dict[str, list[tuple[An
     for s, p, o in facts:
         for term in (s, o):
             iri = getattr(term, "value", None)
-            if (iri and iri.startswith(WGD) and iri not in seen and types.get(iri, set()) & _MENTIONED_TYPES):
+            if iri and iri.startswith(WGD) and iri not in seen and types.get(iri, set()) & _MENTIONED_TYPES:
                 seen.add(iri)
                 if not any(_norm(n) in span for n in names[iri]):
-                    citation.problems.append(f"{claim}: the span does not name {labels.get(iri, iri)} "
-                                             f"(nor any of: {', '.join(names[iri])})")
+                    citation.problems.append(
+                        f"{claim}: the span does not name {labels.get(iri, iri)} (nor any of: {', '.join(names[iri])})"
+                    )
         if p.value in _VERBATIM and _norm(o.value) not in span:
-            citation.problems.append(f"{claim}: the span does not contain the {display(p)} \"{o.value}\"")
+            citation.problems.append(f'{claim}: the span does not contain the {display(p)} "{o.value}"')
         if p.value in _DATED:
             spellings = [_norm(x) for x in date_spellings(date.fromisoformat(o.value))]
             if not any(x in span for x in spellings):
                 citation.problems.append(f"{claim}: the span does not give the date {o.value} ({display(p)})")
     hedges = _HEDGES.get(_value(row, "cert"))
     if hedges and not any(h in span for h in hedges):
-        citation.problems.append(f"{claim}: the claim is {citation.certainty.lower()}, but the span has no hedge "
-                                 f"word ({', '.join(h.strip() for h in hedges)})")
+        citation.problems.append(
+            f"{claim}: the claim is {citation.certainty.lower()}, but the span has no hedge "
+            f"word ({', '.join(h.strip() for h in hedges)})"
+        )
     url = _value(row, "url")
-    if held != citation.source and url:
-        if _norm(url) not in span and not (("same" in span or "above" in span) and _norm(url) in _norm(section)):
-            citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
+    relayed = held != citation.source and url
+    if (
+        relayed
+        and _norm(url) not in span
+        and not (("same" in span or "above" in span) and _norm(url) in _norm(section))
+    ):
+        citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
     return citation

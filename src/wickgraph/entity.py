@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pyoxigraph import NamedNode
+
 from .errors import EntityNotFoundError
 from .namespaces import WG, WGD, compact
-from .terms import Term, display
+from .terms import Term, display, value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
@@ -55,11 +57,6 @@ class Fact:
     span: str
     """Where in the held text: ``chars 1189-1244 of FILE`` or ``line 27 of FILE``."""
 
-    @property
-    def incoming(self) -> bool:
-        """True when the entity is the value (object) of the triple, not its subject."""
-        return False
-
 
 @dataclass
 class EntityCard:
@@ -86,8 +83,11 @@ class EntityCard:
 
     def conflicts(self) -> dict[str, list[Fact]]:
         """Single-valued properties for which the sources give more than one value."""
-        return {p: fs for p, fs in self.by_property().items()
-                if fs[0].property in self.functional and len({f.value_label for f in fs}) > 1}
+        return {
+            p: fs
+            for p, fs in self.by_property().items()
+            if fs[0].property in self.functional and len({f.value_label for f in fs}) > 1
+        }
 
     def render(self) -> str:
         """The card as text, for a terminal."""
@@ -103,9 +103,9 @@ class EntityCard:
             grouped: dict[str, list[Fact]] = defaultdict(list)
             for fact in facts:
                 grouped[text(fact)].append(fact)
-            for value, claims in grouped.items():
+            for shown, claims in grouped.items():
                 current = any(f.current for f in claims)
-                lines.append(f"{indent}  {value}{'' if current else '  [superseded]'}")
+                lines.append(f"{indent}  {shown}{'' if current else '  [superseded]'}")
                 for f in claims:
                     mark = "" if f.current else " [superseded]"
                     lines.append(f"{indent}      {f.source_title}, {f.date}, {f.certainty}; {f.span}{mark}")
@@ -141,8 +141,8 @@ def search(kg: KnowledgeGraph, text: str, *, limit: int = 20) -> list[EntityMatc
         }}""")
     best: dict[str, EntityMatch] = {}
     for row in rows:
-        iri, label, name = row["e"].value, row["label"].value, row["name"].value  # type: ignore[union-attr]
-        match = EntityMatch(iri, label, compact(row["type"].value), name)  # type: ignore[union-attr]
+        iri, label, name = value(row, "e"), value(row, "label"), value(row, "name")
+        match = EntityMatch(iri, label, compact(value(row, "type")), name)
         exact = name.casefold() == text.casefold()
         if iri not in best or (exact and best[iri].matched.casefold() != text.casefold()):
             best[iri] = match
@@ -163,12 +163,15 @@ def _resolve(kg: KnowledgeGraph, name: str) -> str:
     if not chosen:
         raise EntityNotFoundError(f"no entity is called {name!r} (try `wickgraph search {name.split()[0]}`)")
     listing = "; ".join(f"{m.label} ({m.type})" for m in chosen[:15])
-    raise EntityNotFoundError(f"{name!r} matches {len(chosen)} entities: {listing}. Give one of these names.",
-                              [(m.iri, m.label) for m in chosen])
+    raise EntityNotFoundError(
+        f"{name!r} matches {len(chosen)} entities: {listing}. Give one of these names.",
+        [(m.iri, m.label) for m in chosen],
+    )
 
 
 def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> list[Fact]:
-    rows = kg.select(f"""
+    rows = kg.select(
+        f"""
         SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?superseded WHERE {{
           GRAPH ?claim {{ {pattern} }}
           FILTER(STRSTARTS(STR(?p), STR(wg:)))
@@ -179,27 +182,46 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
           ?certaintyTerm rdfs:label ?certainty .
           OPTIONAL {{ ?heldSource wg:localFile ?held }}
           BIND(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }} AS ?superseded)
-        }} ORDER BY ?p ?date ?claim""", as_of=as_of)
+        }} ORDER BY ?p ?date ?claim""",
+        as_of=as_of,
+    )
     labels = _labels(kg)
     facts = []
     for r in rows:
-        held = r["held"].value if r["held"] is not None else "the fact sheet"  # type: ignore[union-attr]
+        held = value(r, "held") if r["held"] is not None else "the fact sheet"
         if r["start"] is not None:
-            span = f"chars {r['start'].value}-{r['end'].value} of {held}"  # type: ignore[union-attr]
+            span = f"chars {value(r, 'start')}-{value(r, 'end')} of {held}"
         else:
-            span = f"line {r['line'].value} of {held}" if r["line"] is not None else "no span"  # type: ignore[union-attr]
-        p = r["p"].value  # type: ignore[union-attr]
-        facts.append(Fact(
-            subject=display(r["s"], labels), property=p, property_label=labels.get(p, compact(p)),
-            value=r["o"], value_label=display(r["o"], labels), claim=r["claim"].value,  # type: ignore[arg-type,union-attr]
-            source=r["source"].value, source_title=r["title"].value, date=r["date"].value,  # type: ignore[union-attr]
-            certainty=r["certainty"].value, current=r["superseded"].value != "true", span=span))  # type: ignore[union-attr]
+            span = f"line {value(r, 'line')} of {held}" if r["line"] is not None else "no span"
+        p = value(r, "p")
+        facts.append(
+            Fact(
+                subject=display(r["s"], labels),
+                property=p,
+                property_label=labels.get(p, compact(p)),
+                value=_bound(r["o"]),
+                value_label=display(r["o"], labels),
+                claim=value(r, "claim"),
+                source=value(r, "source"),
+                source_title=value(r, "title"),
+                date=value(r, "date"),
+                certainty=value(r, "certainty"),
+                current=value(r, "superseded") != "true",
+                span=span,
+            )
+        )
     return facts
+
+
+def _bound(term: Term | None) -> Term:
+    if term is None:
+        raise ValueError("unbound value in a fact row")
+    return term
 
 
 def _labels(kg: KnowledgeGraph) -> dict[str, str]:
     rows = kg.select("SELECT ?s ?l WHERE { GRAPH ?g { ?s rdfs:label ?l } FILTER(?g IN (wgg:entities, wgg:ontology)) }")
-    return {r["s"].value: r["l"].value for r in rows}  # type: ignore[union-attr]
+    return {value(r, "s"): value(r, "l") for r in rows}
 
 
 def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None = None) -> EntityCard:
@@ -211,24 +233,44 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
         }}""")
     if not len(info):
         raise EntityNotFoundError(f"no entity {compact(iri)} in the registry")
-    label = info[0]["label"].value  # type: ignore[union-attr]
-    types = sorted({compact(r["type"].value) for r in info if r["type"] is not None})  # type: ignore[union-attr]
-    aliases = sorted({r["alias"].value for r in info if r["alias"] is not None})  # type: ignore[union-attr]
-    inverse = {r["p"].value for r in kg.select(  # type: ignore[union-attr]
-        "SELECT ?p WHERE { GRAPH wgg:ontology { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } UNION { ?p a owl:SymmetricProperty } } }")}
+    label = value(info[0], "label")
+    types = sorted({compact(value(r, "type")) for r in info if r["type"] is not None})
+    aliases = sorted({value(r, "alias") for r in info if r["alias"] is not None})
+    inverse = {
+        value(r, "p")
+        for r in kg.select(
+            "SELECT ?p WHERE { GRAPH wgg:ontology { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } UNION { ?p a owl:SymmetricProperty } } }"
+        )
+    }
     outgoing = _facts(kg, f"<{iri}> ?p ?o . BIND(<{iri}> AS ?s)", as_of)
     incoming = [f for f in _facts(kg, f"?s ?p <{iri}> . BIND(<{iri}> AS ?o)", as_of) if f.property not in inverse]
     qualified: dict[str, list[Fact]] = {}
-    nodes = kg.select(f"""
-        SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({', '.join(f'<{t}>' for t in sorted(_QUALIFIED))})) }}""",
-        as_of=as_of)
+    nodes = kg.select(
+        f"""
+        SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({", ".join(f"<{t}>" for t in sorted(_QUALIFIED))})) }}""",
+        as_of=as_of,
+    )
     for row in nodes:
-        node = row["node"].value  # type: ignore[union-attr]
-        facts = [f for f in _facts(kg, f"<{node}> ?p ?o . BIND(<{node}> AS ?s)", as_of) if f.value.value != iri]  # type: ignore[union-attr]
+        node = value(row, "node")
+        facts = [
+            f
+            for f in _facts(kg, f"<{node}> ?p ?o . BIND(<{node}> AS ?s)", as_of)
+            if not isinstance(f.value, NamedNode) or f.value.value != iri
+        ]
         if facts:
             qualified[facts[0].subject] = facts
     incoming = [f for f in incoming if f.subject not in qualified]
-    functional = frozenset(r["p"].value for r in kg.select(  # type: ignore[union-attr]
-        "SELECT ?p WHERE { GRAPH wgg:ontology { ?p a owl:FunctionalProperty } }"))
-    return EntityCard(iri=iri, label=label, types=types, aliases=aliases, facts=outgoing, incoming=incoming,
-                      qualified=qualified, as_of=str(as_of) if as_of else None, functional=functional)
+    functional = frozenset(
+        value(r, "p") for r in kg.select("SELECT ?p WHERE { GRAPH wgg:ontology { ?p a owl:FunctionalProperty } }")
+    )
+    return EntityCard(
+        iri=iri,
+        label=label,
+        types=types,
+        aliases=aliases,
+        facts=outgoing,
+        incoming=incoming,
+        qualified=qualified,
+        as_of=str(as_of) if as_of else None,
+        functional=functional,
+    )

@@ -101,7 +101,11 @@ class QuerySyntaxError(QueryError, SyntaxError):
         self.query = query
         self.line = line
         self.column = column
-        text = f"SPARQL syntax error at line {line}, column {column}: {message}" if line else f"SPARQL syntax error: {message}"
+        text = (
+            f"SPARQL syntax error at line {line}, column {column}: {message}"
+            if line
+            else f"SPARQL syntax error: {message}"
+        )
         if line is not None and column is not None:
             lines = query.splitlines()
             if 0 < line <= len(lines):

@@ -16,6 +16,7 @@ from .errors import QueryFormError, QuerySyntaxError, WickgraphError
 from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
 from .results import GraphResult, QueryResult, SelectResult
 from .store.base import GraphView, Store
+from .terms import value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .entity import EntityCard, EntityMatch
@@ -55,8 +56,9 @@ class KnowledgeGraph:
             return self.store.query(_PROLOGUE + sparql, view)
         except QuerySyntaxError as exc:
             line = exc.line - _PROLOGUE_LINES if exc.line is not None else None
-            raise QuerySyntaxError(str(exc).split(": ", 1)[-1].split("\n")[0], query=sparql, line=line,
-                                   column=exc.column) from None
+            raise QuerySyntaxError(
+                str(exc).split(": ", 1)[-1].split("\n")[0], query=sparql, line=line, column=exc.column
+            ) from None
 
     def select(self, sparql: str, *, as_of: str | _dt.date | None = None) -> SelectResult:
         """Run a SELECT query."""
@@ -111,11 +113,13 @@ class KnowledgeGraph:
         """Numbers of quads, entities, sources and claims."""
         row = self.select("""
             SELECT (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } }""")[0]
-        counts = {"quads": int(row["quads"].value)}  # type: ignore[union-attr]
+        counts = {"quads": int(value(row, "quads"))}
         row = self.select("""
             SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
-              { GRAPH wgg:entities { ?e a ?t } } UNION { GRAPH ?s { ?s a wg:Source } } UNION { GRAPH ?g { ?c a wg:Claim } } }""")[0]
-        counts.update({k: int(row[k].value) for k in ("entities", "sources", "claims")})  # type: ignore[union-attr]
+              { GRAPH wgg:entities { ?e a ?t } } UNION { GRAPH ?s { ?s a wg:Source } } UNION { GRAPH ?g { ?c a wg:Claim } } }""")[
+            0
+        ]
+        counts.update({k: int(value(row, k)) for k in ("entities", "sources", "claims")})
         return counts
 
     def close(self) -> None:
@@ -141,15 +145,18 @@ def _form(result: QueryResult) -> str:
 
 
 def _view(store: Store, day: str) -> GraphView:
-    rows = store.query(_PROLOGUE + f"""
+    rows = store.query(
+        _PROLOGUE
+        + f"""
         SELECT DISTINCT ?g WHERE {{
           {{ GRAPH ?g {{ ?g a wg:Source ; wg:knownSince ?d }} FILTER(?d <= "{day}"^^xsd:date) }}
           UNION
           {{ GRAPH ?src {{ ?g a wg:Claim ; wg:claimDate ?d . ?src wg:knownSince ?k }}
              FILTER(?d <= "{day}"^^xsd:date && ?k <= "{day}"^^xsd:date) }}
-        }}""")
+        }}"""
+    )
     assert isinstance(rows, SelectResult)
-    graphs = [row["g"].value for row in rows]  # type: ignore[union-attr]
+    graphs = [value(row, "g") for row in rows]
     return GraphView((ENTITIES_GRAPH, ONTOLOGY_GRAPH, *sorted(graphs)))
 
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import IO
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .namespaces import XSD
 from .results import GraphResult, QueryResult, Row, SelectResult
@@ -65,9 +65,11 @@ def _csv(result: SelectResult, out: IO[str]) -> None:
 
 
 def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
     if isinstance(term, BlankNode):
         return "_:" + term.value
-    return term.value if term is not None else ""  # type: ignore[union-attr]
+    return str(term) if isinstance(term, Triple) else term.value
 
 
 def _tsv(result: SelectResult, out: IO[str]) -> None:
@@ -79,7 +81,12 @@ def _tsv(result: SelectResult, out: IO[str]) -> None:
 def _tsv_value(term: Term | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype.value in (XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"):
+    if isinstance(term, Literal) and term.datatype.value in (
+        XSD + "integer",
+        XSD + "decimal",
+        XSD + "double",
+        XSD + "boolean",
+    ):
         return term.value
     return str(term)
 

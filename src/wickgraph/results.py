@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Triple
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["GraphResult", "QueryResult", "Row", "SelectResult"]
 
-Row = Mapping[str, Union[Term, None]]
+Row = Mapping[str, Term | None]
 """One SELECT solution: variable name to term, ``None`` where unbound."""
 
 
@@ -141,12 +141,12 @@ class GraphResult:
 
         graph = rdflib.Graph()
         for t in self.triples:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
     def __repr__(self) -> str:
         return f"<GraphResult {len(self.triples)} triples>"
 
 
-QueryResult = Union[SelectResult, bool, GraphResult]
+QueryResult = SelectResult | bool | GraphResult
 """What a query of unknown form returns: SELECT rows, ASK boolean or CONSTRUCT/DESCRIBE triples."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -23,9 +23,9 @@ from .namespaces import XSD, compact
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
-__all__ = ["Term", "display", "from_rdflib", "to_python", "to_rdflib"]
+__all__ = ["Term", "display", "from_rdflib", "optional_value", "to_python", "to_rdflib", "value"]
 
-Term = Union[NamedNode, BlankNode, Literal, Triple]
+Term = NamedNode | BlankNode | Literal | Triple
 """Any RDF term a query can return."""
 
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
@@ -109,3 +109,21 @@ def from_rdflib(node: rdflib.term.Node) -> Term:
             return Literal(str(node), datatype=NamedNode(str(node.datatype)))
         return Literal(str(node))
     raise TypeError(f"no pyoxigraph form for {node!r}")
+
+
+class _Solution(Protocol):
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def value(row: _Solution, variable: str) -> str:
+    """The lexical value (IRI string or literal text) of a bound variable of a result row."""
+    term = row[variable]
+    if term is None:
+        raise KeyError(f"?{variable} is unbound in this row")
+    return str(term.value)
+
+
+def optional_value(row: _Solution, variable: str) -> str | None:
+    """Like :func:`value`, but ``None`` for an unbound variable."""
+    term = row[variable]
+    return None if term is None else str(term.value)

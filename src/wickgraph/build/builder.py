@@ -14,6 +14,7 @@ from pyoxigraph import Store as OxStore
 from ..errors import CitationError, StoreError, ValidationError
 from ..locations import default_data_dir, default_ontology_dir, default_sources_dir, default_store_path
 from ..store.embedded import new_generation_dir, publish_generation
+from ..terms import value
 from .parse import Staged, stage
 from .rules import apply_rules
 from .validate import validate
@@ -56,13 +57,16 @@ class BuildReport:
 
 def dataset_counts(store: OxStore) -> dict[str, int]:
     """Entities, sources and claims in a store."""
-    from ..namespaces import sparql_prologue
+    from .parse import ox_select
 
-    row = next(iter(store.query(sparql_prologue() + """
+    row = ox_select(
+        store,
+        """
         SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?s) AS ?sources) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
           { GRAPH wgg:entities { ?e rdfs:label ?l } } UNION { GRAPH ?s { ?s a wg:Source } } UNION { GRAPH ?g { ?c a wg:Claim } }
-        }""")))  # type: ignore[call-overload]
-    return {k: int(row[k].value) for k in ("entities", "sources", "claims")}
+        }""",
+    )[0]
+    return {k: int(value(row, k)) for k in ("entities", "sources", "claims")}
 
 
 def _prepare(
@@ -99,8 +103,11 @@ def check(
     """Everything a build does except writing: parse, derive, validate, check citations."""
     started = time.perf_counter()
     staged, derived, checked = _prepare(
-        ontology_dir or default_ontology_dir(), data_dir or default_data_dir(),
-        sources_dir if sources_dir is not None else default_sources_dir(), progress)
+        ontology_dir or default_ontology_dir(),
+        data_dir or default_data_dir(),
+        sources_dir if sources_dir is not None else default_sources_dir(),
+        progress,
+    )
     return _report(None, staged, derived, checked, started)
 
 
@@ -123,8 +130,11 @@ def build(
     started = time.perf_counter()
     root = Path(store) if store is not None else default_store_path()
     staged, derived, checked = _prepare(
-        ontology_dir or default_ontology_dir(), data_dir or default_data_dir(),
-        sources_dir if sources_dir is not None else default_sources_dir(), progress)
+        ontology_dir or default_ontology_dir(),
+        data_dir or default_data_dir(),
+        sources_dir if sources_dir is not None else default_sources_dir(),
+        progress,
+    )
     try:
         root.mkdir(parents=True, exist_ok=True)
         generation = new_generation_dir(root)

@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, QuerySolution, QuerySolutions, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import ParseError
 from ..namespaces import ONTOLOGY_GRAPH
 
-__all__ = ["Staged", "data_files", "ontology_files", "stage"]
+__all__ = ["Staged", "data_files", "ontology_files", "ox_select", "stage"]
 
 _FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS}
 
@@ -96,3 +96,12 @@ def stage(ontology_dir: Path, data_dir: Path) -> Staged:
                 staged.origins[q.subject.value].add(shown)
         store.extend(quads)
     return staged
+
+
+def ox_select(store: OxStore, sparql: str) -> list[QuerySolution]:
+    """The rows of a SELECT query on a pyoxigraph store (with the project prefixes declared)."""
+    from ..namespaces import sparql_prologue
+
+    result = store.query(sparql_prologue() + sparql)
+    assert isinstance(result, QuerySolutions), "ox_select() takes a SELECT query"
+    return list(result)

@@ -51,6 +51,7 @@ def syntax_error(message: str, query: str) -> QuerySyntaxError:
     """A :class:`QuerySyntaxError` from a parser message such as ``error at 3:14: expected ...``."""
     match = _POSITION.search(message)
     if match:
-        return QuerySyntaxError(match.group(3).strip() or message, query=query,
-                                line=int(match.group(1)), column=int(match.group(2)))
+        return QuerySyntaxError(
+            match.group(3).strip() or message, query=query, line=int(match.group(1)), column=int(match.group(2))
+        )
     return QuerySyntaxError(message, query=query)

@@ -19,14 +19,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples
 from pyoxigraph import Store as OxStore
 
 from ..errors import QueryError, StoreError, StoreNotFoundError
-from ..results import GraphResult, QueryResult, SelectResult
+from ..results import GraphResult, QueryResult, Row, SelectResult
 from .base import GraphView, syntax_error
 
-__all__ = ["EmbeddedStore", "current_generation", "publish_generation", "new_generation_dir"]
+__all__ = ["EmbeddedStore", "current_generation", "new_generation_dir", "publish_generation"]
 
 CURRENT = "current"
 GENERATIONS = "generations"
@@ -100,15 +100,13 @@ class EmbeddedStore:
         return self._store
 
     def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
-        kwargs: dict[str, object] = {}
-        if view is None:
-            kwargs["use_default_graph_as_union"] = True
-        else:
-            graphs = [NamedNode(g) for g in view.graphs]
-            kwargs["default_graph"] = graphs or [DefaultGraph()]
-            kwargs["named_graphs"] = graphs
         try:
-            result = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            if view is None:
+                result = self._store.query(sparql, use_default_graph_as_union=True)
+            else:
+                graphs: list[NamedNode | BlankNode] = [NamedNode(g) for g in view.graphs]
+                default: list[NamedNode | BlankNode | DefaultGraph] = list(graphs) or [DefaultGraph()]
+                result = self._store.query(sparql, default_graph=default, named_graphs=graphs)
         except SyntaxError as exc:
             raise syntax_error(str(exc), sparql) from None
         except OSError as exc:
@@ -140,6 +138,6 @@ class EmbeddedStore:
         return f"<EmbeddedStore {self.location}>"
 
 
-def _rows(solutions: QuerySolutions, variables: list[str]) -> Iterator[dict[str, object]]:
+def _rows(solutions: QuerySolutions, variables: list[str]) -> Iterator[Row]:
     for solution in solutions:
         yield {v: solution[v] for v in variables}

@@ -1,77 +1,24 @@
-"""The ``wickgraph`` command: a thin face over the library.
-
-Each command parses its options, calls the public API, and prints. Every :class:`~wickgraph.errors.WickgraphError`
-becomes a one-line ``Error: …`` and exit status 1; no traceback.
-"""
+"""Commands over the graph itself: build, validate, verify-sources, query, queries, show, search."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from . import __version__
-from .errors import WickgraphError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _Group(click.Group):
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except WickgraphError as exc:
-            raise click.ClickException(str(exc)) from None
-
-
-def store_option(func: F) -> F:
-    """``--store PATH``: the store directory (default: $WICKGRAPH_STORE or ~/.local/share/wickgraph/store)."""
-    return click.option(
-        "--store", "store", type=click.Path(path_type=Path), default=None, envvar="WICKGRAPH_STORE",
-        help="Store directory. Default: $WICKGRAPH_STORE, else ~/.local/share/wickgraph/store.",
-    )(func)
-
-
-def as_of_option(func: F) -> F:
-    """``--as-of YYYY-MM-DD``: answer from the claims published by that date."""
-    return click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
-                        help="Answer as known on this date (claims published by then).")(func)
-
-
-def data_options(func: F) -> F:
-    """``--data``, ``--ontology``, ``--sources``: where the inputs are."""
-    func = click.option("--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                        envvar="WICKGRAPH_SOURCES",
-                        help="Held source texts, for the citation check. Default: ../shared/sources when present.")(func)
-    func = click.option("--ontology", "ontology_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                        help="Ontology directory. Default: the project's ontology/.")(func)
-    return click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                        help="Data directory. Default: the project's data/.")(func)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="wickgraph")
-def cli() -> None:
-    """wickgraph: a source-grounded knowledge graph of the John Wick universe.
-
-    \b
-    Start with:
-      wickgraph build                 build the graph into the embedded store
-      wickgraph queries               list the named questions
-      wickgraph query lead-of         ask one
-      wickgraph show "Ana de Armas"   every fact about an entity, with sources
-    """
+from ..errors import WickgraphError
+from . import as_of_option, cli, data_options, store_option
 
 
 @cli.command()
 @store_option
 @data_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
-def build(store: Path | None, data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path | None,
-          quiet: bool) -> None:
+def build(
+    store: Path | None, data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path | None, quiet: bool
+) -> None:
     """Parse, validate and load the ontology and data into the store, atomically.
 
     The previous graph stays in place until the new one is complete; a failed or killed build changes nothing.
@@ -80,7 +27,7 @@ def build(store: Path | None, data_dir: Path | None, ontology_dir: Path | None, 
     Example:
       wickgraph build --store /tmp/wick
     """
-    from .build.builder import build as run_build
+    from ..build.builder import build as run_build
 
     progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
     report = run_build(store, data_dir=data_dir, ontology_dir=ontology_dir, sources_dir=sources_dir, progress=progress)
@@ -96,7 +43,7 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
     Example:
       wickgraph validate --data data/
     """
-    from .build.builder import check
+    from ..build.builder import check
 
     report = check(data_dir=data_dir, ontology_dir=ontology_dir, sources_dir=sources_dir)
     click.echo("valid: " + report.summary().splitlines()[0].replace("Loaded", "read"))
@@ -104,8 +51,14 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
 
 @cli.command("verify-sources")
 @store_option
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              envvar="WICKGRAPH_SOURCES", help="Directory of held source texts. Default: ../shared/sources when present.")
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    envvar="WICKGRAPH_SOURCES",
+    help="Directory of held source texts. Default: ../shared/sources when present.",
+)
 @click.option("--only-problems", is_flag=True, help="Print only the claims whose span does not support them.")
 def verify_sources(store: Path | None, sources_dir: Path | None, only_problems: bool) -> None:
     """Check every claim's span against the held source texts and print the quoted text beside each fact.
@@ -116,10 +69,10 @@ def verify_sources(store: Path | None, sources_dir: Path | None, only_problems: 
     Example:
       wickgraph verify-sources --sources ../shared/sources
     """
-    from .citations import check_citations
-    from .errors import CitationError, SourceTextError
-    from .graph import open_graph
-    from .locations import default_sources_dir
+    from ..citations import check_citations
+    from ..errors import CitationError, SourceTextError
+    from ..graph import open_graph
+    from ..locations import default_sources_dir
 
     directory = sources_dir or default_sources_dir()
     if directory is None:
@@ -154,14 +107,24 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r"), help="Read the SPARQL query from a file ('-' for stdin).")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A named query's parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld", "rdfxml"]),
-              default=None, help="Output format. Default: table on a terminal, TSV otherwise (Turtle for CONSTRUCT).")
+@click.option(
+    "-f", "--file", "query_file", type=click.File("r"), help="Read the SPARQL query from a file ('-' for stdin)."
+)
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A named query's parameter (repeatable)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld", "rdfxml"]),
+    default=None,
+    help="Output format. Default: table on a terminal, TSV otherwise (Turtle for CONSTRUCT).",
+)
 @as_of_option
 @store_option
-def query(query: str | None, query_file: Any, params: tuple[str, ...], fmt: str | None, as_of: str | None,
-          store: Path | None) -> None:
+def query(
+    query: str | None, query_file: Any, params: tuple[str, ...], fmt: str | None, as_of: str | None, store: Path | None
+) -> None:
     """Run a named query (by name, with --param) or SPARQL from the argument, a file or stdin.
 
     The project prefixes (wg:, wgd:, schema:, wdt:, rdfs: …) need no PREFIX lines.
@@ -173,9 +136,9 @@ def query(query: str | None, query_file: Any, params: tuple[str, ...], fmt: str 
       wickgraph query 'SELECT ?p WHERE { ?p wg:plays wgd:eve-macarro }' --format csv
       echo 'ASK { wgd:ballerina wg:director wgd:len-wiseman }' | wickgraph query
     """
-    from .graph import open_graph
-    from .output import write_result
-    from .queries import named_queries
+    from ..graph import open_graph
+    from ..output import write_result
+    from ..queries import named_queries
 
     named = named_queries()
     if query_file is not None:
@@ -196,7 +159,7 @@ def query(query: str | None, query_file: Any, params: tuple[str, ...], fmt: str 
     with open_graph(store) as kg:
         result = kg.query(text, as_of=as_of)
         chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
-        write_result(result, click.get_text_stream("stdout"), chosen)
+        write_result(result, sys.stdout, chosen)
 
 
 @cli.command("queries")
@@ -208,7 +171,7 @@ def list_queries(verbose: bool) -> None:
     Example:
       wickgraph queries -v
     """
-    from .queries import named_queries
+    from ..queries import named_queries
 
     for q in named_queries().values():
         click.echo(f"{q.name:22} {q.title}")
@@ -235,7 +198,7 @@ def show(name: str, as_of: str | None, store: Path | None) -> None:
       wickgraph show "Eve Macarro"
       wickgraph show Ballerina --as-of 2024-01-03
     """
-    from .graph import open_graph
+    from ..graph import open_graph
 
     with open_graph(store) as kg:
         click.echo(kg.entity(name, as_of=as_of).render())
@@ -251,7 +214,7 @@ def search(text: str, store: Path | None) -> None:
     Example:
       wickgraph search wick
     """
-    from .graph import open_graph
+    from ..graph import open_graph
 
     with open_graph(store) as kg:
         matches = kg.search(text, limit=100)
@@ -260,8 +223,3 @@ def search(text: str, store: Path | None) -> None:
     for m in matches:
         via = f"  (as {m.matched!r})" if m.matched != m.label else ""
         click.echo(f"{m.label:45} {m.type:26}{via}")
-
-
-def main() -> None:
-    """Entry point of the ``wickgraph`` command."""
-    cli(prog_name="wickgraph")

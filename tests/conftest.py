@@ -1,0 +1,66 @@
+"""Shared fixtures: the real graph built once per session, the held source texts, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import wickgraph
+from wickgraph.locations import default_data_dir, default_ontology_dir
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = Path(os.environ.get("WICKGRAPH_SOURCES") or REPO.parent / "shared" / "sources")
+
+
+def _need_sources() -> Path:
+    """The held source texts; a skip that says why, or a failure where the run requires them (CI)."""
+    if (SOURCES / "cinemark-ballerina-what-we-know.txt").is_file():
+        return SOURCES
+    message = f"the held source texts are not at {SOURCES} (set WICKGRAPH_SOURCES to their directory)"
+    if os.environ.get("WICKGRAPH_REQUIRE_SOURCES"):
+        pytest.fail(message + "; this run requires them")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The directory of held source texts (../shared/sources)."""
+    return _need_sources()
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path) -> Path:
+    """The real graph, built once (citations checked) into a session temp directory."""
+    path = tmp_path_factory.mktemp("store") / "store"
+    wickgraph.build(path, sources_dir=sources_dir)
+    return path
+
+
+@pytest.fixture()
+def kg(built_store: Path) -> Iterator[wickgraph.KnowledgeGraph]:
+    """The real graph, opened read-only."""
+    with wickgraph.open_graph(built_store) as graph:
+        yield graph
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ a test may break."""
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(default_data_dir(), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def ontology_dir() -> Path:
+    return default_ontology_dir()
+
+
+@pytest.fixture(autouse=True)
+def _doctest_namespace(doctest_namespace: dict[str, object]) -> None:
+    doctest_namespace["wickgraph"] = wickgraph
