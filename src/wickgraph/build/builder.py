@@ -39,6 +39,8 @@ class BuildReport:
     citations_checked: int
     """Claims whose span was checked against a held text (0 when no texts were found)."""
     seconds: float
+    fast: bool = False
+    """Built by the fast, streaming build (:func:`wickgraph.bulk_build`): SHACL compiled to SPARQL, no citations."""
 
     def summary(self) -> str:
         """A few lines for a person."""
@@ -49,6 +51,10 @@ class BuildReport:
         ]
         if self.citations_checked:
             lines.append(f"  {self.citations_checked} citations checked against the held source texts")
+        elif self.fast:
+            lines.append(
+                "  fast build: shapes checked as SPARQL; citations not checked (run `wickgraph verify-sources`)"
+            )
         else:
             lines.append("  citations not checked: no source texts found (pass --sources DIR)")
         lines.append(f"  in {self.seconds:.2f} s")

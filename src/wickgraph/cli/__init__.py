@@ -99,3 +99,4 @@ def main() -> None:
 
 # Command modules register themselves on `cli` when imported.
 from . import graph as _graph  # noqa: E402,F401
+from . import generate as _generate  # noqa: E402,F401

@@ -15,22 +15,60 @@ from . import as_of_option, cli, data_options, store_option
 @cli.command()
 @store_option
 @data_options
+@click.option(
+    "--fast/--full",
+    "fast",
+    default=None,
+    help="Fast build for millions of triples (streamed load, SHACL as SPARQL, no citation check) or the full "
+    "build (pyshacl, citations). Default: full, or fast when the data files exceed 32 MB.",
+)
+@click.option("--no-rules", is_flag=True, help="Fast build only: skip the build rules (input already derived).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 def build(
-    store: Path | None, data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path | None, quiet: bool
+    store: Path | None,
+    data_dir: Path | None,
+    ontology_dir: Path | None,
+    sources_dir: Path | None,
+    fast: bool | None,
+    no_rules: bool,
+    quiet: bool,
 ) -> None:
     """Parse, validate and load the ontology and data into the store, atomically.
 
     The previous graph stays in place until the new one is complete; a failed or killed build changes nothing.
 
     \b
-    Example:
+    Examples:
       wickgraph build --store /tmp/wick
+      wickgraph build --fast --data /tmp/universe --store /tmp/big
     """
-    from ..build.builder import build as run_build
-
     progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
-    report = run_build(store, data_dir=data_dir, ontology_dir=ontology_dir, sources_dir=sources_dir, progress=progress)
+    if fast is None:
+        from ..build.bulk import FAST_BUILD_THRESHOLD, input_size
+
+        size = input_size(data_dir)
+        fast = size > FAST_BUILD_THRESHOLD
+        if fast:
+            progress(f"{size / 2**20:,.0f} MB of data: using the fast build (--full to force the full one)")
+    if no_rules and not fast:
+        raise click.UsageError("--no-rules goes with --fast")
+    if fast:
+        from ..build.bulk import bulk_build
+
+        report = bulk_build(
+            store,
+            data_dir=data_dir,
+            ontology_dir=ontology_dir,
+            rules=not no_rules,
+            progress=progress,
+            progress_bar=not quiet,
+        )
+    else:
+        from ..build.builder import build as run_build
+
+        report = run_build(
+            store, data_dir=data_dir, ontology_dir=ontology_dir, sources_dir=sources_dir, progress=progress
+        )
     click.echo(report.summary())
 
 

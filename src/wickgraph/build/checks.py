@@ -1,0 +1,333 @@
+"""Validation at scale: the SHACL shapes compiled to SPARQL, and the provenance rules as SPARQL, run on the store.
+
+pyshacl needs the whole dataset as an rdflib graph in memory (about 1.3 KB per triple): fine for the real
+data, out of reach at millions of triples. The fast build instead compiles each constraint of
+``ontology/shapes.ttl`` into one SPARQL query that returns only the focus nodes that break it, and runs it on the
+on-disk store. The queries see the same data pyshacl sees (the build rules have materialised the super-classes,
+so ``?x a wg:Work`` finds every film) and report each violation in the same words as the full build.
+
+Supported: ``sh:targetClass``; property shapes with a single-IRI ``sh:path`` and ``sh:minCount``, ``sh:maxCount``,
+``sh:datatype``, ``sh:class``, ``sh:in``, ``sh:pattern``, ``sh:minInclusive``, ``sh:minExclusive``,
+``sh:maxInclusive``, ``sh:maxExclusive``, ``sh:lessThan``, ``sh:lessThanOrEquals``, ``sh:disjoint``; node-level
+``sh:or``, ``sh:xone`` and ``sh:and`` over property shapes with ``sh:minCount 1``. Anything else raises
+:class:`~wickgraph.errors.DataError` when the shapes are compiled, so a new kind of constraint cannot be
+skipped silently. Not checked: the lexical form of typed literals (``"2025-13-45"^^xsd:date``; the parser
+rejects most of those).
+
+>>> checks = compile_shapes(default_ontology_dir() / "shapes.ttl")
+>>> len(checks) > 40, all("LIMIT" in c.query for c in checks)
+(True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, parse
+from pyoxigraph import Store as OxStore
+
+from ..errors import DataError
+from ..locations import default_ontology_dir
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WGD, compact, sparql_prologue
+from ..terms import display
+
+__all__ = ["Check", "compile_shapes", "provenance_checks", "run_checks"]
+
+SH = "http://www.w3.org/ns/shacl#"
+_LIMIT = 20
+_PROPERTY_KEYS = {
+    SH + k
+    for k in (
+        "path minCount maxCount datatype class in pattern flags minInclusive minExclusive maxInclusive "
+        "maxExclusive lessThan lessThanOrEquals disjoint message name description"
+    ).split()
+}
+_NODE_KEYS = {SH + k for k in "targetClass property or xone and message name description".split()} | {RDF + "type"}
+
+Term = NamedNode | BlankNode | Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One SPARQL query that returns the focus nodes (``?f``, and ``?v`` when a value is at fault) breaking a rule."""
+
+    query: str
+    message: str
+    path: str | None
+    """The property the rule is about, or ``None`` for a rule about the entity as a whole."""
+    label: str
+    """Short name of the rule, for progress messages."""
+
+
+class _Shapes:
+    def __init__(self, path: Path) -> None:
+        self.triples: dict[Term, dict[str, list[Term]]] = {}
+        try:
+            quads = list(parse(path=str(path), format=RdfFormat.TURTLE))
+        except (SyntaxError, OSError) as exc:
+            raise DataError(f"{path}: cannot read the shapes: {exc}") from None
+        for q in quads:
+            assert not isinstance(q.subject, (Literal,))
+            self.triples.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(q.object)  # type: ignore[arg-type]
+
+    def values(self, node: Term, predicate: str) -> list[Term]:
+        return self.triples.get(node, {}).get(SH + predicate, [])
+
+    def one(self, node: Term, predicate: str) -> Term | None:
+        found = self.values(node, predicate)
+        return found[0] if found else None
+
+    def items(self, head: Term) -> list[Term]:
+        out = []
+        while isinstance(head, BlankNode):
+            first = self.triples[head].get(RDF + "first", [])
+            out += first
+            head = self.triples[head].get(RDF + "rest", [NamedNode(RDF + "nil")])[0]
+        return out
+
+    def node_shapes(self) -> Iterator[Term]:
+        for subject, props in self.triples.items():
+            if NamedNode(SH + "NodeShape") in props.get(RDF + "type", []):
+                yield subject
+
+
+def _sparql(term: Term) -> str:
+    return str(term)
+
+
+def _focus(targets: list[Term]) -> str:
+    if len(targets) == 1:
+        return f"?f a {_sparql(targets[0])} ."
+    return "VALUES ?target { " + " ".join(_sparql(t) for t in targets) + " } ?f a ?target ."
+
+
+def _select(body: str, *, value: bool, group: str = "") -> str:
+    head = "SELECT DISTINCT ?f" + (" ?v" if value else "")
+    return f"{head} WHERE {{ {body} }}{group} LIMIT {_LIMIT}"
+
+
+def _property_checks(shapes: _Shapes, shape: Term, targets: list[Term], where: str) -> list[Check]:
+    unknown = set(shapes.triples.get(shape, {})) - _PROPERTY_KEYS
+    if unknown:
+        raise DataError(f"the fast build cannot check {', '.join(sorted(compact(u) for u in unknown))} ({where})")
+    path = shapes.one(shape, "path")
+    if not isinstance(path, NamedNode):
+        raise DataError(f"the fast build checks only single-property paths, not {path} ({where})")
+    p = _sparql(path)
+    message_term = shapes.one(shape, "message")
+    message = message_term.value if message_term is not None else f"breaks the shape {where}"
+    focus = _focus(targets)
+    checks: list[Check] = []
+
+    def add(query: str, label: str) -> None:
+        checks.append(Check(query, message, path.value, f"{compact(path.value)} {label}"))
+
+    for term in shapes.values(shape, "minCount"):
+        n = int(term.value)
+        if n == 1:
+            add(_select(f"{focus} FILTER NOT EXISTS {{ ?f {p} ?any }}", value=False), "minCount")
+        elif n > 1:
+            add(
+                f"SELECT ?f WHERE {{ {focus} OPTIONAL {{ ?f {p} ?x }} }} GROUP BY ?f "
+                f"HAVING (COUNT(DISTINCT ?x) < {n}) LIMIT {_LIMIT}",
+                "minCount",
+            )
+    for term in shapes.values(shape, "maxCount"):
+        add(
+            f"SELECT ?f WHERE {{ {focus} ?f {p} ?x }} GROUP BY ?f HAVING (COUNT(DISTINCT ?x) > {int(term.value)}) "
+            f"LIMIT {_LIMIT}",
+            "maxCount",
+        )
+    values = f"{focus} ?f {p} ?v ."
+    for term in shapes.values(shape, "datatype"):
+        add(_select(f"{values} FILTER(!isLiteral(?v) || DATATYPE(?v) != {_sparql(term)})", value=True), "datatype")
+    for term in shapes.values(shape, "class"):
+        add(_select(f"{values} FILTER NOT EXISTS {{ ?v a {_sparql(term)} }}", value=True), "class")
+    for term in shapes.values(shape, "in"):
+        allowed = " || ".join(f"sameTerm(?v, {_sparql(t)})" for t in shapes.items(term))
+        add(_select(f"{values} FILTER(!({allowed}))", value=True), "in")
+    for term in shapes.values(shape, "pattern"):
+        flags = shapes.one(shape, "flags")
+        extra = f", {_sparql(flags)}" if flags is not None else ""
+        add(_select(f"{values} FILTER(isBlank(?v) || !REGEX(STR(?v), {_sparql(term)}{extra}))", value=True), "pattern")
+    for key, op in (("minInclusive", ">="), ("minExclusive", ">"), ("maxInclusive", "<="), ("maxExclusive", "<")):
+        for term in shapes.values(shape, key):
+            add(_select(f"{values} FILTER(!COALESCE(?v {op} {_sparql(term)}, false))", value=True), key)
+    for key, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
+        for term in shapes.values(shape, key):
+            add(
+                _select(f"{values} ?f {_sparql(term)} ?w . FILTER(!COALESCE(?v {op} ?w, false))", value=True),
+                key,
+            )
+    for term in shapes.values(shape, "disjoint"):
+        add(_select(f"{values} ?f {_sparql(term)} ?v .", value=True), "disjoint")
+    return checks
+
+
+def _exists(shapes: _Shapes, member: Term, where: str) -> str:
+    """A boolean SPARQL expression for a member of sh:or / sh:xone / sh:and."""
+    inner_and = shapes.one(member, "and")
+    if inner_and is not None:
+        return "(" + " && ".join(_exists(shapes, m, where) for m in shapes.items(inner_and)) + ")"
+    props = shapes.triples.get(member, {})
+    path = shapes.one(member, "path")
+    counts = shapes.values(member, "minCount")
+    if (
+        not isinstance(path, NamedNode)
+        or set(props) - {SH + "path", SH + "minCount"}
+        or [c.value for c in counts] != ["1"]
+    ):
+        raise DataError(
+            f"the fast build checks sh:or / sh:xone / sh:and only over `sh:path P ; sh:minCount 1` ({where})"
+        )
+    return f"EXISTS {{ ?f {_sparql(path)} ?any }}"
+
+
+def compile_shapes(path: Path) -> list[Check]:
+    """The checks of a SHACL shapes file (see the module docstring for what is supported)."""
+    shapes = _Shapes(path)
+    checks: list[Check] = []
+    for shape in sorted(shapes.node_shapes(), key=str):
+        where = f"shape {shape.value.rsplit('#', 1)[-1] if isinstance(shape, NamedNode) else shape}"
+        unknown = set(shapes.triples.get(shape, {})) - _NODE_KEYS
+        if unknown:
+            raise DataError(f"the fast build cannot check {', '.join(sorted(compact(u) for u in unknown))} ({where})")
+        targets = shapes.values(shape, "targetClass")
+        if not targets:
+            continue
+        for prop in shapes.values(shape, "property"):
+            checks += _property_checks(shapes, prop, targets, where)
+        message_term = shapes.one(shape, "message")
+        message = message_term.value if message_term is not None else f"breaks {where}"
+        for key in ("or", "xone", "and"):
+            for head in shapes.values(shape, key):
+                members = [_exists(shapes, m, where) for m in shapes.items(head)]
+                if key == "or":
+                    condition = " || ".join(members)
+                elif key == "and":
+                    condition = " && ".join(members)
+                else:
+                    condition = " + ".join(f"IF({m}, 1, 0)" for m in members) + " = 1"
+                checks.append(
+                    Check(
+                        _select(f"{_focus(targets)} FILTER(!({condition}))", value=False),
+                        message,
+                        None,
+                        f"{where} sh:{key}",
+                    )
+                )
+    return checks
+
+
+def provenance_checks() -> list[Check]:
+    """The provenance rules of ``data/README.md`` (as in :func:`wickgraph.build.validate.provenance_problems`)."""
+    entities, ontology = f"<{ENTITIES_GRAPH}>", f"<{ONTOLOGY_GRAPH}>"
+    unregistered = (
+        'FILTER(?g != {entities} && isIRI(?f) && STRSTARTS(STR(?f), "{wgd}")) '
+        "FILTER NOT EXISTS {{ GRAPH {entities} {{ ?f rdfs:label ?label }} }} "
+        "FILTER NOT EXISTS {{ GRAPH ?h {{ ?f a wg:Performance }} }}"
+    ).format(entities=entities, wgd=WGD)
+
+    def check(query: str, message: str, label: str) -> Check:
+        return Check(f"SELECT DISTINCT ?f ?v WHERE {{ {query} }} LIMIT {_LIMIT}", message, None, label)
+
+    return [
+        check(
+            f"GRAPH ?f {{ }} FILTER(?f NOT IN ({entities}, {ontology})) "
+            "FILTER NOT EXISTS { GRAPH ?f { ?f a wg:Source } } FILTER NOT EXISTS { GRAPH ?src { ?f a wg:Claim } }",
+            "is a named graph that is neither the registry, a source graph nor a claim graph "
+            "(add a claim record for it to the source's graph)",
+            "graphs have a role",
+        ),
+        check(
+            "GRAPH ?v { ?f a wg:Claim } FILTER NOT EXISTS { GRAPH ?v { ?v a wg:Source } }",
+            "is a claim record in a graph that is not a source graph (a graph that describes itself as a wg:Source)",
+            "records in source graphs",
+        ),
+        check(
+            "GRAPH ?g { ?f a wg:Claim } GRAPH ?v { ?f a wg:Claim } FILTER(STR(?g) < STR(?v))",
+            "has claim records in two source graphs",
+            "one record per claim",
+        ),
+        check(
+            "GRAPH ?g { ?f a wg:Claim } FILTER NOT EXISTS { GRAPH ?f { ?s ?p ?o } }",
+            "has a claim record but no graph of triples",
+            "records have graphs",
+        ),
+        check(
+            f"GRAPH ?g {{ ?f ?p ?o }} {unregistered} BIND(?g AS ?v)",
+            "is used but not in the entity registry (add its type and rdfs:label to the registry graph)",
+            "subjects registered",
+        ),
+        check(
+            f"GRAPH ?g {{ ?s ?p ?f }} {unregistered} BIND(?g AS ?v)",
+            "is used but not in the entity registry (add its type and rdfs:label to the registry graph)",
+            "objects registered",
+        ),
+        check(
+            "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } GRAPH ?t { ?v wg:claimDate ?oldDate } "
+            "FILTER(?newDate < ?oldDate)",
+            "supersedes a later claim",
+            "supersedes earlier claims",
+        ),
+        check(
+            "GRAPH ?s { ?f wg:supersedes ?v } FILTER NOT EXISTS { GRAPH ?t { ?v a wg:Claim } }",
+            "supersedes something that is not a claim",
+            "supersedes claims",
+        ),
+    ]
+
+
+def _default_graph_problem(store: OxStore) -> list[str]:
+    result = store.query("ASK { ?s ?p ?o }")
+    return ["triples outside any named graph; put them in the source's graph or a claim graph"] if result else []
+
+
+def run_checks(
+    store: OxStore,
+    shapes_path: Path | None = None,
+    *,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[str]:
+    """Every problem the checks find on ``store``, one sentence each (at most 20 per rule)."""
+    shapes_path = shapes_path or default_ontology_dir() / "shapes.ttl"
+    problems = _default_graph_problem(store)
+    prologue = sparql_prologue()
+    labels: dict[str, str] = {}
+
+    def name(term: object) -> str:
+        if isinstance(term, NamedNode):
+            if term.value not in labels:
+                rows = store.query(
+                    f"SELECT ?l WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ <{term.value}> rdfs:label ?l }} }} LIMIT 1",
+                    prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+                )
+                assert isinstance(rows, QuerySolutions)
+                found = [r[0].value for r in rows if r[0] is not None]
+                labels[term.value] = f"'{found[0]}' ({compact(term.value)})" if found else compact(term.value)
+            return labels[term.value]
+        return display(term)  # type: ignore[arg-type]
+
+    for check in [*provenance_checks(), *compile_shapes(shapes_path)]:
+        progress(f"checking {check.label}")
+        try:
+            result = store.query(prologue + check.query, use_default_graph_as_union=True)
+        except SyntaxError as exc:  # pragma: no cover - a compiler bug
+            raise DataError(f"internal: the check {check.label!r} does not parse: {exc}\n{check.query}") from None
+        assert isinstance(result, QuerySolutions)
+        variables = [v.value for v in result.variables]
+        rows = list(result)
+        for row in rows:
+            focus = row[0]
+            text = f"{name(focus)}, property {compact(check.path)}: " if check.path else f"{name(focus)}: "
+            text += check.message
+            if "v" in variables and row["v"] is not None and row["v"] != focus:
+                value = row["v"]
+                shown = str(value) if isinstance(value, Literal) else compact(value.value)  # type: ignore[union-attr]
+                text += f" (found {shown})" if check.path else f" ({shown})"
+            problems.append(text)
+        if len(rows) == _LIMIT:
+            problems.append(f"… and possibly more breaking the rule {check.label!r} (only the first {_LIMIT} shown)")
+    return problems

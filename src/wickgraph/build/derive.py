@@ -1,0 +1,214 @@
+"""The build rules, run at scale: each ``INSERT { … } WHERE { … }`` of ``ontology/rules/*.ru`` as a streamed SELECT.
+
+SPARQL Update on pyoxigraph's on-disk store runs each operation in one transaction, which at a million triples
+takes minutes and holds every insertion in memory. The same rules give the same quads when each operation's
+``WHERE`` part is run as a ``SELECT`` (results stream from the store), its template is filled in for every
+solution and written to an N-Quads file, and that file is bulk-loaded into the store before the next operation
+runs (an operation may read what the one before it wrote, as in SPARQL Update).
+
+The rule files are the single source of truth: :func:`operations` reads them. It accepts the subset of SPARQL
+Update the rules use: ``PREFIX`` lines, and operations ``INSERT { GRAPH g { triples } … } WHERE { pattern }``
+separated by ``;``.
+
+>>> ops = operations('''PREFIX ex: <http://e/>
+... INSERT { GRAPH ?g { ?o ex:back ?s } } WHERE { GRAPH ?g { ?s ex:to ?o } }''')
+>>> [str(q) for q in ops[0].template]
+['<urn:wickgraph:var:o> <http://e/back> <urn:wickgraph:var:s> <urn:wickgraph:var:g>']
+>>> ops[0].select
+'PREFIX ex: <http://e/>\\nSELECT DISTINCT ?g ?o ?s WHERE { GRAPH ?g { ?s ex:to ?o } }'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, parse
+from pyoxigraph import Store as OxStore
+
+from ..errors import DataError
+from .rules import rule_files
+
+__all__ = ["Operation", "derive", "operations"]
+
+_VAR = "urn:wickgraph:var:"
+_PREFIX = re.compile(r"^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>\s*$", re.IGNORECASE | re.MULTILINE)
+_INSERT = re.compile(r"\bINSERT\s*\{", re.IGNORECASE)
+_WHERE = re.compile(r"\s*WHERE\s*\{", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One rule operation: the quads it inserts (variables as ``urn:wickgraph:var:`` IRIs) and its SELECT."""
+
+    template: tuple[Quad, ...]
+    select: str
+    source: str
+    """``file.ru #n``, for messages."""
+
+
+def _strip_comments(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        inside: str | None = None
+        cut = len(line)
+        for i, ch in enumerate(line):
+            if inside:
+                if ch == inside:
+                    inside = None
+            elif ch in "\"'":
+                inside = ch
+            elif ch == "<":
+                inside = ">"
+            elif ch == "#":
+                cut = i
+                break
+        out.append(line[:cut])
+    return "\n".join(out)
+
+
+def _block(text: str, start: int) -> int:
+    """Index just past the ``}`` that closes the ``{`` at ``start - 1``."""
+    depth = 1
+    i = start
+    inside: str | None = None
+    while i < len(text):
+        ch = text[i]
+        if inside:
+            if ch == "\\" and inside in "\"'":
+                i += 1
+            elif ch == inside:
+                inside = None
+        elif ch in "\"'":
+            inside = ch
+        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
+            inside = ">"
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError("unbalanced braces")
+
+
+def operations(text: str, name: str = "rule") -> list[Operation]:
+    """The operations of a rule file, in order."""
+    body = _strip_comments(text)
+    prefixes = dict(_PREFIX.findall(body))
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
+    body = _PREFIX.sub("", body)
+    found: list[Operation] = []
+    position = 0
+    while True:
+        match = _INSERT.search(body, position)
+        if match is None:
+            if body[position:].strip(" \n\t;"):
+                raise ValueError(f"{name}: cannot read {body[position:].strip()[:60]!r} (expected INSERT … WHERE …)")
+            return found
+        if body[position : match.start()].strip(" \n\t;"):
+            raise ValueError(f"{name}: only INSERT … WHERE … operations are supported")
+        template_end = _block(body, match.end())
+        template = body[match.end() : template_end - 1]
+        where = _WHERE.match(body, template_end)
+        if where is None:
+            raise ValueError(f"{name}: INSERT without WHERE")
+        pattern_end = _block(body, where.end())
+        pattern = body[where.end() - 1 : pattern_end]
+        quads = _template_quads(template, prologue, f"{name} #{len(found) + 1}")
+        variables = sorted(
+            {t.value[len(_VAR) :] for q in quads for t in q if isinstance(t, NamedNode) and t.value.startswith(_VAR)}
+        )
+        select = prologue + "SELECT DISTINCT " + " ".join(f"?{v}" for v in variables) + " WHERE " + pattern
+        found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}"))
+        position = pattern_end
+
+
+def _template_quads(template: str, prologue: str, name: str) -> list[Quad]:
+    trig = re.sub(r"\?(\w+)", lambda m: f"<{_VAR}{m.group(1)}>", template)
+    try:
+        return list(parse((prologue + trig).encode("utf-8"), RdfFormat.TRIG))
+    except SyntaxError as exc:
+        raise ValueError(f"{name}: cannot read the INSERT template: {exc}") from None
+
+
+def _nquad_term(term: NamedNode | BlankNode | Literal | DefaultGraph) -> str:
+    return str(term)
+
+
+def _run(store: OxStore, op: Operation, sink: Path) -> int:
+    """Write the quads ``op`` inserts to ``sink`` (N-Quads); return how many lines were written."""
+    result = store.query(op.select)
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    index = {name: i for i, name in enumerate(names)}
+    plan = []
+    for quad in op.template:
+        parts: list[tuple[bool, object]] = []
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, NamedNode) and term.value.startswith(_VAR):
+                parts.append((True, index[term.value[len(_VAR) :]]))
+            else:
+                parts.append((False, "" if isinstance(term, DefaultGraph) else str(term)))
+        plan.append(parts)
+    written = 0
+    with sink.open("w", encoding="utf-8", buffering=1 << 20) as out:
+        for row in result:
+            values = list(row)
+            for parts in plan:
+                terms = []
+                for is_var, ref in parts:
+                    if is_var:
+                        value = values[ref]  # type: ignore[index]
+                        if value is None:
+                            break
+                        terms.append(value)
+                    else:
+                        terms.append(ref)
+                else:
+                    s, p, o, g = terms
+                    # SPARQL Update skips instantiations that are not valid RDF (a literal as subject, ...).
+                    if isinstance(s, Literal) or not (isinstance(p, NamedNode) or isinstance(p, str)):
+                        continue
+                    if isinstance(g, Literal):
+                        continue
+                    out.write(f"{s} {p} {o} {g} .\n" if g != "" else f"{s} {p} {o} .\n")
+                    written += 1
+    return written
+
+
+def derive(
+    store: OxStore,
+    ontology_dir: Path,
+    *,
+    workdir: str | os.PathLike[str] | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> int:
+    """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
+
+    The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
+    copy of each quad.
+    """
+    total = 0
+    with tempfile.TemporaryDirectory(prefix="wickgraph-derive-", dir=workdir) as tmp:
+        sink = Path(tmp) / "derived.nq"
+        for path in rule_files(ontology_dir):
+            try:
+                ops = operations(path.read_text(encoding="utf-8"), path.name)
+            except ValueError as exc:
+                raise DataError(f"{path}: {exc}") from None
+            for op in ops:
+                try:
+                    written = _run(store, op, sink)
+                except SyntaxError as exc:
+                    raise DataError(f"{path}: {op.source}: the rule does not parse: {exc}") from None
+                if written:
+                    store.bulk_load(path=str(sink), format=RdfFormat.N_QUADS)
+                progress(f"rule {op.source}: {written:,} quads")
+                total += written
+    return total
