@@ -1,11 +1,14 @@
 """Writing query results for people and programs: aligned table, CSV, TSV, SPARQL results JSON, RDF.
 
-Writers stream: SELECT rows are written as they are read (the table reads them all first, to align).
+Every format streams: rows and triples are written as they are read, so memory stays flat however many
+there are. The table aligns its columns to the first :data:`TABLE_WIDTH_ROWS` rows (wider values later on are
+cut with "…", as any value over 60 characters is).
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Iterator
 from typing import IO
@@ -16,9 +19,11 @@ from .namespaces import XSD
 from .results import GraphResult, QueryResult, Row, SelectResult
 from .terms import Term, display
 
-__all__ = ["FORMATS", "write_result"]
+__all__ = ["FORMATS", "TABLE_WIDTH_ROWS", "write_result"]
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld", "rdfxml")
+TABLE_WIDTH_ROWS = 1000
+"""How many rows the table reads before it fixes its column widths."""
 
 
 def write_result(result: QueryResult, out: IO[str], fmt: str) -> None:
@@ -32,7 +37,7 @@ def write_result(result: QueryResult, out: IO[str], fmt: str) -> None:
             out.write(("true" if result else "false") + "\n")
     elif isinstance(result, GraphResult):
         rdf = {"table": "turtle", "csv": "turtle", "tsv": "turtle", "json": "jsonld"}.get(fmt, fmt)
-        out.write(result.serialize({"ntriples": "nt"}.get(rdf, rdf)))
+        result.write(out, {"ntriples": "nt"}.get(rdf, rdf))
     else:
         {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}.get(fmt, _table)(result, out)
 
@@ -42,19 +47,28 @@ def _rows(result: SelectResult) -> Iterator[Row]:
 
 
 def _table(result: SelectResult, out: IO[str]) -> None:
-    rows = [[display(row.get(v)) for v in result.variables] for row in _rows(result)]
-    widths = [max([len(v), *(len(r[i]) for r in rows)]) for i, v in enumerate(result.variables)]
+    rows = _rows(result)
+    head = [[display(row.get(v)) for v in result.variables] for row in itertools.islice(rows, TABLE_WIDTH_ROWS)]
+    widths = [max([len(v), *(len(r[i]) for r in head)]) for i, v in enumerate(result.variables)]
     widths = [min(w, 60) for w in widths]
 
     def fit(text: str, width: int) -> str:
         text = text.replace("\n", " ")
         return text if len(text) <= width else text[: width - 1] + "…"
 
+    def line(cells: list[str]) -> str:
+        return "  ".join(fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
     out.write("  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
-    for r in rows:
-        out.write("  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
-    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    count = 0
+    for cells in head:
+        out.write(line(cells))
+        count += 1
+    for row in rows:
+        out.write(line([display(row.get(v)) for v in result.variables]))
+        count += 1
+    out.write(f"({count} row{'s' if count != 1 else ''})\n")
 
 
 def _csv(result: SelectResult, out: IO[str]) -> None:

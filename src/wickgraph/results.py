@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pyoxigraph import Triple
 
@@ -91,8 +91,14 @@ class SelectResult:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_RDF_FORMATS = ("turtle", "ttl", "nt", "ntriples", "rdfxml", "xml", "jsonld")
+
+
 class GraphResult:
     """The triples of a CONSTRUCT or DESCRIBE query.
+
+    Like :class:`SelectResult`, triples are read lazily: :meth:`stream` and :meth:`write` walk them once without
+    keeping them (constant memory), while :attr:`triples`, ``len()`` and iteration read them all on first use.
 
     >>> from pyoxigraph import NamedNode, Literal
     >>> g = GraphResult([Triple(NamedNode("http://e/a"), NamedNode("http://e/p"), Literal("x"))])
@@ -101,7 +107,25 @@ class GraphResult:
     """
 
     def __init__(self, triples: Iterable[Triple]) -> None:
-        self.triples: list[Triple] = list(triples)
+        self._source: Iterator[Triple] | None = iter(triples)
+        self._triples: list[Triple] | None = None
+
+    @property
+    def triples(self) -> list[Triple]:
+        """All triples, read on first use."""
+        if self._triples is None:
+            self._triples = list(self.stream())
+        return self._triples
+
+    def stream(self) -> Iterator[Triple]:
+        """Yield the triples once, without keeping them; fails if they were already streamed."""
+        if self._source is None:
+            if self._triples is not None:
+                yield from self._triples
+                return
+            raise RuntimeError("the triples of this result were already streamed")
+        source, self._source = self._source, None
+        yield from source
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self.triples)
@@ -111,6 +135,14 @@ class GraphResult:
 
     def serialize(self, format: str = "turtle") -> str:
         """Serialise as ``turtle`` (with the project's prefixes), ``nt``, ``rdfxml`` or ``jsonld``."""
+        import io
+
+        out = io.StringIO()
+        self.write(out, format)
+        return out.getvalue()
+
+    def write(self, out: IO[str], format: str = "turtle") -> None:
+        """Write the triples to a text stream as they are read (see :meth:`serialize` for the formats)."""
         from pyoxigraph import RdfFormat, serialize
 
         from .namespaces import PREFIXES
@@ -127,11 +159,10 @@ class GraphResult:
         try:
             rdf_format = formats[format]
         except KeyError:
-            raise ValueError(f"unknown RDF format {format!r}: use one of {', '.join(formats)}") from None
+            raise ValueError(f"unknown RDF format {format!r}: use one of {', '.join(_RDF_FORMATS)}") from None
         prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
-        data = serialize(self.triples, format=rdf_format, prefixes=prefixes)
-        assert data is not None
-        return data.decode("utf-8")
+        triples = self.stream() if self._triples is None else iter(self._triples)
+        serialize(triples, _TextSink(out), rdf_format, prefixes=prefixes)
 
     def to_rdflib(self) -> rdflib.Graph:
         """An rdflib Graph of the same triples."""
@@ -146,6 +177,24 @@ class GraphResult:
 
     def __repr__(self) -> str:
         return f"<GraphResult {len(self.triples)} triples>"
+
+
+class _TextSink:
+    """A binary sink for pyoxigraph's serializer that writes UTF-8 text to a text stream."""
+
+    def __init__(self, out: IO[str]) -> None:
+        import codecs
+
+        self._out = out
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def write(self, data: bytes) -> int:
+        self._out.write(self._decoder.decode(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self._out.write(self._decoder.decode(b"", final=True))
+        self._out.flush()
 
 
 QueryResult = SelectResult | bool | GraphResult

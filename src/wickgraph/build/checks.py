@@ -59,6 +59,8 @@ class Check:
     """The property the rule is about, or ``None`` for a rule about the entity as a whole."""
     label: str
     """Short name of the rule, for progress messages."""
+    locate: str | None = None
+    """A query template (``{f}``: the focus IRI) that finds a graph to name in the message."""
 
 
 class _Shapes:
@@ -224,14 +226,15 @@ def compile_shapes(path: Path) -> list[Check]:
 def provenance_checks() -> list[Check]:
     """The provenance rules of ``data/README.md`` (as in :func:`wickgraph.build.validate.provenance_problems`)."""
     entities, ontology = f"<{ENTITIES_GRAPH}>", f"<{ONTOLOGY_GRAPH}>"
+    # Each IRI once (DISTINCT), then the cheap index lookups, and only then its text (STRSTARTS reads it).
     unregistered = (
-        'FILTER(?g != {entities} && isIRI(?f) && STRSTARTS(STR(?f), "{wgd}")) '
         "FILTER NOT EXISTS {{ GRAPH {entities} {{ ?f rdfs:label ?label }} }} "
-        "FILTER NOT EXISTS {{ GRAPH ?h {{ ?f a wg:Performance }} }}"
-    ).format(entities=entities, wgd=WGD)
+        "FILTER NOT EXISTS {{ GRAPH ?h {{ ?f a wg:Performance }} }} "
+        'FILTER(STRSTARTS(STR(?f), "{wgd}"))'
+    )
 
-    def check(query: str, message: str, label: str) -> Check:
-        return Check(f"SELECT DISTINCT ?f ?v WHERE {{ {query} }} LIMIT {_LIMIT}", message, None, label)
+    def check(query: str, message: str, label: str, locate: str | None = None) -> Check:
+        return Check(f"SELECT DISTINCT ?f ?v WHERE {{ {query} }} LIMIT {_LIMIT}", message, None, label, locate)
 
     return [
         check(
@@ -257,14 +260,19 @@ def provenance_checks() -> list[Check]:
             "records have graphs",
         ),
         check(
-            f"GRAPH ?g {{ ?f ?p ?o }} {unregistered} BIND(?g AS ?v)",
+            # GROUP BY (not DISTINCT): the planner does not push the filters below it, to every quad.
+            f"{{ SELECT ?f WHERE {{ GRAPH ?g {{ ?f ?p ?o }} FILTER(?g != {entities} && isIRI(?f)) }} GROUP BY ?f }} "
+            + unregistered.format(entities=entities, wgd=WGD),
             "is used but not in the entity registry (add its type and rdfs:label to the registry graph)",
             "subjects registered",
+            locate="SELECT ?g WHERE {{ GRAPH ?g {{ <{f}> ?p ?o }} }} LIMIT 1",
         ),
         check(
-            f"GRAPH ?g {{ ?s ?p ?f }} {unregistered} BIND(?g AS ?v)",
+            f"{{ SELECT ?f WHERE {{ GRAPH ?g {{ ?s ?p ?f }} FILTER(?g != {entities} && isIRI(?f)) }} GROUP BY ?f }} "
+            + unregistered.format(entities=entities, wgd=WGD),
             "is used but not in the entity registry (add its type and rdfs:label to the registry graph)",
             "objects registered",
+            locate="SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p <{f}> }} }} LIMIT 1",
         ),
         check(
             "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } GRAPH ?t { ?v wg:claimDate ?oldDate } "
@@ -323,6 +331,11 @@ def run_checks(
             focus = row[0]
             text = f"{name(focus)}, property {compact(check.path)}: " if check.path else f"{name(focus)}: "
             text += check.message
+            if check.locate is not None and isinstance(focus, NamedNode):
+                found = store.query(check.locate.format(f=focus.value))
+                assert isinstance(found, QuerySolutions)
+                graphs = [r[0] for r in found]
+                text += f" (in {compact(graphs[0].value)})" if graphs and graphs[0] is not None else ""
             if "v" in variables and row["v"] is not None and row["v"] != focus:
                 value = row["v"]
                 shown = str(value) if isinstance(value, Literal) else compact(value.value)  # type: ignore[union-attr]
