@@ -1,0 +1,360 @@
+"""The remote backend: any server that speaks the SPARQL 1.1 Protocol, with SPARQLWrapper as the client.
+
+Reads go through SPARQLWrapper (SELECT, ASK, CONSTRUCT, DESCRIBE), always by POST with the query and the dataset
+in the form body (a dataset can name a few hundred graphs). Answers are parsed into the same pyoxigraph terms
+the embedded store returns, so every caller sees one kind of result whatever the backend. Writes (used by
+:func:`wickgraph.push.push`) go through SPARQL 1.1 Update or the Graph Store HTTP Protocol.
+
+The default graph. Without a view, wickgraph queries see the union of all its graphs as the default graph.
+A server does not do that by itself, so :class:`Endpoint` has two ways (``union``):
+
+- ``"client"`` (the default, portable): every query names wickgraph's graphs as its dataset with the
+  protocol's ``default-graph-uri`` and ``named-graph-uri`` parameters, so any SPARQL 1.1 server answers with
+  the union, and only wickgraph's graphs are seen even when the server holds other data;
+- ``"server"``: the server's own default graph already is the union of its graphs (``oxigraph serve
+  --union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph true``, GraphDB, Virtuoso, Neptune), so plain
+  queries are sent, which saves the server from merging the graphs per request.
+
+Either way an "as known on DATE" view is sent as an explicit dataset.
+
+>>> Endpoint("http://127.0.0.1:7878/query").update_url
+'http://127.0.0.1:7878/update'
+>>> Endpoint("https://query.wikidata.org/sparql").update_url
+'https://query.wikidata.org/sparql'
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
+
+from .. import __version__
+from ..errors import (
+    EndpointAuthError,
+    EndpointError,
+    EndpointQueryError,
+    EndpointResponseError,
+    EndpointUnreachableError,
+    QueryError,
+)
+from ..namespaces import BASE
+from ..results import GraphResult, QueryResult, Row, SelectResult
+from ..terms import value
+from .base import GraphView
+
+if TYPE_CHECKING:  # pragma: no cover
+    from SPARQLWrapper import SPARQLWrapper
+
+__all__ = ["Endpoint", "RemoteStore", "Union"]
+
+Union = Literal["client", "server"]
+"""How the default graph becomes the union of wickgraph's graphs (see the module docstring)."""
+
+ACCEPT = ", ".join(
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml;q=0.9",
+        "application/n-triples;q=0.9",
+        "text/turtle;q=0.8",
+        "application/rdf+xml;q=0.5",
+    ]
+)
+"""What wickgraph asks a server for: SPARQL results for SELECT/ASK, an RDF graph for CONSTRUCT/DESCRIBE."""
+
+USER_AGENT = f"wickgraph/{__version__} (SPARQLWrapper)"
+_NO_GRAPH = BASE + "graph/none"
+"""A graph no one writes: the dataset of an empty view."""
+_POSITION = re.compile(r"(?:\bat\s+(?:line\s+)?|\bline\s+)(\d+)(?::|,\s*column\s+|,\s*col\s+)(\d+)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where a SPARQL server is and how to talk to it.
+
+    ``query`` is the SPARQL query URL. ``update`` defaults to the query URL with a final ``/query`` made
+    ``/update`` (Oxigraph, Fuseki) and to the query URL itself otherwise (Virtuoso, Neptune, Wikidata's
+    read-only ``/sparql``); ``graph_store`` (Graph Store Protocol URL) is only used by a push when given.
+    Authentication is HTTP basic (``user`` and ``password``) or a bearer ``token``; ``timeout`` is in seconds.
+    """
+
+    query: str
+    update: str | None = None
+    graph_store: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    timeout: float = 60.0
+    union: Union = "client"
+
+    def __post_init__(self) -> None:
+        for url in (self.query, self.update, self.graph_store):
+            if url is not None:
+                _check_url(url)
+        if self.union not in ("client", "server"):
+            raise EndpointError(self.query, f"union must be 'client' or 'server', not {self.union!r}")
+        if self.timeout <= 0:
+            raise EndpointError(self.query, f"the timeout must be a positive number of seconds, not {self.timeout}")
+        if self.token and (self.user or self.password):
+            raise EndpointError(self.query, "give a bearer token or a user and password, not both")
+
+    @property
+    def update_url(self) -> str:
+        """The SPARQL Update URL (see the class docstring for the default)."""
+        if self.update:
+            return self.update
+        parts = urllib.parse.urlsplit(self.query)
+        if parts.path.endswith("/query"):
+            return urllib.parse.urlunsplit(parts._replace(path=parts.path[: -len("query")] + "update"))
+        return self.query
+
+    def headers(self) -> dict[str, str]:
+        """The authentication header, if any."""
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
+        if self.user is not None:
+            pair = f"{self.user}:{self.password or ''}".encode()
+            return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+        return {}
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise EndpointError(url, "not an http:// or https:// URL of a SPARQL endpoint")
+
+
+class RemoteStore:
+    """The graph on a SPARQL 1.1 server: wickgraph's named graphs there, queried through SPARQLWrapper.
+
+    The list of wickgraph's graphs (named under ``https://w3id.org/wickgraph/``) is read once per store;
+    open a new store to see graphs pushed since.
+    """
+
+    def __init__(self, endpoint: Endpoint | str) -> None:
+        self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
+        self.location = self.endpoint.query
+        self._graphs: list[str] | None = None
+
+    # ---- reading ---------------------------------------------------------------------------
+    def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
+        """Run a SPARQL query (see the module docstring for which dataset it sees)."""
+        if view is not None:
+            graphs: Iterable[str] | None = view.graphs or (_NO_GRAPH,)
+        elif self.endpoint.union == "client":
+            graphs = self.named_graphs() or (_NO_GRAPH,)
+        else:
+            graphs = None
+        return self._query(sparql, graphs)
+
+    def named_graphs(self) -> list[str]:
+        """wickgraph's named graphs on the server (their IRIs start with ``https://w3id.org/wickgraph/``)."""
+        if self._graphs is None:
+            result = self._query(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {_string(BASE)})) }}",
+                None,
+            )
+            assert isinstance(result, SelectResult)
+            self._graphs = sorted(value(row, "g") for row in result)
+        return list(self._graphs)
+
+    def forget_graphs(self) -> None:
+        """Read the list of graphs again on next use (after the server's graphs changed)."""
+        self._graphs = None
+
+    def _query(self, sparql: str, graphs: Iterable[str] | None) -> QueryResult:
+        from SPARQLWrapper import URLENCODED
+
+        wrapper = self._wrapper(self.endpoint.query)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SPARQLWrapper warns about query forms it cannot tell
+            wrapper.setQuery(sparql)
+        if wrapper.isSparqlUpdateRequest():
+            raise QueryError(f"{self.location}: a query cannot change the graph; write with `wickgraph push`")
+        wrapper.setRequestMethod(URLENCODED)
+        for graph in graphs or ():
+            wrapper.addParameter("default-graph-uri", graph)
+            wrapper.addParameter("named-graph-uri", graph)
+        body, content_type = self._send(wrapper, self.endpoint.query)
+        return _parse_answer(self.endpoint.query, body, content_type)
+
+    # ---- writing (for push) ----------------------------------------------------------------
+    def update(self, sparql: str | bytes) -> None:
+        """Run a SPARQL 1.1 Update request (most servers apply one request as one transaction).
+
+        Sent as ``application/sparql-update`` with plain urllib: SPARQLWrapper would scan the whole text
+        with regular expressions to tell its form, which costs seconds on a large ``INSERT DATA``.
+        """
+        body = sparql.encode("utf-8") if isinstance(sparql, str) else sparql
+        self._write(self.endpoint.update_url, "POST", body, "application/sparql-update")
+
+    def put_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph with N-Triples through the Graph Store Protocol (``PUT ?graph=IRI``)."""
+        if not self.endpoint.graph_store:
+            raise EndpointError(self.location, "no Graph Store Protocol URL (pass --graph-store-endpoint)")
+        url = self.endpoint.graph_store
+        separator = "&" if urllib.parse.urlsplit(url).query else "?"
+        target = url + separator + urllib.parse.urlencode({"graph": graph})
+        self._write(target, "PUT", ntriples, "application/n-triples", shown=url)
+
+    def _write(self, url: str, method: str, body: bytes, content_type: str, *, shown: str | None = None) -> None:
+        headers = {"Content-Type": content_type, "User-Agent": USER_AGENT, **self.endpoint.headers()}
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        name = shown or url
+        try:
+            with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            raise _http_error(name, exc.code, exc.reason, exc.read(), exc.headers.get("Content-Type")) from None
+        except Exception as exc:
+            raise _transport_error(name, exc, self.endpoint.timeout) from None
+
+    # ---- plumbing --------------------------------------------------------------------------
+    def _wrapper(self, url: str) -> SPARQLWrapper:
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(url, updateEndpoint=self.endpoint.update_url, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)
+        # urllib takes a float timeout; SPARQLWrapper only passes it on, whatever its annotation says.
+        wrapper.setTimeout(cast(int, self.endpoint.timeout))
+        wrapper.addCustomHttpHeader("Accept", ACCEPT)
+        for name, header in self.endpoint.headers().items():
+            wrapper.addCustomHttpHeader(name, header)
+        return wrapper
+
+    def _send(self, wrapper: SPARQLWrapper, url: str) -> tuple[bytes, str]:
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        try:
+            response = wrapper.query().response
+            return response.read(), response.headers.get("Content-Type") or ""
+        except SPARQLWrapperException as exc:
+            # SPARQLWrapper's errors for HTTP 400, 401, 404, 414 and 500 carry the body in their message and
+            # the HTTP error they replace as their context.
+            cause = exc.__context__
+            if isinstance(cause, urllib.error.HTTPError):
+                content_type = cause.headers.get("Content-Type")
+                raise _http_error(url, cause.code, cause.reason, _wrapped_body(exc), content_type) from None
+            raise EndpointResponseError(url, str(exc).splitlines()[0]) from None
+        except urllib.error.HTTPError as exc:
+            raise _http_error(url, exc.code, exc.reason, exc.read(), exc.headers.get("Content-Type")) from None
+        except Exception as exc:
+            raise _transport_error(url, exc, self.endpoint.timeout) from None
+
+    def close(self) -> None:
+        self._graphs = None
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<RemoteStore {self.location}>"
+
+
+def _string(text: str) -> str:
+    from pyoxigraph import Literal as OxLiteral
+
+    return str(OxLiteral(text))
+
+
+# ---- answers --------------------------------------------------------------------------------
+def _parse_answer(url: str, body: bytes, content_type: str) -> QueryResult:
+    media = content_type.split(";")[0].strip().lower()
+    results_format = QueryResultsFormat.from_media_type(media) if media else None
+    rdf_format = RdfFormat.from_media_type(media) if media and results_format is None else None
+    if results_format is None and rdf_format is None:
+        what = "an HTML page" if media in ("text/html", "application/xhtml+xml") or _looks_html(body) else None
+        shown = what or (f"{media} content" if media else "content without a Content-Type")
+        raise EndpointResponseError(
+            url, f"answered with {shown}, not SPARQL results (is this the query URL of a SPARQL endpoint?)"
+        )
+    try:
+        if results_format is not None:
+            parsed = parse_query_results(body, results_format)
+            if isinstance(parsed, QueryBoolean):
+                return bool(parsed)
+            assert isinstance(parsed, QuerySolutions)
+            variables = [v.value for v in parsed.variables]
+            rows: list[Row] = [{v: solution[v] for v in variables} for solution in parsed]
+            return SelectResult(variables, rows)
+        assert rdf_format is not None
+        return GraphResult(Triple(q.subject, q.predicate, q.object) for q in parse(body, rdf_format))
+    except (SyntaxError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EndpointResponseError(url, f"answered {media} that does not parse as SPARQL results: {first}") from None
+
+
+def _wrapped_body(exc: Exception) -> bytes:
+    """The response body a SPARQLWrapper error quotes (``... Response:\\n b'...'``), or nothing."""
+    import ast
+
+    _, found, quoted = str(exc).partition("\n\nResponse:\n")
+    if not found:
+        return b""
+    try:
+        body = ast.literal_eval(quoted)
+    except (ValueError, SyntaxError):
+        return quoted.encode()
+    return body if isinstance(body, bytes) else str(body).encode()
+
+
+def _looks_html(body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _one_line(body: bytes, content_type: str | None, limit: int = 240) -> str:
+    text = body.decode("utf-8", "replace")
+    if (content_type or "").startswith("text/html") or _looks_html(body):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+        text = re.sub(r"<[^>]+>", " ", title.group(1) if title else text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _http_error(url: str, status: int, reason: str, body: bytes, content_type: str | None) -> EndpointError:
+    detail = _one_line(body, content_type)
+    said = f"HTTP {status} {reason}".strip()
+    if status in (401, 403):
+        return EndpointAuthError(
+            url, f"the server refused the credentials ({said}); check --user/--password or --token"
+        )
+    if status == 400:
+        match = _POSITION.search(detail)
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+        message = re.sub(r"\s+:", ":", _POSITION.sub("", detail, count=1)).strip(" :") if match else detail
+        message = re.sub(r"^(?:syntax\s+)?error:\s*", "", message, flags=re.I)
+        return EndpointQueryError(url, message or said, line=line, column=column)
+    if status == 404:
+        return EndpointResponseError(url, f"{said}: no SPARQL endpoint at this URL")
+    return EndpointResponseError(url, f"{said}" + (f": {detail}" if detail else ""))
+
+
+def _transport_error(url: str, exc: Exception, timeout: float) -> EndpointError:
+    reason: Any = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return EndpointUnreachableError(url, f"no answer within {timeout:g} s (the timeout)")
+    if isinstance(reason, ConnectionRefusedError):
+        return EndpointUnreachableError(url, "connection refused: is the server running, and on that port?")
+    if isinstance(reason, socket.gaierror):
+        return EndpointUnreachableError(url, f"unknown host ({reason.strerror or reason})")
+    if isinstance(reason, http.client.HTTPException | ConnectionError):
+        name = type(reason).__name__
+        return EndpointResponseError(url, f"the server broke off or did not speak HTTP ({name}: {reason})".strip())
+    if isinstance(reason, OSError):
+        return EndpointUnreachableError(url, f"cannot connect: {reason.strerror or reason}")
+    return EndpointError(url, f"{type(reason).__name__}: {reason}")
