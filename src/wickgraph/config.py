@@ -11,7 +11,7 @@ The file is TOML at ``$WICKGRAPH_CONFIG``, else ``$XDG_CONFIG_HOME/wickgraph/con
     password = "..."
     token = "..."                              # ... or a bearer token
     timeout = 30                               # seconds
-    union = "client"                           # or "server"
+    union = "server"                           # or "client", "none"
 
 Settings are taken in this order: command line, environment (``WICKGRAPH_ENDPOINT`` …), config file. The
 file's user, password and token are only sent to the file's own query URL.

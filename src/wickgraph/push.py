@@ -10,6 +10,10 @@ duplicates. Two ways to write:
 - the Graph Store HTTP Protocol, when the endpoint has a ``graph_store`` URL: one ``PUT ?graph=IRI`` per graph
   (then a batch is one graph).
 
+Queries need the server's default graph to be the union of its graphs (see :mod:`wickgraph.store.remote`).
+Where the server cannot do that itself, ``union_copy=True`` ends the push by replacing the server's default
+graph with the union of wickgraph's graphs, in one request: use a dataset of its own for wickgraph then.
+
 If a push fails part-way, the graphs of the batches written so far are the new ones and all others are as
 they were before the push; :class:`~wickgraph.errors.PushError` says which. With ``replace=True``, wickgraph's
 graphs on the server that are not in the build are dropped once every batch is written, so the server ends
@@ -30,7 +34,7 @@ from pyoxigraph import Store as OxStore
 from .errors import EndpointError, PushError, StoreError
 from .namespaces import BASE
 from .store.embedded import EmbeddedStore
-from .store.remote import Endpoint, RemoteStore
+from .store.remote import NOT_UNION, Endpoint, RemoteStore
 
 __all__ = ["DEFAULT_BATCH_SIZE", "PushMethod", "PushReport", "push"]
 
@@ -40,6 +44,9 @@ DEFAULT_BATCH_SIZE = 20_000
 PushMethod = Literal["auto", "update", "graph-store"]
 """``update``: SPARQL 1.1 Update; ``graph-store``: Graph Store Protocol PUT; ``auto``: the latter when the
 endpoint has a graph-store URL, else the former."""
+
+_UNION_COPY = f"""DROP SILENT DEFAULT ;
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BASE}")) }}"""
 
 Progress = Callable[[int, int], None]
 """Called after each batch with (triples written so far, triples to write)."""
@@ -58,6 +65,10 @@ class PushReport:
     dropped: tuple[str, ...]
     """wickgraph graphs that were on the server but not in the build, dropped (``replace=True``)."""
     seconds: float
+    union_copy: bool = False
+    """Whether the union of the graphs was written into the server's default graph."""
+    default_graph_is_union: bool | None = None
+    """Whether, after the push, the server's default graph shows wickgraph's graphs (what queries need)."""
 
     @property
     def triples_per_second(self) -> float:
@@ -71,6 +82,10 @@ class PushReport:
         ]
         if self.dropped:
             lines.append(f"  dropped {len(self.dropped)} wickgraph graphs that are not in the build")
+        if self.union_copy:
+            lines.append("  wrote the union of the graphs into the server's default graph")
+        if self.default_graph_is_union is False:
+            lines.append(f"  note: {NOT_UNION}")
         return "\n".join(lines)
 
 
@@ -87,6 +102,7 @@ def push(
     store: str | os.PathLike[str] | EmbeddedStore | None = None,
     *,
     replace: bool = False,
+    union_copy: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     method: PushMethod = "auto",
     progress: Progress | None = None,
@@ -124,10 +140,10 @@ def push(
                 if chosen == "graph-store":
                     remote.put_graph(batch.graphs[0], batch.body)
                 else:
-                    remote.update(batch.body.decode("utf-8"))
+                    remote.update(batch.body)
             except EndpointError as exc:
                 raise _failed(
-                    url, exc, count, len(plan), written_graphs, written_triples, len(graphs), total, replace
+                    url, exc, count, len(plan), written_graphs, written_triples, len(graphs), total, replace, union_copy
                 ) from None
             count += 1
             written_graphs += len(batch.graphs)
@@ -147,6 +163,18 @@ def push(
                     graphs_written=len(graphs),
                     triples_written=written_triples,
                 ) from None
+        if union_copy:
+            try:
+                remote.update(_UNION_COPY)
+            except EndpointError as exc:
+                raise PushError(
+                    url,
+                    f"all {len(graphs)} graphs were written, but copying their union into the default graph failed "
+                    f"({exc.what}); the default graph is as it was",
+                    graphs_written=len(graphs),
+                    triples_written=written_triples,
+                ) from None
+        union = remote.default_graph_is_union()
     finally:
         if not isinstance(store, EmbeddedStore):
             source.close()
@@ -158,6 +186,8 @@ def push(
         batches=count,
         dropped=stale,
         seconds=time.perf_counter() - started,
+        union_copy=union_copy,
+        default_graph_is_union=union,
     )
 
 
@@ -233,6 +263,7 @@ def _failed(
     graphs_total: int,
     triples_total: int,
     replace: bool,
+    union_copy: bool,
 ) -> PushError:
     if done == 0:
         state = "nothing was written: wickgraph's graphs on the server are as they were before the push"
@@ -244,6 +275,8 @@ def _failed(
         )
     if replace:
         state += "; no graph was dropped"
+    if union_copy:
+        state += "; the default graph (union copy) is as it was"
     return PushError(
         url,
         f"push failed in batch {done + 1} of {planned} ({exc.what}); {state}",

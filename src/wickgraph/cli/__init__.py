@@ -96,9 +96,10 @@ _ENDPOINT_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
         "union",
         "WICKGRAPH_UNION",
         {
-            "type": click.Choice(["client", "server"]),
-            "help": "How the default graph becomes the union of the graphs: client (names them, any server; "
-            "default) or server (its default graph already is the union).",
+            "type": click.Choice(["server", "client", "none"]),
+            "help": "server (default): the server's default graph is the union of its graphs (natively, or by "
+            "push --union-copy); client: each query names wickgraph's graphs (any server; can be slow); "
+            "none: use the server's default graph as it is (e.g. Wikidata).",
         },
     ),
 ]

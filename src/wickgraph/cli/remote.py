@@ -23,6 +23,12 @@ if TYPE_CHECKING:  # pragma: no cover
     "--replace", is_flag=True, help="Afterwards hold exactly the built graphs: drop wickgraph's other graphs."
 )
 @click.option(
+    "--union-copy",
+    is_flag=True,
+    help="Also write the union of the graphs into the server's default graph, for a server that cannot make "
+    "its default graph the union itself (replaces that default graph).",
+)
+@click.option(
     "--batch-size",
     type=click.IntRange(min=1),
     default=20_000,
@@ -39,7 +45,13 @@ if TYPE_CHECKING:  # pragma: no cover
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def push(
-    store: Path | None, endpoint: Endpoint | None, replace: bool, batch_size: int, method: str, quiet: bool
+    store: Path | None,
+    endpoint: Endpoint | None,
+    replace: bool,
+    union_copy: bool,
+    batch_size: int,
+    method: str,
+    quiet: bool,
 ) -> None:
     """Load the built graph (ontology, registry, every source and claim graph) into a SPARQL server.
 
@@ -49,7 +61,7 @@ def push(
     \b
     Examples:
       wickgraph push --endpoint http://localhost:7878/query
-      wickgraph push --endpoint http://localhost:3030/wick/query --user admin --replace
+      wickgraph push --endpoint http://localhost:3030/wick/query --user admin --replace --union-copy
       wickgraph push --endpoint http://localhost:7878/query --graph-store-endpoint http://localhost:7878/store
     """
     from ..push import push as run_push
@@ -66,6 +78,7 @@ def push(
             endpoint,
             store,
             replace=replace,
+            union_copy=union_copy,
             batch_size=batch_size,
             method=cast("PushMethod", method),
             progress=progress,

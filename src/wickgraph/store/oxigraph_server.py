@@ -70,8 +70,8 @@ class OxigraphServer:
         return f"http://127.0.0.1:{self.port}"
 
     def endpoint(self, *, union: Union | None = None, graph_store: bool = False, timeout: float = 30.0) -> Endpoint:
-        """An :class:`Endpoint` for this server (``union`` defaults to what the server does)."""
-        chosen: Union = union or ("server" if self.union_default_graph else "client")
+        """An :class:`Endpoint` for this server."""
+        chosen: Union = union or "server"
         return Endpoint(
             self.url + "/query",
             update=self.url + "/update",
