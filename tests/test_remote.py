@@ -154,6 +154,23 @@ def test_json_that_is_not_sparql_results() -> None:
         RemoteStore(base + "/sparql").query("ASK {}")
 
 
+def test_construct_answered_as_text_plain_is_read_as_n_triples() -> None:
+    reply = (200, {"Content-Type": "text/plain"}, b"<http://e/a> <http://e/b> <http://e/c> .\n")
+    with local_server(lambda h, b: reply) as base:
+        graph = RemoteStore(Endpoint(base + "/sparql", union="none")).query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(graph, wickgraph.GraphResult)
+    assert graph.serialize("nt") == "<http://e/a> <http://e/b> <http://e/c> .\n"
+
+
+def test_rate_limited() -> None:
+    reply = (429, {"Content-Type": "text/plain", "Retry-After": "7"}, b"Too many requests")
+    with local_server(lambda h, b: reply) as base, pytest.raises(EndpointResponseError) as caught:
+        RemoteStore(Endpoint(base + "/sparql", union="none")).query("ASK {}")
+    assert str(caught.value) == (
+        f"{base}/sparql: the server is limiting this client's requests (HTTP 429 Too Many Requests); retry after 7 s"
+    )
+
+
 def test_not_an_endpoint(oxigraph_union: OxigraphServer) -> None:
     with pytest.raises(EndpointResponseError, match="HTTP 404 Not Found: no SPARQL endpoint at this URL"):
         RemoteStore(oxigraph_union.url + "/sparql-nothing-here").query("ASK {}")

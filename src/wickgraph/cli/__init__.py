@@ -63,7 +63,7 @@ _ENDPOINT_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
         "--endpoint",
         "endpoint_url",
         "WICKGRAPH_ENDPOINT",
-        {"metavar": "URL", "help": "Use the SPARQL server with this query URL instead of the embedded store."},
+        {"metavar": "URL", "help": "A SPARQL server's query URL (reading commands use it instead of a store)."},
     ),
     (
         "--update-endpoint",

@@ -55,6 +55,8 @@ from ..terms import value
 from .base import GraphView
 
 if TYPE_CHECKING:  # pragma: no cover
+    from email.message import Message
+
     from SPARQLWrapper import SPARQLWrapper
 
 __all__ = ["Endpoint", "RemoteStore", "Union", "query_form"]
@@ -212,7 +214,7 @@ class RemoteStore:
             wrapper.addParameter("default-graph-uri", graph)
             wrapper.addParameter("named-graph-uri", graph)
         body, content_type = self._send(wrapper, self.endpoint.query)
-        return _parse_answer(self.endpoint.query, body, content_type)
+        return _parse_answer(self.endpoint.query, body, content_type, graph=form in ("CONSTRUCT", "DESCRIBE"))
 
     # ---- writing (for push) ----------------------------------------------------------------
     def update(self, sparql: str | bytes) -> None:
@@ -244,7 +246,7 @@ class RemoteStore:
             with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            raise _http_error(name, exc.code, exc.reason, exc.read(), exc.headers.get("Content-Type")) from None
+            raise _http_error(name, exc.code, exc.reason, exc.read(), exc.headers) from None
         except Exception as exc:
             raise _transport_error(name, exc, self.endpoint.timeout) from None
 
@@ -274,11 +276,10 @@ class RemoteStore:
             # the HTTP error they replace as their context.
             cause = exc.__context__
             if isinstance(cause, urllib.error.HTTPError):
-                content_type = cause.headers.get("Content-Type")
-                raise _http_error(url, cause.code, cause.reason, _wrapped_body(exc), content_type) from None
+                raise _http_error(url, cause.code, cause.reason, _wrapped_body(exc), cause.headers) from None
             raise EndpointResponseError(url, str(exc).splitlines()[0]) from None
         except urllib.error.HTTPError as exc:
-            raise _http_error(url, exc.code, exc.reason, exc.read(), exc.headers.get("Content-Type")) from None
+            raise _http_error(url, exc.code, exc.reason, exc.read(), exc.headers) from None
         except Exception as exc:
             raise _transport_error(url, exc, self.endpoint.timeout) from None
 
@@ -346,10 +347,16 @@ def _string(text: str) -> str:
 
 
 # ---- answers --------------------------------------------------------------------------------
-def _parse_answer(url: str, body: bytes, content_type: str) -> QueryResult:
+def _parse_answer(url: str, body: bytes, content_type: str, *, graph: bool = False) -> QueryResult:
+    """Parse an answer by its media type; ``graph`` settles the ambiguous ones (``application/xml``,
+    ``application/json``, ``text/plain``) for a CONSTRUCT or DESCRIBE query."""
     media = content_type.split(";")[0].strip().lower()
     results_format = QueryResultsFormat.from_media_type(media) if media else None
-    rdf_format = RdfFormat.from_media_type(media) if media and results_format is None else None
+    rdf_format = RdfFormat.from_media_type(media) if media else None
+    if graph and rdf_format is not None:
+        results_format = None
+    elif results_format is not None:
+        rdf_format = None
     if results_format is None and rdf_format is None:
         what = "an HTML page" if media in ("text/html", "application/xhtml+xml") or _looks_html(body) else None
         shown = what or (f"{media} content" if media else "content without a Content-Type")
@@ -400,9 +407,13 @@ def _one_line(body: bytes, content_type: str | None, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _http_error(url: str, status: int, reason: str, body: bytes, content_type: str | None) -> EndpointError:
-    detail = _one_line(body, content_type)
+def _http_error(url: str, status: int, reason: str, body: bytes, headers: Message[str, str] | None) -> EndpointError:
+    detail = _one_line(body, headers.get("Content-Type") if headers is not None else None)
     said = f"HTTP {status} {reason}".strip()
+    if status == 429:
+        retry = headers.get("Retry-After") if headers is not None else None
+        after = f"; retry after {retry} s" if retry and retry.isdigit() else ""
+        return EndpointResponseError(url, f"the server is limiting this client's requests ({said}){after}")
     if status in (401, 403):
         return EndpointAuthError(
             url, f"the server refused the credentials ({said}); check --user/--password or --token"
