@@ -144,8 +144,10 @@ def query(
     if query_file is not None:
         text = query_file.read()
     elif query is not None and query in named:
-        text = named[query].bind(**_parse_params(params))
-        params = ()
+        with open_graph(store) as kg:
+            result = kg.run(query, as_of=as_of, **_parse_params(params))
+            write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
+        return
     elif query is not None:
         text = query
     elif not sys.stdin.isatty():
