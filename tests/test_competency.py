@@ -136,7 +136,7 @@ def test_cq10_worked_together_before(kg: wickgraph.KnowledgeGraph) -> None:
     # "She and Reeves have worked together before, in KNOCK, KNOCK"
     pairs = {(r["personA"], r["personB"], r["together"]) for r in rows(kg, "prior-collaborations", film="Ballerina")}
     assert ("Ana de Armas", "Keanu Reeves", "Knock Knock") in pairs
-    assert all("Ballerina" != t and "John Wick" not in str(t) for _, _, t in pairs)
+    assert all(t != "Ballerina" and "John Wick" not in str(t) for _, _, t in pairs)
 
 
 def test_cq11_ruska_roma_leader(kg: wickgraph.KnowledgeGraph) -> None:

@@ -15,7 +15,7 @@ DESIGN_QUESTIONS = {f"CQ{n}." for n in range(1, 18)}
 
 def test_every_competency_question_has_a_named_query() -> None:
     answered = {q.question.split()[0] for q in named_queries().values()}
-    assert DESIGN_QUESTIONS <= answered
+    assert answered >= DESIGN_QUESTIONS
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
