@@ -222,6 +222,7 @@ def search(text: str, store: Path | None) -> None:
         matches = kg.search(text, limit=100)
     if not matches:
         raise WickgraphError(f"no entity's name contains {text!r}")
+    width = max(len(m.label) for m in matches)
     for m in matches:
         via = f"  (as {m.matched!r})" if m.matched != m.label else ""
-        click.echo(f"{m.label:45} {m.type:26}{via}")
+        click.echo(f"{m.label:{width}}  {m.type:22}{via}".rstrip())
