@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import WickgraphError
-from . import as_of_option, cli, data_options, store_option
+from . import as_of_option, cli, data_options, sources_option, store_option
 
 
 @cli.command()
@@ -51,14 +51,7 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
 
 @cli.command("verify-sources")
 @store_option
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    envvar="WICKGRAPH_SOURCES",
-    help="Directory of held source texts. Default: ../shared/sources when present.",
-)
+@sources_option
 @click.option("--only-problems", is_flag=True, help="Print only the claims whose span does not support them.")
 def verify_sources(store: Path | None, sources_dir: Path | None, only_problems: bool) -> None:
     """Check every claim's span against the held source texts and print the quoted text beside each fact.
