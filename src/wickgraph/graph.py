@@ -178,9 +178,10 @@ def open_graph(
 
     With neither, the embedded store at :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a
     query URL or an :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
-    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``.
+    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``, and
+    :class:`~wickgraph.errors.EndpointError` (at the first query) when the server cannot be used::
 
-    >>> kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")   # doctest: +SKIP
+        kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")
     """
     if endpoint is not None:
         if store is not None:
