@@ -57,7 +57,7 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", "application/sparql-results+xml", "results", ("application/xml", "text/xml")),
     Format("csv", "text/csv", "results"),
     Format("tsv", "text/tab-separated-values", "results"),
-    Format("turtle", "text/turtle", "graph", ("application/x-turtle",)),
+    Format("turtle", "text/turtle", "graph", ("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3")),
     Format("ntriples", "application/n-triples", "graph", ("text/plain",)),
     Format("rdfxml", "application/rdf+xml", "graph", ("application/xml", "text/xml")),
     Format("jsonld", "application/ld+json", "graph", ("application/json",)),
@@ -65,6 +65,14 @@ FORMATS: tuple[Format, ...] = (
 """In order of preference within each kind (the first is the default)."""
 
 _BY_KEY = {f.key: f for f in FORMATS}
+_OVERRIDES: dict[tuple[str, str], str] = {
+    **{("results", name): f.key for f in FORMATS if f.kind == "results" for name in (f.key, f.media_type)},
+    **{("graph", f.media_type): f.key for f in FORMATS if f.kind == "graph"},
+    **{("graph", name): "turtle" for name in ("turtle", "ttl", "n3")},
+    **{("graph", name): "ntriples" for name in ("ntriples", "nt", "n-triples")},
+    **{("graph", name): "rdfxml" for name in ("rdfxml", "rdf+xml", "xml", "rdf")},
+    **{("graph", name): "jsonld" for name in ("jsonld", "json-ld", "json")},
+}
 _KIND_NAMES = {"results": "a SELECT or ASK query", "graph": "a CONSTRUCT or DESCRIBE query"}
 
 
@@ -107,18 +115,17 @@ def _matches(pattern: str, media: str) -> bool:
 
 
 def negotiate(accept: str | None, kind: Kind, override: str | None = None) -> Format:
-    """The format to answer in: ``override`` (a ``format=`` key or media type) wins, else the ``Accept`` header.
+    """The format to answer in: ``override`` (a ``format=`` name or media type) wins, else the ``Accept`` header.
 
     Raises :class:`ProtocolError` 406 when nothing acceptable can carry this kind of result.
     """
     candidates = [f for f in FORMATS if f.kind == kind]
     if override:
-        wanted = override.strip().lower()
-        for f in candidates:
-            if wanted in (f.key, f.media_type, *f.aliases):
-                return f
-        names = ", ".join(f.key for f in candidates)
-        raise ProtocolError(406, f"format={override!r} cannot carry {_KIND_NAMES[kind]}; use one of: {names}")
+        # A format= (or output=) parameter, as SPARQLWrapper and browsers' download links send it; a value that
+        # names no format of this kind is ignored, and the Accept header decides.
+        wanted = _OVERRIDES.get((kind, override.strip().lower()))
+        if wanted is not None:
+            return _BY_KEY[wanted]
     if not accept or not accept.strip():
         return candidates[0]
     entries = _accept_entries(accept)
