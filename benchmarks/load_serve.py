@@ -86,12 +86,16 @@ def phase(base: str, clients: int, seconds: float, runaway: bool, requests: list
     p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000 if latencies else float("nan")
     title = f"{clients} clients" + (" + 1 runaway client" if runaway else "")
-    print(f"{title}, {elapsed:.1f} s: {len(latencies) / elapsed:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-          f"errors {errors}")
+    print(
+        f"{title}, {elapsed:.1f} s: {len(latencies) / elapsed:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+        f"errors {errors}"
+    )
     if bad is not None:
         bad.join()
-        print(f"  runaway client: {sum(bad.statuses.values())} runaway queries answered "
-              f"({', '.join(f'{n}x {s}' for s, n in sorted(bad.statuses.items()))}), {bad.failures} failures")
+        print(
+            f"  runaway client: {sum(bad.statuses.values())} runaway queries answered "
+            f"({', '.join(f'{n}x {s}' for s, n in sorted(bad.statuses.items()))}), {bad.failures} failures"
+        )
 
 
 def main() -> None:
@@ -101,9 +105,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=2.0, help="the server's --timeout")
     parser.add_argument("--workers", type=int, default=4, help="the server's --workers")
-    parser.add_argument(
-        "--mix", choices=["mixed", "simple"], default="mixed", help="simple: only the one-hop SELECT"
-    )
+    parser.add_argument("--mix", choices=["mixed", "simple"], default="mixed", help="simple: only the one-hop SELECT")
     args = parser.parse_args()
     process, base = start_server(args.store, args.timeout, args.workers)
     try:

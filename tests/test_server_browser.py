@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
 from _server import ServerProcess
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is a development dependency")
@@ -199,7 +200,9 @@ def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: D
     browser.wait_for("document.querySelectorAll('#query-list button').length")
     browser.evaluate("document.getElementById('query').value = 'SELECT ?x WHERE { ?x'")
     browser.click("#run")
-    message = browser.wait_for("!document.getElementById('error').hidden && document.getElementById('error').textContent")
+    message = browser.wait_for(
+        "!document.getElementById('error').hidden && document.getElementById('error').textContent"
+    )
     assert "SPARQL syntax error" in message and "1:" in message
     assert browser.blocked == []
 

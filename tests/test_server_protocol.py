@@ -15,9 +15,10 @@ from urllib.parse import quote
 import pytest
 import rdflib
 import rdflib.compare
-from _server import ServerProcess, cpu_seconds, running
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from _server import ServerProcess, cpu_seconds, running
 
 WGD = "https://w3id.org/wickgraph/id/"
 WG = "https://w3id.org/wickgraph/ontology#"
@@ -105,7 +106,9 @@ def test_construct_formats_carry_the_same_triples(server: ServerProcess) -> None
 
 
 def test_describe(server: ServerProcess) -> None:
-    reply = server.request("GET", "/sparql", params={"query": "DESCRIBE wgd:len-wiseman"}, headers={"Accept": "text/turtle"})
+    reply = server.request(
+        "GET", "/sparql", params={"query": "DESCRIBE wgd:len-wiseman"}, headers={"Accept": "text/turtle"}
+    )
     graph = rdflib.Graph().parse(data=reply.body, format="turtle")
     assert (rdflib.URIRef(WGD + "len-wiseman"), rdflib.RDFS.label, rdflib.Literal("Len Wiseman")) in graph
 
@@ -114,7 +117,7 @@ def test_rdflib_sparqlstore_reads_the_endpoint(server: ServerProcess) -> None:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     graph = rdflib.Graph(store=SPARQLStore(query_endpoint=server.endpoint))
-    rows = list(graph.query("SELECT ?label WHERE { <%sana-de-armas> <%s> ?label }" % (WGD, rdflib.RDFS.label)))
+    rows = list(graph.query(f"SELECT ?label WHERE {{ <{WGD}ana-de-armas> <{rdflib.RDFS.label}> ?label }}"))
     assert [str(r[0]) for r in rows] == ["Ana de Armas"]
 
 
@@ -177,9 +180,7 @@ def test_malformed_query_is_400_with_the_parsers_message(server: ServerProcess) 
 
 def test_not_acceptable_is_406(server: ServerProcess) -> None:
     select = server.request("GET", "/sparql", params={"query": WHO_PLAYS_EVE}, headers={"Accept": "image/png"})
-    construct = server.request(
-        "GET", "/sparql", params={"query": CONSTRUCT_BALLERINA}, headers={"Accept": "text/csv"}
-    )
+    construct = server.request("GET", "/sparql", params={"query": CONSTRUCT_BALLERINA}, headers={"Accept": "text/csv"})
     assert (select.status, construct.status) == (406, 406)
     assert "text/csv" in select.text and "text/turtle" in construct.text
 
@@ -229,7 +230,10 @@ def test_row_cap(server: ServerProcess) -> None:
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
-        ("update=INSERT%20DATA%20%7B%20%3Chttp%3A%2F%2Fe%2Fs%3E%20%3Chttp%3A%2F%2Fe%2Fp%3E%201%20%7D", "application/x-www-form-urlencoded"),
+        (
+            "update=INSERT%20DATA%20%7B%20%3Chttp%3A%2F%2Fe%2Fs%3E%20%3Chttp%3A%2F%2Fe%2Fp%3E%201%20%7D",
+            "application/x-www-form-urlencoded",
+        ),
         ("DROP ALL", "application/sparql-update"),
     ],
     ids=["form", "direct"],

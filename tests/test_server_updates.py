@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from _server import ServerProcess
 
 import wickgraph
+from _server import ServerProcess
 
 TOKEN = "update-test-token"
 INSERT = "INSERT DATA { GRAPH <http://example.org/scratch> { wgd:ballerina rdfs:comment 'added over HTTP' } }"
@@ -79,6 +79,8 @@ def test_updates_need_a_token_to_start(built_store: Path) -> None:
 
     from wickgraph.cli import cli
 
-    result = CliRunner().invoke(cli, ["serve", "--store", str(built_store), "--allow-updates"], env={"WICKGRAPH_UPDATE_TOKEN": ""})
+    result = CliRunner().invoke(
+        cli, ["serve", "--store", str(built_store), "--allow-updates"], env={"WICKGRAPH_UPDATE_TOKEN": ""}
+    )
     assert result.exit_code == 2
     assert "--allow-updates needs a token" in result.output

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from _server import Reply, ServerProcess, make_store, raw_request
 
 PROTOCOL = Path(__file__).resolve().parent.parent.parent / "shared/conformance/w3c-sparql11/sparql/sparql11/protocol"

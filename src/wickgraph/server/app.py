@@ -45,6 +45,7 @@ from ..errors import (
 from ..graph import KnowledgeGraph
 from ..namespaces import PREFIXES, sparql_prologue
 from ..store.base import GraphView
+from ..terms import value
 from .engine import EnginePool, EngineStore, dataset_params
 from .graphview import GraphViewUnavailableError
 from .guard import Limits, Policy, UpdateTokenError, inspect_sparql
@@ -65,9 +66,7 @@ _PAGE_CSP = (
     "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 )
 # The graph view is one self-contained HTML file with inline script and style: it may load nothing at all.
-_VIZ_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
-)
+_VIZ_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 _REASONS = {
     200: "OK",
     204: "No Content",
@@ -190,9 +189,7 @@ class WickgraphApp:
         elif isinstance(exc, EntityNotFoundError):
             status = 300 if exc.candidates else 404
             extra = {"candidates": [{"iri": iri, "label": label} for iri, label in exc.candidates]}
-        elif isinstance(exc, NamedQueryError):
-            status = 400
-        elif isinstance(exc, WickgraphError):
+        elif isinstance(exc, WickgraphError):  # NamedQueryError, a bad date, …
             status = 400
         else:
             traceback.print_exc(file=sys.stderr)
@@ -207,11 +204,15 @@ class WickgraphApp:
 
     def _page(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
-        return _Response(200, self._asset("index.html"), "text/html; charset=utf-8", {"Content-Security-Policy": _PAGE_CSP})
+        return _Response(
+            200, self._asset("index.html"), "text/html; charset=utf-8", {"Content-Security-Policy": _PAGE_CSP}
+        )
 
     def _card_page(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
-        return _Response(200, self._asset("card.html"), "text/html; charset=utf-8", {"Content-Security-Policy": _PAGE_CSP})
+        return _Response(
+            200, self._asset("card.html"), "text/html; charset=utf-8", {"Content-Security-Policy": _PAGE_CSP}
+        )
 
     def _static(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
@@ -264,7 +265,9 @@ class WickgraphApp:
             params += [("named-graph-uri", g) for g in request.named_graphs]
         response = self.pool.request("/query", params)
         if response.status == 400:
-            raise ProtocolError(400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n")))
+            raise ProtocolError(
+                400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n"))
+            )
         if response.status != 200:
             raise ProtocolError(502, f"the query engine answered {response.status}: {response.text.strip()[:1000]}")
         fmt, body = render_result(
@@ -284,7 +287,8 @@ class WickgraphApp:
         self.config.policy.check_update(facts, token)
         if (request.default_graphs or request.named_graphs) and facts.names_dataset:
             raise ProtocolError(
-                400, "give the update's dataset either with using-graph-uri / using-named-graph-uri or with "
+                400,
+                "give the update's dataset either with using-graph-uri / using-named-graph-uri or with "
                 "USING / USING NAMED / WITH in the update, not both",
             )
         prologue = self._prologue(environ)
@@ -374,7 +378,10 @@ class WickgraphApp:
         bindings = {k: v for k, v in params.items() if k not in control}
         text = get(name).bind(**bindings)
         request = SparqlRequest(
-            "query", text, format=params.get("format") or params.get("output"), as_of=params.get("as-of") or params.get("as_of")
+            "query",
+            text,
+            format=params.get("format") or params.get("output"),
+            as_of=params.get("as-of") or params.get("as_of"),
         )
         return self._run_query(environ, request)
 
@@ -420,7 +427,7 @@ class WickgraphApp:
         rows = self._kg().select(
             f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }} GROUP BY ?s"
         )
-        labels = {str(r["s"].value): str(r["label"].value) for r in rows if r["s"] is not None and r["label"] is not None}
+        labels = {value(r, "s"): value(r, "label") for r in rows if r["s"] is not None and r["label"] is not None}
         return _json(200, labels)
 
     def _viz(self, environ: Mapping[str, Any]) -> _Response:

@@ -19,6 +19,7 @@ named queries, entity cards and "as known on" views run under the same deadline 
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import http.client
 import itertools
@@ -41,6 +42,7 @@ from ..errors import EngineError, QueryError, QueryTimeoutError, ResultTooLargeE
 from ..results import GraphResult, QueryResult, Row, SelectResult
 from ..store.base import GraphView, syntax_error
 from ..store.embedded import current_generation
+from ..terms import value
 from .guard import inspect_sparql
 
 __all__ = ["EnginePool", "EngineResponse", "EngineStore", "find_oxigraph"]
@@ -117,7 +119,7 @@ class _Watchdog:
                 if not self._heap:
                     self._cond.wait()
                     continue
-                deadline, handle, action = self._heap[0]
+                deadline, _handle, action = self._heap[0]
                 now = time.monotonic()
                 if deadline > now:
                     self._cond.wait(deadline - now)
@@ -234,10 +236,8 @@ class EnginePool:
             engine.kill()
             engine.drop_connection()
         for engine in engines:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 engine.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not time out
-                pass
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self) -> EnginePool:
@@ -478,7 +478,7 @@ class EngineStore:
     def named_graphs(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         assert isinstance(result, SelectResult)
-        return sorted(str(row["g"].value) for row in result if row["g"] is not None)
+        return sorted(value(row, "g") for row in result if row["g"] is not None)
 
     def close(self) -> None:
         """Nothing to release: the pool belongs to the server."""

@@ -142,9 +142,7 @@ class Policy:
 
         assert self.update_token is not None
         if token is None or not hmac.compare_digest(token.encode(), self.update_token.encode()):
-            raise UpdateTokenError(
-                "updates need the server's update token: send it as 'Authorization: Bearer <token>'"
-            )
+            raise UpdateTokenError("updates need the server's update token: send it as 'Authorization: Bearer <token>'")
         if facts.uses_load and not self.allow_load:
             raise QueryRefusedError(
                 "LOAD is disabled on this endpoint, so that it cannot be used to fetch from other hosts; the "

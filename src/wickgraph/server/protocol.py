@@ -193,7 +193,9 @@ def read_body(environ: Mapping[str, Any], max_bytes: int) -> bytes:
         except ValueError:
             raise ProtocolError(400, f"bad Content-Length {length_text!r}") from None
         if length > max_bytes:
-            raise ProtocolError(413, f"the request body has {length:,} bytes; this server accepts at most {max_bytes:,}")
+            raise ProtocolError(
+                413, f"the request body has {length:,} bytes; this server accepts at most {max_bytes:,}"
+            )
         return stream.read(length) if length else b""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -275,15 +277,19 @@ def _build(operation: Literal["query", "update"], params: list[tuple[str, str]],
         default, named = values.get("default-graph-uri", []), values.get("named-graph-uri", [])
         for wrong in ("using-graph-uri", "using-named-graph-uri"):
             if wrong in values:
-                raise ProtocolError(400, f"{wrong} goes with an update; a query takes default-graph-uri / named-graph-uri")
+                raise ProtocolError(
+                    400, f"{wrong} goes with an update; a query takes default-graph-uri / named-graph-uri"
+                )
     else:
         default, named = values.get("using-graph-uri", []), values.get("using-named-graph-uri", [])
         for wrong in ("default-graph-uri", "named-graph-uri"):
             if wrong in values:
-                raise ProtocolError(400, f"{wrong} goes with a query; an update takes using-graph-uri / using-named-graph-uri")
-    fmt = (values.get("format") or values.get("output") or [None])[-1]
-    as_of = (values.get("as-of") or values.get("as_of") or [None])[-1]
-    return SparqlRequest(operation, body, default, named, fmt or None, as_of or None)
+                raise ProtocolError(
+                    400, f"{wrong} goes with a query; an update takes using-graph-uri / using-named-graph-uri"
+                )
+    formats = values.get("format") or values.get("output") or [""]
+    as_of = values.get("as-of") or values.get("as_of") or [""]
+    return SparqlRequest(operation, body, default, named, formats[-1] or None, as_of[-1] or None)
 
 
 _POSITION = re.compile(r"\b(at |line )(\d+):(\d+)")
@@ -338,9 +344,7 @@ def render_result(
     }[fmt.key]
     parsed = parse_query_results(body, QueryResultsFormat.JSON)
     if not isinstance(parsed, QueryBoolean):
-        rows = 0
-        for _ in parsed:
-            rows += 1
+        for rows, _ in enumerate(parsed, 1):
             if rows > max_rows:
                 raise ResultTooLargeError(
                     f"the result has more than {max_rows:,} rows, the most this server returns "
