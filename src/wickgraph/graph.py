@@ -83,9 +83,17 @@ class KnowledgeGraph:
 
     def run(self, name: str, *, as_of: str | _dt.date | None = None, **params: str) -> QueryResult:
         """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters."""
+        from .entity import resolve
         from .queries import get
 
-        return self.query(get(name).bind(**params), as_of=as_of)
+        query = get(name)
+        values = query.values(**params)
+        iris = {
+            p.name: resolve(self, values[p.name], entity_class=p.entity_class)
+            for p in query.parameters
+            if p.entity and values[p.name]
+        }
+        return self.query(query.bind(iris=iris, **values), as_of=as_of)
 
     # ---- "as known on DATE" ----------------------------------------------------------------
     def view_as_of(self, day: str | _dt.date) -> GraphView:

@@ -53,16 +53,21 @@ def as_of_option(func: F) -> F:
     )(func)
 
 
-def data_options(func: F) -> F:
-    """``--data``, ``--ontology``, ``--sources``: where the inputs are."""
-    func = click.option(
+def sources_option(func: F) -> F:
+    """``--sources DIR``: the held source texts (for the citation check)."""
+    return click.option(
         "--sources",
         "sources_dir",
         type=click.Path(path_type=Path, file_okay=False),
         default=None,
         envvar="WICKGRAPH_SOURCES",
-        help="Held source texts, for the citation check. Default: ../shared/sources when present.",
+        help="Held source texts, for the citation check. Default: $WICKGRAPH_SOURCES, else ../shared/sources.",
     )(func)
+
+
+def data_options(func: F) -> F:
+    """``--data``, ``--ontology``, ``--sources``: where the inputs are."""
+    func = sources_option(func)
     func = click.option(
         "--ontology",
         "ontology_dir",

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import WickgraphError
-from . import as_of_option, cli, data_options, store_option
+from . import as_of_option, cli, data_options, sources_option, store_option
 
 
 @cli.command()
@@ -51,14 +51,7 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
 
 @cli.command("verify-sources")
 @store_option
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    envvar="WICKGRAPH_SOURCES",
-    help="Directory of held source texts. Default: ../shared/sources when present.",
-)
+@sources_option
 @click.option("--only-problems", is_flag=True, help="Print only the claims whose span does not support them.")
 def verify_sources(store: Path | None, sources_dir: Path | None, only_problems: bool) -> None:
     """Check every claim's span against the held source texts and print the quoted text beside each fact.
@@ -144,8 +137,10 @@ def query(
     if query_file is not None:
         text = query_file.read()
     elif query is not None and query in named:
-        text = named[query].bind(**_parse_params(params))
-        params = ()
+        with open_graph(store) as kg:
+            result = kg.run(query, as_of=as_of, **_parse_params(params))
+            write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
+        return
     elif query is not None:
         text = query
     elif not sys.stdin.isatty():
@@ -220,6 +215,7 @@ def search(text: str, store: Path | None) -> None:
         matches = kg.search(text, limit=100)
     if not matches:
         raise WickgraphError(f"no entity's name contains {text!r}")
+    width = max(len(m.label) for m in matches)
     for m in matches:
         via = f"  (as {m.matched!r})" if m.matched != m.label else ""
-        click.echo(f"{m.label:45} {m.type:26}{via}")
+        click.echo(f"{m.label:{width}}  {m.type:22}{via}".rstrip())
