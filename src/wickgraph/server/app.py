@@ -347,6 +347,7 @@ class WickgraphApp:
         from ..queries import named_queries
 
         _only(environ, "GET", "HEAD")
+        kg = self._kg()
         return _json(
             200,
             [
@@ -360,14 +361,14 @@ class WickgraphApp:
                     "example": q.example,
                     "url": f"/queries/{q.name}",
                     "text": q.text,
-                    "example_query": _bind_defaults(q),
+                    "example_query": _bind_defaults(kg, q.name),
                 }
                 for q in named_queries().values()
             ],
         )
 
     def _named_query(self, environ: Mapping[str, Any]) -> _Response:
-        from ..queries import get, named_queries
+        from ..queries import named_queries
 
         _only(environ, "GET", "HEAD")
         name = str(environ.get("PATH_INFO", ""))[len("/queries/") :]
@@ -376,7 +377,7 @@ class WickgraphApp:
         params = _params(environ)
         control = {"format", "output", "as-of", "as_of"}
         bindings = {k: v for k, v in params.items() if k not in control}
-        text = get(name).bind(**bindings)
+        text = self._kg().named_query_text(name, **bindings)
         request = SparqlRequest(
             "query",
             text,
@@ -486,9 +487,11 @@ def _params(environ: Mapping[str, Any]) -> dict[str, str]:
     return dict(pairs)
 
 
-def _bind_defaults(query: Any) -> str:
+def _bind_defaults(kg: KnowledgeGraph, name: str) -> str:
     """The named query with its default parameter values bound (its text when a parameter has no default)."""
+    from ..queries import get
+
     try:
-        return str(query.bind())
-    except NamedQueryError:
-        return str(query.text)
+        return kg.named_query_text(name)
+    except (NamedQueryError, EntityNotFoundError):
+        return get(name).text

@@ -4,14 +4,14 @@ The policy needs to know a few facts about a SPARQL text before the engine sees 
 CONSTRUCT, DESCRIBE, or an update), whether it uses ``SERVICE`` or ``LOAD``, and whether it names its own
 dataset (``FROM`` / ``FROM NAMED``, ``USING`` / ``WITH``). A full parse is the engine's job; here a small lexer
 reads the text token by token, skipping comments, strings, IRIs, variables, prefixed names and language tags,
-so a keyword is only found where SPARQL allows a keyword. ``wg:service``, ``?load`` or ``"SERVICE"`` are not
+so a keyword is only found where SPARQL allows a keyword. ``ex:service``, ``?load`` or ``"SERVICE"`` are not
 keywords and do not trip the guard.
 
 >>> facts = inspect_sparql('SELECT * WHERE { SERVICE <http://elsewhere/sparql> { ?s ?p ?o } }')
 >>> facts.form, facts.uses_service
 ('SELECT', True)
->>> inspect_sparql('SELECT ?service WHERE { ?service wg:load "SERVICE LOAD" } # SERVICE').keywords
-frozenset({'SELECT', 'WHERE'})
+>>> sorted(inspect_sparql('SELECT ?service WHERE { ?service ex:load "SERVICE LOAD" } # SERVICE').keywords)
+['SELECT', 'WHERE']
 >>> inspect_sparql('PREFIX ex: <http://e/> CLEAR ALL ; LOAD <http://e/data>').form
 'UPDATE'
 """
