@@ -151,7 +151,7 @@ def test_union_default_graph_and_protocol_dataset(server: ServerProcess) -> None
 
     claim = "https://w3id.org/wickgraph/claim/cinemark-2024/a23"
     entities = "https://w3id.org/wickgraph/graph/entities"
-    # The fact lives in claim graphs: the default graph is their union unless a dataset is named.
+    # The fact lives in claim graphs and, merged, in the default graph; a named dataset replaces both.
     assert answer([("query", ask)]) is True
     assert answer([("query", ask), ("default-graph-uri", entities)]) is False
     assert answer([("query", ask), ("default-graph-uri", claim)]) is True
@@ -316,7 +316,7 @@ def test_service_description_at_the_endpoint(server: ServerProcess) -> None:
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     service = graph.value(predicate=rdflib.RDF.type, object=sd.Service)
     assert graph.value(service, sd.endpoint) == rdflib.URIRef(server.endpoint)
-    assert (service, sd.feature, sd.UnionDefaultGraph) in graph
+    assert (service, sd.resultFormat, rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
     assert (service, sd.supportedLanguage, sd.SPARQL11Update) not in graph
 
 

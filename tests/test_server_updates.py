@@ -13,7 +13,7 @@ import wickgraph
 from _server import ServerProcess
 
 TOKEN = "update-test-token"
-INSERT = "INSERT DATA { GRAPH <http://example.org/scratch> { wgd:ballerina rdfs:comment 'added over HTTP' } }"
+INSERT = "INSERT DATA { wgd:ballerina rdfs:comment 'added over HTTP' }"
 ASK = "ASK { wgd:ballerina rdfs:comment 'added over HTTP' }"
 
 

@@ -257,12 +257,9 @@ class WickgraphApp:
             if request.default_graphs or request.named_graphs:
                 raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
             view = self._kg().view_as_of(request.as_of)
-        if view is not None or not (request.default_graphs or request.named_graphs):
-            params = dataset_params(text, view)
-        else:
-            params = [("query", text)]
-            params += [("default-graph-uri", g) for g in request.default_graphs]
-            params += [("named-graph-uri", g) for g in request.named_graphs]
+        params = dataset_params(text, view)
+        params += [("default-graph-uri", g) for g in request.default_graphs]
+        params += [("named-graph-uri", g) for g in request.named_graphs]
         response = self.pool.request("/query", params)
         if response.status == 400:
             raise ProtocolError(
@@ -317,7 +314,6 @@ class WickgraphApp:
             Triple(service, rdf_type, NamedNode(sd + "Service")),
             Triple(service, NamedNode(sd + "endpoint"), NamedNode(self._endpoint_url(environ))),
             Triple(service, NamedNode(sd + "supportedLanguage"), NamedNode(sd + "SPARQL11Query")),
-            Triple(service, NamedNode(sd + "feature"), NamedNode(sd + "UnionDefaultGraph")),
             Triple(service, NamedNode(sd + "defaultDataset"), dataset),
             Triple(dataset, rdf_type, NamedNode(sd + "Dataset")),
             Triple(dataset, NamedNode(sd + "defaultGraph"), graph),

@@ -43,7 +43,6 @@ from ..results import GraphResult, QueryResult, Row, SelectResult
 from ..store.base import GraphView, syntax_error
 from ..store.embedded import current_generation
 from ..terms import value
-from .guard import inspect_sparql
 
 __all__ = ["EnginePool", "EngineResponse", "EngineStore", "find_oxigraph"]
 
@@ -447,9 +446,9 @@ def _wait_listening(process: subprocess.Popen[bytes], port: int, *, seconds: flo
 class EngineStore:
     """The library's :class:`~wickgraph.store.base.Store` over an :class:`EnginePool`.
 
-    The default graph is the union of all graphs (as on the embedded store) unless the query names its own
-    dataset with ``FROM`` / ``FROM NAMED``; a :class:`~wickgraph.store.base.GraphView` becomes the protocol's
-    ``default-graph-uri`` and ``named-graph-uri`` parameters.
+    The store's default graph already holds every fact once (the build writes the merge of all named graphs
+    there), so a query sees what it sees on the embedded store; a :class:`~wickgraph.store.base.GraphView`
+    becomes the protocol's ``default-graph-uri`` and ``named-graph-uri`` parameters.
     """
 
     def __init__(self, pool: EnginePool) -> None:
@@ -488,12 +487,10 @@ class EngineStore:
 
 
 def dataset_params(sparql: str, view: GraphView | None = None) -> list[tuple[str, str]]:
-    """The engine parameters for ``sparql``: the query, and either the view's graphs or the union default graph.
+    """The engine parameters for ``sparql``: the query, and the view's graphs when there is a view.
 
     >>> dataset_params("ASK {}")
-    [('query', 'ASK {}'), ('union-default-graph', '')]
-    >>> dataset_params("ASK FROM <http://e/g> {}")
-    [('query', 'ASK FROM <http://e/g> {}')]
+    [('query', 'ASK {}')]
     >>> dataset_params("ASK {}", GraphView(("http://e/g",)))
     [('query', 'ASK {}'), ('default-graph-uri', 'http://e/g'), ('named-graph-uri', 'http://e/g')]
     """
@@ -501,6 +498,4 @@ def dataset_params(sparql: str, view: GraphView | None = None) -> list[tuple[str
     if view is not None:
         params += [("default-graph-uri", g) for g in view.graphs]
         params += [("named-graph-uri", g) for g in view.graphs]
-    elif not inspect_sparql(sparql).names_dataset:
-        params.append(("union-default-graph", ""))
     return params
