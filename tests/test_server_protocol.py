@@ -369,3 +369,20 @@ def test_page_and_assets_are_local(server: ServerProcess) -> None:
     for text in (page.text, server.request("GET", "/static/app.js").text, server.request("GET", "/card").text):
         assert "http://" not in text.replace("http://www.w3.org", "") and "https://cdn" not in text
     assert server.request("GET", "/static/../app.py").status == 404
+
+
+def test_engines_die_with_a_killed_server(built_store: Path) -> None:
+    """Even a server killed with SIGKILL (no chance to clean up) leaves no engine process running."""
+    import signal
+
+    with ServerProcess(built_store, "--workers", "2") as other:
+        engines = other.engine_pids()
+        assert len(engines) == 2
+        assert other.process is not None
+        other.process.send_signal(signal.SIGKILL)
+        other.process.wait()
+        for _ in range(100):
+            if not any(running(pid) for pid in engines):
+                break
+            threading.Event().wait(0.05)
+        assert not any(running(pid) for pid in engines)
