@@ -85,7 +85,7 @@ class _Watchdog:
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Callable[[], None]]] = []
-        self._cancelled: set[int] = set()
+        self._pending: set[int] = set()
         self._counter = itertools.count()
         self._cond = threading.Condition()
         self._closed = False
@@ -96,12 +96,13 @@ class _Watchdog:
         with self._cond:
             handle = next(self._counter)
             heapq.heappush(self._heap, (time.monotonic() + seconds, handle, action))
+            self._pending.add(handle)
             self._cond.notify()
             return handle
 
     def cancel(self, handle: int) -> None:
         with self._cond:
-            self._cancelled.add(handle)
+            self._pending.discard(handle)
 
     def close(self) -> None:
         with self._cond:
@@ -113,17 +114,18 @@ class _Watchdog:
             with self._cond:
                 if self._closed:
                     return
-                while self._heap and self._heap[0][1] in self._cancelled:
-                    self._cancelled.discard(heapq.heappop(self._heap)[1])
+                while self._heap and self._heap[0][1] not in self._pending:
+                    heapq.heappop(self._heap)  # cancelled
                 if not self._heap:
                     self._cond.wait()
                     continue
-                deadline, _handle, action = self._heap[0]
+                deadline, handle, action = self._heap[0]
                 now = time.monotonic()
                 if deadline > now:
                     self._cond.wait(deadline - now)
                     continue
                 heapq.heappop(self._heap)
+                self._pending.discard(handle)
             action()
 
 
@@ -313,7 +315,8 @@ class EnginePool:
             with self._shared_ready:
                 if self._shared is engine:
                     self._shared = None
-        self.restarts += 1
+        with self._engines_lock:
+            self.restarts += 1
         if not self._closed:
             threading.Thread(target=_reap, args=(engine.process,), daemon=True).start()
             self._spawn_requests.put(1)
