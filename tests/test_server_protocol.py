@@ -386,3 +386,16 @@ def test_engines_die_with_a_killed_server(built_store: Path) -> None:
                 break
             threading.Event().wait(0.05)
         assert not any(running(pid) for pid in engines)
+
+
+def test_cors_is_off_unless_asked_for(server: ServerProcess, built_store: Path) -> None:
+    plain = server.request("GET", "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://yasgui.example"})
+    assert "access-control-allow-origin" not in plain.headers
+    assert server.request("OPTIONS", "/sparql").status == 405
+    with ServerProcess(built_store, "--cors", "--workers", "1") as open_server:
+        preflight = open_server.request(
+            "OPTIONS", "/sparql", headers={"Origin": "http://yasgui.example", "Access-Control-Request-Method": "POST"}
+        )
+        assert preflight.status == 204 and "POST" in preflight.headers["access-control-allow-methods"]
+        reply = open_server.request("GET", "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://x"})
+        assert reply.status == 200 and reply.headers["access-control-allow-origin"] == "*"

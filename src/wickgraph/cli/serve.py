@@ -51,6 +51,7 @@ from . import cli, store_option
     metavar="TOKEN",
     help="The token updates must carry as 'Authorization: Bearer TOKEN'. Default: $WICKGRAPH_UPDATE_TOKEN.",
 )
+@click.option("--cors", is_flag=True, help="Allow pages from other origins (e.g. a hosted YASGUI) to query.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries reach other hosts).")
 @click.option("--allow-load", is_flag=True, help="Allow LOAD in updates (fetches documents from other hosts).")
 def serve(
@@ -63,6 +64,7 @@ def serve(
     workers: int,
     allow_updates: bool,
     update_token: str | None,
+    cors: bool,
     allow_service: bool,
     allow_load: bool,
 ) -> None:
@@ -93,6 +95,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        cors=cors,
         limits=Limits(timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes),
         policy=Policy(
             allow_updates=allow_updates,

@@ -67,6 +67,11 @@ _PAGE_CSP = (
 )
 # The graph view is one self-contained HTML file with inline script and style: it may load nothing at all.
 _VIZ_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, POST",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
+    "Access-Control-Max-Age": "600",
+}
 _REASONS = {
     200: "OK",
     204: "No Content",
@@ -100,6 +105,8 @@ class ServerConfig:
     """Engine processes: how many queries run at once (read-only mode)."""
     limits: Limits = field(default_factory=Limits)
     policy: Policy = field(default_factory=Policy)
+    cors: bool = False
+    """Let pages from other origins (a hosted YASGUI, say) call the endpoint and the JSON API."""
 
 
 class _Response(Exception):
@@ -147,6 +154,8 @@ class WickgraphApp:
         path = environ.get("PATH_INFO") or "/"
         json_errors = path != ENDPOINT and not path.startswith(ENDPOINT + "/")
         try:
+            if self.config.cors and environ.get("REQUEST_METHOD") == "OPTIONS" and path != "/":
+                raise _Response(204, b"", "text/plain", _PREFLIGHT)
             handler = self._routes.get(path)
             if handler is None and path.startswith("/queries/"):
                 handler = self._named_query
@@ -162,6 +171,8 @@ class WickgraphApp:
         headers = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))]
         headers += list(response.headers.items())
         headers.append(("X-Content-Type-Options", "nosniff"))
+        if self.config.cors:
+            headers.append(("Access-Control-Allow-Origin", "*"))
         start_response(f"{response.status} {_REASONS.get(response.status, '')}".rstrip(), headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return [b""]
