@@ -195,6 +195,28 @@ def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: 
     assert all(urlsplit(url).hostname == "127.0.0.1" for url in browser.requests)
 
 
+def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: DevTools) -> None:
+    browser.call("Page.navigate", {"url": server.url + "/"})
+    browser.wait_for("document.querySelectorAll('#query-list button').length")
+    browser.evaluate(
+        "document.getElementById('query').value = "
+        + json.dumps("CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }")
+    )
+    browser.click("#run")
+    browser.wait_for("/triples in/.test(document.getElementById('status').textContent)")
+    rows = browser.evaluate(
+        "[...document.querySelectorAll('#results tbody tr')].map(tr => [...tr.cells].map(td =>"
+        " (td.querySelector('a, .label-text') || td).textContent))"
+    )
+    assert browser.evaluate("[...document.querySelectorAll('#results th')].map(th => th.textContent)") == [
+        "subject",
+        "predicate",
+        "object",
+    ]
+    assert [row[0] for row in rows] == ["Ballerina"] and rows[0][2] == "Len Wiseman"
+    assert browser.blocked == []
+
+
 def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: DevTools) -> None:
     browser.call("Page.navigate", {"url": server.url + "/"})
     browser.wait_for("document.querySelectorAll('#query-list button').length")

@@ -48,6 +48,7 @@ from ..store.base import GraphView
 from ..terms import value
 from .engine import EnginePool, EngineStore, dataset_params
 from .graphview import GraphViewUnavailableError
+from .graphview import available as graph_view_available
 from .guard import Limits, Policy, UpdateTokenError, inspect_sparql
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
 
@@ -475,6 +476,7 @@ class WickgraphApp:
                 "max_rows": limits.max_rows,
                 "max_request_bytes": limits.max_request_bytes,
                 "prefixes": PREFIXES,
+                "graph_view": graph_view_available(),
             },
         )
 

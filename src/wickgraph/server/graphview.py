@@ -10,11 +10,16 @@ from __future__ import annotations
 from ..errors import WickgraphError
 from ..results import GraphResult
 
-__all__ = ["GraphViewUnavailableError", "render_graph"]
+__all__ = ["GraphViewUnavailableError", "available", "render_graph"]
 
 
 class GraphViewUnavailableError(WickgraphError):
     """The ``wickgraph viz`` renderer is not part of this build."""
+
+
+def available() -> bool:
+    """Whether this build can draw graphs (the page hides its graph view otherwise)."""
+    return False
 
 
 def render_graph(result: GraphResult, *, title: str) -> str:

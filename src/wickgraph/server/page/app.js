@@ -5,6 +5,7 @@
 const ENTITY_NS = "https://w3id.org/wickgraph/id/";
 const ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9";
 let prefixes = {};
+let graphView = false;
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,6 +40,7 @@ async function loadNamedQueries() {
     fetch("/queries").then((r) => r.json()),
   ]);
   prefixes = status.prefixes || {};
+  graphView = Boolean(status.graph_view);
   const list = $("query-list");
   for (const q of queries) {
     const button = el("button", { type: "button", "data-name": q.name, title: q.question },
@@ -190,10 +192,12 @@ async function run() {
       await showTable(["subject", "predicate", "object"], triples);
       $("status").textContent = `${triples.length} triples in ${seconds} s`;
       downloadLinks(query, asOf, "graph");
-      const params = new URLSearchParams({ query });
-      if (asOf) params.set("as-of", asOf);
-      $("graph-view").src = "/viz?" + params;
-      $("tabs").hidden = false;
+      if (graphView) {
+        const params = new URLSearchParams({ query });
+        if (asOf) params.set("as-of", asOf);
+        $("graph-view").src = "/viz?" + params;
+        $("tabs").hidden = false;
+      }
       showTab("table");
     } else {
       const data = JSON.parse(text);
