@@ -371,11 +371,11 @@ def test_page_and_assets_are_local(server: ServerProcess) -> None:
     assert server.request("GET", "/static/../app.py").status == 404
 
 
-def test_engines_die_with_a_killed_server(built_store: Path) -> None:
+def test_engines_die_with_a_killed_server(built_store: Path, tmp_path: Path) -> None:
     """Even a server killed with SIGKILL (no chance to clean up) leaves no engine process running."""
     import signal
 
-    with ServerProcess(built_store, "--workers", "2") as other:
+    with ServerProcess(built_store, "--workers", "2", env={"TMPDIR": str(tmp_path)}) as other:
         engines = other.engine_pids()
         assert len(engines) == 2
         assert other.process is not None

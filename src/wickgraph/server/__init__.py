@@ -44,8 +44,8 @@ def serve(config: ServerConfig, *, ready: Callable[[str], None] | None = None) -
         max_result_bytes=limits.max_result_bytes,
         writable=config.policy.allow_updates,
     )
-    pool.start()
     try:
+        pool.start()
         server = create_server(
             WickgraphApp(config, pool),
             host=config.host,
