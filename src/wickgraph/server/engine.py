@@ -230,6 +230,8 @@ class EnginePool:
         self._closed = True
         self._spawn_requests.put(None)
         self._watchdog.close()
+        if self._spawner.is_alive():  # let an engine that is starting right now be stopped and reaped too
+            self._spawner.join(timeout=20)
         with self._engines_lock:
             engines = list(self._engines)
             self._engines.clear()
@@ -266,8 +268,9 @@ class EnginePool:
                     time.sleep(0.5)
                     self._spawn_requests.put(1)
                 continue
-            if self._closed:
+            if self._closed:  # closed while this one was starting
                 engine.kill()
+                engine.process.wait()
                 return
             with self._engines_lock:
                 self._engines.add(engine)
@@ -317,8 +320,8 @@ class EnginePool:
                     self._shared = None
         with self._engines_lock:
             self.restarts += 1
+        threading.Thread(target=_reap, args=(engine.process,), daemon=True).start()
         if not self._closed:
-            threading.Thread(target=_reap, args=(engine.process,), daemon=True).start()
             self._spawn_requests.put(1)
 
     # ---- dispatch -------------------------------------------------------------------------------------------
