@@ -27,6 +27,9 @@ from .errors import (
     DataError as DataError,
 )
 from .errors import (
+    EngineError as EngineError,
+)
+from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
@@ -42,7 +45,16 @@ from .errors import (
     QueryFormError as QueryFormError,
 )
 from .errors import (
+    QueryRefusedError as QueryRefusedError,
+)
+from .errors import (
     QuerySyntaxError as QuerySyntaxError,
+)
+from .errors import (
+    QueryTimeoutError as QueryTimeoutError,
+)
+from .errors import (
+    ResultTooLargeError as ResultTooLargeError,
 )
 from .errors import (
     SourceTextError as SourceTextError,
@@ -74,6 +86,7 @@ __all__ = [
     "Citation",
     "CitationError",
     "DataError",
+    "EngineError",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
@@ -85,8 +98,11 @@ __all__ = [
     "ParseError",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "ResultTooLargeError",
     "SelectResult",
     "SourceTextError",
     "StoreError",
