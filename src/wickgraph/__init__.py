@@ -42,6 +42,7 @@ from .errors import (
 )
 from .errors import (
     EndpointUnreachableError as EndpointUnreachableError,
+    EngineError as EngineError,
 )
 from .errors import (
     EntityNotFoundError as EntityNotFoundError,
@@ -62,7 +63,16 @@ from .errors import (
     QueryFormError as QueryFormError,
 )
 from .errors import (
+    QueryRefusedError as QueryRefusedError,
+)
+from .errors import (
     QuerySyntaxError as QuerySyntaxError,
+)
+from .errors import (
+    QueryTimeoutError as QueryTimeoutError,
+)
+from .errors import (
+    ResultTooLargeError as ResultTooLargeError,
 )
 from .errors import (
     SourceTextError as SourceTextError,
@@ -104,6 +114,7 @@ __all__ = [
     "EndpointQueryError",
     "EndpointResponseError",
     "EndpointUnreachableError",
+    "EngineError",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
@@ -117,9 +128,12 @@ __all__ = [
     "PushReport",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeoutError",
     "RemoteStore",
+    "ResultTooLargeError",
     "SelectResult",
     "SourceTextError",
     "StoreError",

@@ -86,6 +86,10 @@ class KnowledgeGraph:
 
     def run(self, name: str, *, as_of: str | _dt.date | None = None, **params: str) -> QueryResult:
         """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters."""
+        return self.query(self.named_query_text(name, **params), as_of=as_of)
+
+    def named_query_text(self, name: str, **params: str) -> str:
+        """The SPARQL text of a named query with its parameters bound, entity parameters resolved to IRIs."""
         from .entity import resolve
         from .queries import get
 
@@ -96,7 +100,7 @@ class KnowledgeGraph:
             for p in query.parameters
             if p.entity and values[p.name]
         }
-        return self.query(query.bind(iris=iris, **values), as_of=as_of)
+        return query.bind(iris=iris, **values)
 
     # ---- "as known on DATE" ----------------------------------------------------------------
     def view_as_of(self, day: str | _dt.date) -> GraphView:
