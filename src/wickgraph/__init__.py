@@ -42,6 +42,8 @@ from .errors import (
 )
 from .errors import (
     EndpointUnreachableError as EndpointUnreachableError,
+)
+from .errors import (
     EngineError as EngineError,
 )
 from .errors import (
