@@ -1,6 +1,6 @@
 # Claim records: fill in what the graph a record sits in already says.
 # - wg:source is the source graph the record is in;
-# - wg:claimDate defaults to the source's wg:knownSince;
+# - wg:claimDate defaults to the source's wg:knownSince (for an inferred claim: its latest premise's date);
 # - wg:spanIn defaults to the source itself when the record has a span.
 PREFIX wg: <https://w3id.org/wickgraph/ontology#>
 
@@ -11,6 +11,17 @@ INSERT { GRAPH ?src { ?claim wg:claimDate ?date } }
 WHERE  {
   GRAPH ?src { ?claim a wg:Claim . ?src wg:knownSince ?date }
   FILTER NOT EXISTS { GRAPH ?src { ?claim wg:claimDate ?given } }
+  FILTER NOT EXISTS { GRAPH ?src { ?claim wg:derivedFrom ?premise } }
+} ;
+
+# An inferred claim is as recent as the latest claim it rests on.
+INSERT { GRAPH ?src { ?claim wg:claimDate ?latest } }
+WHERE  {
+  SELECT ?src ?claim (MAX(?premiseDate) AS ?latest) WHERE {
+    GRAPH ?src { ?claim a wg:Claim ; wg:derivedFrom ?premise }
+    GRAPH ?premiseSource { ?premise wg:claimDate ?premiseDate }
+    FILTER NOT EXISTS { GRAPH ?src { ?claim wg:claimDate ?given } }
+  } GROUP BY ?src ?claim
 } ;
 
 INSERT { GRAPH ?src { ?claim wg:spanIn ?src } }

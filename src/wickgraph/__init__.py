@@ -10,6 +10,8 @@ The public API::
     kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
     kg.run("who-plays", character="Rooney")                           # a named query
     kg.entity("Ana de Armas")                                         # an entity card
+    wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
+    kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
 
 Names are imported on first use (a module ``__getattr__``), so ``import wickgraph`` and the command line start
 fast: a query does not pay for the build, the checks or the entity cards.
@@ -32,12 +34,22 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checke
     from .entity import Fact as Fact
     from .errors import CitationError as CitationError
     from .errors import DataError as DataError
+    from .errors import EndpointAuthError as EndpointAuthError
+    from .errors import EndpointError as EndpointError
+    from .errors import EndpointQueryError as EndpointQueryError
+    from .errors import EndpointResponseError as EndpointResponseError
+    from .errors import EndpointUnreachableError as EndpointUnreachableError
+    from .errors import EngineError as EngineError
     from .errors import EntityNotFoundError as EntityNotFoundError
     from .errors import NamedQueryError as NamedQueryError
     from .errors import ParseError as ParseError
+    from .errors import PushError as PushError
     from .errors import QueryError as QueryError
     from .errors import QueryFormError as QueryFormError
+    from .errors import QueryRefusedError as QueryRefusedError
     from .errors import QuerySyntaxError as QuerySyntaxError
+    from .errors import QueryTimeoutError as QueryTimeoutError
+    from .errors import ResultTooLargeError as ResultTooLargeError
     from .errors import SourceTextError as SourceTextError
     from .errors import StoreError as StoreError
     from .errors import StoreNotFoundError as StoreNotFoundError
@@ -47,17 +59,28 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checke
     from .generate import generate as generate
     from .graph import KnowledgeGraph as KnowledgeGraph
     from .graph import open_graph as open_graph
+    from .push import PushReport as PushReport
+    from .push import push as push
     from .queries import NamedQuery as NamedQuery
     from .queries import named_queries as named_queries
     from .results import GraphResult as GraphResult
     from .results import QueryResult as QueryResult
     from .results import SelectResult as SelectResult
+    from .store.remote import Endpoint as Endpoint
+    from .store.remote import RemoteStore as RemoteStore
 
 _EXPORTS: dict[str, str] = {
     "BuildReport": ".build.builder",
     "Citation": ".citations",
     "CitationError": ".errors",
     "DataError": ".errors",
+    "Endpoint": ".store.remote",
+    "EndpointAuthError": ".errors",
+    "EndpointError": ".errors",
+    "EndpointQueryError": ".errors",
+    "EndpointResponseError": ".errors",
+    "EndpointUnreachableError": ".errors",
+    "EngineError": ".errors",
     "EntityCard": ".entity",
     "EntityMatch": ".entity",
     "EntityNotFoundError": ".errors",
@@ -68,10 +91,16 @@ _EXPORTS: dict[str, str] = {
     "NamedQuery": ".queries",
     "NamedQueryError": ".errors",
     "ParseError": ".errors",
+    "PushError": ".errors",
+    "PushReport": ".push",
     "QueryError": ".errors",
     "QueryFormError": ".errors",
+    "QueryRefusedError": ".errors",
     "QueryResult": ".results",
     "QuerySyntaxError": ".errors",
+    "QueryTimeoutError": ".errors",
+    "RemoteStore": ".store.remote",
+    "ResultTooLargeError": ".errors",
     "SelectResult": ".results",
     "SourceTextError": ".errors",
     "StoreError": ".errors",
@@ -85,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "generate": ".generate",
     "named_queries": ".queries",
     "open_graph": ".graph",
+    "push": ".push",
 }
 
 __version__ = "0.1.0"
@@ -94,6 +124,13 @@ __all__ = [
     "Citation",
     "CitationError",
     "DataError",
+    "Endpoint",
+    "EndpointAuthError",
+    "EndpointError",
+    "EndpointQueryError",
+    "EndpointResponseError",
+    "EndpointUnreachableError",
+    "EngineError",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
@@ -104,10 +141,16 @@ __all__ = [
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
+    "PushError",
+    "PushReport",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "RemoteStore",
+    "ResultTooLargeError",
     "SelectResult",
     "SourceTextError",
     "StoreError",
@@ -122,6 +165,7 @@ __all__ = [
     "generate",
     "named_queries",
     "open_graph",
+    "push",
 ]
 
 

@@ -8,8 +8,8 @@ A claim rests on a span of a held text: character offsets (``wg:spanStart``/``wg
 - contains every name, credited name and date-as-written the claim asserts (``wg:name``, ``wg:creditedAs``,
   ``wg:dateText``), and every date in one of its usual spellings;
 - carries a hedge word when the claim is ``wg:Reported`` or ``wg:Expected``;
-- for a claim relayed by another text (the fact sheet), shows the cited page's address in the line or, for
-  "same" / "above", in the section above it.
+- for a claim relayed by another text (the fact sheet), cites the page in its line: by address, or by a short
+  name ("Wikipedia (W)", "same (W)", "UPI (N) above") of a page whose address appears earlier in the text.
 """
 
 from __future__ import annotations
@@ -123,6 +123,30 @@ def date_spellings(day: date) -> list[str]:
         month = _MONTHS[lang][day.month - 1]
         spellings += [f"{day.day} de {month} de {day.year}", f"{day.day} {month} {day.year}", f"{day.day} de {month}"]
     return spellings
+
+
+_NOT_A_NAME = {"www", "com", "org", "net", "en", "es", "it", "co", "cdn", "prod", "html"}
+
+
+def _cites(line: str, before: str, url: str) -> bool:
+    """Does a fact-sheet line cite ``url``: in full, cut short with an ellipsis, or by the site's name or a
+    short name ("Wikipedia (W)", "UPI (N) above", "CNA (N)", "same (W)") of a page whose address appears above?"""
+    from urllib.parse import urlsplit
+
+    if url in line:
+        return True
+    if any(url.startswith(cut[:-1]) for cut in re.findall(r"https?://\S*…", line)):
+        return True
+    if url not in before:
+        return False
+    labels = [label for label in (urlsplit(url).hostname or "").lower().split(".") if label not in _NOT_A_NAME]
+    if any(re.search(rf"\b{re.escape(label)}\b", line.lower()) for label in labels if len(label) >= 4):
+        return True
+    for ref in re.findall(r"([\w.-]+) \((?:W|N)\b", line):
+        ref = ref.lower()
+        if ref == "same" or any(label.startswith(ref) or ref in label for label in labels if len(ref) >= 3):
+            return True
+    return False
 
 
 def _norm(text: str) -> str:
@@ -246,8 +270,7 @@ def _check_one(
             citation.problems.append(f"{claim}: line {line} is outside the text ({len(lines)} lines)")
             return citation
         quote = lines[line - 1]
-        heading = max((i for i in range(line) if lines[i].startswith("#")), default=0)
-        section = "\n".join(lines[heading:line])
+        section = "\n".join(lines[: line - 1])
     citation.quote = quote
     span = _norm(quote)
     seen: set[str] = set()
@@ -273,11 +296,6 @@ def _check_one(
             f"word ({', '.join(h.strip() for h in hedges)})"
         )
     url = _value(row, "url")
-    relayed = held != citation.source and url
-    if (
-        relayed
-        and _norm(url) not in span
-        and not (("same" in span or "above" in span) and _norm(url) in _norm(section))
-    ):
+    if held != citation.source and url and not _cites(quote, section, url):
         citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
     return citation

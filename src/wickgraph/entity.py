@@ -23,7 +23,7 @@ from .terms import Term, display, value
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
-__all__ = ["EntityCard", "EntityMatch", "Fact", "entity_card", "search"]
+__all__ = ["EntityCard", "EntityMatch", "Fact", "entity_card", "resolve", "search"]
 
 _QUALIFIED = {WG + "Performance", WG + "Draft", WG + "ReleaseEvent", WG + "Collaboration"}
 
@@ -150,14 +150,21 @@ def search(kg: KnowledgeGraph, text: str, *, limit: int = 20) -> list[EntityMatc
     return ranked[:limit]
 
 
-def _resolve(kg: KnowledgeGraph, name: str) -> str:
+def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -> str:
+    """The IRI of the entity called ``name``: an exact label or alias (case-insensitive) wins, else a unique
+    partial match; ``entity_class`` (e.g. ``"wg:Work"``) narrows the candidates. Raises
+    :class:`~wickgraph.errors.EntityNotFoundError` listing the candidates when the name is ambiguous."""
     if name.startswith(("http://", "https://")):
         return name
     if name.startswith("wgd:"):
         return WGD + name[4:]
     matches = search(kg, name, limit=50)
-    exact = [m for m in matches if m.matched.casefold() == name.casefold()]
-    chosen = exact if exact else matches
+    if entity_class is not None:
+        matches = [m for m in matches if m.type == entity_class]
+    wanted = name.casefold()
+    by_label = [m for m in matches if m.label.casefold() == wanted]
+    exact = [m for m in matches if m.matched.casefold() == wanted]
+    chosen = by_label or exact or matches  # a label beats an alias, an exact name beats a partial one
     if len({m.iri for m in chosen}) == 1:
         return chosen[0].iri
     if not chosen:
@@ -226,7 +233,7 @@ def _labels(kg: KnowledgeGraph) -> dict[str, str]:
 
 def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None = None) -> EntityCard:
     """Build the card of the entity ``name`` (label, alias, ``wgd:`` name or IRI)."""
-    iri = _resolve(kg, name)
+    iri = resolve(kg, name)
     info = kg.select(f"""
         SELECT ?label ?type ?alias WHERE {{
           GRAPH wgg:entities {{ <{iri}> rdfs:label ?label . OPTIONAL {{ <{iri}> a ?type }} OPTIONAL {{ <{iri}> skos:altLabel ?alias }} }}

@@ -75,6 +75,18 @@ def dataset_counts(store: OxStore) -> dict[str, int]:
     return {k: int(value(row, k)) for k in ("entities", "sources", "claims")}
 
 
+def merge_into_default_graph(store: OxStore) -> None:
+    """Write the RDF merge of all named graphs into the default graph.
+
+    Queries without GRAPH see every fact exactly once, on this store and on any SPARQL server the graph is pushed
+    to (no union-default-graph setting needed); the named graphs keep who said what.
+    """
+    from pyoxigraph import DefaultGraph, Quad
+
+    default = DefaultGraph()
+    store.extend([Quad(q.subject, q.predicate, q.object, default) for q in store.quads_for_pattern(None, None, None)])
+
+
 def _prepare(
     ontology_dir: Path, data_dir: Path, sources_dir: Path | None, progress: Callable[[str], None]
 ) -> tuple[Staged, int, int]:
@@ -86,6 +98,8 @@ def _prepare(
     problems = validate(staged, ontology_dir)
     if problems:
         raise ValidationError(problems)
+    progress("merging every graph into the default graph (the union view)")
+    merge_into_default_graph(staged.store)
     checked = 0
     if sources_dir is not None:
         from ..citations import check_citations
@@ -152,6 +166,8 @@ def build(
         disk.bulk_extend(staged.store)
         disk.flush()
         del disk
+        _pause_for_tests("publish", progress)
+        progress("publishing (atomic switch of the current generation)")
         publish_generation(root, generation)
     except BaseException as exc:
         shutil.rmtree(generation, ignore_errors=True)
@@ -159,6 +175,13 @@ def build(
             raise StoreError(f"cannot write the store at {root}: {exc}") from exc
         raise
     return _report(str(root), staged, derived, checked, started)
+
+
+def _pause_for_tests(stage: str, progress: Callable[[str], None]) -> None:
+    """Fault-injection seam for the crash tests: with WICKGRAPH_BUILD_PAUSE=STAGE the build stops here."""
+    if os.environ.get("WICKGRAPH_BUILD_PAUSE") == stage:
+        progress(f"paused before {stage} (WICKGRAPH_BUILD_PAUSE)")
+        time.sleep(float(os.environ.get("WICKGRAPH_BUILD_PAUSE_SECONDS", "60")))
 
 
 def _report(store: str | None, staged: Staged, derived: int, checked: int, started: float) -> BuildReport:

@@ -4,24 +4,20 @@ Header lines (comments at the top of the file)::
 
     # title: Who plays a character, in which works, under which credited name
     # question: CQ2. Which actors have played the ballerina character ...?
-    # param: character = "Eve Macarro" -- the character, by label or any name a source gives
+    # param: character = "Eve Macarro" (entity wg:Character) -- the character, by label or any name a source gives
     # example: wickgraph query who-plays --param character=Rooney
 
-A parameter is bound by a ``VALUES`` clause placed at the start of the query's outer ``WHERE`` group, as a
-plain literal (so no value can change the query's structure); a parameter without a default is required.
-Where the query text says ``?NAMEKey`` (``?filmKey`` for ``film``), the value in lower case is written in,
-as a literal: matched against ``wg:nameKey`` (the lower-case labels, aliases and names the build derives), it
-finds an entity by name case-insensitively with one index lookup, where comparing ``LCASE(?label)`` with the
-parameter reads every label in the graph. It is written in (not bound by ``VALUES``) so that a query planner
-sees a constant in every group that uses it, including each branch of a ``UNION``.
-
->>> 'wg:nameKey "winston"' in get("lead-of").bind(film="Winston")
-True
+A text parameter is a literal. An *entity* parameter (``(entity CLASS)``) names an entity by its label or any
+alias, case-insensitively; :meth:`KnowledgeGraph.run <wickgraph.KnowledgeGraph.run>` resolves the name to the
+entity's IRI (of that class) before the query runs, so the query is fully bound (fast) and a name that fits
+several entities is refused with the list. A parameter is bound by substitution (as in SPARQL's SEP-0007): every ``?name`` of the parameter becomes the
+value as an escaped literal, so no value can change the query's structure, and a parameter can be used inside
+subqueries. A parameter without a default is required; parameters are never projected.
 
 >>> query = get("who-plays")
 >>> [p.name for p in query.parameters]
 ['character']
->>> 'VALUES ?character { "Winston" }' in query.bind(character="Winston")
+>>> '"Winston"' in query.bind(character="Winston") and "?character" not in query.bind(character="Winston")
 True
 """
 
@@ -32,14 +28,25 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from ..errors import NamedQueryError
 
 __all__ = ["NamedQuery", "Parameter", "get", "named_queries"]
 
-_PARAM = re.compile(r'^(?P<name>[A-Za-z_]\w*)\s*(?:=\s*"(?P<default>[^"]*)")?\s*(?:--\s*(?P<doc>.*))?$')
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PARAM = re.compile(
+    r'^(?P<name>[A-Za-z_]\w*)\s*(?:=\s*"(?P<default>[^"]*)")?\s*(?:\((?P<entity>entity)(?:\s+(?P<cls>[\w:]+))?\))?'
+    r"\s*(?:--\s*(?P<doc>.*))?$"
+)
+
+
+def _variable_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"[?$]{re.escape(name)}\b")
+
+
+def _body(text: str) -> str:
+    """The query without its header comment lines (which mention the parameters)."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,10 @@ class Parameter:
     name: str
     default: str | None
     description: str
+    entity: bool = False
+    """True when the value names an entity (resolved to its IRI before the query runs)."""
+    entity_class: str | None = None
+    """The class (``wg:Work``) an entity parameter's value must belong to, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,32 +73,42 @@ class NamedQuery:
     example: str
     text: str
 
-    def bind(self, **values: str) -> str:
-        """The query text with parameters bound (defaults where not given).
+    def values(self, **given: str) -> dict[str, str]:
+        """Every parameter's value: the given ones, defaults for the rest.
 
         Raises :class:`~wickgraph.errors.NamedQueryError` for an unknown or a missing parameter.
         """
         known = {p.name for p in self.parameters}
-        unknown = sorted(set(values) - known)
+        unknown = sorted(set(given) - known)
         if unknown:
             valid = ", ".join(sorted(known)) or "none"
             raise NamedQueryError(f"query {self.name!r} has no parameter {', '.join(unknown)}; its parameters: {valid}")
-        clauses = []
+        out = {}
         for param in self.parameters:
-            value = values.get(param.name, param.default)
+            value = given.get(param.name, param.default)
             if value is None:
                 raise NamedQueryError(f"query {self.name!r} needs --param {param.name}=... ({param.description})")
-            clauses.append(f"VALUES ?{param.name} {{ {Literal(str(value))} }}")
-        if not clauses:
-            return self.text
-        text = self.text
+            out[param.name] = value
+        return out
+
+    def bind(self, *, iris: dict[str, str] | None = None, **values: str) -> str:
+        """The query text with parameters bound (defaults where not given).
+
+        ``iris`` gives the resolved IRI of entity parameters (by name); an entity parameter without one is bound
+        as an IRI when its value is an absolute IRI, else as a literal (which matches nothing).
+        Raises :class:`~wickgraph.errors.NamedQueryError` for an unknown or a missing parameter.
+        """
+        bound = self.values(**values)
+        body = _body(self.text)
         for param in self.parameters:
-            key = str(Literal(str(values.get(param.name, param.default)).lower()))
-            text = re.sub(rf"\?{param.name}Key\b", lambda _m, key=key: key, text)  # type: ignore[misc]
-        match = _WHERE.search(text)
-        if match is None:  # pragma: no cover - every shipped query has a WHERE
-            raise NamedQueryError(f"query {self.name!r} has no WHERE clause to bind parameters in")
-        return text[: match.end()] + "\n  " + "\n  ".join(clauses) + text[match.end() :]
+            value = bound[param.name]
+            iri = (iris or {}).get(param.name)
+            if param.entity and iri is None and value.startswith(("http://", "https://")):
+                iri = value
+            term = str(NamedNode(iri)) if iri is not None else str(Literal(value))
+            body = _variable_pattern(param.name).sub(lambda _, t=term: t, body)  # type: ignore[misc]
+        header = "".join(line + "\n" for line in self.text.splitlines() if line.startswith("#"))
+        return header + body
 
 
 def _parse(name: str, text: str) -> NamedQuery:
@@ -102,7 +123,11 @@ def _parse(name: str, text: str) -> NamedQuery:
         match = _PARAM.match(spec)
         if match is None:
             raise NamedQueryError(f"{name}.rq: cannot read the parameter line {spec!r}")
-        params.append(Parameter(match["name"], match["default"], (match["doc"] or "").strip()))
+        params.append(
+            Parameter(
+                match["name"], match["default"], (match["doc"] or "").strip(), bool(match["entity"]), match["cls"]
+            )
+        )
     return NamedQuery(
         name=name,
         title=" ".join(fields.get("title", [name])),

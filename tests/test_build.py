@@ -1,0 +1,161 @@
+"""Building the graph: what it loads, and that a failed or killed build leaves the previous graph untouched."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wickgraph
+from wickgraph.errors import ParseError, StoreNotFoundError, ValidationError
+from wickgraph.store.embedded import current_generation
+
+
+def _snapshot(store: Path) -> tuple[Path, int]:
+    generation = current_generation(store)
+    with wickgraph.open_graph(store) as kg:
+        return generation, kg.counts()["quads"]
+
+
+def test_build_reports_what_it_loaded(built_store: Path) -> None:
+    with wickgraph.open_graph(built_store) as kg:
+        counts = kg.counts()
+    # Two held texts (article, fact sheet) and the pages the fact sheet cites.
+    assert counts["sources"] >= 2
+    assert counts["claims"] >= 41  # the founding article alone has 41 claim records
+    assert counts["entities"] >= 100
+    assert counts["quads"] > 1000
+
+
+def test_build_writes_a_new_generation_and_removes_the_old(tmp_path: Path, sources_dir: Path) -> None:
+    store = tmp_path / "store"
+    report = wickgraph.build(store, sources_dir=sources_dir)
+    first = current_generation(store)
+    with wickgraph.open_graph(store) as kg:
+        inferred = len(kg.select("SELECT DISTINCT ?c WHERE { GRAPH ?s { ?c wg:certainty wg:Inferred } }"))
+    assert report.store == str(store) and report.quads > 0
+    assert report.citations_checked == report.claims - inferred  # every claim but the editors' inferences
+    wickgraph.build(store, sources_dir=sources_dir)
+    second = current_generation(store)
+    assert second != first
+    assert not first.exists()
+    assert [p.name for p in (store / "generations").iterdir()] == [second.name]
+
+
+def test_missing_store_says_how_to_build_it(tmp_path: Path) -> None:
+    with pytest.raises(
+        StoreNotFoundError, match=r"no wickgraph store at .*nowhere: build it first with `wickgraph build --store"
+    ):
+        wickgraph.open_graph(tmp_path / "nowhere")
+
+
+def test_malformed_turtle_names_file_line_and_column(tmp_path: Path, data_copy: Path, sources_dir: Path) -> None:
+    store = tmp_path / "store"
+    wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
+    before = _snapshot(store)
+    bad = data_copy / "broken.trig"
+    bad.write_text('@prefix wgd: <https://w3id.org/wickgraph/id/> .\n\nwgd:a {\n  wgd:x wgd:y "unterminated .\n}\n')
+    with pytest.raises(ParseError) as info:
+        wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
+    assert info.value.path.endswith("broken.trig")
+    assert info.value.line == 4
+    assert info.value.column is not None
+    assert str(info.value).startswith(f"{info.value.path}:4:")
+    assert _snapshot(store) == before
+
+
+def test_shacl_violation_names_entity_property_problem_and_file(
+    tmp_path: Path, data_copy: Path, sources_dir: Path
+) -> None:
+    store = tmp_path / "store"
+    wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
+    before = _snapshot(store)
+    (data_copy / "bad-date.trig").write_text(
+        "@prefix wg: <https://w3id.org/wickgraph/ontology#> .\n"
+        "@prefix wgd: <https://w3id.org/wickgraph/id/> .\n"
+        "@prefix wgs: <https://w3id.org/wickgraph/source/> .\n"
+        "wgs:cinemark-2024 { <urn:x:claim> a wg:Claim ; wg:certainty wg:Stated ; wg:spanStart 0 ; wg:spanEnd 10 . }\n"
+        '<urn:x:claim> { wgd:ballerina wg:runtimeMinutes "long" . }\n'
+    )
+    with pytest.raises(ValidationError) as info:
+        wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
+    problems = [p for p in info.value.problems if "runtime" in p]
+    assert problems, info.value.problems
+    message = problems[0]
+    assert "'Ballerina' (wgd:ballerina)" in message
+    assert "wg:runtimeMinutes" in message
+    assert "positive whole number of minutes" in message
+    assert "bad-date.trig" in message
+    assert _snapshot(store) == before
+
+
+def test_provenance_rules_catch_an_uncited_triple_and_an_unregistered_entity(
+    data_copy: Path, sources_dir: Path
+) -> None:
+    (data_copy / "uncited.trig").write_text(
+        "@prefix wg: <https://w3id.org/wickgraph/ontology#> .\n"
+        "@prefix wgd: <https://w3id.org/wickgraph/id/> .\n"
+        "<urn:x:orphan> { wgd:ballerina wg:director wgd:nobody-we-know . }\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        wickgraph.check(data_dir=data_copy, sources_dir=sources_dir)
+    text = "\n".join(info.value.problems)
+    assert "graph <urn:x:orphan> has no claim record" in text
+    assert "wgd:nobody-we-know is used but not in the entity registry" in text
+    assert "uncited.trig" in text
+
+
+def _spawn_build(store: Path, data: Path, sources: Path, pause: str | None) -> subprocess.Popen[str]:
+    env = dict(os.environ)
+    if pause:
+        env["WICKGRAPH_BUILD_PAUSE"] = pause
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "wickgraph",
+            "build",
+            "--store",
+            str(store),
+            "--data",
+            str(data),
+            "--sources",
+            str(sources),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("kill_at", ["writing", "paused before publish"])
+def test_sigkill_mid_build_leaves_previous_store_intact(
+    tmp_path: Path, data_copy: Path, sources_dir: Path, kill_at: str
+) -> None:
+    store = tmp_path / "store"
+    wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
+    before = _snapshot(store)
+
+    with _spawn_build(store, data_copy, sources_dir, pause="publish") as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if kill_at in line:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert _snapshot(store) == before  # same generation, same content, still opens and answers
+    with wickgraph.open_graph(store) as kg:
+        assert kg.ask("ASK { wgd:ballerina wg:director wgd:len-wiseman }")
+
+    assert len(list((store / "generations").iterdir())) == 2  # the killed build's unpublished generation
+
+    # The next build succeeds, publishes, and clears what the killed one left behind.
+    wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
+    assert [p.name for p in (store / "generations").iterdir()] == [current_generation(store).name]
+    assert current_generation(store) != before[0] and _snapshot(store)[1] == before[1]

@@ -1,0 +1,133 @@
+"""The command line: every command, every output format, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import RdfFormat, parse
+
+from wickgraph.cli import cli
+from wickgraph.store.embedded import current_generation
+
+
+@pytest.fixture()
+def run(built_store: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, [*args, "--store", str(built_store)], input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+def test_query_formats(run) -> None:  # type: ignore[no-untyped-def]
+    table = run("query", "who-plays", "--param", "character=Rooney", "--format", "table")
+    assert table.exit_code == 0
+    assert table.output.splitlines()[0].split()[:2] == ["actorLabel", "workLabel"]
+    assert "Ana de Armas" in table.output and "Unity Phelan" in table.output
+
+    rows = list(
+        csv.DictReader(io.StringIO(run("query", "who-plays", "--param", "character=Rooney", "--format", "csv").output))
+    )
+    assert {"Ana de Armas", "Unity Phelan"} <= {r["actorLabel"] for r in rows}
+
+    tsv = run("query", "who-plays", "--param", "character=Rooney", "--format", "tsv").output.splitlines()
+    assert tsv[0].startswith("?actorLabel\t?workLabel")
+    assert any(line.startswith('"Unity Phelan"\t') for line in tsv[1:])
+
+    data = json.loads(run("query", "who-plays", "--param", "character=Rooney", "--format", "json").output)
+    assert data["head"]["vars"][:2] == ["actorLabel", "workLabel"]
+    assert {"type": "literal", "value": "Unity Phelan"} in [b["actorLabel"] for b in data["results"]["bindings"]]
+
+
+def test_construct_as_turtle_and_ask(run) -> None:  # type: ignore[no-untyped-def]
+    out = run(
+        "query",
+        "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }",
+        "--format",
+        "turtle",
+    )
+    triples = list(parse(out.output.encode(), format=RdfFormat.TURTLE))
+    assert [t.object.value for t in triples] == ["https://w3id.org/wickgraph/id/len-wiseman"]  # type: ignore[union-attr]
+    assert run("query", "ASK { wgd:ballerina wg:director wgd:chad-stahelski }").output.strip() == "false"
+
+
+def test_query_from_stdin_and_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    q = "SELECT ?l WHERE { wgd:ruska-roma rdfs:label ?l }"
+    assert '"Ruska Roma"' in run("query", stdin=q).output
+    path = tmp_path / "q.rq"
+    path.write_text(q)
+    assert "Ruska Roma" in run("query", "--file", str(path), "--format", "csv").output
+
+
+def test_as_of_answers_from_what_was_published_then(run) -> None:  # type: ignore[no-untyped-def]
+    then = run("query", "lead-of", "--as-of", "2024-01-03", "--format", "csv").output
+    now = run("query", "lead-of", "--format", "csv").output
+    assert {r["name"] for r in csv.DictReader(io.StringIO(then))} == {"Rooney"}
+    assert "Eve Macarro" in {r["name"] for r in csv.DictReader(io.StringIO(now))}
+
+
+def test_queries_lists_every_named_query(run) -> None:  # type: ignore[no-untyped-def]
+    from wickgraph import named_queries
+
+    out = CliRunner().invoke(cli, ["queries", "-v"]).output
+    for name in named_queries():
+        assert f"\n{name} " in "\n" + out
+    assert "--param character=" in out
+
+
+def test_show_and_search(run) -> None:  # type: ignore[no-untyped-def]
+    card = run("show", "eve macarro").output
+    assert card.startswith("Eve Macarro  (wgd:eve-macarro)")
+    assert "Rooney" in card and "[superseded]" in card and "≠ sources disagree" in card
+    old = run("show", "Eve Macarro", "--as-of", "2024-01-03").output
+    assert "as known on 2024-01-03" in old and "Rooney" in old
+    assert "[superseded]" not in old  # what superseded the 2024 claims was not yet published
+    found = run("search", "ruska").output
+    assert "Ruska Roma" in found
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "who-is"], "Error: no named query 'who-is'; the named queries are: "),
+        (
+            ["query", "who-plays", "--param", "actor=x"],
+            "Error: query 'who-plays' has no parameter actor; its parameters: character\n",
+        ),
+        (["query", "SELECT ?s WHERE { ?s ?p }"], "Error: SPARQL syntax error at line 1, column "),
+        (["show", "John Wick"], "Error: 'John Wick' matches 3 entities: "),
+        (["show", "Nobody At All"], "Error: no entity is called 'Nobody At All'"),
+        (["query", "lead-of", "--as-of", "2024-13-01"], "Error: not a date: '2024-13-01' (use YYYY-MM-DD"),
+    ],
+)
+def test_bad_input_gets_a_one_line_error_and_changes_nothing(
+    run, built_store: Path, args: list[str], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    generation = current_generation(built_store)
+    result = CliRunner().invoke(cli, [*args, "--store", str(built_store)])
+    assert result.exit_code == 1
+    assert result.output.startswith(message), result.output
+    assert "Traceback" not in result.output
+    assert current_generation(built_store) == generation
+
+
+def test_missing_store_says_how_to_build(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["query", "lead-of", "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"Error: no wickgraph store at {tmp_path / 'none'}: build it first with `wickgraph build --store {tmp_path / 'none'}`\n"
+    )
+
+
+def test_verify_sources_prints_quotes(built_store: Path, sources_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["verify-sources", "--store", str(built_store), "--sources", str(sources_dir)])
+    assert result.exit_code == 0, result.output
+    assert "“Ana de Armas stars as Rooney," in result.output
+    assert result.output.strip().splitlines()[-1].endswith(f"citations verified against {sources_dir}")
