@@ -9,9 +9,10 @@ with the input:
    reads the file; no Python object per triple), with a progress bar on a terminal;
 2. the build rules (``ontology/rules/*.ru``) run as streamed SELECT queries whose results are bulk-loaded back
    (:mod:`wickgraph.build.derive`): the same quads SPARQL Update would add;
-3. the SHACL shapes, compiled to SPARQL, and the provenance rules run on the store
+3. the merge of all graphs is written into the default graph, as the full build does;
+4. the SHACL shapes, compiled to SPARQL, and the provenance rules run on the store
    (:mod:`wickgraph.build.checks`);
-4. the generation is published with the same atomic swap as the full build.
+5. the generation is published with the same atomic swap as the full build.
 
 It does not check citations against held texts (``wickgraph verify-sources`` does), and it names the entity
 but not the file in its messages.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +72,22 @@ def _load(store: OxStore, path: Path, bar: bool, to_graph: str | None = None) ->
     return reader.lines if counted else None
 
 
+def merge_into_default_graph(store: OxStore, workdir: Path) -> None:
+    """Write the merge of all named graphs into the default graph, as the full build does, without a Python
+    object per quad: pyoxigraph dumps the quads, each line loses its graph name, the bulk loader reads the
+    result (a triple stated in several graphs is stored once)."""
+    with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
+        quads, triples = Path(tmp) / "all.nq", Path(tmp) / "merge.nt"
+        store.dump(output=str(quads), format=RdfFormat.N_QUADS)
+        with quads.open("rb") as source, triples.open("wb", buffering=1 << 20) as sink:
+            for line in source:
+                # "<s> <p> <o> <g> .": the graph name is the last term (an IRI or blank node, no spaces).
+                body = line.rstrip()[:-2].rstrip()
+                sink.write(body[: body.rindex(b" ")] + b" .\n")
+        quads.unlink()
+        store.bulk_load(path=str(triples), format=RdfFormat.N_TRIPLES)
+
+
 def bulk_build(
     store: str | os.PathLike[str] | None = None,
     *,
@@ -110,12 +128,16 @@ def bulk_build(
         for path in files:
             progress(f"loading {path}")
             _load(disk, path, progress_bar)
+        if disk.query("ASK { ?s ?p ?o }"):
+            raise ValidationError(["triples outside any named graph; put them in the source's graph or a claim graph"])
         before = len(disk)
         derived = 0
         if rules:
             progress("applying the build rules (streamed)")
             derive(disk, ontology, workdir=root, progress=progress)
             derived = len(disk) - before
+        progress("merging every graph into the default graph (the union view)")
+        merge_into_default_graph(disk, root)
         progress("checking the shapes and the provenance rules (SPARQL)")
         problems = run_checks(disk, ontology / "shapes.ttl")
         if problems:
