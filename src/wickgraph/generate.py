@@ -44,7 +44,7 @@ from typing import IO
 from .errors import WickgraphError
 from .namespaces import CLAIM, ENTITIES_GRAPH, RDF, RDFS, SCHEMA, SKOS, SOURCE, WG, WGD, XSD
 
-__all__ = ["GenerateReport", "QUADS_PER_FILM", "films_for_quads", "generate"]
+__all__ = ["QUADS_PER_FILM", "GenerateReport", "films_for_quads", "generate"]
 
 QUADS_PER_FILM = 205
 """About how many quads (before the build's rules) the generator writes per film; see :func:`films_for_quads`."""
@@ -101,32 +101,225 @@ class GenerateReport:
 
 
 # ---- names ---------------------------------------------------------------------------------------
-_FIRST_A = (
-    "Ma Lo Ve Ka Ri Da Se No Ta Li Ar El Jo Mi Sa Te Ni Ro Za Qui Bel Cor Dru Fen Gal Hal Isa Jun Kel Lux".split()
-)
-_FIRST_B = "ra lin vo ne ssa dan mir eth ya los ren bie tto ric nna".split()
-_LAST_A = "Vell Mor Ash Brack Cald Dun Emb Fal Gorr Hask Ivor Jask Kell Lorr Mald Nask Orv Pell Quill Rask".split()
-_LAST_B = "ington ford ley wick more stone field holt brook ridge well man by ton ace".split()
+_FIRST_A = [
+    "Ma",
+    "Lo",
+    "Ve",
+    "Ka",
+    "Ri",
+    "Da",
+    "Se",
+    "No",
+    "Ta",
+    "Li",
+    "Ar",
+    "El",
+    "Jo",
+    "Mi",
+    "Sa",
+    "Te",
+    "Ni",
+    "Ro",
+    "Za",
+    "Qui",
+    "Bel",
+    "Cor",
+    "Dru",
+    "Fen",
+    "Gal",
+    "Hal",
+    "Isa",
+    "Jun",
+    "Kel",
+    "Lux",
+]
+_FIRST_B = ["ra", "lin", "vo", "ne", "ssa", "dan", "mir", "eth", "ya", "los", "ren", "bie", "tto", "ric", "nna"]
+_LAST_A = [
+    "Vell",
+    "Mor",
+    "Ash",
+    "Brack",
+    "Cald",
+    "Dun",
+    "Emb",
+    "Fal",
+    "Gorr",
+    "Hask",
+    "Ivor",
+    "Jask",
+    "Kell",
+    "Lorr",
+    "Mald",
+    "Nask",
+    "Orv",
+    "Pell",
+    "Quill",
+    "Rask",
+]
+_LAST_B = [
+    "ington",
+    "ford",
+    "ley",
+    "wick",
+    "more",
+    "stone",
+    "field",
+    "holt",
+    "brook",
+    "ridge",
+    "well",
+    "man",
+    "by",
+    "ton",
+    "ace",
+]
 _INITIALS = "ABCDEFGHJKLMNPRSTVW"
-_CHAR_A = (
-    "Ilsa Corvin Mira Dax Tobin Vera Kaz Lio Sable Oren Nadia Rook Iris Cass Juno Felix Zara Milo Wren Ansel".split()
-)
-_CHAR_B = "Corr Van Sor Hal Drax Pet Lun Marl Kad Strand Voss Rhe Black Fair Ok Sant".split()
+_CHAR_A = [
+    "Ilsa",
+    "Corvin",
+    "Mira",
+    "Dax",
+    "Tobin",
+    "Vera",
+    "Kaz",
+    "Lio",
+    "Sable",
+    "Oren",
+    "Nadia",
+    "Rook",
+    "Iris",
+    "Cass",
+    "Juno",
+    "Felix",
+    "Zara",
+    "Milo",
+    "Wren",
+    "Ansel",
+]
+_CHAR_B = [
+    "Corr",
+    "Van",
+    "Sor",
+    "Hal",
+    "Drax",
+    "Pet",
+    "Lun",
+    "Marl",
+    "Kad",
+    "Strand",
+    "Voss",
+    "Rhe",
+    "Black",
+    "Fair",
+    "Ok",
+    "Sant",
+]
 _CHAR_MID = ["", "a", "e", "o", "i", "en", "ar", "is", "el", "on"]
-_CODENAMES = "Kestrel Nightjar Moth Cinder Wisp Halcyon Magpie Lark Ember Vesper Tallow Sparrow Ghost Onyx".split()
-_ADJ = (
-    "Crimson Silent Gilded Broken Hollow Iron Last Velvet Burning Distant Shattered Golden Frozen Midnight "
-    "Scarlet Quiet Savage Pale Endless Hidden Bitter Electric Wicked Lonely Forgotten Black Silver Ashen"
-).split()
-_NOUN = (
-    "Pact Serpent Harbor Crown Reckoning Ledger Oath Garden Protocol Contract Syndicate Covenant Masquerade "
-    "Requiem Sanctuary Gambit Vendetta Mirror Tide Ballet Circuit Lantern Archive Verdict Highway Orchard"
-).split()
-_PLACE = "Prague Lisbon Osaka Marseille Tangier Odessa Havana Bruges Naples Tallinn Quito Dakar Hanoi Oslo".split()
-_ORG_A = "Velka Vey Orsini Kallas Dorn Sable Tessaro Morrow Vantablack Greywater".split()
-_ORG_B = "Roma Table Consortium Brotherhood Circle Order Syndicate Guild Court Conclave".split()
-_COMPANY_A = "Lumen Northgate Harrow Bluefin Redline Summitview Ironbark Castellan Meridian Paragon".split()
-_COMPANY_B = "Pictures Films Studios Entertainment Media Releasing Features Productions".split()
+_CODENAMES = [
+    "Kestrel",
+    "Nightjar",
+    "Moth",
+    "Cinder",
+    "Wisp",
+    "Halcyon",
+    "Magpie",
+    "Lark",
+    "Ember",
+    "Vesper",
+    "Tallow",
+    "Sparrow",
+    "Ghost",
+    "Onyx",
+]
+_ADJ = [
+    "Crimson",
+    "Silent",
+    "Gilded",
+    "Broken",
+    "Hollow",
+    "Iron",
+    "Last",
+    "Velvet",
+    "Burning",
+    "Distant",
+    "Shattered",
+    "Golden",
+    "Frozen",
+    "Midnight",
+    "Scarlet",
+    "Quiet",
+    "Savage",
+    "Pale",
+    "Endless",
+    "Hidden",
+    "Bitter",
+    "Electric",
+    "Wicked",
+    "Lonely",
+    "Forgotten",
+    "Black",
+    "Silver",
+    "Ashen",
+]
+_NOUN = [
+    "Pact",
+    "Serpent",
+    "Harbor",
+    "Crown",
+    "Reckoning",
+    "Ledger",
+    "Oath",
+    "Garden",
+    "Protocol",
+    "Contract",
+    "Syndicate",
+    "Covenant",
+    "Masquerade",
+    "Requiem",
+    "Sanctuary",
+    "Gambit",
+    "Vendetta",
+    "Mirror",
+    "Tide",
+    "Ballet",
+    "Circuit",
+    "Lantern",
+    "Archive",
+    "Verdict",
+    "Highway",
+    "Orchard",
+]
+_PLACE = [
+    "Prague",
+    "Lisbon",
+    "Osaka",
+    "Marseille",
+    "Tangier",
+    "Odessa",
+    "Havana",
+    "Bruges",
+    "Naples",
+    "Tallinn",
+    "Quito",
+    "Dakar",
+    "Hanoi",
+    "Oslo",
+]
+_ORG_A = ["Velka", "Vey", "Orsini", "Kallas", "Dorn", "Sable", "Tessaro", "Morrow", "Vantablack", "Greywater"]
+_ORG_B = ["Roma", "Table", "Consortium", "Brotherhood", "Circle", "Order", "Syndicate", "Guild", "Court", "Conclave"]
+_COMPANY_A = [
+    "Lumen",
+    "Northgate",
+    "Harrow",
+    "Bluefin",
+    "Redline",
+    "Summitview",
+    "Ironbark",
+    "Castellan",
+    "Meridian",
+    "Paragon",
+]
+_COMPANY_B = ["Pictures", "Films", "Studios", "Entertainment", "Media", "Releasing", "Features", "Productions"]
 _OUTLETS = (
     "The Screen Ledger",
     "Cinema Dispatch",
@@ -144,7 +337,10 @@ _REASONS = (
     "for post-production",
 )
 _SEASONS = (("Spring", 3, 1, 5, 31), ("Summer", 6, 1, 8, 31), ("Fall", 9, 1, 11, 30), ("Winter", 12, 1, 2, 28))
-_ROMAN = ("", "", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
 
 
 def _mixed(index: int, radices: Sequence[int]) -> list[int]:
@@ -166,7 +362,7 @@ def _scramble(index: int, size: int) -> int:
 
 def _person_name(index: int) -> str:
     size = len(_FIRST_A) * len(_FIRST_B) * len(_LAST_A) * len(_LAST_B)
-    fa, fb, la, lb, rest = _mixed(
+    fa, fb, la, lb, _ = _mixed(
         _scramble(index % size, size), (len(_FIRST_A), len(_FIRST_B), len(_LAST_A), len(_LAST_B))
     )
     name = f"{_FIRST_A[fa]}{_FIRST_B[fb]} {_LAST_A[la]}{_LAST_B[lb]}"
@@ -186,10 +382,10 @@ def _person_name(index: int) -> str:
 def _character_name(index: int) -> str:
     radices = (len(_CHAR_A), len(_CHAR_B), len(_CHAR_MID), len(_LAST_B))
     size = radices[0] * radices[1] * radices[2] * radices[3]
-    a, b, m, c, rest = _mixed(_scramble(index % size, size), radices)
+    a, b, m, c, _ = _mixed(_scramble(index % size, size), radices)
     extra = index // size
     name = f"{_CHAR_A[a]} {_CHAR_B[b]}{_CHAR_MID[m]}{_LAST_B[c]}"
-    return name + (f" {_ROMAN_NUMBER(extra + 1)}" if extra else "")
+    return name + (f" {_roman(extra + 1)}" if extra else "")
 
 
 def _codename(index: int) -> str:
@@ -198,9 +394,11 @@ def _codename(index: int) -> str:
     return word if index < len(_CODENAMES) else f"{word} {index // len(_CODENAMES) + 1}"
 
 
-def _ROMAN_NUMBER(n: int) -> str:  # noqa: N802 - reads like the constant tables above
-    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"))
-    numerals += ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+def _roman(n: int) -> str:
+    numerals = (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+        (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    )  # fmt: skip
     out = ""
     for value, numeral in numerals:
         while n >= value:
@@ -211,10 +409,10 @@ def _ROMAN_NUMBER(n: int) -> str:  # noqa: N802 - reads like the constant tables
 
 def _title(index: int) -> str:
     size = len(_ADJ) * len(_NOUN) * (len(_PLACE) + 1)
-    a, n, p, rest = _mixed(_scramble(index % size, size), (len(_ADJ), len(_NOUN), len(_PLACE) + 1))
+    a, n, p, _ = _mixed(_scramble(index % size, size), (len(_ADJ), len(_NOUN), len(_PLACE) + 1))
     title = f"The {_ADJ[a]} {_NOUN[n]}" if p == 0 else f"{_ADJ[a]} {_NOUN[n]} of {_PLACE[p - 1]}"
     extra = index // size
-    return title + (f" {_ROMAN_NUMBER(extra + 1)}" if extra else "")
+    return title + (f" {_roman(extra + 1)}" if extra else "")
 
 
 def _slug(text: str) -> str:
@@ -482,7 +680,7 @@ class _Universe:
     def new_company(self) -> tuple[str, str]:
         index = len(self.companies)
         a, b, rest = _mixed(index, (len(_COMPANY_A), len(_COMPANY_B)))
-        label = f"{_COMPANY_A[a]} {_COMPANY_B[b]}" + (f" {_ROMAN_NUMBER(rest + 1)}" if rest else "")
+        label = f"{_COMPANY_A[a]} {_COMPANY_B[b]}" + (f" {_roman(rest + 1)}" if rest else "")
         iri = f"<{WGD}co-{_slug(label)}>"
         self.register(iri, "Company", label)
         self.companies.append((iri, label))
@@ -504,7 +702,7 @@ class _Universe:
 
     def new_org(self) -> tuple[str, str]:
         a, b, rest = _mixed(self.orgs, (len(_ORG_A), len(_ORG_B)))
-        label = f"{_ORG_A[a]} {_ORG_B[b]}" + (f" {_ROMAN_NUMBER(rest + 1)}" if rest else "")
+        label = f"{_ORG_A[a]} {_ORG_B[b]}" + (f" {_roman(rest + 1)}" if rest else "")
         self.orgs += 1
         iri = f"<{WGD}o-{_slug(label)}>"
         self.register(iri, "FictionalOrganisation", label)
@@ -594,10 +792,8 @@ class _Generator(_Universe):
         cast_ids: set[int] = set()
         performances: list[tuple[_Person, _Character | None, str]] = []  # (actor, character, credit)
         lead_char = plan.lead or self.new_character(codename=full or rng.random() < 0.1)
-        if plan.lead_recast or lead_char.actor is None:
-            lead_actor = self.pick_actor(cast_ids)
-        else:
-            lead_actor = lead_char.actor
+        recast = plan.lead_recast or lead_char.actor is None
+        lead_actor = self.pick_actor(cast_ids) if recast or lead_char.actor is None else lead_char.actor
         cast_ids.add(self.index_of(lead_actor))
         performances.append((lead_actor, lead_char, "LeadRole"))
         for character in plan.recurring:
@@ -677,20 +873,20 @@ class _Generator(_Universe):
             group = rest[start : start + 4]
             perf_claims = []
             claim_lines = []
-            for actor, character, credit in group:
-                perf_claims += performance(actor, character, credit)
-                if character is None:
+            for actor, role_of, credit in group:
+                perf_claims += performance(actor, role_of, credit)
+                if role_of is None:
                     claim_lines.append(f"{actor.label} (uncredited)")
                 else:
                     role = " (cameo)" if credit == "CameoRole" else ""
-                    again = " again" if character.actor is actor and character.works > 0 else ""
-                    claim_lines.append(f"{actor.label} plays {character.label}{again}{role}")
+                    again = " again" if role_of.actor is actor and role_of.works > 0 else ""
+                    claim_lines.append(f"{actor.label} plays {role_of.label}{again}{role}")
             self.claim(db, f"Also in the cast of {wl}: " + "; ".join(claim_lines) + ".", perf_claims)
-        for actor, character, _credit in performances:
-            if character is not None:
-                if character.actor is None or plan.lead_recast and character is lead_char:
-                    character.actor = actor
-                character.works += 1
+        for actor, played, _credit in performances:
+            if played is not None:
+                if played.actor is None or (plan.lead_recast and played is lead_char):
+                    played.actor = actor
+                played.works += 1
             self.careers.append(self.index_of(actor))
             if actor.born is not None and not actor.described:
                 actor.described = True
@@ -1054,7 +1250,7 @@ def _franchise(gen: _Generator, *, anchor: bool, size: int, standalone: _Work | 
         made += 1
         if anchor:
             _anchor_params(gen, work, base, fr_label, hero, anchor_facts, main, standalone)
-    if size >= 5 and rng.random() < 0.5 or anchor:
+    if (size >= 5 and rng.random() < 0.5) or anchor:
         label = f"{base}: The Series"
         series = _Work(f"<{WGD}f-{_slug(label)}>", label, main[0].released + _dt.timedelta(days=3000), "TVSeries")
         series.released = min(series.released, _dt.date(2025, 6, 30))

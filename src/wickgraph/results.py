@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from pyoxigraph import Triple
 
@@ -162,7 +162,7 @@ class GraphResult:
             raise ValueError(f"unknown RDF format {format!r}: use one of {', '.join(_RDF_FORMATS)}") from None
         prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
         triples = self.stream() if self._triples is None else iter(self._triples)
-        serialize(triples, _TextSink(out), rdf_format, prefixes=prefixes)
+        serialize(triples, cast(IO[bytes], _TextSink(out)), rdf_format, prefixes=prefixes)
 
     def to_rdflib(self) -> rdflib.Graph:
         """An rdflib Graph of the same triples."""

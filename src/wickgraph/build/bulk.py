@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, cast
 
 from pyoxigraph import NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
@@ -62,7 +63,7 @@ def _load(store: OxStore, path: Path, bar: bool, to_graph: str | None = None) ->
         with path.open("rb") as raw:
             reader = ProgressReader(raw, lambda r: progress.update(r.bytes, r.lines if counted else None))
             graph = NamedNode(to_graph) if to_graph else None
-            store.bulk_load(reader, fmt, to_graph=graph)
+            store.bulk_load(cast(IO[bytes], reader), fmt, to_graph=graph)
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise ParseError(message, path=str(path), line=exc.lineno, column=exc.offset) from None

@@ -40,12 +40,31 @@ SH = "http://www.w3.org/ns/shacl#"
 _LIMIT = 20
 _PROPERTY_KEYS = {
     SH + k
-    for k in (
-        "path minCount maxCount datatype class in hasValue pattern flags minInclusive minExclusive maxInclusive "
-        "maxExclusive lessThan lessThanOrEquals disjoint message name description"
-    ).split()
+    for k in [
+        "path",
+        "minCount",
+        "maxCount",
+        "datatype",
+        "class",
+        "in",
+        "hasValue",
+        "pattern",
+        "flags",
+        "minInclusive",
+        "minExclusive",
+        "maxInclusive",
+        "maxExclusive",
+        "lessThan",
+        "lessThanOrEquals",
+        "disjoint",
+        "message",
+        "name",
+        "description",
+    ]
 }
-_NODE_KEYS = {SH + k for k in "targetClass property or xone and message name description".split()} | {RDF + "type"}
+_NODE_KEYS = {SH + k for k in ["targetClass", "property", "or", "xone", "and", "message", "name", "description"]} | {
+    RDF + "type"
+}
 
 Term = NamedNode | BlankNode | Literal
 
@@ -73,7 +92,7 @@ class _Shapes:
             raise DataError(f"{path}: cannot read the shapes: {exc}") from None
         for q in quads:
             assert not isinstance(q.subject, (Literal,))
-            self.triples.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(q.object)  # type: ignore[arg-type]
+            self.triples.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(q.object)
 
     def values(self, node: Term, predicate: str) -> list[Term]:
         return self.triples.get(node, {}).get(SH + predicate, [])
@@ -336,7 +355,7 @@ def run_checks(
                 text += f" (in {compact(graphs[0].value)})" if graphs and graphs[0] is not None else ""
             if "v" in variables and row["v"] is not None and row["v"] != focus:
                 value = row["v"]
-                shown = str(value) if isinstance(value, Literal) else compact(value.value)  # type: ignore[union-attr]
+                shown = str(value) if isinstance(value, Literal) else compact(value.value)
                 text += f" (found {shown})" if check.path else f" ({shown})"
             problems.append(text)
         if len(rows) == _LIMIT:

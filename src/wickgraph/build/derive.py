@@ -147,37 +147,39 @@ def _run(store: OxStore, op: Operation, sink: Path) -> int:
     assert isinstance(result, QuerySolutions)
     names = [v.value for v in result.variables]
     index = {name: i for i, name in enumerate(names)}
-    plan = []
+    # Each template term: (index of the solution variable, "") or (-1, the constant in N-Quads syntax).
+    plan: list[list[tuple[int, str]]] = []
     for quad in op.template:
-        parts: list[tuple[bool, object]] = []
+        parts: list[tuple[int, str]] = []
         for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
             if isinstance(term, NamedNode) and term.value.startswith(_VAR):
-                parts.append((True, index[term.value[len(_VAR) :]]))
+                parts.append((index[term.value[len(_VAR) :]], ""))
             else:
-                parts.append((False, "" if isinstance(term, DefaultGraph) else str(term)))
+                parts.append((-1, "" if isinstance(term, DefaultGraph) else str(term)))
         plan.append(parts)
     written = 0
     with sink.open("w", encoding="utf-8", buffering=1 << 20) as out:
         for row in result:
             values = list(row)
             for parts in plan:
-                terms = []
-                for is_var, ref in parts:
-                    if is_var:
-                        value = values[ref]  # type: ignore[index]
-                        if value is None:
-                            break
-                        terms.append(value)
-                    else:
-                        terms.append(ref)
+                terms: list[str] = []
+                for position, (ref, constant) in enumerate(parts):
+                    if ref < 0:
+                        terms.append(constant)
+                        continue
+                    value = values[ref]
+                    # SPARQL Update skips instantiations that are unbound or not valid RDF (a literal as subject,
+                    # anything but an IRI as predicate, a literal as graph name).
+                    if (
+                        value is None
+                        or (position != 2 and isinstance(value, Literal))
+                        or (position == 1 and not isinstance(value, NamedNode))
+                    ):
+                        break
+                    terms.append(str(value))
                 else:
                     s, p, o, g = terms
-                    # SPARQL Update skips instantiations that are not valid RDF (a literal as subject, ...).
-                    if isinstance(s, Literal) or not (isinstance(p, NamedNode) or isinstance(p, str)):
-                        continue
-                    if isinstance(g, Literal):
-                        continue
-                    out.write(f"{s} {p} {o} {g} .\n" if g != "" else f"{s} {p} {o} .\n")
+                    out.write(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
                     written += 1
     return written
 

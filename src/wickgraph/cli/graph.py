@@ -42,7 +42,11 @@ def build(
       wickgraph build --store /tmp/wick
       wickgraph build --fast --data /tmp/universe --store /tmp/big
     """
-    progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"… {message}", err=True)
+
     if fast is None:
         from ..build.bulk import FAST_BUILD_THRESHOLD, input_size
 
