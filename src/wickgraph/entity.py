@@ -150,6 +150,30 @@ def search(kg: KnowledgeGraph, text: str, *, limit: int = 20) -> list[EntityMatc
     return ranked[:limit]
 
 
+def _exact(kg: KnowledgeGraph, name: str, entity_class: str | None) -> str | None:
+    """The one entity whose label (else alias) is ``name``, found through the ``wg:nameKey`` index (one lookup,
+    where :func:`search` reads every label); ``None`` when there is not exactly one, and :func:`resolve` then
+    does the full search (same answer, and the same message listing the candidates)."""
+    from pyoxigraph import Literal
+
+    key = name.lower()
+    if key != name.casefold():  # the index holds LCASE(); casefold() differs (ß, ...): use the full search
+        return None
+    rows = kg.select(f"""
+        SELECT DISTINCT ?e ?label ?type WHERE {{
+          GRAPH wgg:entities {{ ?e wg:nameKey {Literal(key)} ; rdfs:label ?label ; a ?type }}
+          FILTER(STRSTARTS(STR(?type), STR(wg:)))
+        }}""")
+    candidates: dict[str, bool] = {}
+    for row in rows:
+        if entity_class is None or compact(value(row, "type")) == entity_class:
+            iri = value(row, "e")
+            candidates[iri] = candidates.get(iri, False) or value(row, "label").casefold() == key
+    by_label = [iri for iri, is_label in candidates.items() if is_label]
+    chosen = by_label or list(candidates)
+    return chosen[0] if len(chosen) == 1 else None
+
+
 def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -> str:
     """The IRI of the entity called ``name``: an exact label or alias (case-insensitive) wins, else a unique
     partial match; ``entity_class`` (e.g. ``"wg:Work"``) narrows the candidates. Raises
@@ -158,6 +182,9 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
         return name
     if name.startswith("wgd:"):
         return WGD + name[4:]
+    found = _exact(kg, name, entity_class)
+    if found is not None:
+        return found
     matches = search(kg, name, limit=50)
     if entity_class is not None:
         matches = [m for m in matches if m.type == entity_class]

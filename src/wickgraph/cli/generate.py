@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -51,5 +50,7 @@ def generate(films: int, seed: int, output: Path, params_file: Path | None, quie
     if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
     if params_file is not None:
+        import json
+
         params_file.write_text(json.dumps(report.params, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     click.echo(report.summary())

@@ -1,0 +1,309 @@
+"""The measurements of ``benchmarks/scale.py``, one per process: ``python scale_tasks.py TASK JSON-ARGS``.
+
+Each task prints one JSON object on its last line of output. Peak memory is the process's own peak resident set
+(``ru_maxrss``), so every figure is for one job alone, including the Python interpreter (about 30-60 MB).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def task(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    TASKS[func.__name__] = func
+    return func
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def disk_mb(path: str | Path) -> float:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total / 2**20
+
+
+def generation(store: str) -> str:
+    return os.path.realpath(os.path.join(store, "current"))
+
+
+@task
+def generate(a: dict[str, Any]) -> dict[str, Any]:
+    from wickgraph.generate import generate as run
+
+    started = time.perf_counter()
+    report = run(a["path"], films=a["films"], seed=a["seed"])
+    return {
+        "seconds": time.perf_counter() - started,
+        "quads": report.quads,
+        "films": report.films,
+        "entities": report.entities,
+        "claims": report.claims,
+        "sources": report.sources,
+        "texts": str(report.texts_dir),
+        "bytes": Path(a["path"]).stat().st_size,
+        "params": report.params,
+        "peak_mb": peak_mb(),
+    }
+
+
+@task
+def wg_build(a: dict[str, Any]) -> dict[str, Any]:
+    """wickgraph's fast build, with the time of each phase (from its progress messages)."""
+    from wickgraph.build.bulk import bulk_build
+
+    shutil.rmtree(a["store"], ignore_errors=True)
+    marks: list[tuple[str, float]] = []
+
+    def progress(message: str) -> None:
+        marks.append((message, time.perf_counter()))
+
+    started = time.perf_counter()
+    report = bulk_build(a["store"], data_dir=Path(a["data"]), progress=progress)
+    ended = time.perf_counter()
+    phases: dict[str, float] = {}
+    names = {"loading": "load", "applying": "rules", "merging": "merge", "checking": "checks"}
+    points = [(names.get(m.split()[0], ""), t) for m, t in marks if m.split()[0] in names]
+    for (name, t), (_next, t2) in zip(points, [*points[1:], ("end", ended)], strict=True):
+        phases[name] = phases.get(name, 0.0) + t2 - t
+    return {
+        "seconds": ended - started,
+        "phases": phases,
+        "quads": report.quads,
+        "derived": report.derived,
+        "peak_mb": peak_mb(),
+        "disk_mb": disk_mb(generation(a["store"])),
+    }
+
+
+@task
+def raw_load(a: dict[str, Any]) -> dict[str, Any]:
+    """pyoxigraph alone: bulk_load of the same file into a new on-disk store."""
+    import pyoxigraph
+
+    shutil.rmtree(a["store"], ignore_errors=True)
+    started = time.perf_counter()
+    store = pyoxigraph.Store(a["store"])
+    store.bulk_load(path=a["path"], format=pyoxigraph.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - started
+    del store
+    return {"seconds": seconds, "peak_mb": peak_mb(), "disk_mb": disk_mb(a["store"])}
+
+
+@task
+def full_build(a: dict[str, Any]) -> dict[str, Any]:
+    """wickgraph's full build (pyshacl, citations) of the same data, for the sizes where it is practical."""
+    from wickgraph.build.builder import build
+
+    shutil.rmtree(a["store"], ignore_errors=True)
+    started = time.perf_counter()
+    report = build(a["store"], data_dir=Path(a["data"]), sources_dir=Path(a["texts"]))
+    return {
+        "seconds": time.perf_counter() - started,
+        "quads": report.quads,
+        "citations": report.citations_checked,
+        "peak_mb": peak_mb(),
+    }
+
+
+@task
+def dump(a: dict[str, Any]) -> dict[str, Any]:
+    """The built store as N-Quads (named graphs and the default-graph merge), for the rdflib runs."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(generation(a["store"]))
+    store.dump(output=a["path"], format=pyoxigraph.RdfFormat.N_QUADS)
+    return {"bytes": Path(a["path"]).stat().st_size}
+
+
+def _median_ms(run: Callable[[], int], repeat: int) -> tuple[float, int]:
+    rows = run()  # warm: caches, lazy imports
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        rows = run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), rows
+
+
+@task
+def queries(a: dict[str, Any]) -> dict[str, Any]:
+    """Every named query: through wickgraph (``kg.run``: name resolution, binding, rows as dicts) and the same
+    bound SPARQL on pyoxigraph alone (rows read, nothing else)."""
+    import pyoxigraph
+
+    import wickgraph
+    from wickgraph.namespaces import sparql_prologue
+
+    kg = wickgraph.open_graph(a["store"])
+    raw = pyoxigraph.Store.read_only(generation(a["store"]))
+    prologue = sparql_prologue()
+    out: dict[str, Any] = {}
+    for name in wickgraph.named_queries():
+        params = a["params"].get(name, {})
+        text = kg.named_query_text(name, **params)
+
+        def through_wickgraph(name: str = name, params: dict[str, str] = params) -> int:
+            result = kg.run(name, **params)
+            return len(result) if not isinstance(result, bool) else 1
+
+        def through_pyoxigraph(text: str = text) -> int:
+            return len(list(raw.query(prologue + text)))  # type: ignore[arg-type]
+
+        wg_ms, rows = _median_ms(through_wickgraph, a["repeat"])
+        raw_ms, raw_rows = _median_ms(through_pyoxigraph, a["repeat"])
+        out[name] = {"wickgraph_ms": wg_ms, "raw_ms": raw_ms, "rows": rows, "raw_rows": raw_rows, "text": text}
+    return {"queries": out, "peak_mb": peak_mb()}
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(_signum: int, _frame: object) -> None:
+    raise _Timeout
+
+
+@task
+def rdflib_queries(a: dict[str, Any]) -> dict[str, Any]:
+    """rdflib's in-memory store: load the built dump, then the same bound SPARQL (with a time limit each)."""
+    import rdflib
+
+    from wickgraph.namespaces import sparql_prologue
+
+    started = time.perf_counter()
+    dataset = rdflib.Dataset()
+    dataset.parse(a["path"], format="nquads")
+    load = time.perf_counter() - started
+    prologue = sparql_prologue()
+    out: dict[str, Any] = {}
+    signal.signal(signal.SIGALRM, _alarm)
+    for name, text in a["texts"].items():
+        try:
+            signal.alarm(a["timeout"])
+            started = time.perf_counter()
+            rows = len(list(dataset.query(prologue + text)))
+            elapsed = (time.perf_counter() - started) * 1000
+            signal.alarm(0)
+            out[name] = {"ms": elapsed, "rows": rows}
+        except _Timeout:
+            out[name] = {"ms": None, "timeout": a["timeout"]}
+        finally:
+            signal.alarm(0)
+    return {"load_seconds": load, "triples": len(dataset), "queries": out, "peak_mb": peak_mb()}
+
+
+@task
+def nx_wickgraph(a: dict[str, Any]) -> dict[str, Any]:
+    import networkx  # noqa: F401  (a notebook has it loaded already)
+
+    import wickgraph
+
+    export = getattr(wickgraph, "to_networkx", None)
+    if export is None:
+        return {"missing": "not built (wickgraph.to_networkx)"}
+    kg = wickgraph.open_graph(a["store"])
+    started = time.perf_counter()
+    graph = export(kg)
+    seconds = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "seconds": seconds,
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "peak_mb": peak_mb(),
+    }
+    project = getattr(wickgraph, "project", None)
+    if project is not None:
+        from wickgraph.projections import PROJECTIONS
+
+        out["projections"] = {}
+        for name in PROJECTIONS:
+            started = time.perf_counter()
+            projected = project(graph, name)
+            out["projections"][name] = {
+                "seconds": time.perf_counter() - started,
+                "nodes": projected.number_of_nodes(),
+                "edges": projected.number_of_edges(),
+            }
+    return out
+
+
+@task
+def nx_rdflib(a: dict[str, Any]) -> dict[str, Any]:
+    """rdflib's converter on the same facts: the merge (the default graph of the dump) as one rdflib Graph."""
+    import networkx  # noqa: F401
+    import rdflib
+    from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+
+    started = time.perf_counter()
+    dataset = rdflib.Dataset()
+    dataset.parse(a["path"], format="nquads")
+    graph = dataset.default_context
+    load = time.perf_counter() - started
+    started = time.perf_counter()
+    converted = rdflib_to_networkx_multidigraph(graph)
+    return {
+        "load_seconds": load,
+        "seconds": time.perf_counter() - started,
+        "nodes": converted.number_of_nodes(),
+        "edges": converted.number_of_edges(),
+        "peak_mb": peak_mb(),
+    }
+
+
+def _html_renderer() -> Callable[..., Any] | None:
+    import wickgraph
+
+    for name in ("to_html", "render_html", "viz_html"):
+        found = getattr(wickgraph, name, None)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return None
+
+
+@task
+def html(a: dict[str, Any]) -> dict[str, Any]:
+    import wickgraph
+
+    render = _html_renderer()
+    if render is None:
+        return {"missing": "not built (no HTML renderer in wickgraph)"}
+    kg = wickgraph.open_graph(a["store"])
+    target = Path(a["out"])
+    started = time.perf_counter()
+    render(kg, target)
+    return {"seconds": time.perf_counter() - started, "bytes": target.stat().st_size, "peak_mb": peak_mb()}
+
+
+def _lines(path: str) -> Iterator[str]:
+    with open(path, encoding="utf-8") as handle:
+        yield from handle
+
+
+def main() -> None:
+    name, args = sys.argv[1], json.loads(sys.argv[2])
+    result = TASKS[name](args)
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()
