@@ -22,10 +22,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# `build` is also the name of the subpackage wickgraph.build, and importing a subpackage the first time sets the
+# package's attribute of that name to it: these names are bound now, so that no later import can replace them.
+from .build.builder import BuildReport as BuildReport
+from .build.builder import build as build
+from .build.builder import check as check
+
 if TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
-    from .build.builder import BuildReport as BuildReport
-    from .build.builder import build as build
-    from .build.builder import check as check
     from .build.bulk import bulk_build as bulk_build
     from .citations import Citation as Citation
     from .citations import check_citations as check_citations

@@ -1,8 +1,8 @@
 """Writing query results for people and programs: aligned table, CSV, TSV, SPARQL results JSON, RDF.
 
 Every format streams: rows and triples are written as they are read, so memory stays flat however many
-there are. The table aligns its columns to the first :data:`TABLE_WIDTH_ROWS` rows (wider values later on are
-cut with "…", as any value over 60 characters is).
+there are. The table aligns its columns to the first :data:`TABLE_WIDTH_ROWS` rows; a wider value later on is
+written whole, past its column (any value over 60 characters is cut with "…", as before).
 """
 
 from __future__ import annotations
@@ -57,7 +57,11 @@ def _table(result: SelectResult, out: IO[str]) -> None:
         return text if len(text) <= width else text[: width - 1] + "…"
 
     def line(cells: list[str]) -> str:
-        return "  ".join(fit(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+        # A later value wider than its column (at most 60 characters) is written whole, past the column.
+        return (
+            "  ".join(fit(c, max(w, min(len(c), 60))).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+            + "\n"
+        )
 
     out.write("  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")

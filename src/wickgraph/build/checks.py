@@ -81,6 +81,8 @@ class Check:
     """Short name of the rule, for progress messages."""
     locate: str | None = None
     """A query template (``{f}``: the focus IRI) that finds a graph to name in the message."""
+    shape: bool = False
+    """A SHACL constraint (worded as the full build words pyshacl's results), not a provenance rule."""
 
 
 class _Shapes:
@@ -144,7 +146,7 @@ def _property_checks(shapes: _Shapes, shape: Term, targets: list[Term], where: s
     checks: list[Check] = []
 
     def add(query: str, label: str) -> None:
-        checks.append(Check(query, message, path.value, f"{compact(path.value)} {label}"))
+        checks.append(Check(query, message, path.value, f"{compact(path.value)} {label}", shape=True))
 
     for term in shapes.values(shape, "minCount"):
         n = int(term.value)
@@ -240,6 +242,7 @@ def compile_shapes(path: Path) -> list[Check]:
                         message,
                         None,
                         f"{where} sh:{key}",
+                        shape=True,
                     )
                 )
     return checks
@@ -346,7 +349,8 @@ def run_checks(
         rows = list(result)
         for row in rows:
             focus = row[0]
-            text = f"{name(focus)}, property {compact(check.path)}: " if check.path else f"{name(focus)}: "
+            where = compact(check.path) if check.path else "(the entity as a whole)"
+            text = f"{name(focus)}, property {where}: " if check.shape else f"{name(focus)}: "
             text += check.message
             if check.locate is not None and isinstance(focus, NamedNode):
                 found = store.query(check.locate.format(f=focus.value))

@@ -1,0 +1,202 @@
+"""The fast build (`wickgraph build --fast`, :func:`wickgraph.bulk_build`): the same store as the full build,
+the same problems found (SHACL compiled to SPARQL against pyshacl), atomic, and streaming output."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple
+
+import wickgraph
+from wickgraph.build.checks import compile_shapes
+from wickgraph.build.derive import derive, operations
+from wickgraph.build.rules import apply_rules
+from wickgraph.cli import cli
+from wickgraph.errors import DataError
+from wickgraph.output import TABLE_WIDTH_ROWS, write_result
+from wickgraph.progress import ProgressBar, ProgressReader
+from wickgraph.results import GraphResult, SelectResult
+
+BROKEN = """
+@prefix wg:     <https://w3id.org/wickgraph/ontology#> .
+@prefix wgd:    <https://w3id.org/wickgraph/id/> .
+@prefix wgs:    <https://w3id.org/wickgraph/source/> .
+@prefix wgg:    <https://w3id.org/wickgraph/graph/> .
+@prefix bc:     <https://w3id.org/wickgraph/claim/broken/> .
+@prefix schema: <http://schema.org/> .
+@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
+
+wgg:entities { wgd:unnamed-film a wg:Film . }
+
+wgs:broken {
+  wgs:broken a wg:Source ; schema:name "A broken source" ; schema:url "https://example.org/broken" ;
+      wg:knownSince "2024-05-01"^^xsd:date ; wg:knownSinceBasis "test" ; wg:tier "Z" .
+  bc:1 a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 1 ; wg:spanStart 1 ; wg:spanEnd 5 .
+  bc:2 a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 2 .
+  bc:3 a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 3 .
+}
+bc:1 { wgd:ballerina wg:runtimeMinutes -5 . }
+bc:2 { wgd:ballerina wg:director wgd:lionsgate . }
+bc:3 { wgd:perf-broken a wg:Performance ; wg:actor wgd:ana-de-armas, wgd:keanu-reeves ; wg:work wgd:ballerina ;
+           wg:creditType wg:Nonsense . }
+bc:9 { wgd:ballerina wg:genre "no claim record for this graph" . }
+"""
+
+
+def _shape_problems(problems: list[str]) -> set[str]:
+    """iri, property p: message; without the label (rule 06 labels a performance with two actors by SAMPLE,
+    either one), the value and the file, which the two builds word apart."""
+    shapes = {re.split(r" \(found | \[in | \(in ", p)[0] for p in problems if ", property " in p}
+    return {re.sub(r"^'[^']*' \(([^)]*)\)", r"\1", p) for p in shapes}
+
+
+def test_compiled_shapes_find_what_pyshacl_finds(data_copy: Path, tmp_path: Path) -> None:
+    (data_copy / "broken.trig").write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(wickgraph.ValidationError) as full:
+        wickgraph.check(data_dir=data_copy)
+    with pytest.raises(wickgraph.ValidationError) as fast:
+        wickgraph.bulk_build(tmp_path / "store", data_dir=data_copy)
+    expected = _shape_problems(full.value.problems)
+    # Every kind of constraint the data break: minCount, maxCount, class, in, minExclusive, xone (or/and).
+    assert any(p.startswith("wgd:unnamed-film, property rdfs:label") for p in expected)
+    assert any("property wg:actor" in p for p in expected)
+    assert any("property wg:director" in p for p in expected)
+    assert any("property wg:creditType" in p for p in expected)
+    assert any("property wg:runtimeMinutes" in p for p in expected)
+    assert any("property wg:tier" in p for p in expected)
+    assert _shape_problems(fast.value.problems) == expected
+    assert any("broken/1>, property (the entity as a whole)" in p for p in expected)  # sh:xone
+    # Provenance: both builds name the graph that has no claim record.
+    for needle in ("broken/9",):
+        assert any(needle in p for p in full.value.problems)
+        assert any(needle in p for p in fast.value.problems)
+    assert not (tmp_path / "store" / "current").exists()
+
+
+def test_fast_and_full_builds_of_the_real_data_are_the_same_store(built_store: Path, tmp_path: Path) -> None:
+    fast = tmp_path / "fast"
+    report = wickgraph.bulk_build(fast, progress_bar=False)
+    assert report.quads == len(Store.read_only(str((built_store / "current").resolve())))
+    assert _quads(fast) == _quads(built_store)
+
+
+def _quads(store: Path) -> set[tuple[str, ...]]:
+    opened = Store.read_only(str((store / "current").resolve()))
+    return {
+        tuple("_:b" if isinstance(t, BlankNode) else str(t) for t in (q.subject, q.predicate, q.object, q.graph_name))
+        for q in opened
+    }
+
+
+def test_streamed_rules_add_what_sparql_update_adds(ontology_dir: Path, tmp_path: Path) -> None:
+    data = """
+    @prefix wg: <https://w3id.org/wickgraph/ontology#> .
+    @prefix wgd: <https://w3id.org/wickgraph/id/> .
+    <https://w3id.org/wickgraph/claim/t/1> {
+      wgd:p1 a wg:Performance ; wg:actor wgd:a ; wg:work wgd:w ; wg:character wgd:c .
+      wgd:w wg:setAfter wgd:v ; wg:setBefore wgd:x ; wg:director wgd:d .
+    }"""
+    memory, disk = Store(), Store(str(tmp_path / "disk"))
+    ontology = NamedNode("https://w3id.org/wickgraph/graph/ontology")
+    for store in (memory, disk):
+        store.load(data.encode(), format=RdfFormat.TRIG)
+        store.load(path=str(ontology_dir / "wickgraph.ttl"), format=RdfFormat.TURTLE, to_graph=ontology)
+    apply_rules(memory, ontology_dir)
+    derive(disk, ontology_dir)
+
+    def quads(store: Store) -> set[str]:  # the ontology's blank nodes differ between two loads
+        return {str(q) for q in store if not any(isinstance(t, BlankNode) for t in q)}  # type: ignore[attr-defined]
+
+    assert quads(disk) == quads(memory)
+    assert any("castMember" in q for q in quads(disk)) and any("setBetween" in q for q in quads(disk))
+
+
+def test_rule_files_outside_the_supported_subset_are_refused() -> None:
+    assert (
+        len(operations("PREFIX ex: <http://e/>\nINSERT { GRAPH ?g { ?s ex:p ?o } } WHERE { GRAPH ?g { ?s ex:q ?o } }"))
+        == 1
+    )
+    with pytest.raises(ValueError, match="INSERT"):
+        operations("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def test_a_shape_the_compiler_cannot_check_is_refused(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:T ] .\n"
+    )
+    with pytest.raises(DataError, match="sh:node"):
+        compile_shapes(shapes)
+
+
+def test_a_failed_fast_build_leaves_the_previous_graph(data_copy: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    wickgraph.bulk_build(store, data_dir=data_copy)
+    before = (store / "current").resolve()
+    (data_copy / "bad.nq").write_text("<https://w3id.org/wickgraph/id/x> <p> .\n", encoding="utf-8")
+    with pytest.raises(wickgraph.ParseError) as caught:
+        wickgraph.bulk_build(store, data_dir=data_copy)
+    assert "bad.nq" in str(caught.value) and caught.value.line == 1
+    assert (store / "current").resolve() == before
+    assert [p.name for p in (store / "generations").iterdir()] == [before.name]
+
+
+def test_cli_fast_build_and_its_options(data_copy: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", "--fast", "--data", str(data_copy), "--store", str(tmp_path / "s"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "fast build: shapes checked as SPARQL" in result.output
+    refused = runner.invoke(cli, ["build", "--no-rules", "--data", str(data_copy), "--store", str(tmp_path / "t")])
+    assert refused.exit_code == 2 and "--no-rules goes with --fast" in refused.output
+
+
+def test_progress_bar_counts_triples_and_rate() -> None:
+    screen = io.StringIO()
+    bar = ProgressBar(1000, "loading x.nq", stream=screen, enabled=True)
+    reader = ProgressReader(io.BytesIO(b"<a> <b> <c> .\n" * 50), lambda r: bar.update(r.bytes, r.lines), every=0)
+    while reader.read(100):
+        pass
+    bar.finish(reader.bytes, reader.lines)
+    shown = screen.getvalue()
+    assert reader.lines == 50 and "50 triples" in shown and "triples/s" in shown and shown.endswith("\n")
+    quiet = io.StringIO()
+    ProgressBar(10, "x", stream=quiet).update(5, 1)  # not a terminal: nothing drawn
+    assert quiet.getvalue() == ""
+
+
+def test_every_select_format_streams_the_rows() -> None:
+    count = 3 * TABLE_WIDTH_ROWS
+
+    def rows():  # type: ignore[no-untyped-def]
+        for i in range(count):
+            yield {"n": Literal(str(i)), "s": NamedNode(f"https://w3id.org/wickgraph/id/e{i}")}
+
+    for fmt in ("table", "csv", "tsv", "json"):
+        result = SelectResult(["n", "s"], rows())
+        out = io.StringIO()
+        write_result(result, out, fmt)
+        assert result._rows is None, f"{fmt} kept the rows"  # streamed, not read into a list
+        assert str(count - 1) in out.getvalue()
+    table = io.StringIO()
+    write_result(SelectResult(["n", "s"], rows()), table, "table")
+    assert table.getvalue().rstrip().endswith(f"({count} rows)")
+
+
+def test_construct_results_stream_in_every_rdf_format() -> None:
+    def triples():  # type: ignore[no-untyped-def]
+        for i in range(2000):
+            yield Triple(NamedNode(f"http://e/s{i}"), NamedNode("http://e/p"), Literal(f"v{i} é"))
+
+    for fmt in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        result = GraphResult(triples())
+        out = io.StringIO()
+        write_result(result, out, fmt)
+        assert result._triples is None, f"{fmt} kept the triples"
+        assert "v1999 é" in out.getvalue()
+    kept = GraphResult(triples())
+    assert len(kept) == 2000 and kept.serialize("nt").count("\n") == 2000

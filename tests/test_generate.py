@@ -1,0 +1,172 @@
+"""The synthetic film universe: deterministic, valid by every check the build makes, and every named query has
+rows on it. Also the benchmark harness, run once at a tiny size (correctness only, no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import wickgraph
+from wickgraph.cli import cli
+from wickgraph.generate import QUADS_PER_FILM, GenerateReport, generate
+
+REPO = Path(__file__).resolve().parent.parent
+FILMS = 14  # about 3,000 quads: the anchor franchise and a few more works
+
+
+@pytest.fixture(scope="session")
+def universe(tmp_path_factory: pytest.TempPathFactory) -> GenerateReport:
+    """A small synthetic universe (N-Quads and its held texts)."""
+    return generate(tmp_path_factory.mktemp("universe") / "data" / "universe.nq", films=FILMS, seed=7)
+
+
+@pytest.fixture(scope="session")
+def universe_store(universe: GenerateReport, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The universe built by the full build: SHACL, provenance rules, and every citation checked."""
+    store = tmp_path_factory.mktemp("universe-store") / "store"
+    wickgraph.build(store, data_dir=universe.path.parent, sources_dir=universe.texts_dir)
+    return store
+
+
+@pytest.fixture()
+def universe_kg(universe_store: Path) -> Iterator[wickgraph.KnowledgeGraph]:
+    with wickgraph.open_graph(universe_store) as graph:
+        yield graph
+
+
+def test_the_same_arguments_give_the_same_bytes(tmp_path: Path, universe: GenerateReport) -> None:
+    again = generate(tmp_path / "again.nq", films=FILMS, seed=7)
+    other = generate(tmp_path / "other.nq", films=FILMS, seed=8)
+    assert again.sha256 == universe.sha256
+    assert again.params == universe.params
+    assert other.sha256 != universe.sha256
+
+
+def test_size_follows_the_number_of_films(tmp_path: Path) -> None:
+    small = generate(tmp_path / "small.nq", films=40, seed=1)
+    large = generate(tmp_path / "large.nq", films=160, seed=1)
+    assert 3.0 < large.quads / small.quads < 5.0
+    # QUADS_PER_FILM (what `films_for_quads` and the benchmark size by) stays honest within 25 %.
+    assert 0.75 < large.quads / (160 * QUADS_PER_FILM) < 1.25
+    lines = sum(1 for _ in large.path.open(encoding="utf-8"))
+    assert lines == large.quads
+
+
+def test_the_universe_passes_the_full_build(universe: GenerateReport, universe_store: Path) -> None:
+    with wickgraph.open_graph(universe_store) as kg:
+        counts = kg.counts()
+    assert counts["sources"] == universe.sources
+    assert counts["claims"] == universe.claims
+    # Every claim record is cited, and every citation was checked against the generated held texts.
+    report = wickgraph.check(data_dir=universe.path.parent, sources_dir=universe.texts_dir)
+    assert report.citations_checked == universe.claims
+
+
+def test_a_broken_citation_is_caught(tmp_path: Path, universe: GenerateReport) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for text in universe.texts_dir.iterdir():
+        (texts / text.name).write_bytes(text.read_bytes())
+    victim = sorted(texts.iterdir())[0]
+    victim.write_bytes(victim.read_bytes().replace(b"is expected to star", b"stars", 1))
+    with pytest.raises(wickgraph.SourceTextError, match="SHA-256"):
+        wickgraph.check(data_dir=universe.path.parent, sources_dir=texts)
+
+
+@pytest.mark.parametrize("name", sorted(wickgraph.named_queries()))
+def test_every_named_query_has_rows_on_the_universe(
+    name: str, universe: GenerateReport, universe_kg: wickgraph.KnowledgeGraph
+) -> None:
+    params = universe.params[name]
+    result = universe_kg.run(name, **params)
+    assert not isinstance(result, bool)
+    assert len(result) > 0, f"{name} {params} returned no rows"
+
+
+def test_the_anchor_franchise_has_what_the_questions_ask(
+    universe: GenerateReport, universe_kg: wickgraph.KnowledgeGraph
+) -> None:
+    # The lead was announced under an earlier name, later superseded: both claims, one current.
+    lead = universe_kg.run("lead-of", **universe.params["lead-of"])
+    assert not isinstance(lead, bool)
+    assert {row["current"].value for row in lead if row["current"] is not None} == {"true", "false"}
+    # The spin-off's lead character was played by another actor in an earlier film.
+    plays = universe_kg.run("who-plays", **universe.params["who-plays"])
+    assert not isinstance(plays, bool)
+    assert len({row["actorLabel"].value for row in plays if row["actorLabel"] is not None}) >= 2
+    # The shortest connection between the lead and the distant newcomer takes four hops.
+    path = universe_kg.run("shortest-connection", **universe.params["shortest-connection"])
+    assert not isinstance(path, bool)
+    assert path[0]["hops"] is not None and path[0]["hops"].value == "4"
+
+
+def test_the_fast_build_makes_the_same_store_as_the_full_build(
+    tmp_path: Path, universe: GenerateReport, universe_store: Path
+) -> None:
+    fast = tmp_path / "fast"
+    report = wickgraph.bulk_build(fast, data_dir=universe.path.parent)
+    assert report.fast and report.citations_checked == 0
+    assert _quads(fast) == _quads(universe_store)
+
+
+def _quads(store: Path) -> set[tuple[str, ...]]:
+    """Every quad of a built store, blank nodes (the ontology's lists) made comparable."""
+    import pyoxigraph
+
+    opened = pyoxigraph.Store.read_only(str((store / "current").resolve()))
+    return {
+        tuple("_:b" if isinstance(t, pyoxigraph.BlankNode) else str(t) for t in q)  # type: ignore[attr-defined]
+        for q in opened
+    }
+
+
+def test_cli_generate_writes_the_file_the_texts_and_the_parameters(tmp_path: Path) -> None:
+    out = tmp_path / "u" / "universe.nq"
+    params = tmp_path / "params.json"
+    result = CliRunner().invoke(
+        cli, ["generate", "--films", "8", "--seed", "3", "-o", str(out), "--params", str(params)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Wrote ")
+    assert out.is_file() and any((tmp_path / "u" / "universe-texts").iterdir())
+    assert set(json.loads(params.read_text())) == set(wickgraph.named_queries())
+    refused = CliRunner().invoke(cli, ["generate", "--films", "3", "-o", str(out)])
+    assert refused.exit_code == 2 and "--films" in refused.output
+
+
+def test_the_benchmark_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "scale.py"),
+            "--quick",
+            "--sizes",
+            "2k",
+            "--rdflib-timeout",
+            "5",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = out.read_text()
+    for heading in ("## The machine", "## Targets", "## Cold start", "## Streaming output", "### 2k quads"):
+        assert heading in text
+    assert "failed" not in text.lower()
+    # Every named query appears, with its rows counted through wickgraph and through pyoxigraph alone.
+    results = json.loads((tmp_path / "work" / "results.json").read_text())
+    queries = results["results"][0]["queries"]["queries"]
+    assert set(queries) == set(wickgraph.named_queries())
+    assert all(q["rows"] == q["raw_rows"] and q["rows"] > 0 for q in queries.values())
