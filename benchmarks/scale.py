@@ -32,7 +32,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TASKS = HERE / "scale_tasks.py"
-QUADS_PER_FILM = 205  # keep in step with wickgraph.generate.QUADS_PER_FILM (checked by the quick run)
+QUADS_PER_FILM = 205  # keep in step with wickgraph.synthetic.QUADS_PER_FILM (checked by the quick run)
 
 TARGETS = {
     "build_ratio": 1.3,

@@ -47,7 +47,7 @@ def generation(store: str) -> str:
 
 @task
 def generate(a: dict[str, Any]) -> dict[str, Any]:
-    from wickgraph.generate import generate as run
+    from wickgraph.synthetic import generate as run
 
     started = time.perf_counter()
     report = run(a["path"], films=a["films"], seed=a["seed"])

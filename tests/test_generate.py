@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import wickgraph
 from wickgraph.cli import cli
-from wickgraph.generate import QUADS_PER_FILM, GenerateReport, generate
+from wickgraph.synthetic import QUADS_PER_FILM, GenerateReport, generate
 
 REPO = Path(__file__).resolve().parent.parent
 FILMS = 14  # about 3,000 quads: the anchor franchise and a few more works

@@ -19,16 +19,18 @@ fast: a query does not pay for the build, the checks or the entity cards.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
-# `build` is also the name of the subpackage wickgraph.build, and importing a subpackage the first time sets the
-# package's attribute of that name to it: these names are bound now, so that no later import can replace them.
+# `build` and `push` are also the names of a subpackage and a module, and importing a submodule the first time
+# sets the package's attribute of that name to the module: these names are bound now, so that no later import
+# can replace them (tests/test_public_api.py checks that no other public name is also a module's name).
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
 from .build.builder import check as check
+from .push import push as push
 
-if TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
+if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
     from .build.bulk import bulk_build as bulk_build
     from .citations import Citation as Citation
     from .citations import check_citations as check_citations
@@ -58,12 +60,9 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checke
     from .errors import StoreNotFoundError as StoreNotFoundError
     from .errors import ValidationError as ValidationError
     from .errors import WickgraphError as WickgraphError
-    from .generate import GenerateReport as GenerateReport
-    from .generate import generate as generate
     from .graph import KnowledgeGraph as KnowledgeGraph
     from .graph import open_graph as open_graph
     from .push import PushReport as PushReport
-    from .push import push as push
     from .queries import NamedQuery as NamedQuery
     from .queries import named_queries as named_queries
     from .results import GraphResult as GraphResult
@@ -71,6 +70,8 @@ if TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checke
     from .results import SelectResult as SelectResult
     from .store.remote import Endpoint as Endpoint
     from .store.remote import RemoteStore as RemoteStore
+    from .synthetic import GenerateReport as GenerateReport
+    from .synthetic import generate as generate
 
 _EXPORTS: dict[str, str] = {
     "BuildReport": ".build.builder",
@@ -88,7 +89,7 @@ _EXPORTS: dict[str, str] = {
     "EntityMatch": ".entity",
     "EntityNotFoundError": ".errors",
     "Fact": ".entity",
-    "GenerateReport": ".generate",
+    "GenerateReport": ".synthetic",
     "GraphResult": ".results",
     "KnowledgeGraph": ".graph",
     "NamedQuery": ".queries",
@@ -114,7 +115,7 @@ _EXPORTS: dict[str, str] = {
     "bulk_build": ".build.bulk",
     "check": ".build.builder",
     "check_citations": ".citations",
-    "generate": ".generate",
+    "generate": ".synthetic",
     "named_queries": ".queries",
     "open_graph": ".graph",
     "push": ".push",
@@ -172,14 +173,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'wickgraph' has no attribute {name!r}")
-    found = getattr(importlib.import_module(module, __name__), name)
+    found = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = found
     return found
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})

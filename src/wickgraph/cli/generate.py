@@ -40,7 +40,7 @@ def generate(films: int, seed: int, output: Path, params_file: Path | None, quie
       wickgraph generate --films 5000 -o /tmp/universe/universe.nq      # about 1M quads
       wickgraph build --fast --data /tmp/universe --store /tmp/big
     """
-    from ..generate import generate as run_generate
+    from ..synthetic import generate as run_generate
 
     def progress(done: int, total: int) -> None:
         if not quiet and sys.stderr.isatty():
