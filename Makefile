@@ -38,5 +38,8 @@ unit: setup-dev
 
 test: lint typecheck unit  ## everything CI runs
 
+bench: setup  ## the scale benchmark (10k, 100k, 1M quads): writes docs/benchmarks.md; BENCH_ARGS="--sizes 10k,100k,1M,10M" adds 10M
+	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -551,12 +551,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=str(REPO / "out" / "bench"), help="Working directory (data, stores).")
     parser.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     parser.add_argument("--quick", action="store_true", help="Correctness run: 1 repetition, no notes.")
+    parser.add_argument("--render", action="store_true", help="Only rewrite the report from WORK/results.json.")
     opts = parser.parse_args(argv)
     opts.argv = argv if argv is not None else sys.argv[1:]
     opts.rdflib_max = parse_size(opts.rdflib_max)
     opts.full_build_max = parse_size(opts.full_build_max)
     if opts.quick:
         opts.repeat, opts.cold_repeat = 1, 1
+    if opts.render:
+        saved = json.loads((Path(opts.work) / "results.json").read_text())
+        opts.argv = saved.get("argv", [])
+        text = report(saved["results"], saved["cold"], saved["stream"], saved["machine"], opts, saved["seconds"])
+        Path(opts.out).write_text(text + "\n", encoding="utf-8")
+        log(f"wrote {opts.out}")
+        return 0
     started = time.perf_counter()
     info = machine()
     log(f"machine: {info}")
@@ -570,12 +578,12 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_start(opts)
     built = [r for r in results if "store" in r and "error" not in r.get("build", {"error": 1})]
     stream = streaming(built[-1]["store"]) if built else None
-    text = report(results, cold, stream, info, opts, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    text = report(results, cold, stream, info, opts, seconds)
     Path(opts.out).parent.mkdir(parents=True, exist_ok=True)
     Path(opts.out).write_text(text + "\n", encoding="utf-8")
-    (Path(opts.work) / "results.json").write_text(
-        json.dumps({"results": results, "cold": cold, "stream": stream, "machine": info}, indent=1, default=str)
-    )
+    saved = {"results": results, "cold": cold, "stream": stream, "machine": info, "seconds": seconds, "argv": opts.argv}
+    (Path(opts.work) / "results.json").write_text(json.dumps(saved, indent=1, default=str))
     log(f"wrote {opts.out}")
     print(text)
     return 0

@@ -58,6 +58,8 @@ _INT = f"<{XSD}integer>"
 _BOOL = f"<{XSD}boolean>"
 _DECIMAL = f"<{XSD}decimal>"
 _TEXT_LINES_PER_FILE = 20_000
+_MAX_CAST_CREDITS = 60
+_MAX_CREW_CREDITS = 40
 _LAST_DAY = _dt.date(2026, 6, 30)
 
 
@@ -101,224 +103,37 @@ class GenerateReport:
 
 
 # ---- names ---------------------------------------------------------------------------------------
-_FIRST_A = [
-    "Ma",
-    "Lo",
-    "Ve",
-    "Ka",
-    "Ri",
-    "Da",
-    "Se",
-    "No",
-    "Ta",
-    "Li",
-    "Ar",
-    "El",
-    "Jo",
-    "Mi",
-    "Sa",
-    "Te",
-    "Ni",
-    "Ro",
-    "Za",
-    "Qui",
-    "Bel",
-    "Cor",
-    "Dru",
-    "Fen",
-    "Gal",
-    "Hal",
-    "Isa",
-    "Jun",
-    "Kel",
-    "Lux",
-]
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_FIRST_A = _words(
+    "Ma Lo Ve Ka Ri Da Se No Ta Li Ar El Jo Mi Sa Te Ni Ro Za Qui Bel Cor Dru Fen Gal Hal Isa Jun Kel Lux"
+)
 _FIRST_B = ["ra", "lin", "vo", "ne", "ssa", "dan", "mir", "eth", "ya", "los", "ren", "bie", "tto", "ric", "nna"]
-_LAST_A = [
-    "Vell",
-    "Mor",
-    "Ash",
-    "Brack",
-    "Cald",
-    "Dun",
-    "Emb",
-    "Fal",
-    "Gorr",
-    "Hask",
-    "Ivor",
-    "Jask",
-    "Kell",
-    "Lorr",
-    "Mald",
-    "Nask",
-    "Orv",
-    "Pell",
-    "Quill",
-    "Rask",
-]
-_LAST_B = [
-    "ington",
-    "ford",
-    "ley",
-    "wick",
-    "more",
-    "stone",
-    "field",
-    "holt",
-    "brook",
-    "ridge",
-    "well",
-    "man",
-    "by",
-    "ton",
-    "ace",
-]
+_LAST_A = _words("Vell Mor Ash Brack Cald Dun Emb Fal Gorr Hask Ivor Jask Kell Lorr Mald Nask Orv Pell Quill Rask")
+_LAST_B = _words("ington ford ley wick more stone field holt brook ridge well man by ton ace")
 _INITIALS = "ABCDEFGHJKLMNPRSTVW"
-_CHAR_A = [
-    "Ilsa",
-    "Corvin",
-    "Mira",
-    "Dax",
-    "Tobin",
-    "Vera",
-    "Kaz",
-    "Lio",
-    "Sable",
-    "Oren",
-    "Nadia",
-    "Rook",
-    "Iris",
-    "Cass",
-    "Juno",
-    "Felix",
-    "Zara",
-    "Milo",
-    "Wren",
-    "Ansel",
-]
-_CHAR_B = [
-    "Corr",
-    "Van",
-    "Sor",
-    "Hal",
-    "Drax",
-    "Pet",
-    "Lun",
-    "Marl",
-    "Kad",
-    "Strand",
-    "Voss",
-    "Rhe",
-    "Black",
-    "Fair",
-    "Ok",
-    "Sant",
-]
+_CHAR_A = _words(
+    "Ilsa Corvin Mira Dax Tobin Vera Kaz Lio Sable Oren Nadia Rook Iris Cass Juno Felix Zara Milo Wren Ansel"
+)
+_CHAR_B = _words("Corr Van Sor Hal Drax Pet Lun Marl Kad Strand Voss Rhe Black Fair Ok Sant")
 _CHAR_MID = ["", "a", "e", "o", "i", "en", "ar", "is", "el", "on"]
-_CODENAMES = [
-    "Kestrel",
-    "Nightjar",
-    "Moth",
-    "Cinder",
-    "Wisp",
-    "Halcyon",
-    "Magpie",
-    "Lark",
-    "Ember",
-    "Vesper",
-    "Tallow",
-    "Sparrow",
-    "Ghost",
-    "Onyx",
-]
-_ADJ = [
-    "Crimson",
-    "Silent",
-    "Gilded",
-    "Broken",
-    "Hollow",
-    "Iron",
-    "Last",
-    "Velvet",
-    "Burning",
-    "Distant",
-    "Shattered",
-    "Golden",
-    "Frozen",
-    "Midnight",
-    "Scarlet",
-    "Quiet",
-    "Savage",
-    "Pale",
-    "Endless",
-    "Hidden",
-    "Bitter",
-    "Electric",
-    "Wicked",
-    "Lonely",
-    "Forgotten",
-    "Black",
-    "Silver",
-    "Ashen",
-]
-_NOUN = [
-    "Pact",
-    "Serpent",
-    "Harbor",
-    "Crown",
-    "Reckoning",
-    "Ledger",
-    "Oath",
-    "Garden",
-    "Protocol",
-    "Contract",
-    "Syndicate",
-    "Covenant",
-    "Masquerade",
-    "Requiem",
-    "Sanctuary",
-    "Gambit",
-    "Vendetta",
-    "Mirror",
-    "Tide",
-    "Ballet",
-    "Circuit",
-    "Lantern",
-    "Archive",
-    "Verdict",
-    "Highway",
-    "Orchard",
-]
-_PLACE = [
-    "Prague",
-    "Lisbon",
-    "Osaka",
-    "Marseille",
-    "Tangier",
-    "Odessa",
-    "Havana",
-    "Bruges",
-    "Naples",
-    "Tallinn",
-    "Quito",
-    "Dakar",
-    "Hanoi",
-    "Oslo",
-]
+_CODENAMES = _words("Kestrel Nightjar Moth Cinder Wisp Halcyon Magpie Lark Ember Vesper Tallow Sparrow Ghost Onyx")
+_ADJ = _words(
+    "Crimson Silent Gilded Broken Hollow Iron Last Velvet Burning Distant Shattered Golden Frozen "
+    "Midnight Scarlet Quiet Savage Pale Endless Hidden Bitter Electric Wicked Lonely Forgotten Black "
+    "Silver Ashen"
+)
+_NOUN = _words(
+    "Pact Serpent Harbor Crown Reckoning Ledger Oath Garden Protocol Contract Syndicate Covenant "
+    "Masquerade Requiem Sanctuary Gambit Vendetta Mirror Tide Ballet Circuit Lantern Archive Verdict "
+    "Highway Orchard"
+)
+_PLACE = _words("Prague Lisbon Osaka Marseille Tangier Odessa Havana Bruges Naples Tallinn Quito Dakar Hanoi Oslo")
 _ORG_A = ["Velka", "Vey", "Orsini", "Kallas", "Dorn", "Sable", "Tessaro", "Morrow", "Vantablack", "Greywater"]
 _ORG_B = ["Roma", "Table", "Consortium", "Brotherhood", "Circle", "Order", "Syndicate", "Guild", "Court", "Conclave"]
-_COMPANY_A = [
-    "Lumen",
-    "Northgate",
-    "Harrow",
-    "Bluefin",
-    "Redline",
-    "Summitview",
-    "Ironbark",
-    "Castellan",
-    "Meridian",
-    "Paragon",
-]
+_COMPANY_A = _words("Lumen Northgate Harrow Bluefin Redline Summitview Ironbark Castellan Meridian Paragon")
 _COMPANY_B = ["Pictures", "Films", "Studios", "Entertainment", "Media", "Releasing", "Features", "Productions"]
 _OUTLETS = (
     "The Screen Ledger",
@@ -337,10 +152,6 @@ _REASONS = (
     "for post-production",
 )
 _SEASONS = (("Spring", 3, 1, 5, 31), ("Summer", 6, 1, 8, 31), ("Fall", 9, 1, 11, 30), ("Winter", 12, 1, 2, 28))
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
 
 
 def _mixed(index: int, radices: Sequence[int]) -> list[int]:
@@ -440,10 +251,6 @@ def _wg(local: str) -> str:
     return f"<{WG}{local}>"
 
 
-def _plain(iri: str) -> str:
-    return iri[1:-1]
-
-
 # ---- the model ----------------------------------------------------------------------------------
 @dataclass(slots=True)
 class _Person:
@@ -537,6 +344,7 @@ class _Universe:
         self.people: list[_Person] = []
         self.careers: list[int] = []  # one entry per credit: preferential attachment gives power-law careers
         self.crew: list[int] = []
+        self.credit_count: list[int] = []  # credits per person (cast and crew), for the career cap
         self.characters = 0
         self.titles = 0
         self.companies: list[tuple[str, str]] = []
@@ -630,28 +438,27 @@ class _Universe:
         self.register(person.iri, "Person", label, surname)
         self._index[person.iri] = len(self.people)
         self.people.append(person)
+        self.credit_count.append(0)
         return person
 
     def pick_actor(self, exclude: set[int]) -> _Person:
-        """Preferential attachment: an established actor with probability 0.75, else a newcomer."""
-        for _ in range(20):
-            if self.careers and self.rng.random() < 0.75:
-                index = self.careers[self.rng.randrange(len(self.careers))]
-                person = self.people[index]
-                if index not in exclude and person.died is None:
-                    return person
-            else:
-                break
-        return self.new_person()
+        """Preferential attachment: an established actor with probability 0.75, else a newcomer. Careers are
+        capped (:data:`_MAX_CAST_CREDITS`): without a cap the first people drawn keep a fixed share of every
+        later credit (a Pólya urn) and end up in thousands of films."""
+        return self._pick(self.careers, 0.75, _MAX_CAST_CREDITS, exclude)
 
     def pick_crew(self, exclude: set[int]) -> _Person:
+        """As :meth:`pick_actor`, for directors, writers and producers."""
+        return self._pick(self.crew, 0.7, _MAX_CREW_CREDITS, exclude)
+
+    def _pick(self, credits: list[int], established: float, cap: int, exclude: set[int]) -> _Person:
         for _ in range(20):
-            if self.crew and self.rng.random() < 0.7:
-                index = self.crew[self.rng.randrange(len(self.crew))]
-                if index not in exclude and self.people[index].died is None:
-                    return self.people[index]
-            else:
+            if not credits or self.rng.random() >= established:
                 break
+            index = credits[self.rng.randrange(len(credits))]
+            person = self.people[index]
+            if index not in exclude and person.died is None and self.credit_count[index] < cap:
+                return person
         return self.new_person()
 
     def index_of(self, person: _Person) -> int:
@@ -888,6 +695,7 @@ class _Generator(_Universe):
                     played.actor = actor
                 played.works += 1
             self.careers.append(self.index_of(actor))
+            self.credit_count[self.index_of(actor)] += 1
             if actor.born is not None and not actor.described:
                 actor.described = True
                 self.claim(
@@ -947,6 +755,7 @@ class _Generator(_Universe):
         facts["producers"] = producers
         for person in (director, *writers, *producers):
             self.crew.append(self.index_of(person))
+            self.credit_count[self.index_of(person)] += 1
         distributor = self.company()
         studio = self.company()
         self.claim(
@@ -1260,6 +1069,18 @@ def _franchise(gen: _Generator, *, anchor: bool, size: int, standalone: _Work | 
     return made
 
 
+def _cast_claim(gen: _Generator, src: _Source, work: _Work, cast: Sequence[_Person]) -> None:
+    triples = []
+    for person in cast:
+        perf = f"<{WGD}perf-{_slug(work.label)}-{_slug(person.label)}>"
+        triples += [
+            (perf, _TYPE, _wg("Performance")),
+            (perf, _wg("actor"), person.iri),
+            (perf, _wg("work"), work.iri),
+        ]
+    gen.claim(src, f"{work.label} stars {', '.join(p.label for p in cast)}.", triples)
+
+
 def _anchor_params(
     gen: _Generator,
     film: _Work,
@@ -1290,25 +1111,26 @@ def _anchor_params(
         prior_work.released + _dt.timedelta(days=400),
         "last-updated date of the page",
     )
-    # A newcomer who shares a film with the partner only: the shortest connection to the lead has four hops.
-    distant = gen.new_person()
-    triples = []
-    names = []
-    for person in (lead, partner, distant):
-        perf = f"<{WGD}perf-{_slug(prior)}-{_slug(person.label)}>"
-        triples += [
-            (perf, _TYPE, _wg("Performance")),
-            (perf, _wg("actor"), person.iri),
-            (perf, _wg("work"), prior_work.iri),
-        ]
-        names.append(person.label)
-    gen.claim(src, f"{prior} stars {', '.join(names)}.", triples)
+    _cast_claim(gen, src, prior_work, (lead, partner))
     gen.claim(
         src,
         f"{lead.label} and {partner.label} worked together on {prior}.",
         [(lead.iri, _wg("workedWith"), partner.iri)],
     )
-    # The distant newcomer is in no career list, so no later film casts them: no shorter path appears.
+    # A newcomer who made one film with the partner only: the shortest connection to the lead has four hops
+    # (the newcomer is in no career list, so no later film casts them and no shorter path appears).
+    distant = gen.new_person()
+    other = gen.new_title()
+    other_work = _Work(f"<{WGD}f-{_slug(other)}>", other, film.released - _dt.timedelta(days=1000))
+    gen.register(other_work.iri, "Film", other)
+    other_src = gen.source(
+        f"db-{_slug(other)}",
+        f"{other}: the synthetic film database page",
+        "W",
+        other_work.released + _dt.timedelta(days=400),
+        "last-updated date of the page",
+    )
+    _cast_claim(gen, other_src, other_work, (partner, distant))
     org = facts.get("org", "")
     gen.params.update(
         {
