@@ -10,7 +10,12 @@ The public API::
     kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
     kg.run("who-plays", character="Rooney")                           # a named query
     kg.entity("Ana de Armas")                                         # an entity card
+    kg.run("lead-of").to_dataframe()                                  # a pandas DataFrame, with labels
+
+In Jupyter, ``%load_ext wickgraph`` adds the ``%%sparql`` cell magic (see :mod:`wickgraph.notebook`).
 """
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
@@ -28,6 +33,9 @@ from .errors import (
 )
 from .errors import (
     EntityNotFoundError as EntityNotFoundError,
+)
+from .errors import (
+    MissingExtraError as MissingExtraError,
 )
 from .errors import (
     NamedQueryError as NamedQueryError,
@@ -67,7 +75,18 @@ from .results import GraphResult as GraphResult
 from .results import QueryResult as QueryResult
 from .results import SelectResult as SelectResult
 
+if _TYPE_CHECKING:  # pragma: no cover
+    from IPython.core.interactiveshell import InteractiveShell
+
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: "InteractiveShell") -> None:
+    """``%load_ext wickgraph``: register the ``%%sparql`` cell magic (:mod:`wickgraph.notebook.magic`)."""
+    from .notebook.magic import load_ipython_extension as load
+
+    load(ipython)
+
 
 __all__ = [
     "BuildReport",
@@ -80,6 +99,7 @@ __all__ = [
     "Fact",
     "GraphResult",
     "KnowledgeGraph",
+    "MissingExtraError",
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
@@ -97,6 +117,7 @@ __all__ = [
     "build",
     "check",
     "check_citations",
+    "load_ipython_extension",
     "named_queries",
     "open_graph",
 ]

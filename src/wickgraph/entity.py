@@ -123,9 +123,9 @@ class EntityCard:
         return self.render()
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from .notebook.html import entity_card_html
 
-        return f"<pre>{escape(self.render())}</pre>"
+        return entity_card_html(self)
 
 
 def search(kg: KnowledgeGraph, text: str, *, limit: int = 20) -> list[EntityMatch]:

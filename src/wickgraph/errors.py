@@ -16,7 +16,8 @@ too, so ``except SyntaxError`` keeps working::
     │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
     │   └── QueryFormError        e.g. ask() given a SELECT query
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
-    └── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
+    ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
+    └── MissingExtraError         an optional package is not installed (the message names the extra)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "CitationError",
     "DataError",
     "EntityNotFoundError",
+    "MissingExtraError",
     "NamedQueryError",
     "ParseError",
     "QueryError",
@@ -130,3 +132,8 @@ class EntityNotFoundError(WickgraphError, LookupError):
     def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
+
+
+class MissingExtraError(WickgraphError, ImportError):
+    """An optional package is not installed; the message names the extra that brings it
+    (``pip install 'wickgraph[notebooks]'``)."""
