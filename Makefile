@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit clean
+.PHONY: setup demo test lint typecheck unit notebooks notebooks-strip clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest
 
-test: lint typecheck unit  ## everything CI runs
+test: lint typecheck unit  ## everything CI runs (the notebooks run in `unit`: tests/test_notebooks.py)
+
+notebooks: setup  ## run every notebook on a fresh graph; executed copies go to notebooks/executed/ (not in git)
+	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --out notebooks/executed
+
+notebooks-strip: setup  ## clear outputs and metadata from the saved notebooks (before committing an edit)
+	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --strip
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache notebooks/executed

@@ -12,7 +12,7 @@ import datetime as _dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode
 
@@ -126,6 +126,10 @@ class EntityCard:
         from .notebook.html import entity_card_html
 
         return entity_card_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form: the card as :meth:`render` writes it."""
+        printer.text(self.render())
 
 
 def search(kg: KnowledgeGraph, text: str, *, limit: int = 20) -> list[EntityMatch]:

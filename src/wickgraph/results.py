@@ -99,6 +99,20 @@ class SelectResult:
 
         return select_html(self)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form: an aligned table of the first rows."""
+        import io
+
+        from .notebook.html import MAX_ROWS
+        from .output import write_result
+
+        out = io.StringIO()
+        write_result(SelectResult(self.variables, self.rows[:MAX_ROWS]), out, "table")
+        text = out.getvalue().rstrip("\n")
+        if len(self.rows) > MAX_ROWS:
+            text += f"\n(first {MAX_ROWS} of {len(self.rows)} rows)"
+        printer.text(text)
+
 
 class GraphResult:
     """The triples of a CONSTRUCT or DESCRIBE query.

@@ -1,0 +1,140 @@
+"""The notebooks in notebooks/: saved without outputs, and each one runs from top to bottom on the real graph.
+
+Each notebook runs in a fresh IPython kernel on this Python (nbclient), against the session's built graph
+(WICKGRAPH_STORE), with notebooks/ as its working directory, exactly as ``make notebooks`` runs them. A cell
+that raises fails the test. The checks on the outputs come from the sources: the 2024 article names the lead
+Rooney, played by Ana de Armas; the fact sheet gives her final name, Eve Macarro, and the director, Len Wiseman.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from wickgraph.notebook.execute import NotebookError, execute_notebook, main, strip_notebook, unclean
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+EXPECTED = ["01-quickstart", "02-what-was-known-when", "03-story-order-and-networks", "04-remote-endpoint"]
+_SKIP_DIRS = {".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__", ".hypothesis"}
+
+
+def saved() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def outputs(nb: Any) -> str:
+    """Every text the notebook showed: streams, plain text, HTML and error messages."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                parts.append(out.text)
+            elif out.output_type == "error":
+                parts.append(f"{out.ename}: {out.evalue}")
+            else:
+                for kind in ("text/plain", "text/html"):
+                    if kind in out.get("data", {}):
+                        parts.append(out.data[kind])
+    return "\n".join(parts)
+
+
+def snapshot(root: Path) -> dict[str, int]:
+    """Every file of the working tree (caches and the venv aside) with its modification time."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        for name in files:
+            path = Path(folder) / name
+            found[str(path.relative_to(root))] = path.stat().st_mtime_ns
+    return found
+
+
+def test_the_four_notebooks_are_there() -> None:
+    assert [p.stem for p in saved()] == EXPECTED
+
+
+@pytest.mark.parametrize("path", saved(), ids=lambda p: p.stem)
+def test_saved_notebooks_carry_no_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert unclean(nb) == []
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.fixture(scope="module")
+def executed(built_store: Path) -> dict[str, Any]:
+    """Each notebook, run once; the repository's files are compared before and after."""
+    before = snapshot(REPO)
+    results: dict[str, Any] = {}
+    for path in saved():
+        try:
+            results[path.stem] = execute_notebook(path, timeout=180, env={"WICKGRAPH_STORE": str(built_store)})
+        except NotebookError as exc:
+            results[path.stem] = exc
+    after = snapshot(REPO)
+    results["changed files"] = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    return results
+
+
+def run(executed: dict[str, Any], name: str) -> str:
+    result = executed[name]
+    if isinstance(result, NotebookError):
+        pytest.fail(str(result), pytrace=False)
+    return outputs(result)
+
+
+def test_running_the_notebooks_writes_nothing_into_the_repository(executed: dict[str, Any]) -> None:
+    assert executed["changed files"] == []
+
+
+def test_01_quickstart(executed: dict[str, Any]) -> None:
+    text = run(executed, "01-quickstart")
+    assert "Ana de Armas" in text and "Eve Macarro" in text
+    assert "Len Wiseman" in text  # the %%sparql cell's directors
+    assert "'Ballerina' matches 2 entities" in text
+    assert "lead-of" in text  # the list of named queries
+
+
+def test_02_what_was_known_when(executed: dict[str, Any], sources_dir: Path) -> None:
+    text = run(executed, "02-what-was-known-when")
+    assert "Ana de Armas" in text and "Rooney" in text and "Eve Macarro" in text
+    assert "postponed" in text and "Summer 2024" in text
+    # The quoted spans are the held text's own characters.
+    article = (sources_dir / "cinemark-ballerina-what-we-know.txt").read_text(encoding="utf-8")
+    quotes = re.findall(r"characters (\d+)-(\d+) \(Stated\):\n    (.*)\n", text)
+    assert quotes, "the notebook printed no quoted span"
+    for start, end, quote in quotes:
+        assert article[int(start) : int(end)] == quote
+        assert "Rooney" in quote
+
+
+def test_executing_reports_the_failing_cell(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("raise ValueError('no such film')")]
+    )
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookError, match=r"(?s)broken\.ipynb.*raise ValueError.*ValueError: no such film"):
+        execute_notebook(path, timeout=60)
+
+
+def test_strip_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
+    nb.cells[0].execution_count = 1
+    nb.metadata["widgets"] = {"state": {}}
+    path = tmp_path / "dirty.ipynb"
+    nbformat.write(nb, path)
+    assert main([str(path), "--check"]) == 1
+    assert "cell 1 has outputs" in capsys.readouterr().err
+    assert main([str(path), "--strip"]) == 0
+    stripped = nbformat.read(path, as_version=4)
+    assert unclean(stripped) == [] and stripped.cells[0].source == "1 + 1"
+    assert main([str(path), "--check"]) == 0
+    assert unclean(strip_notebook(stripped)) == []
