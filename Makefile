@@ -3,40 +3,45 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit notebooks notebooks-strip clean
+.PHONY: setup setup-dev demo test lint typecheck unit notebooks notebooks-strip clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.core
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/.installed  ## create .venv and install wickgraph with its development tools
+setup: $(BIN)/.core       ## .venv with wickgraph (editable) and what it needs to run
+setup-dev: $(BIN)/.dev    ## ... plus the notebook, server and development tools
 
 demo: setup  ## build the graph into the default store and answer questions from it
 	$(BIN)/wickgraph build
 	$(BIN)/wickgraph query lead-of --format table
 	$(BIN)/wickgraph query lead-of --as-of 2024-01-03 --format table
 	$(BIN)/wickgraph query writing-history --format table
-	$(BIN)/wickgraph query set-between --format table
+	$(BIN)/wickgraph query story-order --format table
 	$(BIN)/wickgraph show "Ruska Roma"
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
-unit: setup
+unit: setup-dev
 	$(BIN)/pytest
 
 test: lint typecheck unit  ## everything CI runs (the notebooks run in `unit`: tests/test_notebooks.py)
 
-notebooks: setup  ## run every notebook on a fresh graph; executed copies go to notebooks/executed/ (not in git)
+notebooks: setup-dev  ## run every notebook on a fresh graph; executed copies go to notebooks/executed/ (not in git)
 	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --out notebooks/executed
 
-notebooks-strip: setup  ## clear outputs and metadata from the saved notebooks (before committing an edit)
+notebooks-strip: setup-dev  ## clear outputs and metadata from the saved notebooks (before committing an edit)
 	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --strip
 
 clean:

@@ -10,6 +10,8 @@ The public API::
     kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
     kg.run("who-plays", character="Rooney")                           # a named query
     kg.entity("Ana de Armas")                                         # an entity card
+    wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
+    kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
     kg.run("lead-of").to_dataframe()                                  # a pandas DataFrame, with labels
 
 In Jupyter, ``%load_ext wickgraph`` adds the ``%%sparql`` cell magic (see :mod:`wickgraph.notebook`).
@@ -32,6 +34,21 @@ from .errors import (
     DataError as DataError,
 )
 from .errors import (
+    EndpointAuthError as EndpointAuthError,
+)
+from .errors import (
+    EndpointError as EndpointError,
+)
+from .errors import (
+    EndpointQueryError as EndpointQueryError,
+)
+from .errors import (
+    EndpointResponseError as EndpointResponseError,
+)
+from .errors import (
+    EndpointUnreachableError as EndpointUnreachableError,
+)
+from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
@@ -42,6 +59,9 @@ from .errors import (
 )
 from .errors import (
     ParseError as ParseError,
+)
+from .errors import (
+    PushError as PushError,
 )
 from .errors import (
     QueryError as QueryError,
@@ -69,11 +89,15 @@ from .errors import (
 )
 from .graph import KnowledgeGraph as KnowledgeGraph
 from .graph import open_graph as open_graph
+from .push import PushReport as PushReport
+from .push import push as push
 from .queries import NamedQuery as NamedQuery
 from .queries import named_queries as named_queries
 from .results import GraphResult as GraphResult
 from .results import QueryResult as QueryResult
 from .results import SelectResult as SelectResult
+from .store.remote import Endpoint as Endpoint
+from .store.remote import RemoteStore as RemoteStore
 
 if _TYPE_CHECKING:  # pragma: no cover
     from IPython.core.interactiveshell import InteractiveShell
@@ -93,6 +117,12 @@ __all__ = [
     "Citation",
     "CitationError",
     "DataError",
+    "Endpoint",
+    "EndpointAuthError",
+    "EndpointError",
+    "EndpointQueryError",
+    "EndpointResponseError",
+    "EndpointUnreachableError",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
@@ -103,10 +133,13 @@ __all__ = [
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
+    "PushError",
+    "PushReport",
     "QueryError",
     "QueryFormError",
     "QueryResult",
     "QuerySyntaxError",
+    "RemoteStore",
     "SelectResult",
     "SourceTextError",
     "StoreError",
@@ -120,4 +153,5 @@ __all__ = [
     "load_ipython_extension",
     "named_queries",
     "open_graph",
+    "push",
 ]

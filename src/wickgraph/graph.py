@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .errors import QueryFormError, QuerySyntaxError, WickgraphError
+from .errors import EndpointQueryError, QueryFormError, QuerySyntaxError, WickgraphError
 from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
 from .results import GraphResult, QueryResult, SelectResult
 from .store.base import GraphView, Store
@@ -21,6 +21,7 @@ from .terms import value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .entity import EntityCard, EntityMatch
+    from .store.remote import Endpoint
 
 __all__ = ["KnowledgeGraph", "open_graph", "parse_date"]
 
@@ -61,6 +62,8 @@ class KnowledgeGraph:
             raise QuerySyntaxError(
                 str(exc).split(": ", 1)[-1].split("\n")[0], query=sparql, line=line, column=exc.column
             ) from None
+        except EndpointQueryError as exc:  # a server counts the prefix lines too
+            raise exc.shifted(_PROLOGUE_LINES) from None
         if not isinstance(result, bool):
             result.graph = self
         return result
@@ -195,11 +198,23 @@ def _view(store: Store, day: str) -> GraphView:
     return GraphView((ENTITIES_GRAPH, ONTOLOGY_GRAPH, *sorted(graphs)))
 
 
-def open_graph(store: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
-    """Open a built graph: the embedded store at ``store`` (default: :func:`wickgraph.locations.default_store_path`).
+def open_graph(
+    store: str | os.PathLike[str] | None = None, *, endpoint: str | Endpoint | None = None
+) -> KnowledgeGraph:
+    """Open a built graph: the embedded store at ``store``, or the SPARQL server at ``endpoint``.
 
-    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built there.
+    With neither, the embedded store at :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a
+    query URL or an :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
+    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``.
+
+    >>> kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")   # doctest: +SKIP
     """
+    if endpoint is not None:
+        if store is not None:
+            raise WickgraphError("open_graph() takes a store or an endpoint, not both")
+        from .store.remote import RemoteStore
+
+        return KnowledgeGraph(RemoteStore(endpoint))
     from .locations import default_store_path
     from .store.embedded import EmbeddedStore
 
