@@ -16,6 +16,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 import wickgraph
+from wickgraph.store.oxigraph_server import OxigraphServer
 
 LEAD_NAMES = """
 SELECT DISTINCT ?character ?name WHERE {
@@ -91,3 +92,33 @@ def test_errors_are_one_line_usage_errors(shell: InteractiveShell, built_store: 
         run(shell, f"--store {built_store} --graph kg", "ASK {}")
     with pytest.raises(UsageError, match="not a date"):
         run(shell, f"--store {built_store} --as-of yesterday", "ASK {}")
+
+
+def test_an_endpoint_answers_like_the_local_store(
+    shell: InteractiveShell, built_store: Path, oxigraph_union: OxigraphServer
+) -> None:
+    url = oxigraph_union.endpoint().query
+    remote = run(shell, f"--endpoint {url} --as-of 2024-01-03", LEAD_NAMES)
+    local = run(shell, f"--store {built_store} --as-of 2024-01-03", LEAD_NAMES)
+    assert set(remote["name"]) == {"Rooney"}
+    assert remote.sort_values("name").to_dict("records") == local.sort_values("name").to_dict("records")
+    later = run(shell, f"--endpoint {url}", LEAD_NAMES)
+    assert set(later["name"]) >= {"Rooney", "Eve Macarro"} and set(later["characterLabel"]) == {"Eve Macarro"}
+
+
+def test_an_endpoint_from_the_environment(
+    shell: InteractiveShell, oxigraph_union: OxigraphServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WICKGRAPH_STORE", raising=False)
+    monkeypatch.setenv("WICKGRAPH_ENDPOINT", oxigraph_union.endpoint().query)
+    assert run(shell, "", "ASK { wgd:ballerina wg:director wgd:len-wiseman }") is True
+    monkeypatch.setenv("WICKGRAPH_STORE", "/nowhere")
+    with pytest.raises(UsageError, match="WICKGRAPH_STORE and WICKGRAPH_ENDPOINT are both set"):
+        run(shell, "", "ASK {}")
+
+
+def test_a_server_that_is_down_is_one_line(shell: InteractiveShell) -> None:
+    from wickgraph.store.oxigraph_server import free_port
+
+    with pytest.raises(UsageError, match=r"^EndpointUnreachableError: "):
+        run(shell, f"--endpoint http://127.0.0.1:{free_port()}/query --union none", "ASK {}")

@@ -97,7 +97,7 @@ def test_01_quickstart(executed: dict[str, Any]) -> None:
     text = run(executed, "01-quickstart")
     assert "Ana de Armas" in text and "Eve Macarro" in text
     assert "Len Wiseman" in text  # the %%sparql cell's directors
-    assert "'Ballerina' matches 2 entities" in text
+    assert "'John Wick' matches 3 entities" in text
     assert "lead-of" in text  # the list of named queries
 
 

@@ -7,8 +7,12 @@ Load it with ``%load_ext wickgraph``, then::
 
 Options (IPython expands ``$name`` and ``{expression}`` in this line, so ``--store $store`` works):
 
-- ``--store PATH``: the embedded store (default: ``$WICKGRAPH_STORE``, else the default store);
-- ``--endpoint URL``: a SPARQL server's query URL instead;
+- ``--store PATH``: the embedded store. With none of ``--store``, ``--endpoint``, ``--graph``: what the
+  ``wickgraph`` command would use (``$WICKGRAPH_STORE`` or ``$WICKGRAPH_ENDPOINT``, else the config file's
+  endpoint, else the default store);
+- ``--endpoint URL``: a SPARQL server's query URL instead (credentials and timeout from the environment or the
+  config file, as for the ``wickgraph`` command); ``--union server|client|none``: how its default graph is
+  the union of the graphs (see :mod:`wickgraph.store.remote`);
 - ``--graph NAME``: a :class:`~wickgraph.KnowledgeGraph` you already opened, by its variable name;
 - ``--as-of DATE``: answer from the claims published by that date;
 - ``--no-labels``: no ``?xLabel`` columns; ``--compact``: IRIs as ``wgd:…``;
@@ -23,6 +27,7 @@ and is shown as IPython shows a bad magic call: ``UsageError: QuerySyntaxError: 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -35,6 +40,8 @@ from ..graph import KnowledgeGraph, open_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.core.interactiveshell import InteractiveShell
+
+    from ..store.remote import Endpoint
 
 __all__ = ["SparqlMagics", "load_ipython_extension"]
 
@@ -53,6 +60,9 @@ class _Parser(argparse.ArgumentParser):
 _PARSER = _Parser(prog="%%sparql", add_help=False, description="Run the cell as SPARQL.")
 _PARSER.add_argument("--store", metavar="PATH", help="Embedded store directory (default: $WICKGRAPH_STORE).")
 _PARSER.add_argument("--endpoint", metavar="URL", help="Query this SPARQL server instead of the embedded store.")
+_PARSER.add_argument(
+    "--union", choices=["server", "client", "none"], help="How the server's default graph is the union."
+)
 _PARSER.add_argument("--graph", metavar="NAME", help="Query the KnowledgeGraph held in this variable.")
 _PARSER.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="Answer as known on this date.")
 _PARSER.add_argument("--no-labels", dest="labels", action="store_false", help="Add no ?xLabel columns.")
@@ -68,13 +78,18 @@ class SparqlMagics(Magics):
         super().__init__(shell)
         self._graphs: dict[tuple[str, str], KnowledgeGraph] = {}
 
-    def graph_for(self, store: str | None = None, endpoint: str | None = None) -> KnowledgeGraph:
+    def graph_for(
+        self, store: str | None = None, endpoint: str | None = None, union: str | None = None
+    ) -> KnowledgeGraph:
         """The graph to query: the server at ``endpoint``, else the embedded store at ``store`` (reopened when it
-        has been rebuilt since)."""
+        has been rebuilt since); with neither, what the ``wickgraph`` command would use (see :func:`default_target`)."""
+        if store is None and endpoint is None:
+            store, endpoint = default_target()
         if endpoint is not None:
-            key = ("endpoint", endpoint)
+            target = _endpoint(endpoint, union)
+            key = ("endpoint", repr(target))
             if key not in self._graphs:
-                self._graphs[key] = _open_endpoint(endpoint)
+                self._graphs[key] = open_graph(endpoint=target)
             return self._graphs[key]
         from ..locations import default_store_path
         from ..store.embedded import current_generation
@@ -103,7 +118,7 @@ class SparqlMagics(Magics):
                 if not isinstance(kg, KnowledgeGraph):
                     raise WickgraphError(f"--graph {args.graph}: that variable does not hold a KnowledgeGraph")
             else:
-                kg = self.graph_for(args.store, args.endpoint)
+                kg = self.graph_for(args.store, args.endpoint, args.union)
             result = kg.query(cell, as_of=args.as_of)
             answer: Any = result if isinstance(result, bool) else result.to_dataframe(args.labels, compact=args.compact)
         except WickgraphError as exc:
@@ -119,9 +134,35 @@ class SparqlMagics(Magics):
         self._graphs.clear()
 
 
-def _open_endpoint(url: str) -> KnowledgeGraph:
-    """A graph over the SPARQL server at ``url``."""
-    raise WickgraphError(f"--endpoint {url}: querying a SPARQL server needs the remote store (not available yet)")
+def default_target() -> tuple[str | None, str | None]:
+    """(store, endpoint) when a cell names neither, as the ``wickgraph`` command decides: ``$WICKGRAPH_STORE``
+    or ``$WICKGRAPH_ENDPOINT`` (not both), else the config file's endpoint, else the default store."""
+    from ..config import endpoint_config
+
+    store, endpoint = os.environ.get("WICKGRAPH_STORE") or None, os.environ.get("WICKGRAPH_ENDPOINT") or None
+    if store and endpoint:
+        raise WickgraphError("WICKGRAPH_STORE and WICKGRAPH_ENDPOINT are both set: give --store or --endpoint")
+    if store or endpoint:
+        return store, endpoint
+    query = endpoint_config().get("query")
+    return None, query if isinstance(query, str) else None
+
+
+def _endpoint(url: str, union: str | None) -> Endpoint:
+    """The server at ``url``, with the settings the environment and config file give it (credentials, timeout)."""
+    from ..config import resolve_endpoint
+
+    env = {key: os.environ.get(f"WICKGRAPH_{key.upper()}") or None for key in ("user", "password", "token", "timeout")}
+    endpoint = resolve_endpoint(
+        query=url,
+        union=union or os.environ.get("WICKGRAPH_UNION") or None,
+        timeout=float(env["timeout"]) if env["timeout"] else None,
+        user=env["user"],
+        password=env["password"],
+        token=env["token"],
+    )
+    assert endpoint is not None
+    return endpoint
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:
