@@ -69,16 +69,16 @@ def _doctest_namespace(doctest_namespace: dict[str, object]) -> None:
 
 # ---- SPARQL servers: a real `oxigraph serve` (PyPI package `oxigraph`) on 127.0.0.1 ----------------------------
 @pytest.fixture(scope="session")
-def oxigraph_union(built_store: Path) -> Iterator[OxigraphServer]:
-    """A real `oxigraph serve --union-default-graph`, filled by a push of the built graph."""
-    with OxigraphServer(union_default_graph=True) as server:
+def oxigraph_plain(built_store: Path) -> Iterator[OxigraphServer]:
+    """A real `oxigraph serve`, filled by `wickgraph push` (named graphs, and their merge as default graph)."""
+    with OxigraphServer() as server:
         wickgraph.push(server.endpoint(), built_store)
         yield server
 
 
 @pytest.fixture(scope="session")
-def oxigraph_copy(built_store: Path) -> Iterator[OxigraphServer]:
-    """A real, plain `oxigraph serve` (default graph not a union), filled by `push --union-copy`."""
-    with OxigraphServer() as server:
-        wickgraph.push(server.endpoint(), built_store, union_copy=True)
+def oxigraph_union(built_store: Path) -> Iterator[OxigraphServer]:
+    """A real `oxigraph serve --union-default-graph`, filled by `push --no-default-graph` (named graphs only)."""
+    with OxigraphServer(union_default_graph=True) as server:
+        wickgraph.push(server.endpoint(), built_store, default_graph=False)
         yield server

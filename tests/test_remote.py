@@ -297,14 +297,19 @@ def test_push_replace_drops_only_stale_wickgraph_graphs(built_store: Path) -> No
         assert store.query(f"ASK {{ GRAPH <{foreign}> {{ ?s ?p ?o }} }}") is True
 
 
-def test_push_union_copy_is_idempotent(built_store: Path, kg: KnowledgeGraph) -> None:
-    distinct = kg.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-    expected = int(str(distinct[0]["n"].value))  # type: ignore[union-attr]
+def test_push_writes_the_default_graph_as_built(built_store: Path, kg: KnowledgeGraph) -> None:
+    rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the built store's default graph
+    expected = int(str(rows[0]["n"].value))  # type: ignore[union-attr]
     with OxigraphServer() as server:
-        for _ in range(2):
-            report = wickgraph.push(server.endpoint(), built_store, union_copy=True)
+        store = RemoteStore(server.endpoint(union="none"))
+        store.update("INSERT DATA { <urn:left:over> <urn:left:over> <urn:left:over> }")
+        for _ in range(2):  # twice: the same default graph, not twice as many triples
+            report = wickgraph.push(server.endpoint(), built_store)
+            assert report.default_graph == expected
             assert report.default_graph_is_union is True
-            assert _count(RemoteStore(server.endpoint()), "?s ?p ?o") == expected
+            assert _count(store, "?s ?p ?o") == expected
+        assert store.query("ASK { <urn:left:over> ?p ?o }") is False
+        assert f"default graph: the merge of the graphs, {expected} triples" in report.summary()
 
 
 def _failing_proxy(upstream: str, fail_after: int) -> Responder:
@@ -354,6 +359,7 @@ def test_push_that_fails_half_way_says_what_it_wrote(built_store: Path, method: 
         assert "HTTP 503 Service Unavailable: Service Unavailable: disk full" in message
         assert "batches 1-2 were written" in message
         assert "all others as they were before the push" in message
+        assert "the default graph is as it was" in message
         written = error.graphs_written
         assert written >= 2
         assert f"{written} of {len(graphs)} graphs" in message
@@ -376,13 +382,13 @@ def test_push_that_fails_at_once_wrote_nothing(built_store: Path) -> None:
 def test_cli_push_then_query(built_store: Path, runner: CliRunner, kg: KnowledgeGraph) -> None:
     with OxigraphServer() as server:
         url = server.url + "/query"
-        args = ["push", "--store", str(built_store), "--endpoint", url, "--union-copy", "--batch-size", "1000"]
+        args = ["push", "--store", str(built_store), "--endpoint", url, "--batch-size", "1000"]
         first = runner.invoke(cli, args)
         assert first.exit_code == 0, first.output
         quads = kg.counts()["quads"]
         graphs = len(kg.store.named_graphs())
         assert f"Pushed {quads} triples in {graphs} named graphs to {server.url}/update" in first.stdout
-        assert "wrote the union of the graphs into the server's default graph" in first.stdout
+        assert "default graph: the merge of the graphs" in first.stdout
         second = runner.invoke(cli, args)
         assert second.exit_code == 0, second.output
         assert _count(RemoteStore(url)) == quads

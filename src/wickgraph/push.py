@@ -10,12 +10,15 @@ duplicates. Two ways to write:
 - the Graph Store HTTP Protocol, when the endpoint has a ``graph_store`` URL: one ``PUT ?graph=IRI`` per graph
   (then a batch is one graph).
 
-Queries need the server's default graph to be the union of its graphs (see :mod:`wickgraph.store.remote`).
-Where the server cannot do that itself, ``union_copy=True`` ends the push by replacing the server's default
-graph with the union of wickgraph's graphs, in one request: use a dataset of its own for wickgraph then.
+Then, as the build does, the default graph: the RDF merge of the pushed graphs, so that a query without
+``GRAPH`` sees every fact once on any server. It is made by the server in one request (``DROP SILENT
+DEFAULT`` and ``INSERT … WHERE { GRAPH ?g … }`` over the pushed graphs), which replaces what the server's default
+graph held: give wickgraph a dataset of its own. ``default_graph=False`` leaves the default graph alone, for a
+server whose default graph already is the union of its named graphs (``oxigraph serve
+--union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph``, GraphDB, Virtuoso, Neptune).
 
 If a push fails part-way, the graphs of the batches written so far are the new ones and all others are as
-they were before the push; :class:`~wickgraph.errors.PushError` says which. With ``replace=True``, wickgraph's
+they were before the push, and so is the default graph; :class:`~wickgraph.errors.PushError` says which. With ``replace=True``, wickgraph's
 graphs on the server that are not in the build are dropped once every batch is written, so the server ends
 with exactly the built graphs, and a failed push never leaves it with fewer graphs than it had.
 """
@@ -45,9 +48,6 @@ PushMethod = Literal["auto", "update", "graph-store"]
 """``update``: SPARQL 1.1 Update; ``graph-store``: Graph Store Protocol PUT; ``auto``: the latter when the
 endpoint has a graph-store URL, else the former."""
 
-_UNION_COPY = f"""DROP SILENT DEFAULT ;
-INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{BASE}")) }}"""
-
 Progress = Callable[[int, int], None]
 """Called after each batch with (triples written so far, triples to write)."""
 
@@ -65,8 +65,8 @@ class PushReport:
     dropped: tuple[str, ...]
     """wickgraph graphs that were on the server but not in the build, dropped (``replace=True``)."""
     seconds: float
-    union_copy: bool = False
-    """Whether the union of the graphs was written into the server's default graph."""
+    default_graph: int | None = None
+    """Triples written into the server's default graph (the merge of the graphs), ``None`` when not written."""
     default_graph_is_union: bool | None = None
     """Whether, after the push, the server's default graph shows wickgraph's graphs (what queries need)."""
 
@@ -82,8 +82,8 @@ class PushReport:
         ]
         if self.dropped:
             lines.append(f"  dropped {len(self.dropped)} wickgraph graphs that are not in the build")
-        if self.union_copy:
-            lines.append("  wrote the union of the graphs into the server's default graph")
+        if self.default_graph is not None:
+            lines.append(f"  default graph: the merge of the graphs, {self.default_graph} triples")
         if self.default_graph_is_union is False:
             lines.append(f"  note: {NOT_UNION}")
         return "\n".join(lines)
@@ -102,7 +102,7 @@ def push(
     store: str | os.PathLike[str] | EmbeddedStore | None = None,
     *,
     replace: bool = False,
-    union_copy: bool = False,
+    default_graph: bool = True,
     batch_size: int = DEFAULT_BATCH_SIZE,
     method: PushMethod = "auto",
     progress: Progress | None = None,
@@ -128,10 +128,11 @@ def push(
     try:
         ox = source.ox
         graphs = _graphs(ox, source.location)
-        total = len(ox)
+        merged = _merged_count(ox, source.location)
         remote = RemoteStore(target)
         before = set(remote.named_graphs()) if replace else set()
         plan = _plan(ox, graphs, batch_size, per_graph=chosen == "graph-store")
+        total = sum(size for batch in plan for _, size in batch)
         written_graphs = written_triples = count = 0
         if progress is not None:
             progress(0, total)
@@ -143,7 +144,16 @@ def push(
                     remote.update(batch.body)
             except EndpointError as exc:
                 raise _failed(
-                    url, exc, count, len(plan), written_graphs, written_triples, len(graphs), total, replace, union_copy
+                    url,
+                    exc,
+                    count,
+                    len(plan),
+                    written_graphs,
+                    written_triples,
+                    len(graphs),
+                    total,
+                    replace,
+                    default_graph,
                 ) from None
             count += 1
             written_graphs += len(batch.graphs)
@@ -163,13 +173,13 @@ def push(
                     graphs_written=len(graphs),
                     triples_written=written_triples,
                 ) from None
-        if union_copy:
+        if default_graph:
             try:
-                remote.update(_UNION_COPY)
+                remote.update(_merge_request(graphs))
             except EndpointError as exc:
                 raise PushError(
                     url,
-                    f"all {len(graphs)} graphs were written, but copying their union into the default graph failed "
+                    f"all {len(graphs)} graphs were written, but writing their merge into the default graph failed "
                     f"({exc.what}); the default graph is as it was",
                     graphs_written=len(graphs),
                     triples_written=written_triples,
@@ -186,7 +196,7 @@ def push(
         batches=count,
         dropped=stale,
         seconds=time.perf_counter() - started,
-        union_copy=union_copy,
+        default_graph=merged if default_graph else None,
         default_graph_is_union=union,
     )
 
@@ -202,9 +212,23 @@ def _graphs(ox: OxStore, location: str) -> list[str]:
     foreign = [g for g in graphs if not g.startswith(BASE)]
     if foreign:
         raise StoreError(f"the store at {location} has graphs outside {BASE}, which push does not write: {foreign[0]}")
-    if any(True for _ in ox.quads_for_pattern(None, None, None, DefaultGraph())):
-        raise StoreError(f"the store at {location} has triples in its default graph; push writes named graphs only")
     return graphs
+
+
+def _merged_count(ox: OxStore, location: str) -> int:
+    """The size of the merge of the named graphs; the store's default graph must be empty or that merge."""
+    counted = ox.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    )
+    assert isinstance(counted, QuerySolutions)
+    merged = int(next(iter(counted))["n"].value)
+    default = sum(1 for _ in ox.quads_for_pattern(None, None, None, DefaultGraph()))
+    if default not in (0, merged):
+        raise StoreError(
+            f"the default graph of the store at {location} holds {default} triples, not the merge of its named graphs "
+            f"({merged}); push writes that merge: rebuild the store with `wickgraph build`"
+        )
+    return merged
 
 
 def _ntriples(ox: OxStore, graph: str) -> tuple[bytes, int]:
@@ -246,6 +270,12 @@ def _batches(ox: OxStore, plan: list[list[tuple[str, int]]], *, update: bool) ->
             yield _Batch((graph,), data, n)
 
 
+def _merge_request(graphs: list[str]) -> str:
+    """One update request: the default graph replaced by the merge of ``graphs`` (named in a VALUES block)."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    return f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
 def _update_batch(graphs: list[tuple[str, bytes, int]]) -> _Batch:
     drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g, _, _ in graphs)
     inserts = b"".join(b"GRAPH <" + g.encode() + b"> {\n" + data + b"}\n" for g, data, _ in graphs)
@@ -263,7 +293,7 @@ def _failed(
     graphs_total: int,
     triples_total: int,
     replace: bool,
-    union_copy: bool,
+    default_graph: bool,
 ) -> PushError:
     if done == 0:
         state = "nothing was written: wickgraph's graphs on the server are as they were before the push"
@@ -275,8 +305,8 @@ def _failed(
         )
     if replace:
         state += "; no graph was dropped"
-    if union_copy:
-        state += "; the default graph (union copy) is as it was"
+    if default_graph:
+        state += "; the default graph is as it was"
     return PushError(
         url,
         f"push failed in batch {done + 1} of {planned} ({exc.what}); {state}",

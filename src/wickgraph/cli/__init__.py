@@ -97,8 +97,8 @@ _ENDPOINT_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
         "WICKGRAPH_UNION",
         {
             "type": click.Choice(["server", "client", "none"]),
-            "help": "server (default): the server's default graph is the union of its graphs (natively, or by "
-            "push --union-copy); client: each query names wickgraph's graphs (any server; can be slow); "
+            "help": "server (default): the server's default graph holds the union of the graphs (push writes it, "
+            "or the server makes it); client: each query names wickgraph's graphs (any server; can be slow); "
             "none: use the server's default graph as it is (e.g. Wikidata).",
         },
     ),

@@ -23,10 +23,11 @@ if TYPE_CHECKING:  # pragma: no cover
     "--replace", is_flag=True, help="Afterwards hold exactly the built graphs: drop wickgraph's other graphs."
 )
 @click.option(
-    "--union-copy",
-    is_flag=True,
-    help="Also write the union of the graphs into the server's default graph, for a server that cannot make "
-    "its default graph the union itself (replaces that default graph).",
+    "--default-graph/--no-default-graph",
+    default=True,
+    show_default=True,
+    help="Write the merge of the graphs into the server's default graph, as the build does (replacing what it "
+    "held); --no-default-graph for a server whose default graph already is the union of its graphs.",
 )
 @click.option(
     "--batch-size",
@@ -48,20 +49,21 @@ def push(
     store: Path | None,
     endpoint: Endpoint | None,
     replace: bool,
-    union_copy: bool,
+    default_graph: bool,
     batch_size: int,
     method: str,
     quiet: bool,
 ) -> None:
     """Load the built graph (ontology, registry, every source and claim graph) into a SPARQL server.
 
-    Each named graph replaces the server's graph of the same name, so pushing twice gives the same graph.
-    A push that fails part-way says how far it got; the graphs it had not reached are as they were.
+    Each named graph replaces the server's graph of the same name, so pushing twice gives the same graph;
+    then the server's default graph becomes the merge of the graphs, as in the built store. A push that fails
+    part-way says how far it got; the graphs it had not reached are as they were.
 
     \b
     Examples:
       wickgraph push --endpoint http://localhost:7878/query
-      wickgraph push --endpoint http://localhost:3030/wick/query --user admin --replace --union-copy
+      wickgraph push --endpoint http://localhost:3030/wick/query --user admin --replace
       wickgraph push --endpoint http://localhost:7878/query --graph-store-endpoint http://localhost:7878/store
     """
     from ..push import push as run_push
@@ -78,7 +80,7 @@ def push(
             endpoint,
             store,
             replace=replace,
-            union_copy=union_copy,
+            default_graph=default_graph,
             batch_size=batch_size,
             method=cast("PushMethod", method),
             progress=progress,

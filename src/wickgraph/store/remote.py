@@ -8,11 +8,11 @@ the embedded store returns, so every caller sees one kind of result whatever the
 The default graph. Without a view, wickgraph queries see the union of all its graphs as the default graph.
 :class:`Endpoint` has two ways to get that from a server (``union``):
 
-- ``"server"`` (the default): plain requests; the server's default graph must already be the union of its
-  graphs, either natively (GraphDB, Virtuoso, Neptune, QLever; ``oxigraph serve --union-default-graph``;
-  Fuseki with ``tdb2:unionDefaultGraph true``) or because ``wickgraph push --union-copy`` wrote the union into
-  it. The store checks this once, with one small query, and says what to do when it is not so, rather than
-  answering from an empty default graph;
+- ``"server"`` (the default): plain requests; the server's default graph must hold the union of the
+  graphs: ``wickgraph push`` writes their merge there (as the build does in the embedded store), or the server
+  makes it by itself (``oxigraph serve --union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph true``,
+  GraphDB, Virtuoso, Neptune). The store checks this once, with one small query, and says what to do when it
+  is not so, rather than answering from an empty default graph;
 - ``"client"``: every query names wickgraph's graphs as its dataset (``default-graph-uri`` and
   ``named-graph-uri`` for each), which any SPARQL 1.1 server honours and which hides the server's other data,
   but which a server may answer slowly (Oxigraph 0.5 took 53 s instead of 1 s for the heaviest named query
@@ -77,8 +77,8 @@ ACCEPT = ", ".join(
 
 NOT_UNION = (
     "the server's default graph is not the union of its graphs, so wickgraph's queries would miss facts: "
-    "start Oxigraph with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true), or push with --union-copy, "
-    "or query with --union client"
+    "push with `wickgraph push` (which writes the merge of the graphs into the default graph), or start Oxigraph "
+    "with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true), or query with --union client"
 )
 _NO_GRAPH = BASE + "graph/none"
 """A graph no one writes: the dataset of an empty view."""
