@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
+import wickgraph
 from wickgraph.notebook.execute import NotebookError, execute_notebook, main, strip_notebook, unclean
 
 REPO = Path(__file__).resolve().parent.parent
@@ -112,6 +114,33 @@ def test_02_what_was_known_when(executed: dict[str, Any], sources_dir: Path) -> 
     for start, end, quote in quotes:
         assert article[int(start) : int(end)] == quote
         assert "Rooney" in quote
+
+
+def test_04_remote_endpoint(executed: dict[str, Any]) -> None:
+    text = run(executed, "04-remote-endpoint")
+    assert re.search(r"query URL: +http://127\.0\.0\.1:\d+/query", text)
+    assert "Pushed " in text and "Len Wiseman" in text and "Underworld" in text  # the article: "known for Underworld"
+    count = len(wickgraph.named_queries())
+    assert f"{count} of {count} named queries answer the same on the server" in text
+    assert "server stopped: True" in text
+
+
+def test_04_stops_its_server_when_a_cell_fails(tmp_path: Path, built_store: Path) -> None:
+    """A failing cell ends the kernel, and the kernel's exit stops the server the notebook started."""
+    nb = nbformat.read(NOTEBOOKS / "04-remote-endpoint.ipynb", as_version=4)
+    start = next(i for i, cell in enumerate(nb.cells) if "OxigraphServer().start()" in cell.source)
+    pid_file = tmp_path / "server.pid"
+    failing = f"open({str(pid_file)!r}, 'w').write(str(server.process.pid))\nraise RuntimeError('a cell failed')"
+    nb.cells.insert(start + 1, nbformat.v4.new_code_cell(failing))
+    path = tmp_path / "04-failing.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(NotebookError, match="a cell failed"):
+        execute_notebook(path, timeout=120, env={"WICKGRAPH_STORE": str(built_store)})
+    pid = int(pid_file.read_text())
+    alive = Path(f"/proc/{pid}").exists() and "oxigraph" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    if alive:  # do not leave it behind, then fail
+        os.kill(pid, signal.SIGTERM)
+    assert not alive, f"oxigraph serve (pid {pid}) outlived the kernel"
 
 
 def test_executing_reports_the_failing_cell(tmp_path: Path) -> None:
