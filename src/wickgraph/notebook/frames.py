@@ -12,7 +12,7 @@ IRIs, strings (any language, any unknown type)  ``string`` (IRIs in full, or ``w
 ``xsd:decimal`` (with ints)                    ``object`` holding exact :class:`decimal.Decimal`
 ``xsd:boolean``                               ``boolean``
 ``xsd:date``                                  ``datetime64[s]`` (``.dt.date`` gives :class:`datetime.date`)
-``xsd:dateTime``                              ``datetime64`` when pandas can read every value
+``xsd:dateTime``                              ``datetime64`` (in UTC when any value has a time zone)
 anything else, or a mix                       ``object`` holding plain Python values
 ============================================  =====================================================
 
@@ -37,6 +37,7 @@ An unbound value (an OPTIONAL that did not match) is pandas' missing value in ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,8 @@ _INTEGER = {
 _KIND_OF_DATATYPE = {XSD + "decimal": "decimal", XSD + "double": "float", XSD + "float": "float"}
 _KIND_OF_DATATYPE |= {XSD + "boolean": "bool", XSD + "date": "date", XSD + "dateTime": "datetime"}
 _KIND_OF_DATATYPE |= dict.fromkeys(_INTEGER, "int")
+_PLAIN_DATE = re.compile(r"-?\d{4,}-\d\d-\d\d")
+_ZONED = re.compile(r"(Z|[+-]\d\d:\d\d)$")
 
 
 def import_pandas() -> Any:
@@ -94,8 +97,8 @@ def import_pandas() -> Any:
 
 
 def column_kind(terms: Sequence[Term | None]) -> str:
-    """What a column holds: ``string``, ``int``, ``float``, ``decimal``, ``bool``, ``date``, ``datetime``,
-    ``empty`` (nothing bound) or ``mixed``.
+    """What a column holds, by the datatypes of its terms: ``string``, ``int``, ``float``, ``decimal``, ``bool``,
+    ``date``, ``datetime``, ``empty`` (nothing bound) or ``mixed``.
 
     >>> from pyoxigraph import Literal, NamedNode
     >>> column_kind([NamedNode("http://e/a"), Literal("b"), None])
@@ -105,27 +108,37 @@ def column_kind(terms: Sequence[Term | None]) -> str:
     >>> column_kind([Literal("1", datatype=NamedNode(XSD + "integer")), Literal("x")])
     'mixed'
     """
-    kinds = {_term_kind(t) for t in terms if t is not None}
+    return _classify(terms)[0]
+
+
+def _classify(terms: Sequence[Term | None]) -> tuple[str, list[str | None]]:
+    """The column's kind and each term's lexical form (``None`` where unbound), in one pass."""
+    kinds: set[str] = set()
+    lexical: list[str | None] = []
+    for term in terms:
+        if term is None:
+            lexical.append(None)
+            continue
+        kind = type(term)
+        if kind is Literal:
+            assert isinstance(term, Literal)
+            kinds.add(_KIND_OF_DATATYPE.get(term.datatype.value, "string"))
+            lexical.append(term.value)
+        elif kind is NamedNode or kind is BlankNode:
+            kinds.add("string")
+            lexical.append(None)  # unused: strings are written by _string
+        else:
+            kinds.add("mixed")  # an RDF-star triple
+            lexical.append(None)
     if not kinds:
-        return "empty"
+        return "empty", lexical
     if len(kinds) == 1:
-        return kinds.pop()
+        return kinds.pop(), lexical
     if kinds <= {"int", "float"}:
-        return "float"
+        return "float", lexical
     if kinds <= {"int", "decimal"}:
-        return "decimal"
-    return "mixed"
-
-
-def _term_kind(term: Term) -> str:
-    if isinstance(term, NamedNode | BlankNode):
-        return "string"
-    if isinstance(term, Literal):
-        kind = _KIND_OF_DATATYPE.get(term.datatype.value, "string")
-        if kind not in ("string", "datetime") and isinstance(to_python(term), str):
-            return "mixed"  # an ill-typed literal ("abc"^^xsd:integer) stays as its text
-        return kind
-    return "mixed"  # an RDF-star triple
+        return "decimal", lexical
+    return "mixed", lexical
 
 
 def _string(term: Term | None, compact: bool) -> str | None:
@@ -140,28 +153,45 @@ def _string(term: Term | None, compact: bool) -> str | None:
     return str(to_python(term))
 
 
+def _typed(pd: Any, kind: str, lexical: list[str | None]) -> Any:
+    """The pandas array of a column of one literal kind, parsed in bulk; raises ValueError on an ill-typed
+    value ("abc"^^xsd:integer), so the column falls back to plain values."""
+    if kind == "int":
+        return pd.array([None if v is None else int(v) for v in lexical], dtype="Int64")
+    if kind == "float":  # Python's float() reads xsd:double's INF, -INF and NaN too
+        return pd.array([None if v is None else float(v) for v in lexical], dtype="Float64")
+    if kind == "decimal":
+        return pd.array([pd.NA if v is None else Decimal(v) for v in lexical], dtype="object")
+    if kind == "bool":
+        flags = {"true": True, "1": True, "false": False, "0": False}
+        return pd.array([None if v is None else flags[v] for v in lexical], dtype="boolean")
+    if kind == "date":
+        import numpy as np
+
+        if not all(v is None or _PLAIN_DATE.fullmatch(v) for v in lexical):
+            raise ValueError("a date with a time zone")
+        return pd.array(np.array(["NaT" if v is None else v for v in lexical], dtype="datetime64[s]"))
+    if kind == "datetime":
+        zoned = any(v is not None and _ZONED.search(v) for v in lexical)
+        times = pd.to_datetime(pd.Series(lexical, dtype="object"), format="ISO8601", utc=zoned)
+        if not pd.api.types.is_datetime64_any_dtype(times):
+            raise ValueError("not all date-times")
+        return times.array
+    raise ValueError(kind)
+
+
 def _column(pd: Any, terms: Sequence[Term | None], compact: bool) -> Any:
     """One pandas array of a column's terms."""
-    kind = column_kind(terms)
+    kind, lexical = _classify(terms)
     if kind == "string":
         return pd.array([_string(t, compact) for t in terms], dtype="string")
     if kind == "empty":
         return pd.array([pd.NA] * len(terms), dtype="object")
-    if kind == "int":
-        return pd.array([to_python(t) for t in terms], dtype="Int64")
-    if kind == "float":
-        return pd.array([None if t is None else float(to_python(t)) for t in terms], dtype="Float64")
-    if kind == "decimal":
-        return pd.array([pd.NA if t is None else Decimal(str(to_python(t))) for t in terms], dtype="object")
-    if kind == "bool":
-        return pd.array([to_python(t) for t in terms], dtype="boolean")
-    if kind == "date":
-        return pd.Series([to_python(t) for t in terms], dtype="datetime64[s]").array
-    if kind == "datetime":
+    if kind != "mixed":
         try:
-            return pd.to_datetime(pd.Series([_string(t, compact) for t in terms], dtype="object")).array
-        except (ValueError, TypeError, OverflowError):
-            pass  # mixed time zones or out of range: plain values below
+            return _typed(pd, kind, lexical)
+        except (ValueError, TypeError, KeyError, ArithmeticError, OverflowError):
+            pass  # an ill-typed literal, mixed time zones, out of range: plain values below
     values = [
         pd.NA if t is None else (_string(t, compact) if isinstance(t, NamedNode) else to_python(t)) for t in terms
     ]
@@ -232,4 +262,5 @@ def to_dataframe(
             data[v + LABEL_SUFFIX] = pd.array(
                 [names.get(t.value) if isinstance(t, NamedNode) else None for t in columns[v]], dtype="string"
             )
-    return pd.DataFrame(data, columns=list(data))
+    # Series keep each dtype as chosen (pandas 3 would otherwise infer "str" for an object column of strings)
+    return pd.DataFrame({name: pd.Series(array, dtype=array.dtype, copy=False) for name, array in data.items()})
