@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import shlex
 import threading
 import time
 import urllib.error
@@ -456,3 +458,47 @@ def test_endpoint_urls() -> None:
     assert Endpoint("http://h:8890/sparql").update_url == "http://h:8890/sparql"
     assert Endpoint("http://h/q", update="http://h/u").update_url == "http://h/u"
     assert "secret" not in repr(Endpoint("http://h/q", user="u", password="secret"))
+
+
+# ---- the README's examples ------------------------------------------------------------------------------------------
+def _readme_examples() -> list[tuple[str, list[str]]]:
+    """(command, the lines shown after it) for each `$ wickgraph …` line of the README's server section that
+    talks to the example server at 127.0.0.1:7878."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using a SPARQL server", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for block in re.findall(r"```text\n(.*?)```", section, flags=re.S):
+        lines = block.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("$ wickgraph ") and "127.0.0.1:7878" in line:
+                shown = []
+                for after in lines[i + 1 :]:
+                    if after.startswith("$ "):
+                        break
+                    shown.append(after)
+                examples.append((line[2:], shown))
+    return examples
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+(\.\d+)?", "#", line)
+
+
+def test_readme_server_examples(built_store: Path, runner: CliRunner) -> None:
+    examples = _readme_examples()
+    assert [shlex.split(c)[1] for c, _ in examples] == ["push", "query", "query"]
+    with OxigraphServer() as server:
+        for command, shown in examples:
+            args = shlex.split(command.replace("http://127.0.0.1:7878", server.url))[1:]
+            if args[0] == "push":
+                args += ["--store", str(built_store), "-q"]
+            result = runner.invoke(cli, args)
+            assert result.exit_code == 0, result.output
+            produced = [
+                _shape(line.replace(server.url, "http://127.0.0.1:7878")) for line in result.stdout.splitlines()
+            ]
+            position = 0
+            for line in shown:  # every shown line appears in the real output, in order
+                matches = [j for j in range(position, len(produced)) if produced[j] == _shape(line)]
+                assert matches, f"README shows {line!r} after `{command}`; the command printed:\n{result.stdout}"
+                position = matches[0] + 1
