@@ -107,9 +107,7 @@ def main() -> int:
 
         total = 0.0
         for path in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-            seconds = median_seconds(
-                lambda p=path: execute_notebook(p, env={"WICKGRAPH_STORE": str(args.store)}), 1
-            )
+            seconds = median_seconds(lambda p=path: execute_notebook(p, env={"WICKGRAPH_STORE": str(args.store)}), 1)
             total += seconds
             print(f"notebook {path.stem}: {seconds:.1f} s (kernel start included)")
         print(f"all notebooks: {total:.1f} s")
