@@ -64,3 +64,12 @@ def ontology_dir() -> Path:
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace: dict[str, object]) -> None:
     doctest_namespace["wickgraph"] = wickgraph
+
+
+@pytest.fixture(scope="session")
+def exported(built_store: Path):  # type: ignore[no-untyped-def]
+    """The real graph exported to NetworkX once (treat as read-only)."""
+    from wickgraph.networkx_export import to_networkx
+
+    with wickgraph.open_graph(built_store) as graph:
+        return to_networkx(graph)

@@ -10,8 +10,22 @@ The public API::
     kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
     kg.run("who-plays", character="Rooney")                           # a named query
     kg.entity("Ana de Armas")                                         # an entity card
+    g = wickgraph.to_networkx(kg)                                     # NetworkX MultiDiGraph, with provenance
+    wickgraph.project(g, "co-star")                                   # a named projection
+    wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
+    wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
 """
 
+from .analysis import Connection as Connection
+from .analysis import EdgeFact as EdgeFact
+from .analysis import Score as Score
+from .analysis import Step as Step
+from .analysis import WorkOrder as WorkOrder
+from .analysis import centrality as centrality
+from .analysis import chronology as chronology
+from .analysis import communities as communities
+from .analysis import shortest_paths as shortest_paths
+from .analysis import story_order as story_order
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
 from .build.builder import check as check
@@ -30,10 +44,16 @@ from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
+    ExportError as ExportError,
+)
+from .errors import (
     NamedQueryError as NamedQueryError,
 )
 from .errors import (
     ParseError as ParseError,
+)
+from .errors import (
+    ProjectionError as ProjectionError,
 )
 from .errors import (
     QueryError as QueryError,
@@ -54,13 +74,26 @@ from .errors import (
     StoreNotFoundError as StoreNotFoundError,
 )
 from .errors import (
+    StoryOrderCycleError as StoryOrderCycleError,
+)
+from .errors import (
     ValidationError as ValidationError,
+)
+from .errors import (
+    VizError as VizError,
 )
 from .errors import (
     WickgraphError as WickgraphError,
 )
+from .exchange import read_graph as read_graph
+from .exchange import write_graph as write_graph
 from .graph import KnowledgeGraph as KnowledgeGraph
 from .graph import open_graph as open_graph
+from .networkx_export import construct_to_networkx as construct_to_networkx
+from .networkx_export import result_to_networkx as result_to_networkx
+from .networkx_export import to_networkx as to_networkx
+from .projections import Projection as Projection
+from .projections import project as project
 from .queries import NamedQuery as NamedQuery
 from .queries import named_queries as named_queries
 from .results import GraphResult as GraphResult
@@ -73,30 +106,51 @@ __all__ = [
     "BuildReport",
     "Citation",
     "CitationError",
+    "Connection",
     "DataError",
+    "EdgeFact",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
+    "ExportError",
     "Fact",
     "GraphResult",
     "KnowledgeGraph",
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
+    "Projection",
+    "ProjectionError",
     "QueryError",
     "QueryFormError",
     "QueryResult",
     "QuerySyntaxError",
+    "Score",
     "SelectResult",
     "SourceTextError",
+    "Step",
     "StoreError",
     "StoreNotFoundError",
+    "StoryOrderCycleError",
     "ValidationError",
+    "VizError",
     "WickgraphError",
+    "WorkOrder",
     "__version__",
     "build",
+    "centrality",
     "check",
     "check_citations",
+    "chronology",
+    "communities",
+    "construct_to_networkx",
     "named_queries",
     "open_graph",
+    "project",
+    "read_graph",
+    "result_to_networkx",
+    "shortest_paths",
+    "story_order",
+    "to_networkx",
+    "write_graph",
 ]
