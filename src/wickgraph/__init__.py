@@ -13,12 +13,26 @@ The public API::
     wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
     kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
     kg.run("lead-of").to_dataframe()                                  # a pandas DataFrame, with labels
+    g = wickgraph.to_networkx(kg)                                     # NetworkX MultiDiGraph, with provenance
+    wickgraph.project(g, "co-star")                                   # a named projection
+    wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
+    wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
 
 In Jupyter, ``%load_ext wickgraph`` adds the ``%%sparql`` cell magic (see :mod:`wickgraph.notebook`).
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+from .analysis import Connection as Connection
+from .analysis import EdgeFact as EdgeFact
+from .analysis import Score as Score
+from .analysis import Step as Step
+from .analysis import WorkOrder as WorkOrder
+from .analysis import centrality as centrality
+from .analysis import chronology as chronology
+from .analysis import communities as communities
+from .analysis import shortest_paths as shortest_paths
+from .analysis import story_order as story_order
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
 from .build.builder import check as check
@@ -52,6 +66,9 @@ from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
+    ExportError as ExportError,
+)
+from .errors import (
     MissingExtraError as MissingExtraError,
 )
 from .errors import (
@@ -59,6 +76,9 @@ from .errors import (
 )
 from .errors import (
     ParseError as ParseError,
+)
+from .errors import (
+    ProjectionError as ProjectionError,
 )
 from .errors import (
     PushError as PushError,
@@ -82,13 +102,26 @@ from .errors import (
     StoreNotFoundError as StoreNotFoundError,
 )
 from .errors import (
+    StoryOrderCycleError as StoryOrderCycleError,
+)
+from .errors import (
     ValidationError as ValidationError,
+)
+from .errors import (
+    VizError as VizError,
 )
 from .errors import (
     WickgraphError as WickgraphError,
 )
+from .exchange import read_graph as read_graph
+from .exchange import write_graph as write_graph
 from .graph import KnowledgeGraph as KnowledgeGraph
 from .graph import open_graph as open_graph
+from .networkx_export import construct_to_networkx as construct_to_networkx
+from .networkx_export import result_to_networkx as result_to_networkx
+from .networkx_export import to_networkx as to_networkx
+from .projections import Projection as Projection
+from .projections import project as project
 from .push import PushReport as PushReport
 from .push import push as push
 from .queries import NamedQuery as NamedQuery
@@ -116,7 +149,9 @@ __all__ = [
     "BuildReport",
     "Citation",
     "CitationError",
+    "Connection",
     "DataError",
+    "EdgeFact",
     "Endpoint",
     "EndpointAuthError",
     "EndpointError",
@@ -126,6 +161,7 @@ __all__ = [
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
+    "ExportError",
     "Fact",
     "GraphResult",
     "KnowledgeGraph",
@@ -133,6 +169,8 @@ __all__ = [
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
+    "Projection",
+    "ProjectionError",
     "PushError",
     "PushReport",
     "QueryError",
@@ -140,18 +178,34 @@ __all__ = [
     "QueryResult",
     "QuerySyntaxError",
     "RemoteStore",
+    "Score",
     "SelectResult",
     "SourceTextError",
+    "Step",
     "StoreError",
     "StoreNotFoundError",
+    "StoryOrderCycleError",
     "ValidationError",
+    "VizError",
     "WickgraphError",
+    "WorkOrder",
     "__version__",
     "build",
+    "centrality",
     "check",
     "check_citations",
+    "chronology",
+    "communities",
+    "construct_to_networkx",
     "load_ipython_extension",
     "named_queries",
     "open_graph",
+    "project",
     "push",
+    "read_graph",
+    "result_to_networkx",
+    "shortest_paths",
+    "story_order",
+    "to_networkx",
+    "write_graph",
 ]
