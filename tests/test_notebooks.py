@@ -116,6 +116,20 @@ def test_02_what_was_known_when(executed: dict[str, Any], sources_dir: Path) -> 
         assert "Rooney" in quote
 
 
+def images(nb: Any) -> int:
+    return sum("image/png" in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
+
+
+def test_03_story_order_and_networks(executed: dict[str, Any]) -> None:
+    text = run(executed, "03-story-order-and-networks")
+    # The article and Wikipedia: Ballerina is set between Parabellum and Chapter 4.
+    assert "John Wick: Chapter 3 – Parabellum  John Wick: Chapter 4" in text
+    assert "Len Wiseman —Ballerina— Chad Stahelski" in text  # the collaboration path
+    assert "Len Wiseman —worked with→ Chad Stahelski" in text  # the article's direct fact, with its span
+    assert "chars 4342-4462" in text
+    assert images(executed["03-story-order-and-networks"]) >= 2  # the order plot and the network drawing
+
+
 def test_04_remote_endpoint(executed: dict[str, Any]) -> None:
     text = run(executed, "04-remote-endpoint")
     assert re.search(r"query URL: +http://127\.0\.0\.1:\d+/query", text)
