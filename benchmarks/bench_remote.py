@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on a kill too
     with OxigraphServer(union_default_graph=True) as union_server, OxigraphServer() as plain_server:
-        print("\n## writing the graph (triples/s; higher is better)")
+        print("\n-- writing the graph (triples/s; higher is better)")
         print(f"{'target':58} {'seconds':>8} {'triples/s':>11}")
         seconds = _embedded_load(data)
         print(f"{'embedded: fresh on-disk store, bulk load (as a build)':58} {seconds:8.2f} {named / seconds:11,.0f}")
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.client:
             graphs["client"] = wickgraph.open_graph(endpoint=plain_server.endpoint(union="client", timeout=900))
         names = args.queries or sorted(wickgraph.named_queries())
-        print(f"\n## named-query latency, median of {args.runs} (ms; lower is better)")
+        print(f"\n-- named-query latency, median of {args.runs} (ms; lower is better)")
         print(
             "server: after wickgraph push; union-server: oxigraph serve --union-default-graph, push --no-default-graph"
         )

@@ -63,6 +63,9 @@ from .errors import (
     EndpointUnreachableError as EndpointUnreachableError,
 )
 from .errors import (
+    EngineError as EngineError,
+)
+from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
@@ -90,7 +93,16 @@ from .errors import (
     QueryFormError as QueryFormError,
 )
 from .errors import (
+    QueryRefusedError as QueryRefusedError,
+)
+from .errors import (
     QuerySyntaxError as QuerySyntaxError,
+)
+from .errors import (
+    QueryTimeoutError as QueryTimeoutError,
+)
+from .errors import (
+    ResultTooLargeError as ResultTooLargeError,
 )
 from .errors import (
     SourceTextError as SourceTextError,
@@ -158,6 +170,7 @@ __all__ = [
     "EndpointQueryError",
     "EndpointResponseError",
     "EndpointUnreachableError",
+    "EngineError",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
@@ -175,9 +188,12 @@ __all__ = [
     "PushReport",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeoutError",
     "RemoteStore",
+    "ResultTooLargeError",
     "Score",
     "SelectResult",
     "SourceTextError",

@@ -12,6 +12,7 @@ too, so ``except SyntaxError`` keeps working::
     ├── SourceTextError           a held source text is missing or is not the text the data cites
     ├── StoreError                the store cannot be opened, built or written
     │   ├── StoreNotFoundError    no graph has been built at that path
+    │   ├── EngineError           the query engine (an ``oxigraph`` server process) failed or is busy
     │   └── EndpointError         a SPARQL server cannot be used (names the endpoint and what happened)
     │       ├── EndpointUnreachableError   nothing answers: refused, unknown host, timed out
     │       ├── EndpointAuthError          the server refuses the credentials (HTTP 401 / 403)
@@ -20,7 +21,10 @@ too, so ``except SyntaxError`` keeps working::
     │       └── PushError                  a push stopped part-way (says what was written)
     ├── QueryError                a query cannot run
     │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
-    │   └── QueryFormError        e.g. ask() given a SELECT query
+    │   ├── QueryFormError        e.g. ask() given a SELECT query
+    │   ├── QueryRefusedError     refused by policy: an update on a read-only server, SERVICE, LOAD
+    │   ├── QueryTimeoutError     ran past its time limit and was stopped
+    │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
     ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
     ├── MissingExtraError         an optional package is not installed (the message names the extra)
@@ -40,6 +44,7 @@ __all__ = [
     "EndpointQueryError",
     "EndpointResponseError",
     "EndpointUnreachableError",
+    "EngineError",
     "EntityNotFoundError",
     "ExportError",
     "MissingExtraError",
@@ -49,7 +54,10 @@ __all__ = [
     "PushError",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "ResultTooLargeError",
     "SourceTextError",
     "StoreError",
     "StoreNotFoundError",
@@ -110,6 +118,10 @@ class StoreNotFoundError(StoreError, FileNotFoundError):
     def __init__(self, path: str) -> None:
         super().__init__(f"no wickgraph store at {path}: build it first with `wickgraph build --store {path}`")
         self.path = path
+
+
+class EngineError(StoreError):
+    """The query engine behind the server (an ``oxigraph`` server process) failed, could not start, or is busy."""
 
 
 class QueryError(WickgraphError):
@@ -184,6 +196,25 @@ class QuerySyntaxError(QueryError, SyntaxError):
 
 class QueryFormError(QueryError, TypeError):
     """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE) is not the one the method expects."""
+
+
+class QueryRefusedError(QueryError, PermissionError):
+    """The server refuses the request by policy (an update on a read-only server, SERVICE, LOAD)."""
+
+
+class QueryTimeoutError(QueryError, TimeoutError):
+    """The query ran past its time limit and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the query ran past the time limit of {seconds:g} s and was stopped; "
+            "narrow it (add LIMIT, more specific patterns) or ask the server's operator for a longer --timeout"
+        )
+        self.seconds = seconds
+
+
+class ResultTooLargeError(QueryError):
+    """The result has more rows (or bytes) than the server is configured to return."""
 
 
 class NamedQueryError(WickgraphError, KeyError):

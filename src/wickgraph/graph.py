@@ -91,6 +91,10 @@ class KnowledgeGraph:
 
     def run(self, name: str, *, as_of: str | _dt.date | None = None, **params: str) -> QueryResult:
         """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters."""
+        return self.query(self.named_query_text(name, **params), as_of=as_of)
+
+    def named_query_text(self, name: str, **params: str) -> str:
+        """The SPARQL text of a named query with its parameters bound, entity parameters resolved to IRIs."""
         from .entity import resolve
         from .queries import get
 
@@ -101,7 +105,7 @@ class KnowledgeGraph:
             for p in query.parameters
             if p.entity and values[p.name]
         }
-        return self.query(query.bind(iris=iris, **values), as_of=as_of)
+        return query.bind(iris=iris, **values)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
         """The display label of each IRI that has one: its ``rdfs:label``, else its ``schema:name`` (a source's
@@ -205,9 +209,10 @@ def open_graph(
 
     With neither, the embedded store at :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a
     query URL or an :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
-    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``.
+    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``, and
+    :class:`~wickgraph.errors.EndpointError` (at the first query) when the server cannot be used::
 
-    >>> kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")   # doctest: +SKIP
+        kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")
     """
     if endpoint is not None:
         if store is not None:

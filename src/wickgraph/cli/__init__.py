@@ -1,7 +1,8 @@
 """The ``wickgraph`` command: a thin face over the library.
 
 The group and the shared options live here; each topic's commands live in a module of their own
-(``graph``: build, validate, verify-sources, query, queries, show, search), imported at the bottom.
+(``graph``: build, validate, verify-sources, query, queries, show, search; ``serve``: the HTTP server),
+imported at the bottom.
 
 Each command parses its options, calls the public API, and prints. Every :class:`~wickgraph.errors.WickgraphError`
 becomes a one-line ``Error: …`` and exit status 1; no traceback.
@@ -248,3 +249,4 @@ from . import analyze as _analyze  # noqa: E402,F401
 from . import export as _export  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
 from . import remote as _remote  # noqa: E402,F401
+from . import serve as _serve  # noqa: E402,F401

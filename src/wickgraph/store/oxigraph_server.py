@@ -1,10 +1,10 @@
 """A local ``oxigraph serve`` process on 127.0.0.1 and a free port: for tests, benchmarks and trying things out.
 
-The ``oxigraph`` command comes from the PyPI package ``oxigraph`` (``pip install 'wickgraph[server]'``).
+The ``oxigraph`` command comes from the PyPI package ``oxigraph`` (``pip install 'wickgraph[server]'``)::
 
->>> with OxigraphServer() as server:                     # doctest: +SKIP
-...     server.endpoint().query
-'http://127.0.0.1:40123/query'
+    with OxigraphServer() as server:               # started, and answering queries
+        wickgraph.push(server.endpoint(), "/tmp/wick")
+        kg = wickgraph.open_graph(endpoint=server.endpoint())
 """
 
 from __future__ import annotations

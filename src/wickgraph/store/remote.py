@@ -305,7 +305,7 @@ _TOKEN = re.compile(
 
 
 def query_form(sparql: str) -> str:
-    """The form of a SPARQL request, upper-case: its first keyword after the prologue (BASE, PREFIX, comments).
+    r"""The form of a SPARQL request, upper-case: its first keyword after the prologue (BASE, PREFIX, comments).
 
     >>> query_form("PREFIX ex: <http://e/#>  # a comment\n# DELETE\nselect * { ?s ?p ?o }")
     'SELECT'
