@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -148,20 +147,3 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(wickgraph.MissingExtraError, match=r"pip install 'wickgraph\[notebooks\]'"):
         result.to_dataframe(labels=False)
 
-
-def test_the_readme_jupyter_examples_print_what_they_say(built_store: Path) -> None:
-    import doctest
-    import re
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Jupyter\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```pycon\n(.*?)```", section, flags=re.S)
-    assert blocks
-    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        for number, block in enumerate(blocks):
-            test = parser.get_doctest(
-                block, {"wickgraph": wickgraph, "store": built_store}, f"README Jupyter #{number}", "README.md", 0
-            )
-            runner.run(test)
-    assert runner.failures == 0, f"{runner.failures} README example(s) printed something else (see the output above)"
