@@ -14,6 +14,7 @@ The public API::
     wickgraph.project(g, "co-star")                                   # a named projection
     wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
     wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
+    wickgraph.write_html(wickgraph.neighbourhood(g, "Ballerina"), "b.html")   # the offline HTML view
 """
 
 from .analysis import Connection as Connection
@@ -99,6 +100,11 @@ from .queries import named_queries as named_queries
 from .results import GraphResult as GraphResult
 from .results import QueryResult as QueryResult
 from .results import SelectResult as SelectResult
+from .viz import HtmlView as HtmlView
+from .viz import neighbourhood as neighbourhood
+from .viz import notebook_html as notebook_html
+from .viz import render_html as render_html
+from .viz import write_html as write_html
 
 __version__ = "0.1.0"
 
@@ -115,6 +121,7 @@ __all__ = [
     "ExportError",
     "Fact",
     "GraphResult",
+    "HtmlView",
     "KnowledgeGraph",
     "NamedQuery",
     "NamedQueryError",
@@ -145,12 +152,16 @@ __all__ = [
     "communities",
     "construct_to_networkx",
     "named_queries",
+    "neighbourhood",
+    "notebook_html",
     "open_graph",
     "project",
     "read_graph",
+    "render_html",
     "result_to_networkx",
     "shortest_paths",
     "story_order",
     "to_networkx",
     "write_graph",
+    "write_html",
 ]

@@ -106,3 +106,4 @@ def main() -> None:
 from . import analyze as _analyze  # noqa: E402,F401
 from . import export as _export  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
+from . import viz as _viz  # noqa: E402,F401
