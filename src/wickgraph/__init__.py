@@ -12,8 +12,22 @@ The public API::
     kg.entity("Ana de Armas")                                         # an entity card
     wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
     kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
+    g = wickgraph.to_networkx(kg)                                     # NetworkX MultiDiGraph, with provenance
+    wickgraph.project(g, "co-star")                                   # a named projection
+    wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
+    wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
 """
 
+from .analysis import Connection as Connection
+from .analysis import EdgeFact as EdgeFact
+from .analysis import Score as Score
+from .analysis import Step as Step
+from .analysis import WorkOrder as WorkOrder
+from .analysis import centrality as centrality
+from .analysis import chronology as chronology
+from .analysis import communities as communities
+from .analysis import shortest_paths as shortest_paths
+from .analysis import story_order as story_order
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
 from .build.builder import check as check
@@ -50,10 +64,16 @@ from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
+    ExportError as ExportError,
+)
+from .errors import (
     NamedQueryError as NamedQueryError,
 )
 from .errors import (
     ParseError as ParseError,
+)
+from .errors import (
+    ProjectionError as ProjectionError,
 )
 from .errors import (
     PushError as PushError,
@@ -86,13 +106,26 @@ from .errors import (
     StoreNotFoundError as StoreNotFoundError,
 )
 from .errors import (
+    StoryOrderCycleError as StoryOrderCycleError,
+)
+from .errors import (
     ValidationError as ValidationError,
+)
+from .errors import (
+    VizError as VizError,
 )
 from .errors import (
     WickgraphError as WickgraphError,
 )
+from .exchange import read_graph as read_graph
+from .exchange import write_graph as write_graph
 from .graph import KnowledgeGraph as KnowledgeGraph
 from .graph import open_graph as open_graph
+from .networkx_export import construct_to_networkx as construct_to_networkx
+from .networkx_export import result_to_networkx as result_to_networkx
+from .networkx_export import to_networkx as to_networkx
+from .projections import Projection as Projection
+from .projections import project as project
 from .push import PushReport as PushReport
 from .push import push as push
 from .queries import NamedQuery as NamedQuery
@@ -109,7 +142,9 @@ __all__ = [
     "BuildReport",
     "Citation",
     "CitationError",
+    "Connection",
     "DataError",
+    "EdgeFact",
     "Endpoint",
     "EndpointAuthError",
     "EndpointError",
@@ -120,12 +155,15 @@ __all__ = [
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
+    "ExportError",
     "Fact",
     "GraphResult",
     "KnowledgeGraph",
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
+    "Projection",
+    "ProjectionError",
     "PushError",
     "PushReport",
     "QueryError",
@@ -136,17 +174,33 @@ __all__ = [
     "QueryTimeoutError",
     "RemoteStore",
     "ResultTooLargeError",
+    "Score",
     "SelectResult",
     "SourceTextError",
+    "Step",
     "StoreError",
     "StoreNotFoundError",
+    "StoryOrderCycleError",
     "ValidationError",
+    "VizError",
     "WickgraphError",
+    "WorkOrder",
     "__version__",
     "build",
+    "centrality",
     "check",
     "check_citations",
+    "chronology",
+    "communities",
+    "construct_to_networkx",
     "named_queries",
     "open_graph",
+    "project",
     "push",
+    "read_graph",
+    "result_to_networkx",
+    "shortest_paths",
+    "story_order",
+    "to_networkx",
+    "write_graph",
 ]
