@@ -1,4 +1,4 @@
-"""Shared fixtures: the real graph built once per session, the held source texts, a CLI runner."""
+"""Shared fixtures: the real graph built once per session, the held source texts, real SPARQL servers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 import wickgraph
 from wickgraph.locations import default_data_dir, default_ontology_dir
+from wickgraph.store.oxigraph_server import OxigraphServer
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = Path(os.environ.get("WICKGRAPH_SOURCES") or REPO.parent / "shared" / "sources")
@@ -64,6 +65,23 @@ def ontology_dir() -> Path:
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace: dict[str, object]) -> None:
     doctest_namespace["wickgraph"] = wickgraph
+
+
+# ---- SPARQL servers: a real `oxigraph serve` (PyPI package `oxigraph`) on 127.0.0.1 ----------------------------
+@pytest.fixture(scope="session")
+def oxigraph_plain(built_store: Path) -> Iterator[OxigraphServer]:
+    """A real `oxigraph serve`, filled by `wickgraph push` (named graphs, and their merge as default graph)."""
+    with OxigraphServer() as server:
+        wickgraph.push(server.endpoint(), built_store)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_union(built_store: Path) -> Iterator[OxigraphServer]:
+    """A real `oxigraph serve --union-default-graph`, filled by `push --no-default-graph` (named graphs only)."""
+    with OxigraphServer(union_default_graph=True) as server:
+        wickgraph.push(server.endpoint(), built_store, default_graph=False)
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,8 @@ The public API::
     kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
     kg.run("who-plays", character="Rooney")                           # a named query
     kg.entity("Ana de Armas")                                         # an entity card
+    wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
+    kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
     g = wickgraph.to_networkx(kg)                                     # NetworkX MultiDiGraph, with provenance
     wickgraph.project(g, "co-star")                                   # a named projection
     wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
@@ -42,6 +44,24 @@ from .errors import (
     DataError as DataError,
 )
 from .errors import (
+    EndpointAuthError as EndpointAuthError,
+)
+from .errors import (
+    EndpointError as EndpointError,
+)
+from .errors import (
+    EndpointQueryError as EndpointQueryError,
+)
+from .errors import (
+    EndpointResponseError as EndpointResponseError,
+)
+from .errors import (
+    EndpointUnreachableError as EndpointUnreachableError,
+)
+from .errors import (
+    EngineError as EngineError,
+)
+from .errors import (
     EntityNotFoundError as EntityNotFoundError,
 )
 from .errors import (
@@ -57,13 +77,25 @@ from .errors import (
     ProjectionError as ProjectionError,
 )
 from .errors import (
+    PushError as PushError,
+)
+from .errors import (
     QueryError as QueryError,
 )
 from .errors import (
     QueryFormError as QueryFormError,
 )
 from .errors import (
+    QueryRefusedError as QueryRefusedError,
+)
+from .errors import (
     QuerySyntaxError as QuerySyntaxError,
+)
+from .errors import (
+    QueryTimeoutError as QueryTimeoutError,
+)
+from .errors import (
+    ResultTooLargeError as ResultTooLargeError,
 )
 from .errors import (
     SourceTextError as SourceTextError,
@@ -95,11 +127,15 @@ from .networkx_export import result_to_networkx as result_to_networkx
 from .networkx_export import to_networkx as to_networkx
 from .projections import Projection as Projection
 from .projections import project as project
+from .push import PushReport as PushReport
+from .push import push as push
 from .queries import NamedQuery as NamedQuery
 from .queries import named_queries as named_queries
 from .results import GraphResult as GraphResult
 from .results import QueryResult as QueryResult
 from .results import SelectResult as SelectResult
+from .store.remote import Endpoint as Endpoint
+from .store.remote import RemoteStore as RemoteStore
 from .viz import HtmlView as HtmlView
 from .viz import neighbourhood as neighbourhood
 from .viz import notebook_html as notebook_html
@@ -115,6 +151,13 @@ __all__ = [
     "Connection",
     "DataError",
     "EdgeFact",
+    "Endpoint",
+    "EndpointAuthError",
+    "EndpointError",
+    "EndpointQueryError",
+    "EndpointResponseError",
+    "EndpointUnreachableError",
+    "EngineError",
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
@@ -128,10 +171,16 @@ __all__ = [
     "ParseError",
     "Projection",
     "ProjectionError",
+    "PushError",
+    "PushReport",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QueryResult",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "RemoteStore",
+    "ResultTooLargeError",
     "Score",
     "SelectResult",
     "SourceTextError",
@@ -156,6 +205,7 @@ __all__ = [
     "notebook_html",
     "open_graph",
     "project",
+    "push",
     "read_graph",
     "render_html",
     "result_to_networkx",

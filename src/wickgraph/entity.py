@@ -161,8 +161,10 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
     matches = search(kg, name, limit=50)
     if entity_class is not None:
         matches = [m for m in matches if m.type == entity_class]
-    exact = [m for m in matches if m.matched.casefold() == name.casefold()]
-    chosen = exact if exact else matches
+    wanted = name.casefold()
+    by_label = [m for m in matches if m.label.casefold() == wanted]
+    exact = [m for m in matches if m.matched.casefold() == wanted]
+    chosen = by_label or exact or matches  # a label beats an alias, an exact name beats a partial one
     if len({m.iri for m in chosen}) == 1:
         return chosen[0].iri
     if not chosen:

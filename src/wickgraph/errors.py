@@ -11,10 +11,20 @@ too, so ``except SyntaxError`` keeps working::
     │   └── CitationError         a claim's span does not say what the claim says
     ├── SourceTextError           a held source text is missing or is not the text the data cites
     ├── StoreError                the store cannot be opened, built or written
-    │   └── StoreNotFoundError    no graph has been built at that path
+    │   ├── StoreNotFoundError    no graph has been built at that path
+    │   ├── EngineError           the query engine (an ``oxigraph`` server process) failed or is busy
+    │   └── EndpointError         a SPARQL server cannot be used (names the endpoint and what happened)
+    │       ├── EndpointUnreachableError   nothing answers: refused, unknown host, timed out
+    │       ├── EndpointAuthError          the server refuses the credentials (HTTP 401 / 403)
+    │       ├── EndpointResponseError      the answer is not SPARQL results (an HTML page, an error page)
+    │       ├── EndpointQueryError         the server rejects the query (also a QueryError)
+    │       └── PushError                  a push stopped part-way (says what was written)
     ├── QueryError                a query cannot run
     │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
-    │   └── QueryFormError        e.g. ask() given a SELECT query
+    │   ├── QueryFormError        e.g. ask() given a SELECT query
+    │   ├── QueryRefusedError     refused by policy: an update on a read-only server, SERVICE, LOAD
+    │   ├── QueryTimeoutError     ran past its time limit and was stopped
+    │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
     ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
     ├── ProjectionError           unknown projection name (the message lists the known ones)
@@ -28,14 +38,24 @@ from __future__ import annotations
 __all__ = [
     "CitationError",
     "DataError",
+    "EndpointAuthError",
+    "EndpointError",
+    "EndpointQueryError",
+    "EndpointResponseError",
+    "EndpointUnreachableError",
+    "EngineError",
     "EntityNotFoundError",
     "ExportError",
     "NamedQueryError",
     "ParseError",
     "ProjectionError",
+    "PushError",
     "QueryError",
     "QueryFormError",
+    "QueryRefusedError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "ResultTooLargeError",
     "SourceTextError",
     "StoreError",
     "StoreNotFoundError",
@@ -98,8 +118,59 @@ class StoreNotFoundError(StoreError, FileNotFoundError):
         self.path = path
 
 
+class EngineError(StoreError):
+    """The query engine behind the server (an ``oxigraph`` server process) failed, could not start, or is busy."""
+
+
 class QueryError(WickgraphError):
     """A query cannot run."""
+
+
+class EndpointError(StoreError):
+    """A SPARQL server cannot be used; the message is one line that names the endpoint and what happened."""
+
+    def __init__(self, endpoint: str, what: str) -> None:
+        super().__init__(f"{endpoint}: {what}")
+        self.endpoint = endpoint
+        self.what = what
+
+
+class EndpointUnreachableError(EndpointError, ConnectionError):
+    """Nothing answers at the endpoint: connection refused, unknown host, or no answer within the timeout."""
+
+
+class EndpointAuthError(EndpointError, PermissionError):
+    """The server refuses the request's credentials (HTTP 401 or 403)."""
+
+
+class EndpointResponseError(EndpointError):
+    """The server answered, but not with SPARQL results: an HTML page, an error status, another format."""
+
+
+class EndpointQueryError(EndpointError, QueryError):
+    """The server rejected the query (HTTP 400); ``line`` and ``column`` are set when the server said where."""
+
+    def __init__(self, endpoint: str, detail: str, *, line: int | None = None, column: int | None = None) -> None:
+        self.detail = detail
+        self.line = line
+        self.column = column
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(endpoint, f"the server rejected the query{where}: {detail}")
+
+    def shifted(self, lines: int) -> EndpointQueryError:
+        """The same error with its line number moved up by ``lines`` (prefix lines added before sending)."""
+        if self.line is None or self.line <= lines:
+            return self
+        return EndpointQueryError(self.endpoint, self.detail, line=self.line - lines, column=self.column)
+
+
+class PushError(EndpointError):
+    """A push stopped part-way; the message says how far it got and in which state it left the server."""
+
+    def __init__(self, endpoint: str, what: str, *, graphs_written: int, triples_written: int) -> None:
+        super().__init__(endpoint, what)
+        self.graphs_written = graphs_written
+        self.triples_written = triples_written
 
 
 class QuerySyntaxError(QueryError, SyntaxError):
@@ -123,6 +194,25 @@ class QuerySyntaxError(QueryError, SyntaxError):
 
 class QueryFormError(QueryError, TypeError):
     """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE) is not the one the method expects."""
+
+
+class QueryRefusedError(QueryError, PermissionError):
+    """The server refuses the request by policy (an update on a read-only server, SERVICE, LOAD)."""
+
+
+class QueryTimeoutError(QueryError, TimeoutError):
+    """The query ran past its time limit and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the query ran past the time limit of {seconds:g} s and was stopped; "
+            "narrow it (add LIMIT, more specific patterns) or ask the server's operator for a longer --timeout"
+        )
+        self.seconds = seconds
+
+
+class ResultTooLargeError(QueryError):
+    """The result has more rows (or bytes) than the server is configured to return."""
 
 
 class NamedQueryError(WickgraphError, KeyError):

@@ -12,7 +12,7 @@ import datetime as _dt
 import os
 from typing import TYPE_CHECKING
 
-from .errors import QueryFormError, QuerySyntaxError, WickgraphError
+from .errors import EndpointQueryError, QueryFormError, QuerySyntaxError, WickgraphError
 from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
 from .results import GraphResult, QueryResult, SelectResult
 from .store.base import GraphView, Store
@@ -20,6 +20,7 @@ from .terms import value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .entity import EntityCard, EntityMatch
+    from .store.remote import Endpoint
 
 __all__ = ["KnowledgeGraph", "open_graph", "parse_date"]
 
@@ -59,6 +60,8 @@ class KnowledgeGraph:
             raise QuerySyntaxError(
                 str(exc).split(": ", 1)[-1].split("\n")[0], query=sparql, line=line, column=exc.column
             ) from None
+        except EndpointQueryError as exc:  # a server counts the prefix lines too
+            raise exc.shifted(_PROLOGUE_LINES) from None
 
     def select(self, sparql: str, *, as_of: str | _dt.date | None = None) -> SelectResult:
         """Run a SELECT query."""
@@ -83,6 +86,10 @@ class KnowledgeGraph:
 
     def run(self, name: str, *, as_of: str | _dt.date | None = None, **params: str) -> QueryResult:
         """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters."""
+        return self.query(self.named_query_text(name, **params), as_of=as_of)
+
+    def named_query_text(self, name: str, **params: str) -> str:
+        """The SPARQL text of a named query with its parameters bound, entity parameters resolved to IRIs."""
         from .entity import resolve
         from .queries import get
 
@@ -93,7 +100,7 @@ class KnowledgeGraph:
             for p in query.parameters
             if p.entity and values[p.name]
         }
-        return self.query(query.bind(iris=iris, **values), as_of=as_of)
+        return query.bind(iris=iris, **values)
 
     # ---- "as known on DATE" ----------------------------------------------------------------
     def view_as_of(self, day: str | _dt.date) -> GraphView:
@@ -168,11 +175,24 @@ def _view(store: Store, day: str) -> GraphView:
     return GraphView((ENTITIES_GRAPH, ONTOLOGY_GRAPH, *sorted(graphs)))
 
 
-def open_graph(store: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
-    """Open a built graph: the embedded store at ``store`` (default: :func:`wickgraph.locations.default_store_path`).
+def open_graph(
+    store: str | os.PathLike[str] | None = None, *, endpoint: str | Endpoint | None = None
+) -> KnowledgeGraph:
+    """Open a built graph: the embedded store at ``store``, or the SPARQL server at ``endpoint``.
 
-    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built there.
+    With neither, the embedded store at :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a
+    query URL or an :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
+    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``, and
+    :class:`~wickgraph.errors.EndpointError` (at the first query) when the server cannot be used::
+
+        kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")
     """
+    if endpoint is not None:
+        if store is not None:
+            raise WickgraphError("open_graph() takes a store or an endpoint, not both")
+        from .store.remote import RemoteStore
+
+        return KnowledgeGraph(RemoteStore(endpoint))
     from .locations import default_store_path
     from .store.embedded import EmbeddedStore
 

@@ -1,7 +1,8 @@
 """The ``wickgraph`` command: a thin face over the library.
 
 The group and the shared options live here; each topic's commands live in a module of their own
-(``graph``: build, validate, verify-sources, query, queries, show, search), imported at the bottom.
+(``graph``: build, validate, verify-sources, query, queries, show, search; ``serve``: the HTTP server),
+imported at the bottom.
 
 Each command parses its options, calls the public API, and prints. Every :class:`~wickgraph.errors.WickgraphError`
 becomes a one-line ``Error: …`` and exit status 1; no traceback.
@@ -9,14 +10,20 @@ becomes a one-line ``Error: …`` and exit status 1; no traceback.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .. import __version__
 from ..errors import WickgraphError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..graph import KnowledgeGraph
+    from ..store.remote import Endpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +57,141 @@ def as_of_option(func: F) -> F:
         default=None,
         help="Answer as known on this date (claims published by then).",
     )(func)
+
+
+_ENDPOINT_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
+    (
+        "--endpoint",
+        "endpoint_url",
+        "WICKGRAPH_ENDPOINT",
+        {"metavar": "URL", "help": "A SPARQL server's query URL (reading commands use it instead of a store)."},
+    ),
+    (
+        "--update-endpoint",
+        "update_url",
+        "WICKGRAPH_UPDATE_ENDPOINT",
+        {"metavar": "URL", "help": "Its SPARQL Update URL. Default: the query URL, with /query made /update."},
+    ),
+    (
+        "--graph-store-endpoint",
+        "graph_store_url",
+        "WICKGRAPH_GRAPH_STORE_ENDPOINT",
+        {"metavar": "URL", "help": "Its Graph Store Protocol URL (push then writes with PUT per graph)."},
+    ),
+    ("--user", "user", "WICKGRAPH_USER", {"help": "HTTP basic authentication user."}),
+    (
+        "--password",
+        "password",
+        "WICKGRAPH_PASSWORD",
+        {"help": "HTTP basic authentication password (better: $WICKGRAPH_PASSWORD)."},
+    ),
+    ("--token", "token", "WICKGRAPH_TOKEN", {"help": "Bearer token (better: $WICKGRAPH_TOKEN)."}),
+    (
+        "--timeout",
+        "timeout",
+        "WICKGRAPH_TIMEOUT",
+        {"type": click.FloatRange(min=0, min_open=True), "metavar": "SECONDS", "help": "Per request. Default: 60."},
+    ),
+    (
+        "--union",
+        "union",
+        "WICKGRAPH_UNION",
+        {
+            "type": click.Choice(["server", "client", "none"]),
+            "help": "server (default): the server's default graph holds the union of the graphs (push writes it, "
+            "or the server makes it); client: each query names wickgraph's graphs (any server; can be slow); "
+            "none: use the server's default graph as it is (e.g. Wikidata).",
+        },
+    ),
+]
+_ENDPOINT_PARAMS = [name for _, name, _, _ in _ENDPOINT_OPTIONS]
+_LEVELS = {
+    click.core.ParameterSource.COMMANDLINE: 3,
+    click.core.ParameterSource.ENVIRONMENT: 2,
+}
+
+
+def _endpoint(ctx: click.Context, values: dict[str, Any]) -> tuple[Endpoint | None, int]:
+    """The endpoint the options, environment and config file describe, and where its URL came from."""
+    from ..config import resolve_endpoint
+
+    endpoint = resolve_endpoint(
+        query=values["endpoint_url"],
+        update=values["update_url"],
+        graph_store=values["graph_store_url"],
+        user=values["user"],
+        password=values["password"],
+        token=values["token"],
+        timeout=values["timeout"],
+        union=values["union"],
+    )
+    if endpoint is None:
+        return None, 0
+    source = ctx.get_parameter_source("endpoint_url")
+    return endpoint, _LEVELS.get(source, 1) if source is not None and values["endpoint_url"] else 1
+
+
+def endpoint_options(func: F) -> F:
+    """``--endpoint URL`` and its companions (update and graph-store URLs, credentials, timeout, union mode).
+
+    Each also reads an environment variable (``WICKGRAPH_ENDPOINT`` …), then the config file
+    (:mod:`wickgraph.config`). The command receives ``endpoint``: an :class:`~wickgraph.store.remote.Endpoint`,
+    or ``None`` when no URL is given anywhere.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in _ENDPOINT_PARAMS}
+        endpoint, _ = _endpoint(click.get_current_context(), values)
+        return func(*args, endpoint=endpoint, **kwargs)
+
+    return _add_endpoint_options(wrapper)  # type: ignore[return-value]
+
+
+def _add_endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for flag, name, envvar, extra in reversed(_ENDPOINT_OPTIONS):
+        func = click.option(flag, name, envvar=envvar, default=None, show_envvar=True, **extra)(func)
+    return func
+
+
+@dataclass(frozen=True, slots=True)
+class GraphTarget:
+    """Which graph a reading command opens: an embedded store directory, or a SPARQL server."""
+
+    store: Path | None
+    endpoint: Endpoint | None
+
+    def open(self) -> KnowledgeGraph:
+        from ..graph import open_graph
+
+        return open_graph(self.store, endpoint=self.endpoint)
+
+
+def graph_options(func: F) -> F:
+    """``--store`` and the endpoint options; the command receives ``target``, a :class:`GraphTarget`.
+
+    The graph comes from the most explicit setting: the command line, then the environment
+    (``WICKGRAPH_STORE`` or ``WICKGRAPH_ENDPOINT``), then the config file, then the default store. A store and
+    an endpoint given at the same level is an error.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        store = kwargs.pop("store")
+        endpoint, endpoint_level = _endpoint(ctx, {name: kwargs.pop(name) for name in _ENDPOINT_PARAMS})
+        source = ctx.get_parameter_source("store")
+        store_level = _LEVELS.get(source, 0) if source is not None and store is not None else 0
+        if endpoint is not None and endpoint_level == store_level:
+            where = "on the command line" if store_level == 3 else "in the environment"
+            raise click.UsageError(f"--store and --endpoint are both given {where}: use one")
+        if endpoint is not None and endpoint_level > store_level:
+            target = GraphTarget(None, endpoint)
+        else:
+            target = GraphTarget(store, None)
+        return func(*args, target=target, **kwargs)
+
+    return store_option(_add_endpoint_options(wrapper))  # type: ignore[return-value]
 
 
 def sources_option(func: F) -> F:
@@ -106,4 +248,6 @@ def main() -> None:
 from . import analyze as _analyze  # noqa: E402,F401
 from . import export as _export  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
+from . import remote as _remote  # noqa: E402,F401
+from . import serve as _serve  # noqa: E402,F401
 from . import viz as _viz  # noqa: E402,F401

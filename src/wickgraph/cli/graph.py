@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import WickgraphError
-from . import as_of_option, cli, data_options, sources_option, store_option
+from . import GraphTarget, as_of_option, cli, data_options, graph_options, sources_option, store_option
 
 
 @cli.command()
@@ -50,10 +50,10 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
 
 
 @cli.command("verify-sources")
-@store_option
+@graph_options
 @sources_option
 @click.option("--only-problems", is_flag=True, help="Print only the claims whose span does not support them.")
-def verify_sources(store: Path | None, sources_dir: Path | None, only_problems: bool) -> None:
+def verify_sources(target: GraphTarget, sources_dir: Path | None, only_problems: bool) -> None:
     """Check every claim's span against the held source texts and print the quoted text beside each fact.
 
     A text must have the SHA-256 the data cite; a span must exist and name what its claim asserts.
@@ -64,13 +64,12 @@ def verify_sources(store: Path | None, sources_dir: Path | None, only_problems: 
     """
     from ..citations import check_citations
     from ..errors import CitationError, SourceTextError
-    from ..graph import open_graph
     from ..locations import default_sources_dir
 
     directory = sources_dir or default_sources_dir()
     if directory is None:
         raise SourceTextError("no source texts directory: pass --sources DIR (or set WICKGRAPH_SOURCES)")
-    with open_graph(store) as kg:
+    with target.open() as kg:
         citations = check_citations(kg.store, directory)
     bad = [c for c in citations if c.problems]
     for c in citations:
@@ -114,9 +113,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Output format. Default: table on a terminal, TSV otherwise (Turtle for CONSTRUCT).",
 )
 @as_of_option
-@store_option
+@graph_options
 def query(
-    query: str | None, query_file: Any, params: tuple[str, ...], fmt: str | None, as_of: str | None, store: Path | None
+    query: str | None, query_file: Any, params: tuple[str, ...], fmt: str | None, as_of: str | None, target: GraphTarget
 ) -> None:
     """Run a named query (by name, with --param) or SPARQL from the argument, a file or stdin.
 
@@ -128,8 +127,8 @@ def query(
       wickgraph query release-history --as-of 2024-01-03
       wickgraph query 'SELECT ?p WHERE { ?p wg:plays wgd:eve-macarro }' --format csv
       echo 'ASK { wgd:ballerina wg:director wgd:len-wiseman }' | wickgraph query
+      wickgraph query lead-of --endpoint http://localhost:7878/query
     """
-    from ..graph import open_graph
     from ..output import write_result
     from ..queries import named_queries
 
@@ -137,7 +136,7 @@ def query(
     if query_file is not None:
         text = query_file.read()
     elif query is not None and query in named:
-        with open_graph(store) as kg:
+        with target.open() as kg:
             result = kg.run(query, as_of=as_of, **_parse_params(params))
             write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
         return
@@ -151,7 +150,7 @@ def query(
         raise click.UsageError("--param goes with a named query (see `wickgraph queries`)")
     if query is not None and query not in named and query.replace("-", "").isalnum():
         raise WickgraphError(f"no named query {query!r}; the named queries are: {', '.join(named)}")
-    with open_graph(store) as kg:
+    with target.open() as kg:
         result = kg.query(text, as_of=as_of)
         chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
         write_result(result, sys.stdout, chosen)
@@ -182,8 +181,8 @@ def list_queries(verbose: bool) -> None:
 @cli.command()
 @click.argument("name")
 @as_of_option
-@store_option
-def show(name: str, as_of: str | None, store: Path | None) -> None:
+@graph_options
+def show(name: str, as_of: str | None, target: GraphTarget) -> None:
     """Show an entity's card: its type and every fact about it, with source, date and certainty.
 
     NAME is a label or alias, case-insensitive; a name that fits several entities lists them.
@@ -193,25 +192,21 @@ def show(name: str, as_of: str | None, store: Path | None) -> None:
       wickgraph show "Eve Macarro"
       wickgraph show Ballerina --as-of 2024-01-03
     """
-    from ..graph import open_graph
-
-    with open_graph(store) as kg:
+    with target.open() as kg:
         click.echo(kg.entity(name, as_of=as_of).render())
 
 
 @cli.command()
 @click.argument("text")
-@store_option
-def search(text: str, store: Path | None) -> None:
+@graph_options
+def search(text: str, target: GraphTarget) -> None:
     """Find entities whose label or alias contains TEXT.
 
     \b
     Example:
       wickgraph search wick
     """
-    from ..graph import open_graph
-
-    with open_graph(store) as kg:
+    with target.open() as kg:
         matches = kg.search(text, limit=100)
     if not matches:
         raise WickgraphError(f"no entity's name contains {text!r}")

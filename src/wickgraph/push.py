@@ -1,0 +1,315 @@
+"""Push the built graph into a SPARQL server: every named graph, in batches, idempotently.
+
+Each named graph of the build (ontology, entity registry, one graph per source, one per claim) is written as a
+whole, replacing the graph of the same name on the server, so pushing twice gives the same graph, not
+duplicates. Two ways to write:
+
+- SPARQL 1.1 Update (the default): a batch is one request, ``DROP SILENT GRAPH`` then ``INSERT DATA`` for up
+  to ``batch_size`` triples' worth of whole graphs. A server applies one update request as one transaction
+  (Oxigraph, Fuseki, GraphDB, Virtuoso, Neptune), so a batch is written entirely or not at all;
+- the Graph Store HTTP Protocol, when the endpoint has a ``graph_store`` URL: one ``PUT ?graph=IRI`` per graph
+  (then a batch is one graph).
+
+Then, as the build does, the default graph: the RDF merge of the pushed graphs, so that a query without
+``GRAPH`` sees every fact once on any server. It is made by the server in one request (``DROP SILENT
+DEFAULT`` and ``INSERT … WHERE { GRAPH ?g … }`` over the pushed graphs), which replaces what the server's default
+graph held: give wickgraph a dataset of its own. ``default_graph=False`` leaves the default graph alone, for a
+server whose default graph already is the union of its named graphs (``oxigraph serve
+--union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph``, GraphDB, Virtuoso, Neptune).
+
+If a push fails part-way, the graphs of the batches written so far are the new ones and all others are as
+they were before the push, and so is the default graph; :class:`~wickgraph.errors.PushError` says which. With ``replace=True``, wickgraph's
+graphs on the server that are not in the build are dropped once every batch is written, so the server ends
+with exactly the built graphs, and a failed push never leaves it with fewer graphs than it had.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from pyoxigraph import DefaultGraph, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
+from pyoxigraph import Store as OxStore
+
+from .errors import EndpointError, PushError, StoreError
+from .namespaces import BASE
+from .store.embedded import EmbeddedStore
+from .store.remote import NOT_UNION, Endpoint, RemoteStore
+
+__all__ = ["DEFAULT_BATCH_SIZE", "PushMethod", "PushReport", "push"]
+
+DEFAULT_BATCH_SIZE = 20_000
+"""Triples per SPARQL Update request (whole graphs; a bigger graph goes in a batch of its own)."""
+
+PushMethod = Literal["auto", "update", "graph-store"]
+"""``update``: SPARQL 1.1 Update; ``graph-store``: Graph Store Protocol PUT; ``auto``: the latter when the
+endpoint has a graph-store URL, else the former."""
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with (triples written so far, triples to write)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PushReport:
+    """What a push wrote."""
+
+    endpoint: str
+    """The URL written to (update or graph-store URL)."""
+    method: str
+    graphs: int
+    triples: int
+    batches: int
+    dropped: tuple[str, ...]
+    """wickgraph graphs that were on the server but not in the build, dropped (``replace=True``)."""
+    seconds: float
+    default_graph: int | None = None
+    """Triples written into the server's default graph (the merge of the graphs), ``None`` when not written."""
+    default_graph_is_union: bool | None = None
+    """Whether, after the push, the server's default graph shows wickgraph's graphs (what queries need)."""
+
+    @property
+    def triples_per_second(self) -> float:
+        return self.triples / self.seconds if self.seconds > 0 else float("inf")
+
+    def summary(self) -> str:
+        """A few lines for a person."""
+        lines = [
+            f"Pushed {self.triples} triples in {self.graphs} named graphs to {self.endpoint}",
+            f"  {self.batches} batches by {self.method}, {self.seconds:.2f} s, {self.triples_per_second:,.0f} triples/s",
+        ]
+        if self.dropped:
+            lines.append(f"  dropped {len(self.dropped)} wickgraph graphs that are not in the build")
+        if self.default_graph is not None:
+            lines.append(f"  default graph: the merge of the graphs, {self.default_graph} triples")
+        if self.default_graph_is_union is False:
+            lines.append(f"  note: {NOT_UNION}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    graphs: tuple[str, ...]
+    body: bytes
+    """N-Triples of each graph, for a PUT (one graph), or a whole SPARQL Update request."""
+    triples: int
+
+
+def push(
+    endpoint: Endpoint | str,
+    store: str | os.PathLike[str] | EmbeddedStore | None = None,
+    *,
+    replace: bool = False,
+    default_graph: bool = True,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    method: PushMethod = "auto",
+    progress: Progress | None = None,
+) -> PushReport:
+    """Write the built graph at ``store`` (default: the default store) into the server at ``endpoint``.
+
+    Raises :class:`~wickgraph.errors.PushError` when a batch fails (the message says how far the push got
+    and in which state the server is), another :class:`~wickgraph.errors.EndpointError` when the server
+    cannot be used at all (nothing written), :class:`~wickgraph.errors.StoreNotFoundError` without a build.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    target = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
+    chosen = method if method != "auto" else ("graph-store" if target.graph_store else "update")
+    if chosen == "graph-store" and not target.graph_store:
+        raise EndpointError(target.query, "the graph-store method needs a Graph Store Protocol URL")
+    url = target.graph_store if chosen == "graph-store" else target.update_url
+    assert url is not None
+    label = "Graph Store Protocol PUT" if chosen == "graph-store" else "SPARQL Update"
+
+    started = time.perf_counter()
+    source = store if isinstance(store, EmbeddedStore) else _open_source(store)
+    try:
+        ox = source.ox
+        graphs = _graphs(ox, source.location)
+        merged = _merged_count(ox, source.location)
+        remote = RemoteStore(target)
+        before = set(remote.named_graphs()) if replace else set()
+        plan = _plan(ox, graphs, batch_size, per_graph=chosen == "graph-store")
+        total = sum(size for batch in plan for _, size in batch)
+        written_graphs = written_triples = count = 0
+        if progress is not None:
+            progress(0, total)
+        for batch in _batches(ox, plan, update=chosen == "update"):
+            try:
+                if chosen == "graph-store":
+                    remote.put_graph(batch.graphs[0], batch.body)
+                else:
+                    remote.update(batch.body)
+            except EndpointError as exc:
+                raise _failed(
+                    url,
+                    exc,
+                    count,
+                    len(plan),
+                    written_graphs,
+                    written_triples,
+                    len(graphs),
+                    total,
+                    replace,
+                    default_graph,
+                ) from None
+            count += 1
+            written_graphs += len(batch.graphs)
+            written_triples += batch.triples
+            if progress is not None:
+                progress(written_triples, total)
+        stale = tuple(sorted(before - set(graphs)))
+        if stale:
+            try:
+                for start in range(0, len(stale), 500):
+                    remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale[start : start + 500]))
+            except EndpointError as exc:
+                raise PushError(
+                    url,
+                    f"all {len(graphs)} graphs were written, but dropping the {len(stale)} graphs that are not in "
+                    f"the build failed ({exc.what}); some of them are still on the server",
+                    graphs_written=len(graphs),
+                    triples_written=written_triples,
+                ) from None
+        if default_graph:
+            try:
+                remote.update(_merge_request(graphs))
+            except EndpointError as exc:
+                raise PushError(
+                    url,
+                    f"all {len(graphs)} graphs were written, but writing their merge into the default graph failed "
+                    f"({exc.what}); the default graph is as it was",
+                    graphs_written=len(graphs),
+                    triples_written=written_triples,
+                ) from None
+        union = remote.default_graph_is_union()
+    finally:
+        if not isinstance(store, EmbeddedStore):
+            source.close()
+    return PushReport(
+        endpoint=url,
+        method=label,
+        graphs=len(graphs),
+        triples=written_triples,
+        batches=count,
+        dropped=stale,
+        seconds=time.perf_counter() - started,
+        default_graph=merged if default_graph else None,
+        default_graph_is_union=union,
+    )
+
+
+def _open_source(store: str | os.PathLike[str] | None) -> EmbeddedStore:
+    from .locations import default_store_path
+
+    return EmbeddedStore.open(store if store is not None else default_store_path())
+
+
+def _graphs(ox: OxStore, location: str) -> list[str]:
+    graphs = sorted(g.value for g in ox.named_graphs() if isinstance(g, NamedNode))
+    foreign = [g for g in graphs if not g.startswith(BASE)]
+    if foreign:
+        raise StoreError(f"the store at {location} has graphs outside {BASE}, which push does not write: {foreign[0]}")
+    return graphs
+
+
+def _merged_count(ox: OxStore, location: str) -> int:
+    """The size of the merge of the named graphs; the store's default graph must be empty or that merge."""
+    counted = ox.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    )
+    assert isinstance(counted, QuerySolutions)
+    merged = int(next(iter(counted))["n"].value)
+    default = sum(1 for _ in ox.quads_for_pattern(None, None, None, DefaultGraph()))
+    if default not in (0, merged):
+        raise StoreError(
+            f"the default graph of the store at {location} holds {default} triples, not the merge of its named graphs "
+            f"({merged}); push writes that merge: rebuild the store with `wickgraph build`"
+        )
+    return merged
+
+
+def _ntriples(ox: OxStore, graph: str) -> tuple[bytes, int]:
+    triples = [
+        Triple(q.subject, q.predicate, q.object) for q in ox.quads_for_pattern(None, None, None, NamedNode(graph))
+    ]
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None
+    return data, len(triples)
+
+
+def _plan(ox: OxStore, graphs: list[str], batch_size: int, *, per_graph: bool) -> list[list[tuple[str, int]]]:
+    """Whole graphs (with their sizes) grouped up to ``batch_size`` triples; one graph a batch for PUTs."""
+    sizes: dict[str, int] = {}
+    counted = ox.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(counted, QuerySolutions)
+    for row in counted:
+        sizes[row["g"].value] = int(row["n"].value)
+    plan: list[list[tuple[str, int]]] = []
+    size = 0
+    for graph in graphs:
+        count = sizes.get(graph, 0)
+        if per_graph or not plan or size + count > batch_size:
+            plan.append([])
+            size = 0
+        plan[-1].append((graph, count))
+        size += count
+    return plan
+
+
+def _batches(ox: OxStore, plan: list[list[tuple[str, int]]], *, update: bool) -> Iterator[_Batch]:
+    """The request body of each planned batch, made only when it is about to be sent."""
+    for group in plan:
+        parts = [(graph, _ntriples(ox, graph)) for graph, _ in group]
+        if update:
+            yield _update_batch([(g, data, n) for g, (data, n) in parts])
+        else:
+            graph, (data, n) = parts[0]
+            yield _Batch((graph,), data, n)
+
+
+def _merge_request(graphs: list[str]) -> str:
+    """One update request: the default graph replaced by the merge of ``graphs`` (named in a VALUES block)."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    return f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+def _update_batch(graphs: list[tuple[str, bytes, int]]) -> _Batch:
+    drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g, _, _ in graphs)
+    inserts = b"".join(b"GRAPH <" + g.encode() + b"> {\n" + data + b"}\n" for g, data, _ in graphs)
+    body = drops.encode() + b"INSERT DATA {\n" + inserts + b"}\n"
+    return _Batch(tuple(g for g, _, _ in graphs), body, sum(n for _, _, n in graphs))
+
+
+def _failed(
+    url: str,
+    exc: EndpointError,
+    done: int,
+    planned: int,
+    graphs_written: int,
+    triples_written: int,
+    graphs_total: int,
+    triples_total: int,
+    replace: bool,
+    default_graph: bool,
+) -> PushError:
+    if done == 0:
+        state = "nothing was written: wickgraph's graphs on the server are as they were before the push"
+    else:
+        state = (
+            f"batches 1-{done} were written ({graphs_written} of {graphs_total} graphs, {triples_written} of "
+            f"{triples_total} triples): those graphs are as of the last complete batch, all others as they were "
+            "before the push"
+        )
+    if replace:
+        state += "; no graph was dropped"
+    if default_graph:
+        state += "; the default graph is as it was"
+    return PushError(
+        url,
+        f"push failed in batch {done + 1} of {planned} ({exc.what}); {state}",
+        graphs_written=graphs_written,
+        triples_written=triples_written,
+    )

@@ -1,0 +1,65 @@
+"""``wickgraph serve``: a SPARQL 1.1 endpoint with a query page, safe to expose.
+
+- :mod:`.app`: the WSGI application (routes, errors, the JSON API);
+- :mod:`.protocol`: reading SPARQL protocol requests, content negotiation, writing results;
+- :mod:`.guard`: the read-only default, SERVICE / LOAD refusal, and the size and time limits;
+- :mod:`.engine`: the pool of ``oxigraph`` processes that run the queries and can be stopped;
+- ``page/``: the query page's HTML, CSS and JavaScript, served from here (no CDN).
+
+>>> from wickgraph.server import Limits, Policy
+>>> Limits().timeout, Policy().allow_updates
+(10.0, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .app import ServerConfig as ServerConfig
+from .app import WickgraphApp as WickgraphApp
+from .guard import Limits as Limits
+from .guard import Policy as Policy
+
+__all__ = ["Limits", "Policy", "ServerConfig", "WickgraphApp", "serve"]
+
+
+def serve(config: ServerConfig, *, ready: Callable[[str], None] | None = None) -> None:
+    """Start the engines and serve HTTP on ``config.host:config.port`` until interrupted; then stop the engines.
+
+    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port).
+    """
+    try:
+        from waitress.server import create_server
+    except ImportError:  # pragma: no cover - waitress comes with the [server] extra
+        from ..errors import EngineError
+
+        raise EngineError("`wickgraph serve` needs waitress: pip install 'wickgraph[server]'") from None
+    from .engine import EnginePool
+
+    limits = config.limits
+    pool = EnginePool(
+        config.store,
+        size=config.workers,
+        timeout=limits.timeout,
+        max_result_bytes=limits.max_result_bytes,
+        writable=config.policy.allow_updates,
+    )
+    try:
+        pool.start()
+        server = create_server(
+            WickgraphApp(config, pool),
+            host=config.host,
+            port=config.port,
+            threads=max(8, 4 * config.workers),
+            ident="wickgraph",
+            # Our own checks answer with a clearer message than waitress's, so its limits sit above ours.
+            max_request_body_size=2 * limits.max_request_bytes + 65536,
+            max_request_header_size=2 * limits.max_request_bytes + 65536,
+            asyncore_use_poll=True,
+        )
+        host = config.host if ":" not in config.host else f"[{config.host}]"
+        if ready is not None:
+            ready(f"http://{host}:{server.effective_port}/")
+        server.run()
+    finally:
+        pool.close()

@@ -1,0 +1,71 @@
+"""JSON forms of library objects for the HTTP API: terms (as in SPARQL results JSON) and entity cards.
+
+>>> from pyoxigraph import Literal, NamedNode
+>>> term_json(NamedNode("https://w3id.org/wickgraph/id/ballerina"))
+{'type': 'uri', 'value': 'https://w3id.org/wickgraph/id/ballerina'}
+>>> term_json(Literal("Rooney"))
+{'type': 'literal', 'value': 'Rooney'}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from ..entity import EntityCard, Fact
+from ..namespaces import XSD
+from ..terms import Term
+
+__all__ = ["card_json", "fact_json", "term_json"]
+
+
+def term_json(term: Term | None) -> dict[str, str] | None:
+    """A term as in the SPARQL 1.1 results JSON format; ``None`` for an unbound value."""
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def fact_json(fact: Fact) -> dict[str, Any]:
+    """One fact of a card, with its provenance."""
+    return {
+        "subject": fact.subject,
+        "property": fact.property,
+        "property_label": fact.property_label,
+        "value": term_json(fact.value),
+        "value_label": fact.value_label,
+        "claim": fact.claim,
+        "source": fact.source,
+        "source_title": fact.source_title,
+        "date": fact.date,
+        "certainty": fact.certainty,
+        "current": fact.current,
+        "span": fact.span,
+    }
+
+
+def card_json(card: EntityCard) -> dict[str, Any]:
+    """An entity card: identity, facts (outgoing, incoming, on qualified nodes) and the properties in conflict."""
+    return {
+        "iri": card.iri,
+        "label": card.label,
+        "types": card.types,
+        "aliases": card.aliases,
+        "as_of": card.as_of,
+        "facts": [fact_json(f) for f in card.facts],
+        "incoming": [fact_json(f) for f in card.incoming],
+        "qualified": {node: [fact_json(f) for f in facts] for node, facts in card.qualified.items()},
+        "conflicts": sorted(card.conflicts()),
+    }

@@ -1,0 +1,56 @@
+"""Property tests: any parameter value is only ever data, and results survive their own output formats."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyoxigraph import Literal, QueryResultsFormat, parse_query_results
+
+import wickgraph
+from wickgraph.output import write_result
+from wickgraph.results import SelectResult
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=texts)
+def test_a_text_parameter_is_only_data(kg: wickgraph.KnowledgeGraph, value: str) -> None:
+    from wickgraph.queries import get
+
+    text = get("hedged-claims").bind(certainty=value)
+    result = kg.select(text)
+    allowed = {"reported", "expected / speculated", "inferred by the editors"}
+    got = {row["certaintyLabel"].value for row in result}  # type: ignore[union-attr]
+    if value == "":
+        assert {"reported", "expected / speculated"} <= got <= allowed
+    else:
+        assert got <= ({value.lower()} & allowed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(texts, min_size=1, max_size=5), lang=st.sampled_from([None, "en", "es"]))
+def test_json_output_round_trips(values: list[str], lang: str | None) -> None:
+    rows = [{"v": Literal(v, language=lang) if lang else Literal(v), "missing": None} for v in values]
+    out = io.StringIO()
+    write_result(SelectResult(["v", "missing"], rows), out, "json")
+    parsed = parse_query_results(out.getvalue().encode(), format=QueryResultsFormat.JSON)
+    back = [solution["v"] for solution in parsed]
+    assert back == [r["v"] for r in rows]
+    assert [
+        solution["missing"] for solution in parse_query_results(out.getvalue().encode(), format=QueryResultsFormat.JSON)
+    ] == [None] * len(values)
+    assert json.loads(out.getvalue())["head"]["vars"] == ["v", "missing"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(texts, min_size=1, max_size=5))
+def test_tsv_output_round_trips(values: list[str]) -> None:
+    rows = [{"v": Literal(v)} for v in values]
+    out = io.StringIO()
+    write_result(SelectResult(["v"], rows), out, "tsv")
+    parsed = parse_query_results(out.getvalue().encode(), format=QueryResultsFormat.TSV)
+    assert [solution["v"] for solution in parsed] == [r["v"] for r in rows]

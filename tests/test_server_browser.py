@@ -1,0 +1,236 @@
+"""The query page in a real headless chromium, driven over the Chrome DevTools Protocol, with the network shut.
+
+Every request the page makes passes through the DevTools `Fetch` domain: requests to the server on 127.0.0.1
+go on, anything else is failed and recorded (and a dead proxy and a host resolver that resolves nothing are
+there behind it). The test types a query into the editor, clicks Run, reads the result table, follows an
+entity link to its card, and checks that nothing tried to leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from _server import ServerProcess
+
+websocket = pytest.importorskip("websocket", reason="websocket-client is a development dependency")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+QUERY = "SELECT ?actor ?character WHERE {\n  ?actor wg:plays ?character .\n}\nORDER BY ?actor ?character"
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over one websocket, with one attached page."""
+
+    def __init__(self, url: str) -> None:
+        self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
+        self._id = 0
+        self.session: str | None = None
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+
+    def call(self, method: str, params: dict[str, Any] | None = None, *, page: bool = True) -> dict[str, Any]:
+        self._id += 1
+        call_id = self._id
+        message: dict[str, Any] = {"id": call_id, "method": method, "params": params or {}}
+        if page and self.session:
+            message["sessionId"] = self.session
+        self.ws.send(json.dumps(message))
+        while True:
+            reply = json.loads(self.ws.recv())
+            if reply.get("id") == call_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+            self._event(reply)
+
+    def _event(self, message: dict[str, Any]) -> None:
+        if message.get("method") != "Fetch.requestPaused":
+            return
+        params = message["params"]
+        url = params["request"]["url"]
+        self.requests.append(url)
+        self._id += 1
+        if urlsplit(url).hostname == "127.0.0.1":
+            command = {"method": "Fetch.continueRequest", "params": {"requestId": params["requestId"]}}
+        else:
+            self.blocked.append(url)
+            command = {
+                "method": "Fetch.failRequest",
+                "params": {"requestId": params["requestId"], "errorReason": "BlockedByClient"},
+            }
+        self.ws.send(json.dumps({"id": self._id, "sessionId": message.get("sessionId"), **command}))
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, seconds: float = 20) -> Any:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"the page never satisfied {expression!r}")
+
+    def click(self, selector: str) -> None:
+        box = self.evaluate(
+            f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call(
+                "Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1}
+            )
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+@pytest.fixture()
+def server(built_store: Path) -> Iterator[ServerProcess]:
+    with ServerProcess(built_store, "--workers", "2") as process:
+        yield process
+
+
+@pytest.fixture()
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    if CHROMIUM is None:
+        message = "chromium is not installed (apt-get install chromium; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    profile = tmp_path / "profile"
+    args = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        f"--user-data-dir={profile}",
+        "--remote-debugging-port=0",
+        # Behind the Fetch interception: no proxy that works, and no name resolves.
+        "--proxy-server=http://127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        "about:blank",
+    ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.is_file() and len(port_file.read_text().split()) >= 2):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("chromium did not open its DevTools port")
+            time.sleep(0.05)
+        port, path = port_file.read_text().split()[:2]
+        tools = DevTools(f"ws://127.0.0.1:{port}{path}")
+        target = tools.call("Target.createTarget", {"url": "about:blank"}, page=False)["targetId"]
+        tools.session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True}, page=False)[
+            "sessionId"
+        ]
+        tools.call("Fetch.enable", {"patterns": [{"urlPattern": "*"}]})
+        tools.call("Runtime.enable")
+        tools.call("Page.enable")
+        yield tools
+        tools.close()
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: DevTools) -> None:
+    browser.call("Page.navigate", {"url": server.url + "/"})
+    # The named queries arrive as examples.
+    names = browser.wait_for(
+        "(() => { const b = [...document.querySelectorAll('#query-list button')];"
+        " return b.length ? b.map(x => x.dataset.name) : null; })()"
+    )
+    assert "who-plays" in names and "lead-of" in names
+    # Type the query into the editor, as a person would, and press Run.
+    browser.evaluate("document.getElementById('query').value = ''")
+    browser.click("#query")
+    browser.call("Input.insertText", {"text": QUERY})
+    assert browser.evaluate("document.getElementById('query').value") == QUERY
+    browser.click("#run")
+    browser.wait_for("/rows? in/.test(document.getElementById('status').textContent)")
+    table = browser.evaluate(
+        "(() => ({ head: [...document.querySelectorAll('#results th')].map(th => th.textContent),"
+        " rows: [...document.querySelectorAll('#results tbody tr')].map(tr => [...tr.cells].map(td => ({"
+        "   label: (td.querySelector('a, .label-text') || td).textContent,"
+        "   iri: td.querySelector('.iri') ? td.querySelector('.iri').textContent : null,"
+        "   href: td.querySelector('a') ? td.querySelector('a').getAttribute('href') : null })))}))()"
+    )
+    assert table["head"] == ["actor", "character"]
+    pairs = {(row[0]["label"], row[1]["label"]) for row in table["rows"]}
+    assert ("Ana de Armas", "Eve Macarro") in pairs
+    ana = next(row[0] for row in table["rows"] if row[0]["label"] == "Ana de Armas")
+    assert ana["iri"] == "wgd:ana-de-armas"  # the label, with the IRI beside it
+    assert ana["href"] == "/card?name=https%3A%2F%2Fw3id.org%2Fwickgraph%2Fid%2Fana-de-armas"
+    # The entity link leads to its card.
+    browser.call("Page.navigate", {"url": server.url + ana["href"]})
+    heading = browser.wait_for("(document.querySelector('#card h2') || {}).textContent")
+    assert heading == "Ana de Armas"
+    assert browser.evaluate("document.body.textContent.includes('Eve Macarro')")
+    # Everything the pages asked for came from the server; nothing tried to go elsewhere.
+    assert any(url.endswith("/static/app.js") for url in browser.requests)
+    assert browser.blocked == []
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in browser.requests)
+
+
+def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: DevTools) -> None:
+    browser.call("Page.navigate", {"url": server.url + "/"})
+    browser.wait_for("document.querySelectorAll('#query-list button').length")
+    browser.evaluate(
+        "document.getElementById('query').value = "
+        + json.dumps("CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }")
+    )
+    browser.click("#run")
+    browser.wait_for("/triples in/.test(document.getElementById('status').textContent)")
+    rows = browser.evaluate(
+        "[...document.querySelectorAll('#results tbody tr')].map(tr => [...tr.cells].map(td =>"
+        " (td.querySelector('a, .label-text') || td).textContent))"
+    )
+    assert browser.evaluate("[...document.querySelectorAll('#results th')].map(th => th.textContent)") == [
+        "subject",
+        "predicate",
+        "object",
+    ]
+    assert [row[0] for row in rows] == ["Ballerina"] and rows[0][2] == "Len Wiseman"
+    assert browser.blocked == []
+
+
+def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: DevTools) -> None:
+    browser.call("Page.navigate", {"url": server.url + "/"})
+    browser.wait_for("document.querySelectorAll('#query-list button').length")
+    browser.evaluate("document.getElementById('query').value = 'SELECT ?x WHERE { ?x'")
+    browser.click("#run")
+    message = browser.wait_for(
+        "!document.getElementById('error').hidden && document.getElementById('error').textContent"
+    )
+    assert "SPARQL syntax error" in message and "1:" in message
+    assert browser.blocked == []
+
+
+def test_the_browser_cannot_reach_other_hosts(browser: DevTools) -> None:
+    """The blocking the other tests rely on: a request to another host is stopped and recorded."""
+    result = browser.call("Page.navigate", {"url": "http://example.org/"})
+    assert result.get("errorText")  # the navigation failed
+    assert [urlsplit(url).hostname for url in browser.blocked] == ["example.org"]
