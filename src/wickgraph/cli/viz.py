@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import as_of_option, cli, store_option
+from . import GraphTarget, as_of_option, cli, graph_options
 from ._graphs import projection_option, query_file_option
 
 
@@ -38,7 +38,7 @@ from ._graphs import projection_option, query_file_option
     help="Refuse to draw more nodes than this (default 1000: past it a picture is unreadable).",
 )
 @as_of_option
-@store_option
+@graph_options
 def viz(
     output: Path,
     focus: str | None,
@@ -49,7 +49,7 @@ def viz(
     aggregated: bool,
     max_nodes: int | None,
     as_of: str | None,
-    store: Path | None,
+    target: GraphTarget,
 ) -> None:
     """Write the graph as one self-contained HTML page that works offline.
 
@@ -65,7 +65,6 @@ def viz(
       wickgraph viz --story-order -o story.html
       wickgraph viz --as-of 2024-01-03 --focus Ballerina -o ballerina-2024.html
     """
-    from ..graph import open_graph
     from ..networkx_export import Vocabulary, construct_to_networkx, to_networkx
     from ..projections import project
     from ..viz import MAX_NODES, neighbourhood, write_html
@@ -74,7 +73,7 @@ def viz(
         raise click.UsageError(
             "--story-order draws the franchise's works: it takes no --focus, --query, --projection or --aggregate"
         )
-    with open_graph(store) as kg:
+    with target.open() as kg:
         vocabulary = Vocabulary.load(kg)
         if query_file is not None:
             graph = construct_to_networkx(kg, query_file.read_text(encoding="utf-8"), as_of=as_of)
