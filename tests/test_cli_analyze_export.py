@@ -99,3 +99,24 @@ def test_export_projection_and_query(run, exported: nx.MultiDiGraph, tmp_path: P
     assert plays.edges["wgd:ana-de-armas", "wgd:eve-macarro", "wg:plays"]["claims"]
     bad = run("export", "-o", str(tmp_path / "x.txt"))
     assert bad.exit_code == 1 and bad.output.startswith("Error: cannot tell the format of ")
+
+
+def test_commands_read_a_sparql_server_too(run, oxigraph_plain, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--endpoint URL` instead of `--store`: the same answers from a real `oxigraph serve`."""
+    remote = CliRunner()
+    url = oxigraph_plain.endpoint().query
+
+    def via_server(*args: str):  # type: ignore[no-untyped-def]
+        return remote.invoke(cli, [*args, "--endpoint", url, "--timeout", "600"], env={"WICKGRAPH_STORE": ""})
+
+    for args in (("analyze", "story-order"), ("analyze", "path", "Len Wiseman", "Chad Stahelski")):
+        local, served = run(*args), via_server(*args)
+        assert served.exit_code == 0, served.output
+        assert served.output == local.output
+    result = via_server("viz", "--focus", "Len Wiseman", "-o", str(tmp_path / "w.html"))
+    assert result.exit_code == 0, result.output
+    assert (
+        run("viz", "--focus", "Len Wiseman", "-o", str(tmp_path / "l.html")).output.split(": ", 1)[1]
+        == result.output.split(": ", 1)[1]
+    )
+    assert (tmp_path / "w.html").read_text(encoding="utf-8") == (tmp_path / "l.html").read_text(encoding="utf-8")

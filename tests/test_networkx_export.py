@@ -10,8 +10,6 @@ import pytest
 
 import wickgraph
 from wickgraph.networkx_export import construct_to_networkx, result_to_networkx, to_networkx
-from wickgraph.results import QueryResult
-from wickgraph.store.base import GraphView
 
 
 @pytest.fixture()
@@ -121,30 +119,24 @@ def test_construct_result_with_labels_and_provenance(kg: wickgraph.KnowledgeGrap
     assert bare.edges["wgd:norman-reedus", "wgd:daniel-pine", "wg:plays"]["claims"] == []
 
 
-class _SparqlOnly:
-    """A store that answers SPARQL and nothing else, as a remote backend does."""
-
-    def __init__(self, inner: object) -> None:
-        self.inner = inner
-        self.location = "sparql-only"
-
-    def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
-        return self.inner.query(sparql, view)  # type: ignore[attr-defined,no-any-return]
-
-    def named_graphs(self) -> list[str]:
-        return self.inner.named_graphs()  # type: ignore[attr-defined,no-any-return]
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize("as_of", [None, "2024-01-03"])
-def test_sparql_path_gives_the_same_graph(kg: wickgraph.KnowledgeGraph, as_of: str | None) -> None:
+@pytest.mark.parametrize("server", ["oxigraph_plain", "oxigraph_union"])
+def test_a_remote_sparql_server_gives_the_same_graph(
+    kg: wickgraph.KnowledgeGraph, request: pytest.FixtureRequest, server: str, as_of: str | None
+) -> None:
+    """Through a real `oxigraph serve` (SPARQL only, no quads API), the export is the same graph."""
+    endpoint = request.getfixturevalue(server).endpoint(timeout=600)
+    with wickgraph.open_graph(endpoint=endpoint) as remote:
+        generic = to_networkx(remote, as_of=as_of)
+        plays = construct_to_networkx(remote, "CONSTRUCT { ?a wg:plays ?c } WHERE { ?a wg:plays ?c }", as_of=as_of)
     direct = to_networkx(kg, as_of=as_of)
-    generic = to_networkx(wickgraph.KnowledgeGraph(_SparqlOnly(kg.store)), as_of=as_of)
     direct.graph.pop("store")
     generic.graph.pop("store")
     assert nx.utils.graphs_equal(direct, generic)
+    local = construct_to_networkx(kg, "CONSTRUCT { ?a wg:plays ?c } WHERE { ?a wg:plays ?c }", as_of=as_of)
+    plays.graph.pop("store")
+    local.graph.pop("store")
+    assert nx.utils.graphs_equal(local, plays)
 
 
 def test_directly_filled_graph_is_a_proper_networkx_graph(graph: nx.MultiDiGraph) -> None:

@@ -146,4 +146,3 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     result = wickgraph.SelectResult(["x"], [])
     with pytest.raises(wickgraph.MissingExtraError, match=r"pip install 'wickgraph\[notebooks\]'"):
         result.to_dataframe(labels=False)
-

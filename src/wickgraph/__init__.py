@@ -17,6 +17,7 @@ The public API::
     wickgraph.project(g, "co-star")                                   # a named projection
     wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
     wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
+    wickgraph.write_html(wickgraph.neighbourhood(g, "Ballerina"), "b.html")   # the offline HTML view
 
 In Jupyter, ``%load_ext wickgraph`` adds the ``%%sparql`` cell magic (see :mod:`wickgraph.notebook`).
 """
@@ -143,6 +144,11 @@ from .results import QueryResult as QueryResult
 from .results import SelectResult as SelectResult
 from .store.remote import Endpoint as Endpoint
 from .store.remote import RemoteStore as RemoteStore
+from .viz import HtmlView as HtmlView
+from .viz import neighbourhood as neighbourhood
+from .viz import notebook_html as notebook_html
+from .viz import render_html as render_html
+from .viz import write_html as write_html
 
 if _TYPE_CHECKING:  # pragma: no cover
     from IPython.core.interactiveshell import InteractiveShell
@@ -177,6 +183,7 @@ __all__ = [
     "ExportError",
     "Fact",
     "GraphResult",
+    "HtmlView",
     "KnowledgeGraph",
     "MissingExtraError",
     "NamedQuery",
@@ -215,13 +222,17 @@ __all__ = [
     "construct_to_networkx",
     "load_ipython_extension",
     "named_queries",
+    "neighbourhood",
+    "notebook_html",
     "open_graph",
     "project",
     "push",
     "read_graph",
+    "render_html",
     "result_to_networkx",
     "shortest_paths",
     "story_order",
     "to_networkx",
     "write_graph",
+    "write_html",
 ]

@@ -58,6 +58,7 @@ What the graph holds
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -209,6 +210,8 @@ class Vocabulary:
     """Compact class id -> every super-class (transitive)."""
     terms: set[str] = field(default_factory=set)
     """Full IRIs of everything the ontology describes (classes, properties, individuals such as wg:LeadRole)."""
+    primary: set[str] = field(default_factory=set)
+    """Compact ids of the properties an ``owl:inverseOf`` axiom is stated on (``wg:plays``, not ``wg:playedBy``)."""
 
     @property
     def alias_of(self) -> dict[str, set[str]]:
@@ -220,6 +223,11 @@ class Vocabulary:
                     if not sup.startswith(_WG_PREFIX):
                         aliases.setdefault(sup, set()).add(prop)
         return aliases
+
+    @classmethod
+    def bundled(cls) -> Vocabulary:
+        """The vocabulary of the project's own ontology files (no store needed), read once."""
+        return _bundled_vocabulary()
 
     @classmethod
     def load(cls, kg: KnowledgeGraph) -> Vocabulary:
@@ -242,6 +250,7 @@ class Vocabulary:
             elif pv == "http://www.w3.org/2002/07/owl#inverseOf":
                 vocab.inverse[sid] = node_id(o)
                 vocab.inverse[node_id(o)] = sid
+                vocab.primary.add(sid)
             elif pv == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#SymmetricProperty":
                 vocab.inverse[sid] = sid
             elif pv == RDFS + "subPropertyOf":
@@ -251,6 +260,24 @@ class Vocabulary:
         vocab.super_properties = _closure(direct_props)
         vocab.super_classes = _closure(direct_classes)
         return vocab
+
+
+@functools.cache
+def _bundled_vocabulary() -> Vocabulary:
+    from pyoxigraph import Quad, RdfFormat, parse
+    from pyoxigraph import Store as OxStore
+
+    from .graph import KnowledgeGraph
+    from .locations import default_ontology_dir
+    from .store.embedded import EmbeddedStore
+
+    store = OxStore()
+    graph = NamedNode(ONTOLOGY_GRAPH)
+    for path in sorted(default_ontology_dir().glob("*.ttl")):
+        store.extend(
+            Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path), format=RdfFormat.TURTLE)
+        )
+    return Vocabulary.load(KnowledgeGraph(EmbeddedStore(store, "bundled ontology")))
 
 
 def _closure(direct: dict[str, set[str]]) -> dict[str, set[str]]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from . import as_of_option, cli, store_option
+from . import GraphTarget, as_of_option, cli, graph_options
 from ._graphs import load_graph, projection_option
 
 
@@ -31,8 +29,15 @@ def analyze() -> None:
 )
 @projection_option(help="Search this projection (e.g. collaboration) instead of the whole graph.")
 @as_of_option
-@store_option
-def path(a: str, b: str, limit: int, projection: str | None, as_of: str | None, store: Path | None) -> None:
+@graph_options
+def path(
+    a: str,
+    b: str,
+    limit: int,
+    projection: str | None,
+    as_of: str | None,
+    target: GraphTarget,
+) -> None:
     """The shortest connections between two entities (by label or alias), with the facts along each edge.
 
     Edges count in either direction. Each fact is listed with every claim behind it: source, date,
@@ -44,9 +49,8 @@ def path(a: str, b: str, limit: int, projection: str | None, as_of: str | None, 
       wickgraph analyze path "Ana de Armas" "Laurence Fishburne" --projection co-star
     """
     from ..analysis import shortest_paths
-    from ..graph import open_graph
 
-    with open_graph(store) as kg:
+    with target.open() as kg:
         graph = load_graph(kg, as_of=as_of, projection=projection)
     found = shortest_paths(graph, a, b, limit=limit)
     if not found:
@@ -79,8 +83,14 @@ def path(a: str, b: str, limit: int, projection: str | None, as_of: str | None, 
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to list.")
 @projection_option(default="collaboration", help="The projection to rank nodes in.")
 @as_of_option
-@store_option
-def centrality(measure: str, top: int, projection: str, as_of: str | None, store: Path | None) -> None:
+@graph_options
+def centrality(
+    measure: str,
+    top: int,
+    projection: str,
+    as_of: str | None,
+    target: GraphTarget,
+) -> None:
     """The most central nodes of a projection (default: people connected through shared works).
 
     \b
@@ -89,9 +99,8 @@ def centrality(measure: str, top: int, projection: str, as_of: str | None, store
       wickgraph analyze centrality --measure betweenness --projection co-star --top 5
     """
     from ..analysis import centrality as rank
-    from ..graph import open_graph
 
-    with open_graph(store) as kg:
+    with target.open() as kg:
         graph = load_graph(kg, as_of=as_of, projection=projection)
     measures = ["degree", "betweenness"] if measure == "both" else [measure]
     for name in measures:
@@ -106,8 +115,13 @@ def centrality(measure: str, top: int, projection: str, as_of: str | None, store
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the Louvain method.")
 @projection_option(default="collaboration", help="The projection to find communities in.")
 @as_of_option
-@store_option
-def communities(seed: int, projection: str, as_of: str | None, store: Path | None) -> None:
+@graph_options
+def communities(
+    seed: int,
+    projection: str,
+    as_of: str | None,
+    target: GraphTarget,
+) -> None:
     """Communities of a projection (Louvain, weighted by shared works, seeded), largest first.
 
     \b
@@ -115,9 +129,8 @@ def communities(seed: int, projection: str, as_of: str | None, store: Path | Non
       wickgraph analyze communities --projection co-star
     """
     from ..analysis import communities as find
-    from ..graph import open_graph
 
-    with open_graph(store) as kg:
+    with target.open() as kg:
         graph = load_graph(kg, as_of=as_of, projection=projection)
     for i, members in enumerate(find(graph, seed=seed), start=1):
         names = ", ".join(str(graph.nodes[n].get("label", n)) for n in members)
@@ -126,8 +139,11 @@ def communities(seed: int, projection: str, as_of: str | None, store: Path | Non
 
 @analyze.command("story-order")
 @as_of_option
-@store_option
-def story_order(as_of: str | None, store: Path | None) -> None:
+@graph_options
+def story_order(
+    as_of: str | None,
+    target: GraphTarget,
+) -> None:
     """The franchise's works in story order, with release order beside it.
 
     Story order is a topological sort of the story-order facts (set after / set before, prequel); a
@@ -139,9 +155,8 @@ def story_order(as_of: str | None, store: Path | None) -> None:
       wickgraph analyze story-order --as-of 2024-01-03
     """
     from ..analysis import chronology
-    from ..graph import open_graph
 
-    with open_graph(store) as kg:
+    with target.open() as kg:
         graph = load_graph(kg, as_of=as_of)
     rows = chronology(graph)
     width = max((len(r.label) for r in rows), default=4)

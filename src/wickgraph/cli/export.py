@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import as_of_option, cli, store_option
+from . import GraphTarget, as_of_option, cli, graph_options
 from ._graphs import load_graph, projection_option, query_file_option
 
 
@@ -31,7 +31,7 @@ from ._graphs import load_graph, projection_option, query_file_option
 @click.option("--include-ontology", is_flag=True, help="Add the ontology's classes, properties and axioms.")
 @click.option("--aliases", is_flag=True, help="Keep the schema.org / Wikidata copies of wg: triples.")
 @as_of_option
-@store_option
+@graph_options
 def export(
     output: Path,
     fmt: str | None,
@@ -40,7 +40,7 @@ def export(
     include_ontology: bool,
     aliases: bool,
     as_of: str | None,
-    store: Path | None,
+    target: GraphTarget,
 ) -> None:
     """Export the graph to NetworkX and write it for Gephi, Cytoscape and other tools.
 
@@ -56,10 +56,9 @@ def export(
       wickgraph export --query cast.rq -o cast.json
     """
     from ..exchange import format_from_path, write_graph
-    from ..graph import open_graph
 
     chosen = fmt or format_from_path(output)
-    with open_graph(store) as kg:
+    with target.open() as kg:
         graph = load_graph(
             kg,
             as_of=as_of,
