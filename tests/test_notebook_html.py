@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from pyoxigraph import Literal, NamedNode
 
 import wickgraph
+from _pages import external_references, srcdoc
 from wickgraph.namespaces import WGD
-from wickgraph.notebook import InlinePage
-from wickgraph.notebook.html import MAX_ROWS, iframe
-
-# An external reference: a script, stylesheet, image or import fetched from http(s) or a protocol-relative URL.
-_EXTERNAL = re.compile(
-    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?\s*(?:https?:)?//""",
-    re.I,
-)
-
-
-def external_references(page: str) -> list[str]:
-    return _EXTERNAL.findall(page)
+from wickgraph.notebook.html import MAX_ROWS
 
 
 def test_the_external_reference_check_finds_them() -> None:
@@ -71,22 +60,18 @@ def test_entity_card_as_of_shows_only_what_was_known(kg: wickgraph.KnowledgeGrap
     assert "Wikipedia" not in page and "sources disagree" not in page
 
 
-def test_iframe_round_trips_the_page() -> None:
-    page = '<html><body><p title="a &amp; b">x</p><script>var s = "</p>";</script></body></html>'
-    frame = iframe(page, height=300)
-    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" .*', frame)
-    assert srcdoc is not None and html.unescape(srcdoc.group(1)) == page
-    assert 'sandbox="allow-scripts"' in frame and "height:300px" in frame
+def test_a_graph_view_shows_inline_with_nothing_fetched(kg: wickgraph.KnowledgeGraph) -> None:
+    from wickgraph.viz import render_html, view
 
-
-def test_inline_page_saves_the_page(tmp_path: object) -> None:
-    from pathlib import Path
-
-    page = InlinePage("<p>graph</p>", title="g")
-    target = Path(str(tmp_path)) / "g.html"
-    assert page.save(str(target)) == str(target)
-    assert target.read_text(encoding="utf-8") == "<p>graph</p>"
-    assert page._repr_html_().startswith("<iframe srcdoc=")
+    shown = view(kg, focus="Len Wiseman", depth=1)
+    page = srcdoc(shown._repr_html_())
+    assert page == shown.html and page.startswith("<!DOCTYPE html>")
+    assert page == render_html(wickgraph.viz.neighbourhood(wickgraph.to_networkx(kg), "Len Wiseman", 1))
+    assert not external_references(page)
+    # Not even a local file: every script and style is inline.
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", page, re.I)
+    assert not re.search(r"<link\b[^>]*\bhref\s*=", page, re.I)
+    assert "Chad Stahelski" in page  # the neighbour the article names
 
 
 def test_term_html_names_the_iri_on_hover() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import nbformat
 import pytest
 
 import wickgraph
+from _pages import external_references, srcdoc
 from wickgraph.notebook.execute import NotebookError, execute_notebook, main, strip_notebook, unclean
 
 REPO = Path(__file__).resolve().parent.parent
@@ -128,6 +130,56 @@ def test_03_story_order_and_networks(executed: dict[str, Any]) -> None:
     assert "Len Wiseman —worked with→ Chad Stahelski" in text  # the article's direct fact, with its span
     assert "chars 4342-4462" in text
     assert images(executed["03-story-order-and-networks"]) >= 2  # the order plot and the network drawing
+
+
+def inline_views(nb: Any) -> list[str]:
+    """The HTML outputs that are inline graph views (``<iframe srcdoc=…>``)."""
+    return [
+        out.data["text/html"]
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if str(out.get("data", {}).get("text/html", "")).startswith("<iframe srcdoc=")
+    ]
+
+
+def test_the_inline_views_fetch_nothing(executed: dict[str, Any]) -> None:
+    views = {name: inline_views(executed[name]) for name in ("01-quickstart", "03-story-order-and-networks")}
+    assert {name: len(found) for name, found in views.items()} == {"01-quickstart": 1, "03-story-order-and-networks": 3}
+    for found in views.values():
+        for frame in found:
+            page = srcdoc(frame)
+            assert page.startswith("<!DOCTYPE html>") and not external_references(page)
+
+
+def test_the_inline_views_draw_in_a_browser_offline(executed: dict[str, Any], tmp_path: Path) -> None:
+    """Notebook 03's views, as an exported HTML file holds them, drawn by headless chromium with no network."""
+    from wickgraph.viz._chromium import Chromium, find_chromium
+
+    if find_chromium() is None:
+        message = "chromium is not installed (apt-get install chromium)"
+        if os.environ.get("WICKGRAPH_REQUIRE_BROWSER"):
+            pytest.fail(message + "; this run requires it")
+        pytest.skip(message)
+    frames = inline_views(executed["03-story-order-and-networks"])
+    host = tmp_path / "03-exported.html"
+    host.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
+        + "".join(f"<div>{frame}</div>" for frame in frames)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    with Chromium(width=1280, height=2000) as browser:
+        browser.open(host)
+        deadline = time.monotonic() + 60
+        while len(sessions := browser.iframe_sessions()) < len(frames) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(sessions) == len(frames)
+        for session in sessions:
+            browser.wait_for("window.wickgraph && window.wickgraph.stable === true", timeout=120, session=session)
+            counts, drawn = browser.evaluate("[window.wickgraph.counts, window.wickgraph.drawn()]", session=session)
+            assert counts == drawn and counts["nodes"] > 0
+        assert browser.console_errors() == []
+        assert browser.requests() == [host.resolve().as_uri()]  # the host page; the views load from srcdoc
 
 
 def test_04_remote_endpoint(executed: dict[str, Any]) -> None:

@@ -2,8 +2,9 @@
 
 - :func:`to_dataframe` (also ``result.to_dataframe()``): a SELECT or CONSTRUCT result as a typed pandas
   DataFrame with a ``?xLabel`` column beside every IRI column ``?x``;
-- results, entity cards and graph views show themselves as HTML when they are the last line of a cell
-  (:mod:`wickgraph.notebook.html`); :class:`InlinePage` shows a whole HTML page inline (``<iframe srcdoc>``);
+- results and entity cards show themselves as HTML when they are the last line of a cell
+  (:mod:`wickgraph.notebook.html`); graph views (:func:`wickgraph.viz.view`, :class:`wickgraph.HtmlView`)
+  show the interactive page of ``wickgraph viz`` inline, in an ``<iframe srcdoc>``;
 - ``%load_ext wickgraph`` registers the ``%%sparql`` cell magic (:mod:`wickgraph.notebook.magic`).
 
 pandas, IPython and matplotlib come with the ``notebooks`` extra: ``pip install 'wickgraph[notebooks]'``.
@@ -14,12 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .frames import to_dataframe as to_dataframe
-from .html import InlinePage as InlinePage
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.core.interactiveshell import InteractiveShell
 
-__all__ = ["InlinePage", "load_ipython_extension", "to_dataframe"]
+__all__ = ["load_ipython_extension", "to_dataframe"]
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:

@@ -1,9 +1,8 @@
-"""HTML for Jupyter: how results, entity cards and graph pages look as the last line of a cell.
+"""HTML for Jupyter: how results and entity cards look as the last line of a cell.
 
 Everything here is self-contained: inline CSS only, no script, no reference to any URL, every value escaped.
-A whole HTML page (the interactive graph of ``wickgraph viz``) is shown inline in an ``<iframe srcdoc>``, so it
-needs no file and no server, and it looks the same in JupyterLab, classic Notebook, VS Code and an exported
-HTML file.
+Graph views are the interactive page of ``wickgraph viz``, shown inline in an ``<iframe srcdoc>`` (no file, no
+server, no network) by :class:`wickgraph.viz.HtmlView` and :func:`wickgraph.viz.notebook_html`.
 
 >>> from pyoxigraph import Literal
 >>> from wickgraph import SelectResult
@@ -29,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..results import GraphResult, SelectResult
     from ..terms import Term
 
-__all__ = ["MAX_ROWS", "InlinePage", "entity_card_html", "graph_result_html", "iframe", "select_html"]
+__all__ = ["MAX_ROWS", "entity_card_html", "graph_result_html", "select_html", "term_html"]
 
 MAX_ROWS = 100
 """Rows shown by a result's HTML; the DataFrame has them all."""
@@ -192,43 +191,3 @@ def entity_card_html(card: EntityCard) -> str:
             grouped.setdefault(f.property_label, []).append(f)
         parts += [f"<h4>{escape(node)}</h4>", _facts_table(grouped, lambda f: f.value_label, set())]
     return f'<div class="wg-out">{_CSS}{"".join(parts)}</div>'
-
-
-def iframe(page: str, *, height: int = 600, title: str = "wickgraph") -> str:
-    """A whole HTML page shown inline: an ``<iframe srcdoc>`` (the page escaped into the attribute), sandboxed to
-    run its own scripts only.
-
-    >>> iframe("<p>a & b</p>", height=100)
-    '<iframe srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;" title="wickgraph" sandbox="allow-scripts" style="width:100%;height:100px;border:0"></iframe>'
-    """
-    return (
-        f'<iframe srcdoc="{escape(page, quote=True)}" title="{escape(title)}" sandbox="allow-scripts" '
-        f'style="width:100%;height:{int(height)}px;border:0"></iframe>'
-    )
-
-
-class InlinePage:
-    """A whole HTML page (such as the interactive graph of ``wickgraph viz``) that shows inline in a notebook.
-
-    ``html`` is the page; :meth:`save` writes it to a file a browser opens offline.
-
-    >>> InlinePage("<p>hi</p>", height=120)._repr_html_().startswith('<iframe srcdoc="&lt;p&gt;hi')
-    True
-    """
-
-    def __init__(self, html: str, *, height: int = 600, title: str = "wickgraph") -> None:
-        self.html = html
-        self.height = height
-        self.title = title
-
-    def save(self, path: str) -> str:
-        """Write the page to ``path``; returns the path."""
-        with open(path, "w", encoding="utf-8") as out:
-            out.write(self.html)
-        return path
-
-    def _repr_html_(self) -> str:
-        return iframe(self.html, height=self.height, title=self.title)
-
-    def __repr__(self) -> str:
-        return f"<InlinePage {self.title!r}, {len(self.html):,} characters>"
