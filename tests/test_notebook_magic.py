@@ -122,3 +122,13 @@ def test_a_server_that_is_down_is_one_line(shell: InteractiveShell) -> None:
 
     with pytest.raises(UsageError, match=r"^EndpointUnreachableError: "):
         run(shell, f"--endpoint http://127.0.0.1:{free_port()}/query --union none", "ASK {}")
+
+
+def test_a_bad_line_is_a_usage_error(shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UsageError, match="No closing quotation"):
+        run(shell, '--store "/tmp/x', "ASK {}")
+    with pytest.raises(UsageError, match="unrecognized arguments: --frobnicate"):
+        run(shell, "--frobnicate", "ASK {}")
+    monkeypatch.setenv("WICKGRAPH_TIMEOUT", "soon")
+    with pytest.raises(UsageError, match="WICKGRAPH_TIMEOUT is 'soon': give a number of seconds"):
+        run(shell, "--endpoint http://127.0.0.1:9/query", "ASK {}")

@@ -76,7 +76,7 @@ class SparqlMagics(Magics):
 
     def __init__(self, shell: InteractiveShell | None = None) -> None:
         super().__init__(shell)
-        self._graphs: dict[tuple[str, str], KnowledgeGraph] = {}
+        self._graphs: dict[tuple[str, object], KnowledgeGraph] = {}
 
     def graph_for(
         self, store: str | None = None, endpoint: str | None = None, union: str | None = None
@@ -87,7 +87,7 @@ class SparqlMagics(Magics):
             store, endpoint = default_target()
         if endpoint is not None:
             target = _endpoint(endpoint, union)
-            key = ("endpoint", repr(target))
+            key: tuple[str, object] = ("endpoint", target)  # an Endpoint is a frozen dataclass: credentials included
             if key not in self._graphs:
                 self._graphs[key] = open_graph(endpoint=target)
             return self._graphs[key]
@@ -106,9 +106,14 @@ class SparqlMagics(Magics):
 
         ::
 
-            %%sparql [--store PATH | --endpoint URL | --graph NAME] [--as-of YYYY-MM-DD] [--no-labels] [--compact] [VAR]
+            %%sparql [--store PATH | --endpoint URL [--union MODE] | --graph NAME] [--as-of YYYY-MM-DD]
+                     [--no-labels] [--compact] [VAR]
         """
-        args = _PARSER.parse_args(shlex.split(line))
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:  # an unclosed quote
+            raise UsageError(f"%%sparql: {exc} in {line!r}") from None
+        args = _PARSER.parse_args(words)
         chosen = [name for name in ("store", "endpoint", "graph") if getattr(args, name)]
         if len(chosen) > 1:
             raise UsageError(f"%%sparql takes one of --store, --endpoint, --graph (got {', '.join(chosen)})")
@@ -153,10 +158,14 @@ def _endpoint(url: str, union: str | None) -> Endpoint:
     from ..config import resolve_endpoint
 
     env = {key: os.environ.get(f"WICKGRAPH_{key.upper()}") or None for key in ("user", "password", "token", "timeout")}
+    try:
+        timeout = float(env["timeout"]) if env["timeout"] else None
+    except ValueError:
+        raise WickgraphError(f"WICKGRAPH_TIMEOUT is {env['timeout']!r}: give a number of seconds") from None
     endpoint = resolve_endpoint(
         query=url,
         union=union or os.environ.get("WICKGRAPH_UNION") or None,
-        timeout=float(env["timeout"]) if env["timeout"] else None,
+        timeout=timeout,
         user=env["user"],
         password=env["password"],
         token=env["token"],
