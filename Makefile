@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup setup-dev demo test lint typecheck unit clean
+.PHONY: setup setup-dev demo test lint typecheck unit notebooks notebooks-strip clean
 
 $(BIN)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,13 @@ typecheck: setup-dev
 unit: setup-dev
 	$(BIN)/pytest
 
-test: lint typecheck unit  ## everything CI runs
+test: lint typecheck unit  ## everything CI runs (the notebooks run in `unit`: tests/test_notebooks.py)
+
+notebooks: setup-dev  ## run every notebook on a fresh graph; executed copies go to notebooks/executed/ (not in git)
+	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --out notebooks/executed
+
+notebooks-strip: setup-dev  ## clear outputs and metadata from the saved notebooks (before committing an edit)
+	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --strip
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache notebooks/executed

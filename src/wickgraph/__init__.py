@@ -12,12 +12,17 @@ The public API::
     kg.entity("Ana de Armas")                                         # an entity card
     wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
     kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
+    kg.run("lead-of").to_dataframe()                                  # a pandas DataFrame, with labels
     g = wickgraph.to_networkx(kg)                                     # NetworkX MultiDiGraph, with provenance
     wickgraph.project(g, "co-star")                                   # a named projection
     wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
     wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
     wickgraph.write_html(wickgraph.neighbourhood(g, "Ballerina"), "b.html")   # the offline HTML view
+
+In Jupyter, ``%load_ext wickgraph`` adds the ``%%sparql`` cell magic (see :mod:`wickgraph.notebook`).
 """
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from .analysis import Connection as Connection
 from .analysis import EdgeFact as EdgeFact
@@ -66,6 +71,9 @@ from .errors import (
 )
 from .errors import (
     ExportError as ExportError,
+)
+from .errors import (
+    MissingExtraError as MissingExtraError,
 )
 from .errors import (
     NamedQueryError as NamedQueryError,
@@ -142,7 +150,18 @@ from .viz import notebook_html as notebook_html
 from .viz import render_html as render_html
 from .viz import write_html as write_html
 
+if _TYPE_CHECKING:  # pragma: no cover
+    from IPython.core.interactiveshell import InteractiveShell
+
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: "InteractiveShell") -> None:
+    """``%load_ext wickgraph``: register the ``%%sparql`` cell magic (:mod:`wickgraph.notebook.magic`)."""
+    from .notebook.magic import load_ipython_extension as load
+
+    load(ipython)
+
 
 __all__ = [
     "BuildReport",
@@ -166,6 +185,7 @@ __all__ = [
     "GraphResult",
     "HtmlView",
     "KnowledgeGraph",
+    "MissingExtraError",
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
@@ -200,6 +220,7 @@ __all__ = [
     "chronology",
     "communities",
     "construct_to_networkx",
+    "load_ipython_extension",
     "named_queries",
     "neighbourhood",
     "notebook_html",

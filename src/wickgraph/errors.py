@@ -27,6 +27,7 @@ too, so ``except SyntaxError`` keeps working::
     │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
     ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
+    ├── MissingExtraError         an optional package is not installed (the message names the extra)
     ├── ProjectionError           unknown projection name (the message lists the known ones)
     ├── StoryOrderCycleError      the story-order facts contain a cycle (the message names it and its claims)
     ├── ExportError               a graph cannot be written in the chosen format, or a file cannot be read back
@@ -46,6 +47,7 @@ __all__ = [
     "EngineError",
     "EntityNotFoundError",
     "ExportError",
+    "MissingExtraError",
     "NamedQueryError",
     "ParseError",
     "ProjectionError",
@@ -228,6 +230,11 @@ class EntityNotFoundError(WickgraphError, LookupError):
     def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
+
+
+class MissingExtraError(WickgraphError, ImportError):
+    """An optional package is not installed; the message names the extra that brings it
+    (``pip install 'wickgraph[notebooks]'``)."""
 
 
 class ProjectionError(WickgraphError, KeyError):
