@@ -18,13 +18,18 @@ $(BIN)/.dev: $(BIN)/.core
 setup: $(BIN)/.core       ## .venv with wickgraph (editable) and what it needs to run
 setup-dev: $(BIN)/.dev    ## ... plus the notebook, server and development tools
 
-demo: setup  ## build the graph into the default store and answer questions from it
+demo: setup  ## build the graph into the default store, answer questions, write the HTML views to out/
 	$(BIN)/wickgraph build
 	$(BIN)/wickgraph query lead-of --format table
 	$(BIN)/wickgraph query lead-of --as-of 2024-01-03 --format table
 	$(BIN)/wickgraph query writing-history --format table
 	$(BIN)/wickgraph query story-order --format table
 	$(BIN)/wickgraph show "Ruska Roma"
+	mkdir -p out
+	$(BIN)/wickgraph viz -o out/wickgraph.html
+	$(BIN)/wickgraph viz --focus "Ana de Armas" --depth 2 -o out/ana-de-armas.html
+	$(BIN)/wickgraph viz --story-order -o out/story-order.html
+	@echo "HTML views written to out/ (open them in a browser; they work offline)"
 
 lint: setup-dev
 	$(BIN)/ruff check src tests

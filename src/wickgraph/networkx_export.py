@@ -571,6 +571,18 @@ class _Builder:
         return used
 
     def _provenance(self, claim_ids: tuple[str, ...]) -> dict[str, list[Any]]:
+        if len(claim_ids) == 1:  # most edges: one claim, no sorting
+            c = claim_ids[0]
+            i = self.claims.get(c) or ClaimInfo(compact_id(c), "", "", "", "", "")
+            return {
+                "claims": [i.claim],
+                "sources": [i.source],
+                "source_titles": [i.source_title],
+                "dates": [i.date],
+                "certainties": [i.certainty],
+                "spans": [i.span],
+                "current": [c not in self.superseded],
+            }
         rows = sorted(
             ((self.claims.get(c) or ClaimInfo(compact_id(c), "", "", "", "", ""), c) for c in claim_ids),
             key=lambda row: (row[0].date, row[0].claim),

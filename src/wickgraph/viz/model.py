@@ -9,7 +9,8 @@ How a graph is drawn:
   class and key facts (its literal attributes, current ones first, superseded ones marked);
 - an edge: directed, labelled with the predicate's label; parallel edges are kept, each on its own curve. A fact
   the build states both ways (``wg:castMember`` / ``wg:castIn``, a symmetric ``wg:workedWith``) is drawn once, in
-  the direction the ontology names first. Hovering shows every claim behind it: source, date, certainty, span;
+  the direction the ontology names first; a fact only superseded claims state is dashed. Hovering shows every
+  claim behind it: source, date, certainty, span;
 - a performance (a ``wg:Performance`` node: actor, character, work, credit) is folded into the actor's
   ``plays`` edge, so it reads at once: ``Ana de Armas —plays (Ballerina, lead)→ Eve Macarro``;
 - projections (undirected) draw their edges without arrows, labelled with what joins the two nodes.
