@@ -69,7 +69,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .namespaces import CLAIM, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, WG, XSD
 from .results import GraphResult
-from .terms import value
+from .terms import INTEGER_TYPES, value
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -92,24 +92,7 @@ __all__ = [
 RDF_TYPE = RDF + "type"
 RDFS_LABEL = RDFS + "label"
 _WG_PREFIX = "wg:"
-_INTEGERS = {
-    XSD + t
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
+_INTEGERS = INTEGER_TYPES
 _FLOATS = {XSD + "decimal", XSD + "double", XSD + "float"}
 _BOOLEAN = XSD + "boolean"
 

@@ -48,7 +48,7 @@ from ..errors import MissingExtraError, WickgraphError
 from ..namespaces import XSD
 from ..namespaces import compact as compact_iri
 from ..results import GraphResult, SelectResult
-from ..terms import Term, to_python
+from ..terms import INTEGER_TYPES, Term, to_python
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -60,24 +60,7 @@ __all__ = ["LABEL_SUFFIX", "column_kind", "import_pandas", "to_dataframe"]
 LABEL_SUFFIX = "Label"
 """``?x`` gets its labels in ``?xLabel``."""
 
-_INTEGER = {
-    XSD + t
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
+_INTEGER = INTEGER_TYPES
 _KIND_OF_DATATYPE = {XSD + "decimal": "decimal", XSD + "double": "float", XSD + "float": "float"}
 _KIND_OF_DATATYPE |= {XSD + "boolean": "bool", XSD + "date": "date", XSD + "dateTime": "datetime"}
 _KIND_OF_DATATYPE |= dict.fromkeys(_INTEGER, "int")
