@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup setup-dev demo test lint typecheck unit clean
+.PHONY: setup setup-dev demo test lint typecheck unit notebooks notebooks-strip clean
 
 $(BIN)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,18 @@ $(BIN)/.dev: $(BIN)/.core
 setup: $(BIN)/.core       ## .venv with wickgraph (editable) and what it needs to run
 setup-dev: $(BIN)/.dev    ## ... plus the notebook, server and development tools
 
-demo: setup  ## build the graph into the default store and answer questions from it
+demo: setup  ## build the graph into the default store, answer questions, write the HTML views to out/
 	$(BIN)/wickgraph build
 	$(BIN)/wickgraph query lead-of --format table
 	$(BIN)/wickgraph query lead-of --as-of 2024-01-03 --format table
 	$(BIN)/wickgraph query writing-history --format table
 	$(BIN)/wickgraph query story-order --format table
 	$(BIN)/wickgraph show "Ruska Roma"
+	mkdir -p out
+	$(BIN)/wickgraph viz -o out/wickgraph.html
+	$(BIN)/wickgraph viz --focus "Ana de Armas" --depth 2 -o out/ana-de-armas.html
+	$(BIN)/wickgraph viz --story-order -o out/story-order.html
+	@echo "HTML views written to out/ (open them in a browser; they work offline)"
 
 lint: setup-dev
 	$(BIN)/ruff check src tests
@@ -36,10 +41,16 @@ typecheck: setup-dev
 unit: setup-dev
 	$(BIN)/pytest
 
-test: lint typecheck unit  ## everything CI runs
+test: lint typecheck unit  ## everything CI runs (the notebooks run in `unit`: tests/test_notebooks.py)
+
+notebooks: setup-dev  ## run every notebook on a fresh graph; executed copies go to notebooks/executed/ (not in git)
+	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --out notebooks/executed
+
+notebooks-strip: setup-dev  ## clear outputs and metadata from the saved notebooks (before committing an edit)
+	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --strip
 
 bench: setup  ## the scale benchmark (10k, 100k, 1M quads): writes docs/benchmarks.md; BENCH_ARGS="--sizes 10k,100k,1M,10M" adds 10M
 	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache notebooks/executed

@@ -82,3 +82,12 @@ def oxigraph_union(built_store: Path) -> Iterator[OxigraphServer]:
     with OxigraphServer(union_default_graph=True) as server:
         wickgraph.push(server.endpoint(), built_store, default_graph=False)
         yield server
+
+
+@pytest.fixture(scope="session")
+def exported(built_store: Path):  # type: ignore[no-untyped-def]
+    """The real graph exported to NetworkX once (treat as read-only)."""
+    from wickgraph.networkx_export import to_networkx
+
+    with wickgraph.open_graph(built_store) as graph:
+        return to_networkx(graph)

@@ -399,3 +399,17 @@ def test_cors_is_off_unless_asked_for(server: ServerProcess, built_store: Path) 
         assert preflight.status == 204 and "POST" in preflight.headers["access-control-allow-methods"]
         reply = open_server.request("GET", "/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://x"})
         assert reply.status == 200 and reply.headers["access-control-allow-origin"] == "*"
+
+
+def test_graph_view_of_a_construct_is_the_viz_page(server: ServerProcess) -> None:
+    import re
+    import urllib.parse
+    import urllib.request
+
+    query = "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }"
+    url = f"{server.url}/viz?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(url, timeout=30) as response:
+        page = response.read().decode("utf-8")
+        assert response.status == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert "Len Wiseman" in page and "Ballerina" in page
+    assert not re.search(r"""(?:src|href)\s*=\s*["']https?://""", page)

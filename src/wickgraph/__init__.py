@@ -12,6 +12,14 @@ The public API::
     kg.entity("Ana de Armas")                                         # an entity card
     wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
     kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
+    kg.run("lead-of").to_dataframe()                                  # a pandas DataFrame, with labels
+    g = wickgraph.to_networkx(kg)                                     # NetworkX MultiDiGraph, with provenance
+    wickgraph.project(g, "co-star")                                   # a named projection
+    wickgraph.shortest_paths(g, "Len Wiseman", "Chad Stahelski")      # paths with the facts along them
+    wickgraph.write_graph(g, "wick.graphml")                          # GraphML, GEXF, JSON, CSV
+    wickgraph.write_html(wickgraph.neighbourhood(g, "Ballerina"), "b.html")   # the offline HTML view
+
+In Jupyter, ``%load_ext wickgraph`` adds the ``%%sparql`` cell magic (see :mod:`wickgraph.notebook`).
 
 Names are imported on first use (a module ``__getattr__``), so ``import wickgraph`` and the command line start
 fast: a query does not pay for the build, the checks or the entity cards.
@@ -24,13 +32,23 @@ import typing as _typing
 
 # `build` and `push` are also the names of a subpackage and a module, and importing a submodule the first time
 # sets the package's attribute of that name to the module: these names are bound now, so that no later import
-# can replace them (tests/test_public_api.py checks that no other public name is also a module's name).
+# can replace them (tests/test_lazy_imports.py checks that no other public name is also a module's name).
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
 from .build.builder import check as check
 from .push import push as push
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
+    from .analysis import Connection as Connection
+    from .analysis import EdgeFact as EdgeFact
+    from .analysis import Score as Score
+    from .analysis import Step as Step
+    from .analysis import WorkOrder as WorkOrder
+    from .analysis import centrality as centrality
+    from .analysis import chronology as chronology
+    from .analysis import communities as communities
+    from .analysis import shortest_paths as shortest_paths
+    from .analysis import story_order as story_order
     from .build.bulk import bulk_build as bulk_build
     from .citations import Citation as Citation
     from .citations import check_citations as check_citations
@@ -46,8 +64,11 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .errors import EndpointUnreachableError as EndpointUnreachableError
     from .errors import EngineError as EngineError
     from .errors import EntityNotFoundError as EntityNotFoundError
+    from .errors import ExportError as ExportError
+    from .errors import MissingExtraError as MissingExtraError
     from .errors import NamedQueryError as NamedQueryError
     from .errors import ParseError as ParseError
+    from .errors import ProjectionError as ProjectionError
     from .errors import PushError as PushError
     from .errors import QueryError as QueryError
     from .errors import QueryFormError as QueryFormError
@@ -58,10 +79,20 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .errors import SourceTextError as SourceTextError
     from .errors import StoreError as StoreError
     from .errors import StoreNotFoundError as StoreNotFoundError
+    from .errors import StoryOrderCycleError as StoryOrderCycleError
     from .errors import ValidationError as ValidationError
+    from .errors import VizError as VizError
     from .errors import WickgraphError as WickgraphError
+    from .exchange import read_graph as read_graph
+    from .exchange import write_graph as write_graph
     from .graph import KnowledgeGraph as KnowledgeGraph
     from .graph import open_graph as open_graph
+    from .networkx_export import construct_to_networkx as construct_to_networkx
+    from .networkx_export import result_to_networkx as result_to_networkx
+    from .networkx_export import to_networkx as to_networkx
+    from .notebook.magic import load_ipython_extension as load_ipython_extension
+    from .projections import Projection as Projection
+    from .projections import project as project
     from .push import PushReport as PushReport
     from .queries import NamedQuery as NamedQuery
     from .queries import named_queries as named_queries
@@ -72,12 +103,19 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .store.remote import RemoteStore as RemoteStore
     from .synthetic import GenerateReport as GenerateReport
     from .synthetic import generate as generate
+    from .viz import HtmlView as HtmlView
+    from .viz import neighbourhood as neighbourhood
+    from .viz import notebook_html as notebook_html
+    from .viz import render_html as render_html
+    from .viz import write_html as write_html
 
 _EXPORTS: dict[str, str] = {
     "BuildReport": ".build.builder",
     "Citation": ".citations",
     "CitationError": ".errors",
+    "Connection": ".analysis",
     "DataError": ".errors",
+    "EdgeFact": ".analysis",
     "Endpoint": ".store.remote",
     "EndpointAuthError": ".errors",
     "EndpointError": ".errors",
@@ -88,13 +126,18 @@ _EXPORTS: dict[str, str] = {
     "EntityCard": ".entity",
     "EntityMatch": ".entity",
     "EntityNotFoundError": ".errors",
+    "ExportError": ".errors",
     "Fact": ".entity",
     "GenerateReport": ".synthetic",
     "GraphResult": ".results",
+    "HtmlView": ".viz",
     "KnowledgeGraph": ".graph",
+    "MissingExtraError": ".errors",
     "NamedQuery": ".queries",
     "NamedQueryError": ".errors",
     "ParseError": ".errors",
+    "Projection": ".projections",
+    "ProjectionError": ".errors",
     "PushError": ".errors",
     "PushReport": ".push",
     "QueryError": ".errors",
@@ -105,20 +148,41 @@ _EXPORTS: dict[str, str] = {
     "QueryTimeoutError": ".errors",
     "RemoteStore": ".store.remote",
     "ResultTooLargeError": ".errors",
+    "Score": ".analysis",
     "SelectResult": ".results",
     "SourceTextError": ".errors",
+    "Step": ".analysis",
     "StoreError": ".errors",
     "StoreNotFoundError": ".errors",
+    "StoryOrderCycleError": ".errors",
     "ValidationError": ".errors",
+    "VizError": ".errors",
     "WickgraphError": ".errors",
+    "WorkOrder": ".analysis",
     "build": ".build.builder",
     "bulk_build": ".build.bulk",
+    "centrality": ".analysis",
     "check": ".build.builder",
     "check_citations": ".citations",
+    "chronology": ".analysis",
+    "communities": ".analysis",
+    "construct_to_networkx": ".networkx_export",
     "generate": ".synthetic",
+    "load_ipython_extension": ".notebook.magic",
     "named_queries": ".queries",
+    "neighbourhood": ".viz",
+    "notebook_html": ".viz",
     "open_graph": ".graph",
+    "project": ".projections",
     "push": ".push",
+    "read_graph": ".exchange",
+    "render_html": ".viz",
+    "result_to_networkx": ".networkx_export",
+    "shortest_paths": ".analysis",
+    "story_order": ".analysis",
+    "to_networkx": ".networkx_export",
+    "write_graph": ".exchange",
+    "write_html": ".viz",
 }
 
 __version__ = "0.1.0"
@@ -127,7 +191,9 @@ __all__ = [
     "BuildReport",
     "Citation",
     "CitationError",
+    "Connection",
     "DataError",
+    "EdgeFact",
     "Endpoint",
     "EndpointAuthError",
     "EndpointError",
@@ -138,13 +204,18 @@ __all__ = [
     "EntityCard",
     "EntityMatch",
     "EntityNotFoundError",
+    "ExportError",
     "Fact",
     "GenerateReport",
     "GraphResult",
+    "HtmlView",
     "KnowledgeGraph",
+    "MissingExtraError",
     "NamedQuery",
     "NamedQueryError",
     "ParseError",
+    "Projection",
+    "ProjectionError",
     "PushError",
     "PushReport",
     "QueryError",
@@ -155,21 +226,42 @@ __all__ = [
     "QueryTimeoutError",
     "RemoteStore",
     "ResultTooLargeError",
+    "Score",
     "SelectResult",
     "SourceTextError",
+    "Step",
     "StoreError",
     "StoreNotFoundError",
+    "StoryOrderCycleError",
     "ValidationError",
+    "VizError",
     "WickgraphError",
+    "WorkOrder",
     "__version__",
     "build",
     "bulk_build",
+    "centrality",
     "check",
     "check_citations",
+    "chronology",
+    "communities",
+    "construct_to_networkx",
     "generate",
+    "load_ipython_extension",
     "named_queries",
+    "neighbourhood",
+    "notebook_html",
     "open_graph",
+    "project",
     "push",
+    "read_graph",
+    "render_html",
+    "result_to_networkx",
+    "shortest_paths",
+    "story_order",
+    "to_networkx",
+    "write_graph",
+    "write_html",
 ]
 
 

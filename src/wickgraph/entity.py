@@ -12,7 +12,7 @@ import datetime as _dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode
 
@@ -123,9 +123,13 @@ class EntityCard:
         return self.render()
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from .notebook.html import entity_card_html
 
-        return f"<pre>{escape(self.render())}</pre>"
+        return entity_card_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form: the card as :meth:`render` writes it."""
+        printer.text(self.render())
 
 
 def search(kg: KnowledgeGraph, text: str, *, limit: int = 20) -> list[EntityMatch]:

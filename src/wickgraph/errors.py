@@ -26,7 +26,12 @@ too, so ``except SyntaxError`` keeps working::
     │   ├── QueryTimeoutError     ran past its time limit and was stopped
     │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
-    └── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
+    ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
+    ├── MissingExtraError         an optional package is not installed (the message names the extra)
+    ├── ProjectionError           unknown projection name (the message lists the known ones)
+    ├── StoryOrderCycleError      the story-order facts contain a cycle (the message names it and its claims)
+    ├── ExportError               a graph cannot be written in the chosen format, or a file cannot be read back
+    └── VizError                  the view cannot be drawn as asked (too many nodes: the message says how to focus)
 """
 
 from __future__ import annotations
@@ -41,8 +46,11 @@ __all__ = [
     "EndpointUnreachableError",
     "EngineError",
     "EntityNotFoundError",
+    "ExportError",
+    "MissingExtraError",
     "NamedQueryError",
     "ParseError",
+    "ProjectionError",
     "PushError",
     "QueryError",
     "QueryFormError",
@@ -53,7 +61,9 @@ __all__ = [
     "SourceTextError",
     "StoreError",
     "StoreNotFoundError",
+    "StoryOrderCycleError",
     "ValidationError",
+    "VizError",
     "WickgraphError",
 ]
 
@@ -220,3 +230,35 @@ class EntityNotFoundError(WickgraphError, LookupError):
     def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
+
+
+class MissingExtraError(WickgraphError, ImportError):
+    """An optional package is not installed; the message names the extra that brings it
+    (``pip install 'wickgraph[notebooks]'``)."""
+
+
+class ProjectionError(WickgraphError, KeyError):
+    """An unknown projection name."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class StoryOrderCycleError(WickgraphError):
+    """The story-order facts (set before / set after / prequel / chapter numbers) contain a cycle.
+
+    ``cycle`` lists the works around the cycle (node ids), ``claims`` the claims behind its edges.
+    """
+
+    def __init__(self, message: str, *, cycle: list[str], claims: list[str]) -> None:
+        super().__init__(message)
+        self.cycle = cycle
+        self.claims = claims
+
+
+class ExportError(WickgraphError):
+    """A graph cannot be written in the chosen format (a value the format cannot carry), or read back."""
+
+
+class VizError(WickgraphError):
+    """The HTML view cannot be drawn as asked, e.g. more nodes than a readable picture holds."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .errors import EndpointQueryError, QueryFormError, QuerySyntaxError, WickgraphError
@@ -26,6 +27,7 @@ __all__ = ["KnowledgeGraph", "open_graph", "parse_date"]
 
 _PROLOGUE = sparql_prologue()
 _PROLOGUE_LINES = _PROLOGUE.count("\n")
+_LABEL_BATCH = 200
 
 
 def parse_date(value: str | _dt.date) -> _dt.date:
@@ -54,7 +56,7 @@ class KnowledgeGraph:
         """Run a query of any form: SELECT rows, ASK bool, or CONSTRUCT/DESCRIBE triples."""
         view = self.view_as_of(as_of) if as_of is not None else None
         try:
-            return self.store.query(_PROLOGUE + sparql, view)
+            result = self.store.query(_PROLOGUE + sparql, view)
         except QuerySyntaxError as exc:
             line = exc.line - _PROLOGUE_LINES if exc.line is not None else None
             raise QuerySyntaxError(
@@ -62,6 +64,9 @@ class KnowledgeGraph:
             ) from None
         except EndpointQueryError as exc:  # a server counts the prefix lines too
             raise exc.shifted(_PROLOGUE_LINES) from None
+        if not isinstance(result, bool):
+            result.graph = self
+        return result
 
     def select(self, sparql: str, *, as_of: str | _dt.date | None = None) -> SelectResult:
         """Run a SELECT query."""
@@ -101,6 +106,28 @@ class KnowledgeGraph:
             if p.entity and values[p.name]
         }
         return query.bind(iris=iris, **values)
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """The display label of each IRI that has one: its ``rdfs:label``, else its ``schema:name`` (a source's
+        title). IRIs without either are left out. Where an IRI has several, the first in order.
+        """
+        from pyoxigraph import NamedNode
+
+        wanted = sorted({iri for iri in iris if iri})
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(wanted), _LABEL_BATCH):
+            values = " ".join(str(NamedNode(iri)) for iri in wanted[start : start + _LABEL_BATCH])
+            rows = self.select(f"""
+                SELECT ?s ?rank ?label WHERE {{
+                  VALUES ?s {{ {values} }}
+                  {{ ?s rdfs:label ?label BIND(0 AS ?rank) }} UNION {{ ?s schema:name ?label BIND(1 AS ?rank) }}
+                }}""")
+            for row in rows.stream():
+                iri, label, rank = value(row, "s"), value(row, "label"), int(value(row, "rank"))
+                best = found.get(iri)
+                if best is None or (rank, label) < best:
+                    found[iri] = (rank, label)
+        return {iri: label for iri, (_, label) in sorted(found.items())}
 
     # ---- "as known on DATE" ----------------------------------------------------------------
     def view_as_of(self, day: str | _dt.date) -> GraphView:

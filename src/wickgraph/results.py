@@ -13,10 +13,13 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from pyoxigraph import Triple
 
-from .terms import Term, display, to_python
+from .terms import Term, to_python
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas
     import rdflib
+
+    from .graph import KnowledgeGraph
 
 __all__ = ["GraphResult", "QueryResult", "Row", "SelectResult"]
 
@@ -39,6 +42,8 @@ class SelectResult:
         self.variables: tuple[str, ...] = tuple(variables)
         self._source: Iterator[Row] | None = iter(rows)
         self._rows: list[Row] | None = None
+        self.graph: KnowledgeGraph | None = None
+        """The graph that answered (set by :class:`~wickgraph.KnowledgeGraph`): where labels are looked up."""
 
     def stream(self) -> Iterator[Row]:
         """Yield the rows once, without keeping them; fails if they were already read."""
@@ -76,19 +81,37 @@ class SelectResult:
         """Rows as dicts of plain Python values (see :func:`wickgraph.terms.to_python`)."""
         return [{v: to_python(row.get(v)) for v in self.variables} for row in self.rows]
 
+    def to_dataframe(self, labels: bool | Mapping[str, str] = True, *, compact: bool = False) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, typed, with a ``?xLabel`` column beside each IRI column ``?x``.
+
+        See :func:`wickgraph.notebook.to_dataframe` (needs the ``notebooks`` extra: pandas).
+        """
+        from .notebook.frames import to_dataframe
+
+        return to_dataframe(self, labels, compact=compact)
+
     def __repr__(self) -> str:
         count = f"{len(self._rows)} rows" if self._rows is not None else "unread"
         return f"<SelectResult ?{' ?'.join(self.variables)} ({count})>"
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from .notebook.html import select_html
 
-        head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(display(row.get(v)))}</td>" for v in self.variables) + "</tr>"
-            for row in self.rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return select_html(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form: an aligned table of the first rows."""
+        import io
+
+        from .notebook.html import MAX_ROWS
+        from .output import write_result
+
+        out = io.StringIO()
+        write_result(SelectResult(self.variables, self.rows[:MAX_ROWS]), out, "table")
+        text = out.getvalue().rstrip("\n")
+        if len(self.rows) > MAX_ROWS:
+            text += f"\n(first {MAX_ROWS} of {len(self.rows)} rows)"
+        printer.text(text)
 
 
 _RDF_FORMATS = ("turtle", "ttl", "nt", "ntriples", "rdfxml", "xml", "jsonld")
@@ -109,6 +132,8 @@ class GraphResult:
     def __init__(self, triples: Iterable[Triple]) -> None:
         self._source: Iterator[Triple] | None = iter(triples)
         self._triples: list[Triple] | None = None
+        self.graph: KnowledgeGraph | None = None
+        """The graph that answered (set by :class:`~wickgraph.KnowledgeGraph`): where labels are looked up."""
 
     @property
     def triples(self) -> list[Triple]:
@@ -175,8 +200,22 @@ class GraphResult:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
+    def to_dataframe(self, labels: bool | Mapping[str, str] = True, *, compact: bool = False) -> pandas.DataFrame:
+        """The triples as a pandas DataFrame (``subject``, ``predicate``, ``object``, with label columns).
+
+        See :func:`wickgraph.notebook.to_dataframe` (needs the ``notebooks`` extra: pandas).
+        """
+        from .notebook.frames import to_dataframe
+
+        return to_dataframe(self, labels, compact=compact)
+
     def __repr__(self) -> str:
         return f"<GraphResult {len(self.triples)} triples>"
+
+    def _repr_html_(self) -> str:
+        from .notebook.html import graph_result_html
+
+        return graph_result_html(self)
 
 
 class _TextSink:

@@ -28,7 +28,25 @@ __all__ = ["Term", "display", "from_rdflib", "optional_value", "to_python", "to_
 Term = NamedNode | BlankNode | Literal | Triple
 """Any RDF term a query can return."""
 
-_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+INTEGER_TYPES = frozenset(
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
+"""The XSD datatypes whose values are whole numbers."""
 
 
 def to_python(term: Term | None) -> Any:
@@ -45,7 +63,7 @@ def to_python(term: Term | None) -> Any:
     datatype = term.datatype.value
     value = term.value
     try:
-        if datatype in _INTEGER_TYPES:
+        if datatype in INTEGER_TYPES:
             return int(value)
         if datatype == XSD + "decimal":
             return Decimal(value)

@@ -451,12 +451,15 @@ class WickgraphApp:
         self.config.policy.check_query(facts)
         if facts.form not in ("CONSTRUCT", "DESCRIBE"):
             raise _json(400, {"error": "the graph view draws a CONSTRUCT or DESCRIBE query's triples"})
-        result = self._kg().construct(query, as_of=params.get("as-of") or params.get("as_of"))
+        as_of = params.get("as-of") or params.get("as_of")
+        result = self._kg().construct(query, as_of=as_of)
         if len(result) > self.config.limits.max_rows:
             raise ResultTooLargeError(
                 f"the result has {len(result):,} triples; this server draws at most {self.config.limits.max_rows:,}"
             )
-        html = render_graph(result, title=params.get("title") or "wickgraph: CONSTRUCT result")
+        html = render_graph(
+            result, title=params.get("title") or "wickgraph: CONSTRUCT result", kg=self._kg(), as_of=as_of or None
+        )
         return _Response(200, html.encode("utf-8"), "text/html; charset=utf-8", {"Content-Security-Policy": _VIZ_CSP})
 
     def _status(self, environ: Mapping[str, Any]) -> _Response:

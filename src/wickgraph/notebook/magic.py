@@ -1,0 +1,179 @@
+"""The ``%%sparql`` cell magic: a cell of SPARQL, run on the local graph or a SPARQL server, as a DataFrame.
+
+Load it with ``%load_ext wickgraph``, then::
+
+    %%sparql --store /tmp/wick --as-of 2024-01-03 leads
+    SELECT ?actor ?character WHERE { ?actor wg:plays ?character }
+
+Options (IPython expands ``$name`` and ``{expression}`` in this line, so ``--store $store`` works):
+
+- ``--store PATH``: the embedded store. With none of ``--store``, ``--endpoint``, ``--graph``: what the
+  ``wickgraph`` command would use (``$WICKGRAPH_STORE`` or ``$WICKGRAPH_ENDPOINT``, else the config file's
+  endpoint, else the default store);
+- ``--endpoint URL``: a SPARQL server's query URL instead (credentials and timeout from the environment or the
+  config file, as for the ``wickgraph`` command); ``--union server|client|none``: how its default graph is
+  the union of the graphs (see :mod:`wickgraph.store.remote`);
+- ``--graph NAME``: a :class:`~wickgraph.KnowledgeGraph` you already opened, by its variable name;
+- ``--as-of DATE``: answer from the claims published by that date;
+- ``--no-labels``: no ``?xLabel`` columns; ``--compact``: IRIs as ``wgd:…``;
+- ``VAR``: also store the answer in this variable.
+
+The project prefixes (``wg:``, ``wgd:``, ``schema:``, ``rdfs:`` …) need no declaration. A SELECT (or CONSTRUCT)
+answer is a pandas DataFrame with label columns (:func:`wickgraph.notebook.to_dataframe`); an ASK answer is a
+``bool``. A wickgraph error (a syntax error, an unknown entity, a server that does not answer) fails the cell
+and is shown as IPython shows a bad magic call: ``UsageError: QuerySyntaxError: …``, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, magics_class
+
+from ..errors import WickgraphError
+from ..graph import KnowledgeGraph, open_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from ..store.remote import Endpoint
+
+__all__ = ["SparqlMagics", "load_ipython_extension"]
+
+
+def _brief(exc: WickgraphError) -> UsageError:
+    """The error as IPython shows a bad magic call: one message (``UsageError: QuerySyntaxError: …``), no
+    traceback through wickgraph's code."""
+    return UsageError(f"{type(exc).__name__}: {exc}")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"%%sparql: {message}\n{self.format_usage().strip()}")
+
+
+_PARSER = _Parser(prog="%%sparql", add_help=False, description="Run the cell as SPARQL.")
+_PARSER.add_argument("--store", metavar="PATH", help="Embedded store directory (default: $WICKGRAPH_STORE).")
+_PARSER.add_argument("--endpoint", metavar="URL", help="Query this SPARQL server instead of the embedded store.")
+_PARSER.add_argument(
+    "--union", choices=["server", "client", "none"], help="How the server's default graph is the union."
+)
+_PARSER.add_argument("--graph", metavar="NAME", help="Query the KnowledgeGraph held in this variable.")
+_PARSER.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="Answer as known on this date.")
+_PARSER.add_argument("--no-labels", dest="labels", action="store_false", help="Add no ?xLabel columns.")
+_PARSER.add_argument("--compact", action="store_true", help="Write IRIs as wgd:… instead of in full.")
+_PARSER.add_argument("var", nargs="?", help="Also store the answer in this variable.")
+
+
+@magics_class
+class SparqlMagics(Magics):
+    """The ``%%sparql`` magic. Graphs it opens stay open for the session (one per store or endpoint)."""
+
+    def __init__(self, shell: InteractiveShell | None = None) -> None:
+        super().__init__(shell)
+        self._graphs: dict[tuple[str, object], KnowledgeGraph] = {}
+
+    def graph_for(
+        self, store: str | None = None, endpoint: str | None = None, union: str | None = None
+    ) -> KnowledgeGraph:
+        """The graph to query: the server at ``endpoint``, else the embedded store at ``store`` (reopened when it
+        has been rebuilt since); with neither, what the ``wickgraph`` command would use (see :func:`default_target`)."""
+        if store is None and endpoint is None:
+            store, endpoint = default_target()
+        if endpoint is not None:
+            target = _endpoint(endpoint, union)
+            key: tuple[str, object] = ("endpoint", target)  # an Endpoint is a frozen dataclass: credentials included
+            if key not in self._graphs:
+                self._graphs[key] = open_graph(endpoint=target)
+            return self._graphs[key]
+        from ..locations import default_store_path
+        from ..store.embedded import current_generation
+
+        root = Path(store) if store is not None else default_store_path()
+        key = ("store", str(current_generation(root)))
+        if key not in self._graphs:
+            self._graphs[key] = open_graph(root)
+        return self._graphs[key]
+
+    @cell_magic
+    def sparql(self, line: str, cell: str) -> Any:
+        """Run the cell as a SPARQL query; a SELECT or CONSTRUCT answer is a DataFrame, an ASK answer a bool.
+
+        ::
+
+            %%sparql [--store PATH | --endpoint URL [--union MODE] | --graph NAME] [--as-of YYYY-MM-DD]
+                     [--no-labels] [--compact] [VAR]
+        """
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:  # an unclosed quote
+            raise UsageError(f"%%sparql: {exc} in {line!r}") from None
+        args = _PARSER.parse_args(words)
+        chosen = [name for name in ("store", "endpoint", "graph") if getattr(args, name)]
+        if len(chosen) > 1:
+            raise UsageError(f"%%sparql takes one of --store, --endpoint, --graph (got {', '.join(chosen)})")
+        try:
+            if args.graph:
+                kg = self.shell.user_ns.get(args.graph) if self.shell is not None else None
+                if not isinstance(kg, KnowledgeGraph):
+                    raise WickgraphError(f"--graph {args.graph}: that variable does not hold a KnowledgeGraph")
+            else:
+                kg = self.graph_for(args.store, args.endpoint, args.union)
+            result = kg.query(cell, as_of=args.as_of)
+            answer: Any = result if isinstance(result, bool) else result.to_dataframe(args.labels, compact=args.compact)
+        except WickgraphError as exc:
+            raise _brief(exc) from None
+        if args.var and self.shell is not None:
+            self.shell.user_ns[args.var] = answer
+        return answer
+
+    def close(self) -> None:
+        """Close every graph the magic opened."""
+        for kg in self._graphs.values():
+            kg.close()
+        self._graphs.clear()
+
+
+def default_target() -> tuple[str | None, str | None]:
+    """(store, endpoint) when a cell names neither, as the ``wickgraph`` command decides: ``$WICKGRAPH_STORE``
+    or ``$WICKGRAPH_ENDPOINT`` (not both), else the config file's endpoint, else the default store."""
+    from ..config import endpoint_config
+
+    store, endpoint = os.environ.get("WICKGRAPH_STORE") or None, os.environ.get("WICKGRAPH_ENDPOINT") or None
+    if store and endpoint:
+        raise WickgraphError("WICKGRAPH_STORE and WICKGRAPH_ENDPOINT are both set: give --store or --endpoint")
+    if store or endpoint:
+        return store, endpoint
+    query = endpoint_config().get("query")
+    return None, query if isinstance(query, str) else None
+
+
+def _endpoint(url: str, union: str | None) -> Endpoint:
+    """The server at ``url``, with the settings the environment and config file give it (credentials, timeout)."""
+    from ..config import resolve_endpoint
+
+    env = {key: os.environ.get(f"WICKGRAPH_{key.upper()}") or None for key in ("user", "password", "token", "timeout")}
+    try:
+        timeout = float(env["timeout"]) if env["timeout"] else None
+    except ValueError:
+        raise WickgraphError(f"WICKGRAPH_TIMEOUT is {env['timeout']!r}: give a number of seconds") from None
+    endpoint = resolve_endpoint(
+        query=url,
+        union=union or os.environ.get("WICKGRAPH_UNION") or None,
+        timeout=timeout,
+        user=env["user"],
+        password=env["password"],
+        token=env["token"],
+    )
+    assert endpoint is not None
+    return endpoint
+
+
+def load_ipython_extension(ipython: InteractiveShell) -> None:
+    """Register ``%%sparql`` (``%load_ext wickgraph`` calls this)."""
+    ipython.register_magics(SparqlMagics(ipython))

@@ -1,0 +1,268 @@
+/* wickgraph's HTML view: draws the graph in #wg-data with vis-network, and the legend, filters, search and
+   tooltips around it. Every text from the data reaches the page through textContent or the canvas, never
+   as markup. window.wickgraph exposes the state (stable, counts, the network) to tests and benchmarks. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("wg-data").textContent);
+  var state = { stable: false, stableAt: null, network: null, data: data, errors: [] };
+  window.wickgraph = state;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  // ---- header --------------------------------------------------------------------------------------
+  document.getElementById("wg-title").textContent = data.title;
+  document.getElementById("wg-subtitle").textContent = data.subtitle;
+  var notes = document.getElementById("wg-notes");
+  data.notes.forEach(function (note) { notes.appendChild(el("li", null, note)); });
+
+  // ---- data sets -----------------------------------------------------------------------------------
+  var byId = {};
+  var visNodes = data.nodes.map(function (n) {
+    byId[n.id] = n;
+    var node = {
+      id: n.id, label: n.label, shape: n.shape,
+      color: { background: n.color, border: n.focus ? "#111111" : shade(n.color), highlight: { background: n.color, border: "#111111" }, hover: { background: n.color, border: "#111111" } },
+      borderWidth: n.focus ? 4 : 1,
+      font: n.shape === "text" ? { size: 18, color: "#333333" } : { size: n.fontSize || (n.focus ? 18 : 13), color: fontColour(n.shape) },
+      size: n.focus ? 20 : 12
+    };
+    if (n.x !== undefined) { node.x = n.x; node.y = n.y; node.fixed = true; node.physics = false; }
+    if (n.width) node.widthConstraint = { maximum: n.width };
+    return node;
+  });
+  var edgeById = {};
+  var visEdges = data.edges.map(function (e) {
+    edgeById[e.id] = e;
+    var edge = {
+      id: e.id, from: e.from, to: e.to, label: data.edgeLabels ? e.label : undefined,
+      arrows: e.arrows ? { to: { enabled: true, scaleFactor: 0.5 } } : { to: { enabled: false } },
+      smooth: e.smooth ? { enabled: true, type: e.smooth.type, roundness: e.smooth.roundness } : { enabled: false },
+      dashes: !!e.dashes
+    };
+    if (e.color) edge.color = { color: e.color, highlight: e.color, hover: e.color };
+    if (e.width) edge.width = e.width;
+    return edge;
+  });
+
+  function shade(hex) {
+    var n = parseInt(hex.slice(1), 16);
+    var r = Math.max(0, (n >> 16) - 40), g = Math.max(0, ((n >> 8) & 255) - 40), b = Math.max(0, (n & 255) - 40);
+    return "#" + ((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1);
+  }
+  function fontColour(shape) { return shape === "box" || shape === "ellipse" ? "#111111" : "#222222"; }
+
+  // ---- filters: by class and by source -------------------------------------------------------------
+  var hiddenKinds = {};
+  var chosenSources = null; // null: every source
+  var visibleEdges = {};
+  var connected = {};
+
+  function recompute() {
+    visibleEdges = {};
+    connected = {};
+    data.edges.forEach(function (e) {
+      var a = byId[e.from], b = byId[e.to];
+      if (!a || !b || hiddenKinds[a.kind] || hiddenKinds[b.kind]) return;
+      if (chosenSources !== null && !e.sources.some(function (s) { return chosenSources[s]; })) return;
+      visibleEdges[e.id] = true;
+      connected[e.from] = true;
+      connected[e.to] = true;
+    });
+  }
+  recompute();
+  var nodes = new vis.DataSet(visNodes);
+  var edges = new vis.DataSet(visEdges);
+  var nodeView = new vis.DataView(nodes, { filter: function (n) {
+    var info = byId[n.id];
+    return !hiddenKinds[info.kind] && (chosenSources === null || connected[n.id] === true);
+  } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return visibleEdges[e.id] === true; } });
+
+  function refresh() {
+    recompute();
+    nodeView.refresh();
+    edgeView.refresh();
+    document.getElementById("wg-shown").textContent =
+      "showing " + nodeView.length + " of " + data.nodes.length + " nodes, " + edgeView.length + " of " + data.edges.length + " edges";
+  }
+
+  var legend = document.getElementById("wg-legend");
+  data.legend.forEach(function (item) {
+    var row = el("label", "wg-row");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-kind", item.kind);
+    box.addEventListener("change", function () {
+      if (box.checked) delete hiddenKinds[item.kind]; else hiddenKinds[item.kind] = true;
+      refresh();
+    });
+    var swatch = el("span", "wg-swatch wg-shape-" + item.shape);
+    swatch.style.backgroundColor = item.color;
+    row.appendChild(box);
+    row.appendChild(swatch);
+    row.appendChild(el("span", "wg-name", item.label));
+    row.appendChild(el("span", "wg-count", item.count));
+    legend.appendChild(row);
+  });
+
+  var sourceList = document.getElementById("wg-sources");
+  if (data.sources.length === 0) {
+    sourceList.parentNode.hidden = true;
+  }
+  var sourceBoxes = [];
+  data.sources.forEach(function (source) {
+    var row = el("label", "wg-row");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-source", source.id);
+    box.addEventListener("change", function () {
+      var chosen = {}, all = true;
+      sourceBoxes.forEach(function (b) {
+        if (b.checked) chosen[b.getAttribute("data-source")] = true; else all = false;
+      });
+      chosenSources = all ? null : chosen;
+      refresh();
+    });
+    sourceBoxes.push(box);
+    row.appendChild(box);
+    row.appendChild(el("span", "wg-name", source.title));
+    row.appendChild(el("span", "wg-count", source.count));
+    row.title = source.id;
+    sourceList.appendChild(row);
+  });
+  state.filterSources = function (ids) {
+    sourceBoxes.forEach(function (b) { b.checked = ids === null || ids.indexOf(b.getAttribute("data-source")) >= 0; });
+    chosenSources = null;
+    if (ids !== null) { chosenSources = {}; ids.forEach(function (id) { chosenSources[id] = true; }); }
+    refresh();
+  };
+  state.hideKind = function (kind, hidden) {
+    if (hidden) hiddenKinds[kind] = true; else delete hiddenKinds[kind];
+    refresh();
+  };
+
+  // ---- the network ---------------------------------------------------------------------------------
+  var big = data.nodes.length > 500;
+  var options = {
+    autoResize: true, width: "100%", height: "100%",
+    layout: { randomSeed: data.seed, improvedLayout: data.nodes.length <= 100 },
+    physics: data.physics ? {
+      enabled: true,
+      solver: data.solver,
+      barnesHut: data.solverOptions,
+      forceAtlas2Based: data.solverOptions,
+      maxVelocity: 50, minVelocity: 0.75, timestep: 0.5, adaptiveTimestep: true,
+      // Stabilise in small batches so the page stays responsive; then physics stops for good.
+      stabilization: { enabled: true, iterations: data.iterations, updateInterval: 25, fit: true }
+    } : { enabled: false },
+    interaction: { hover: true, hoverConnectedEdges: false, tooltipDelay: 3600000, hideEdgesOnDrag: big, hideEdgesOnZoom: big, navigationButtons: false, keyboard: false },
+    nodes: { borderWidth: 1, size: 12, font: { size: 13 } },
+    edges: {
+      width: 1, selectionWidth: 2, hoverWidth: 1.5,
+      color: { color: "#9aa0a6", highlight: "#333333", hover: "#333333" },
+      font: { size: 10, color: "#444444", align: "horizontal", strokeWidth: 3, strokeColor: "#ffffff" },
+      smooth: { enabled: false }
+    }
+  };
+  var container = document.getElementById("wg-graph");
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  state.network = network;
+  state.counts = { nodes: data.nodes.length, edges: data.edges.length };
+  state.drawn = function () {
+    return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
+  };
+
+  function markStable() {
+    network.once("afterDrawing", function () {
+      state.stable = true;
+      state.stableAt = performance.now();
+    });
+    network.redraw();
+  }
+  if (data.physics) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+      markStable();
+    });
+  } else {
+    network.fit({ animation: false });
+    markStable();
+  }
+  refresh();
+
+  // ---- tooltips and details ------------------------------------------------------------------------
+  var tip = document.getElementById("wg-tooltip");
+  function fill(target, lines) {
+    while (target.firstChild) target.removeChild(target.firstChild);
+    if (!lines || !lines.length) return;
+    target.appendChild(el("div", "wg-tip-head", lines[0]));
+    var list = el("ul");
+    for (var i = 1; i < lines.length; i++) list.appendChild(el("li", null, lines[i]));
+    target.appendChild(list);
+  }
+  function show(lines, pointer) {
+    fill(tip, lines);
+    tip.hidden = false;
+    var box = container.getBoundingClientRect();
+    var x = box.left + pointer.x + 14, y = box.top + pointer.y + 14;
+    var width = tip.offsetWidth, height = tip.offsetHeight;
+    if (x + width > window.innerWidth - 8) x = Math.max(8, window.innerWidth - width - 8);
+    if (y + height > window.innerHeight - 8) y = Math.max(8, box.top + pointer.y - height - 14);
+    tip.style.left = x + "px";
+    tip.style.top = y + "px";
+  }
+  function hide() { tip.hidden = true; }
+  state.tipFor = function (kind, id) { return (kind === "node" ? byId[id] : edgeById[id]).tip; };
+  network.on("hoverNode", function (p) { show(byId[p.node].tip, p.pointer.DOM); });
+  network.on("hoverEdge", function (p) { show(edgeById[p.edge].tip, p.pointer.DOM); });
+  network.on("blurNode", hide);
+  network.on("blurEdge", hide);
+  network.on("dragStart", hide);
+  network.on("zoom", hide);
+  var details = document.getElementById("wg-details");
+  network.on("click", function (p) {
+    if (p.nodes.length) fill(details, byId[p.nodes[0]].tip);
+    else if (p.edges.length) fill(details, edgeById[p.edges[0]].tip);
+    else fill(details, []);
+  });
+
+  // ---- search --------------------------------------------------------------------------------------
+  var search = document.getElementById("wg-search");
+  var labels = document.getElementById("wg-labels");
+  data.nodes.slice().sort(function (a, b) { return a.label < b.label ? -1 : a.label > b.label ? 1 : 0; })
+    .forEach(function (n) { if (n.shape !== "text") { var o = el("option"); o.value = n.label; labels.appendChild(o); } });
+  var message = document.getElementById("wg-search-message");
+  function find(text) {
+    var wanted = text.trim().toLowerCase();
+    if (!wanted) return null;
+    var exact = null, starts = null, contains = null;
+    data.nodes.forEach(function (n) {
+      var label = n.label.toLowerCase();
+      if (label === wanted || n.id.toLowerCase() === wanted) exact = exact || n;
+      else if (label.indexOf(wanted) === 0) starts = starts || n;
+      else if (label.indexOf(wanted) >= 0) contains = contains || n;
+    });
+    return exact || starts || contains;
+  }
+  state.search = function (text) {
+    var found = find(text);
+    if (!found) { message.textContent = "No node matches \u201c" + text + "\u201d."; return null; }
+    if (!nodeView.get(found.id)) { message.textContent = found.label + " is hidden by a filter."; return null; }
+    message.textContent = "";
+    network.selectNodes([found.id]);
+    network.focus(found.id, { scale: 1.4, animation: false });
+    fill(details, found.tip);
+    return found.id;
+  };
+  search.addEventListener("keydown", function (event) { if (event.key === "Enter") state.search(search.value); });
+  search.addEventListener("change", function () { state.search(search.value); });
+  document.getElementById("wg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+})();

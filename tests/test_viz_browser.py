@@ -1,0 +1,224 @@
+"""The HTML view in a real browser: Debian's chromium, headless, with every network path closed.
+
+Screenshots go to test-artifacts/ (viz-full.png, viz-focus.png, viz-story.png). Without chromium these tests
+skip, saying so; `.ci/run` installs it and sets WICKGRAPH_REQUIRE_BROWSER=1, which turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from wickgraph.viz import neighbourhood, notebook_html, write_html
+from wickgraph.viz._chromium import Chromium, find_chromium
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+STABLE = "window.wickgraph && window.wickgraph.stable === true"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Chromium]:
+    if find_chromium() is None:
+        message = "chromium is not installed (apt-get install chromium)"
+        if os.environ.get("WICKGRAPH_REQUIRE_BROWSER"):
+            pytest.fail(message + "; this run requires it")
+        pytest.skip(message)
+    with Chromium(width=1280, height=800) as chromium:
+        yield chromium
+
+
+def _load(browser: Chromium, path: Path) -> dict[str, Any]:
+    browser.open(path)
+    browser.wait_for(STABLE, timeout=120)
+    drawn: dict[str, Any] = browser.evaluate(
+        "JSON.parse(JSON.stringify({counts: window.wickgraph.counts, drawn: window.wickgraph.drawn()}))"
+    )
+    return drawn
+
+
+def _offline(browser: Chromium, path: Path) -> None:
+    assert browser.console_errors() == []
+    assert browser.requests() == [path.resolve().as_uri()]  # the page itself, nothing else
+
+
+def _point(browser: Chromium, expression: str) -> tuple[float, float]:
+    """Page coordinates of a canvas point computed in the page."""
+    x, y = browser.evaluate(
+        "(function(){ var net = window.wickgraph.network; var p = (" + expression + ");"
+        " var d = net.canvasToDOM(p); var box = document.getElementById('wg-graph').getBoundingClientRect();"
+        " return [box.left + d.x, box.top + d.y]; })()"
+    )
+    return float(x), float(y)
+
+
+def _hover(browser: Chromium, x: float, y: float) -> str:
+    browser.move_mouse(x - 8, y - 8)
+    browser.move_mouse(x, y)
+    browser.wait_for("!document.getElementById('wg-tooltip').hidden", timeout=10)
+    text: str = browser.evaluate("document.getElementById('wg-tooltip').textContent")
+    browser.move_mouse(1, 1)
+    return text
+
+
+def test_full_graph_offline(browser: Chromium, exported: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = tmp_path / "full.html"
+    written = write_html(exported, path)
+    state = _load(browser, path)
+    _offline(browser, path)
+    assert state["counts"] == {"nodes": written.nodes, "edges": written.edges}
+    assert state["drawn"] == state["counts"]  # everything in the page's data is drawn
+    # Physics settled and stopped.
+    assert browser.evaluate("window.wickgraph.network.physics.options.enabled") is False
+    before = browser.evaluate("JSON.stringify(window.wickgraph.network.getPositions(['wgd:ballerina']))")
+    browser.wait_for("new Promise(function(r){ setTimeout(function(){ r(true); }, 500); })")
+    assert browser.evaluate("JSON.stringify(window.wickgraph.network.getPositions(['wgd:ballerina']))") == before
+    browser.screenshot(ARTIFACTS / "viz-full.png")
+
+
+def test_layout_is_the_same_from_run_to_run(browser: Chromium, exported: nx.MultiDiGraph, tmp_path: Path) -> None:
+    part = neighbourhood(exported, "Ballerina", 1)
+    positions = []
+    for run in range(2):
+        path = tmp_path / f"run{run}.html"
+        write_html(part, path)
+        _load(browser, path)
+        positions.append(browser.evaluate("JSON.stringify(window.wickgraph.network.getPositions())"))
+    assert positions[0] == positions[1]
+
+
+def test_focus_view_hover_shows_the_source(browser: Chromium, exported: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = tmp_path / "focus.html"
+    write_html(neighbourhood(exported, "Len Wiseman", 1), path)
+    state = _load(browser, path)
+    _offline(browser, path)
+    assert state["drawn"] == state["counts"]
+    # The edge Len Wiseman —worked with— Chad Stahelski: the article (Cinemark, 2024-01-03) says so.
+    edge = "window.wickgraph.data.edges.filter(function(e){ return e.label === 'worked with'; })[0]"
+    x, y = _point(
+        browser,
+        f"(function(){{ var e = {edge}; var p = net.getPositions([e.from, e.to]);"
+        " return {x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2}; })()",
+    )
+    text = _hover(browser, x, y)
+    assert "Chad Stahelski —worked with— Len Wiseman" in text
+    assert "Ballerina: Here's What We Know About the John Wick Spin-Off (2024-01-03, stated; chars 4342-4462" in text
+    # A node's hover: its class, id and key facts.
+    x, y = _point(browser, "net.getPositions(['wgd:ballerina'])['wgd:ballerina']")
+    text = _hover(browser, x, y)
+    assert text.startswith("Ballerinafilm · wgd:ballerina") and "release date: 2025-06-06" in text
+    browser.move_mouse(x, y)
+    browser.wait_for("!document.getElementById('wg-tooltip').hidden", timeout=10)
+    browser.screenshot(ARTIFACTS / "viz-focus.png")
+
+
+def test_filters_and_search(browser: Chromium, exported: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = tmp_path / "ballerina.html"
+    part = neighbourhood(exported, "Ballerina", 1)
+    write_html(part, path)
+    state = _load(browser, path)
+    data = browser.evaluate("window.wickgraph.data")
+    people = sum(1 for n in data["nodes"] if n["kind"] == "wg:Person")
+    browser.evaluate("window.wickgraph.hideKind('wg:Person', true)")
+    assert browser.evaluate("window.wickgraph.drawn().nodes") == state["counts"]["nodes"] - people
+    assert browser.evaluate("document.querySelector('input[data-kind=\"wg:Person\"]') !== null")
+    browser.evaluate("window.wickgraph.hideKind('wg:Person', false)")
+    # Only what the 2024 article says: its edges, and the nodes they join.
+    browser.evaluate("window.wickgraph.filterSources(['wgs:cinemark-2024'])")
+    article = [e for e in data["edges"] if "wgs:cinemark-2024" in e["sources"]]
+    ends = {e["from"] for e in article} | {e["to"] for e in article}
+    assert browser.evaluate("window.wickgraph.drawn()") == {"nodes": len(ends), "edges": len(article)}
+    browser.evaluate("window.wickgraph.filterSources(null)")
+    assert browser.evaluate("window.wickgraph.drawn()") == state["counts"]
+    # The search box finds a node by part of its label, selects it and centres on it.
+    assert browser.evaluate("window.wickgraph.search('keanu')") == "wgd:keanu-reeves"
+    assert browser.evaluate("window.wickgraph.network.getSelectedNodes()") == ["wgd:keanu-reeves"]
+    assert browser.evaluate("window.wickgraph.search('Nobody Atall')") is None
+    assert (
+        browser.evaluate("document.getElementById('wg-search-message').textContent")
+        == "No node matches \u201cNobody Atall\u201d."
+    )
+    assert browser.console_errors() == []
+
+
+def test_hostile_labels_execute_nothing(browser: Chromium, tmp_path: Path) -> None:
+    hostile = ["<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">']
+    graph = nx.MultiDiGraph(name="hostile")
+    graph.add_node("wgd:x", label=hostile[0], kind="wg:Person", **{"wg:remark": [hostile[1]]})
+    graph.add_node("wgd:y", label=hostile[1], kind="wg:Film")
+    graph.add_edge(
+        "wgd:x",
+        "wgd:y",
+        key="wg:castIn",
+        label=hostile[1],
+        claims=["wgc:s/1"],
+        sources=["wgs:s"],
+        source_titles=[hostile[0]],
+        dates=["2024-01-03"],
+        certainties=["stated"],
+        spans=[""],
+        current=[True],
+    )
+    path = tmp_path / "hostile.html"
+    write_html(graph, path, title=hostile[1])
+    _load(browser, path)
+    x, y = _point(browser, "net.getPositions(['wgd:x'])['wgd:x']")
+    text = _hover(browser, x, y)
+    assert text.startswith(hostile[0]) and hostile[1] in text  # shown as text
+    browser.evaluate("window.wickgraph.search('script')")
+    assert browser.evaluate("document.getElementById('wg-details').textContent").startswith(hostile[0])
+    assert browser.evaluate("typeof window.__pwned") == "undefined"
+    assert (
+        browser.evaluate(
+            "document.querySelectorAll('img, #wg-panel script, #wg-tooltip *:not(div):not(ul):not(li)').length"
+        )
+        == 0
+    )
+    assert browser.evaluate("document.title") == hostile[1]
+    assert browser.evaluate(
+        "Array.from(document.querySelectorAll('#wg-legend .wg-name, #wg-sources .wg-name')).map(function(e){return e.textContent;})"
+    ) == [
+        "film",
+        "person",
+        hostile[0],
+    ]
+    assert browser.requests() == [path.resolve().as_uri()]  # the would-be image was never fetched
+
+
+def test_story_view(browser: Chromium, exported: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = tmp_path / "story.html"
+    written = write_html(exported, path, story=True)
+    state = _load(browser, path)
+    _offline(browser, path)
+    assert state["drawn"] == {"nodes": written.nodes, "edges": written.edges}
+    xs = browser.evaluate(
+        "(function(){ var p = window.wickgraph.network.getPositions(); return ['wgd:the-continental', 'wgd:john-wick', 'wgd:ballerina', 'wgd:john-wick-chapter-4']"
+        ".map(function(w){ return p['story:' + w].x; }); })()"
+    )
+    assert xs == sorted(xs)
+    browser.screenshot(ARTIFACTS / "viz-story.png")
+
+
+def test_notebook_iframe_renders(browser: Chromium, exported: nx.MultiDiGraph, tmp_path: Path) -> None:
+    host = tmp_path / "notebook.html"
+    host.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
+        + notebook_html(neighbourhood(exported, "Len Wiseman"), height=500)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    browser.open(host)
+    browser.wait_for("document.querySelector('iframe') !== null")
+    # A sandboxed iframe (scripts allowed, nothing else) runs in a process of its own: a session of its own.
+    (frame,) = browser.iframe_sessions()
+    browser.wait_for(STABLE, timeout=120, session=frame)
+    assert browser.evaluate("document.referrer === '' && window.origin", session=frame) == "null"  # opaque origin
+    counts = browser.evaluate("JSON.stringify([window.wickgraph.counts, window.wickgraph.drawn()])", session=frame)
+    first, second = __import__("json").loads(counts)
+    assert first == second and first["nodes"] >= 3
+    assert browser.console_errors() == []
+    assert browser.requests() == [host.resolve().as_uri()]
