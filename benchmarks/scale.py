@@ -152,18 +152,19 @@ def measure_size(quads: int, opts: argparse.Namespace) -> dict[str, Any]:
         return out
     log(f"{size_name(quads)}: named queries (wickgraph and pyoxigraph)")
     out["queries"] = run_task("queries", {"store": store, "params": gen["params"], "repeat": opts.repeat})
-    dump = work / "built.nq"
+    dump, merge = work / "built.nq", work / "merge.nt"
     if quads <= opts.rdflib_max and "error" not in out["queries"]:
-        run_task("dump", {"store": store, "path": str(dump)})
+        run_task("dump", {"store": store, "path": str(dump), "merge": str(merge)})
         texts = {name: q["text"] for name, q in out["queries"]["queries"].items()}
         log(f"{size_name(quads)}: rdflib in-memory store (load, the same queries)")
         out["rdflib"] = run_task("rdflib_queries", {"path": str(dump), "texts": texts, "timeout": opts.rdflib_timeout})
         log(f"{size_name(quads)}: NetworkX export (rdflib's converter)")
-        out["nx_rdflib"] = run_task("nx_rdflib", {"path": str(dump)})
+        out["nx_rdflib"] = run_task("nx_rdflib", {"path": str(merge)})
         dump.unlink(missing_ok=True)
-    log(f"{size_name(quads)}: NetworkX export and projections (wickgraph)")
-    out["nx"] = run_task("nx_wickgraph", {"store": store})
-    out["html"] = run_task("html", {"store": store, "out": str(work / "graph.html")})
+        merge.unlink(missing_ok=True)
+    log(f"{size_name(quads)}: NetworkX export, projections, HTML pages (wickgraph)")
+    focus = gen["params"].get("lead-of", {}).get("film", "")
+    out["nx"] = run_task("nx_wickgraph", {"store": store, "focus": focus})
     out["store"] = store
     return out
 
@@ -357,13 +358,14 @@ def size_section(result: dict[str, Any]) -> list[str]:
         )
     if "projections" not in nx:
         lines.append("| projections | n/a (not built) | | | |")
-    html = result.get("html", {})
-    if "seconds" in html:
+    pages = nx.get("html")
+    for pname, page in (pages or {}).items():
         lines.append(
-            f"| HTML page | {fmt_s(html['seconds'])} | {html['peak_mb']:,.0f} MB | {html['bytes'] / 2**20:.1f} MB | |"
+            f"| HTML page, {pname} | {fmt_s(page['seconds'])} | | {page['nodes']:,} nodes, {page['edges']:,} edges, "
+            f"{page['bytes'] / 2**20:.1f} MB | |"
         )
-    else:
-        lines.append(f"| HTML page | n/a ({html.get('missing') or html.get('error')}) | | | |")
+    if not pages:
+        lines.append("| HTML page | n/a (not built) | | | |")
     lines.append("")
     return lines
 
@@ -544,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10k,100k,1M", help="Sizes in quads, e.g. 10k,100k,1M,10M.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=5, help="Runs per query (median), after one warm-up.")
-    parser.add_argument("--rdflib-timeout", type=int, default=20, help="Seconds allowed per rdflib query.")
+    parser.add_argument("--rdflib-timeout", type=int, default=10, help="Seconds allowed per rdflib query.")
     parser.add_argument("--rdflib-max", default="1M", help="Largest size run on rdflib (it needs ~1.5 KB/triple).")
     parser.add_argument("--full-build-max", default="100k", help="Largest size built with the full build too.")
     parser.add_argument("--cold-repeat", type=int, default=11)

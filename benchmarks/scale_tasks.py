@@ -6,6 +6,7 @@ Each task prints one JSON object on its last line of output. Peak memory is the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -14,7 +15,7 @@ import signal
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,8 @@ def disk_mb(path: str | Path) -> float:
     total = 0
     for root, _dirs, files in os.walk(path):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.path.getsize(os.path.join(root, name))
-            except OSError:
-                pass
     return total / 2**20
 
 
@@ -127,12 +126,14 @@ def full_build(a: dict[str, Any]) -> dict[str, Any]:
 
 @task
 def dump(a: dict[str, Any]) -> dict[str, Any]:
-    """The built store as N-Quads (named graphs and the default-graph merge), for the rdflib runs."""
+    """The built store for the rdflib runs: every quad (named graphs and the default-graph merge) as N-Quads, and
+    the merge alone as N-Triples (what rdflib's NetworkX converter is given: one graph of the facts)."""
     import pyoxigraph
 
     store = pyoxigraph.Store.read_only(generation(a["store"]))
     store.dump(output=a["path"], format=pyoxigraph.RdfFormat.N_QUADS)
-    return {"bytes": Path(a["path"]).stat().st_size}
+    store.dump(output=a["merge"], format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    return {"bytes": Path(a["path"]).stat().st_size, "merge_bytes": Path(a["merge"]).stat().st_size}
 
 
 def _median_ms(run: Callable[[], int], repeat: int) -> tuple[float, int]:
@@ -214,6 +215,7 @@ def rdflib_queries(a: dict[str, Any]) -> dict[str, Any]:
 
 @task
 def nx_wickgraph(a: dict[str, Any]) -> dict[str, Any]:
+    """wickgraph's NetworkX export of the whole graph, each named projection of it, and HTML pages drawn from it."""
     import networkx  # noqa: F401  (a notebook has it loaded already)
 
     import wickgraph
@@ -244,20 +246,34 @@ def nx_wickgraph(a: dict[str, Any]) -> dict[str, Any]:
                 "nodes": projected.number_of_nodes(),
                 "edges": projected.number_of_edges(),
             }
+    render = getattr(wickgraph, "render_html", None)
+    if render is not None:
+        from wickgraph.viz import render as render_counted
+
+        out["html"] = {}
+        for name, options in (("focused", {"focus": a["focus"]}), ("by class", {"aggregated": True})):
+            started = time.perf_counter()
+            page = render_counted(graph, **options)
+            out["html"][name] = {
+                "seconds": time.perf_counter() - started,
+                "bytes": len(page.html.encode()),
+                "nodes": page.nodes,
+                "edges": page.edges,
+            }
+    out["peak_mb"] = peak_mb()
     return out
 
 
 @task
 def nx_rdflib(a: dict[str, Any]) -> dict[str, Any]:
-    """rdflib's converter on the same facts: the merge (the default graph of the dump) as one rdflib Graph."""
+    """rdflib's converter on the same facts: the merge of all graphs, parsed into one rdflib Graph."""
     import networkx  # noqa: F401
     import rdflib
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
     started = time.perf_counter()
-    dataset = rdflib.Dataset()
-    dataset.parse(a["path"], format="nquads")
-    graph = dataset.default_context
+    graph = rdflib.Graph()
+    graph.parse(a["path"], format="nt")
     load = time.perf_counter() - started
     started = time.perf_counter()
     converted = rdflib_to_networkx_multidigraph(graph)
@@ -268,35 +284,6 @@ def nx_rdflib(a: dict[str, Any]) -> dict[str, Any]:
         "edges": converted.number_of_edges(),
         "peak_mb": peak_mb(),
     }
-
-
-def _html_renderer() -> Callable[..., Any] | None:
-    import wickgraph
-
-    for name in ("to_html", "render_html", "viz_html"):
-        found = getattr(wickgraph, name, None)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return None
-
-
-@task
-def html(a: dict[str, Any]) -> dict[str, Any]:
-    import wickgraph
-
-    render = _html_renderer()
-    if render is None:
-        return {"missing": "not built (no HTML renderer in wickgraph)"}
-    kg = wickgraph.open_graph(a["store"])
-    target = Path(a["out"])
-    started = time.perf_counter()
-    render(kg, target)
-    return {"seconds": time.perf_counter() - started, "bytes": target.stat().st_size, "peak_mb": peak_mb()}
-
-
-def _lines(path: str) -> Iterator[str]:
-    with open(path, encoding="utf-8") as handle:
-        yield from handle
 
 
 def main() -> None:
