@@ -162,9 +162,12 @@ def measure_size(quads: int, opts: argparse.Namespace) -> dict[str, Any]:
         out["nx_rdflib"] = run_task("nx_rdflib", {"path": str(merge)})
         dump.unlink(missing_ok=True)
         merge.unlink(missing_ok=True)
-    log(f"{size_name(quads)}: NetworkX export, projections, HTML pages (wickgraph)")
-    focus = gen["params"].get("lead-of", {}).get("film", "")
-    out["nx"] = run_task("nx_wickgraph", {"store": store, "focus": focus})
+    if quads <= opts.nx_max:
+        log(f"{size_name(quads)}: NetworkX export, projections, HTML pages (wickgraph)")
+        focus = gen["params"].get("lead-of", {}).get("film", "")
+        out["nx"] = run_task("nx_wickgraph", {"store": store, "focus": focus})
+    else:
+        out["nx"] = {"missing": f"not run above {size_name(opts.nx_max)} (--nx-max)"}
     out["store"] = store
     return out
 
@@ -549,6 +552,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-timeout", type=int, default=10, help="Seconds allowed per rdflib query.")
     parser.add_argument("--rdflib-max", default="1M", help="Largest size run on rdflib (it needs ~1.5 KB/triple).")
     parser.add_argument("--full-build-max", default="100k", help="Largest size built with the full build too.")
+    parser.add_argument("--nx-max", default="1M", help="Largest size exported to NetworkX (whole graph in memory).")
+    parser.add_argument(
+        "--merge-from", default=None, help="With --render: also report the sizes of another run's results.json."
+    )
     parser.add_argument("--cold-repeat", type=int, default=11)
     parser.add_argument("--work", default=str(REPO / "out" / "bench"), help="Working directory (data, stores).")
     parser.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
@@ -558,11 +565,18 @@ def main(argv: list[str] | None = None) -> int:
     opts.argv = argv if argv is not None else sys.argv[1:]
     opts.rdflib_max = parse_size(opts.rdflib_max)
     opts.full_build_max = parse_size(opts.full_build_max)
+    opts.nx_max = parse_size(opts.nx_max)
     if opts.quick:
         opts.repeat, opts.cold_repeat = 1, 1
     if opts.render:
         saved = json.loads((Path(opts.work) / "results.json").read_text())
         opts.argv = saved.get("argv", [])
+        if opts.merge_from:
+            other = json.loads(Path(opts.merge_from).read_text())
+            known = {r["target"] for r in saved["results"]}
+            saved["results"] += [r for r in other["results"] if r["target"] not in known]
+            saved["seconds"] += other.get("seconds", 0)
+            opts.argv = [*opts.argv, "+", *other.get("argv", [])]
         text = report(saved["results"], saved["cold"], saved["stream"], saved["machine"], opts, saved["seconds"])
         Path(opts.out).write_text(text + "\n", encoding="utf-8")
         log(f"wrote {opts.out}")
