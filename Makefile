@@ -32,8 +32,8 @@ demo: setup  ## build the graph into the default store, answer questions, write 
 	@echo "HTML views written to out/ (open them in a browser; they work offline)"
 
 lint: setup-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: setup-dev
 	$(BIN)/mypy

@@ -248,12 +248,26 @@ def nx_wickgraph(a: dict[str, Any]) -> dict[str, Any]:
             }
     render = getattr(wickgraph, "render_html", None)
     if render is not None:
+        from wickgraph.errors import WickgraphError
+        from wickgraph.viz import neighbourhood
         from wickgraph.viz import render as render_counted
 
         out["html"] = {}
-        for name, options in (("focused", {"focus": a["focus"]}), ("by class", {"aggregated": True})):
+        # As `wickgraph viz --focus FILM` draws it (depth 1), and the whole graph by class (--aggregate).
+        pages = (
+            (
+                "focused on a film, depth 1",
+                lambda: render_counted(neighbourhood(graph, a["focus"], 1), focus=a["focus"]),
+            ),
+            ("whole graph by class", lambda: render_counted(graph, aggregated=True)),
+        )
+        for name, draw in pages:
             started = time.perf_counter()
-            page = render_counted(graph, **options)
+            try:
+                page = draw()
+            except WickgraphError as exc:
+                out["html"][name] = {"error": str(exc)}
+                continue
             out["html"][name] = {
                 "seconds": time.perf_counter() - started,
                 "bytes": len(page.html.encode()),

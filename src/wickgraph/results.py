@@ -137,13 +137,16 @@ class GraphResult:
 
     @property
     def triples(self) -> list[Triple]:
-        """All triples, read on first use."""
+        """All triples, each once, read on first use."""
         if self._triples is None:
-            self._triples = list(self.stream())
+            self._triples = list(dict.fromkeys(self.stream()))
         return self._triples
 
     def stream(self) -> Iterator[Triple]:
-        """Yield the triples once, without keeping them; fails if they were already streamed."""
+        """Yield the triples once, without keeping them; fails if they were already streamed.
+
+        A streamed CONSTRUCT answer (:mod:`wickgraph.store.construct`) may yield a triple more than once.
+        """
         if self._source is None:
             if self._triples is not None:
                 yield from self._triples

@@ -20,15 +20,17 @@ but not the file in its messages.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import ParseError, StoreError, ValidationError
@@ -39,7 +41,7 @@ from ..store.embedded import new_generation_dir, publish_generation
 from .builder import BuildReport, dataset_counts
 from .parse import data_files, ontology_files
 
-__all__ = ["FAST_BUILD_THRESHOLD", "bulk_build", "input_size"]
+__all__ = ["FAST_BUILD_THRESHOLD", "bulk_build", "input_size", "load_lines"]
 
 FAST_BUILD_THRESHOLD = 32 * 1024 * 1024
 """Input size (bytes) above which ``wickgraph build`` picks the fast build unless told otherwise."""
@@ -53,17 +55,67 @@ def input_size(data_dir: Path | None = None) -> int:
     return sum(p.stat().st_size for p in data_files(data_dir or default_data_dir()))
 
 
-def _load(store: OxStore, path: Path, bar: bool, to_graph: str | None = None) -> int | None:
-    """Bulk-load one file; return its number of triples when the format is line-based."""
+_CHUNK_BYTES = 32 * 1024 * 1024
+"""How much line-based input one call of pyoxigraph's bulk loader is given: its memory grows with its input
+(about 1 GB for a 1M-quad file), so line-based files are loaded in pieces of this size."""
+
+
+def load_lines(store: OxStore, source: IO[bytes], fmt: RdfFormat, *, scope: str = "", first_line: int = 1) -> int:
+    """Load N-Quads or N-Triples from ``source`` in pieces of about 32 MB (memory that does not grow with the
+    file); return the number of lines read.
+
+    pyoxigraph's bulk loader gives the blank nodes of each call new names, so the lines that mention a blank
+    node are parsed and added with their labels kept instead, prefixed with ``scope`` (blank node labels belong
+    to their file: give each file its own scope; ``""`` keeps a dump's labels, the store's own). A syntax error
+    is raised with its line in the whole file.
+    """
+    reader = source if isinstance(source, io.BufferedIOBase) else io.BufferedReader(cast(io.RawIOBase, source))
+    line = first_line
+    while True:
+        lines = reader.readlines(_CHUNK_BYTES)
+        if not lines:
+            return line - first_line
+        plain = [text for text in lines if b"_:" not in text]
+        try:
+            if plain:
+                store.bulk_load(io.BytesIO(b"".join(plain)), fmt)
+            if len(plain) < len(lines):
+                blank = parse(b"".join(text for text in lines if b"_:" in text), fmt)
+                store.extend(_scoped(blank, scope) if scope else blank)
+        except SyntaxError:
+            # Where in the file: the piece parsed again in its own order.
+            try:
+                for _ in parse(b"".join(lines), fmt):
+                    pass
+            except SyntaxError as exc:
+                where = (exc.lineno or 1) + line - 1
+                message = re.sub(r"\bline \d+", f"line {where}", exc.msg, count=1)
+                raise SyntaxError(message, (exc.filename, where, exc.offset, "")) from None
+            raise
+        line += len(lines)
+
+
+def _scoped(quads: Iterable[Quad], scope: str) -> Iterator[Quad]:
+    def term(t: Any) -> Any:
+        return BlankNode(scope + t.value) if isinstance(t, BlankNode) else t
+
+    for q in quads:
+        yield Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
+
+
+def _load(store: OxStore, path: Path, bar: bool, to_graph: str | None = None, *, scope: str = "") -> int | None:
+    """Load one file; return its number of triples when the format is line-based."""
     fmt = _FORMATS[path.suffix]
-    shown = path.name
-    progress = ProgressBar(path.stat().st_size, f"loading {shown}", enabled=None if bar else False)
+    progress = ProgressBar(path.stat().st_size, f"loading {path.name}", enabled=None if bar else False)
     counted = fmt in _LINE_BASED
     try:
         with path.open("rb") as raw:
             reader = ProgressReader(raw, lambda r: progress.update(r.bytes, r.lines if counted else None))
-            graph = NamedNode(to_graph) if to_graph else None
-            store.bulk_load(cast(IO[bytes], reader), fmt, to_graph=graph)
+            if counted and to_graph is None:
+                load_lines(store, cast(IO[bytes], reader), fmt, scope=scope)
+            else:
+                graph = NamedNode(to_graph) if to_graph else None
+                store.bulk_load(cast(IO[bytes], reader), fmt, to_graph=graph)
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         raise ParseError(message, path=str(path), line=exc.lineno, column=exc.offset) from None
@@ -75,8 +127,8 @@ def _load(store: OxStore, path: Path, bar: bool, to_graph: str | None = None) ->
 
 def merge_into_default_graph(store: OxStore, workdir: Path) -> None:
     """Write the merge of all named graphs into the default graph, as the full build does, without a Python
-    object per quad: pyoxigraph dumps the quads, each line loses its graph name, the bulk loader reads the
-    result (a triple stated in several graphs is stored once)."""
+    object per quad: pyoxigraph dumps the quads, each line loses its graph name, the result is loaded back in
+    pieces (a triple stated in several graphs is stored once)."""
     with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
         quads, triples = Path(tmp) / "all.nq", Path(tmp) / "merge.nt"
         store.dump(output=str(quads), format=RdfFormat.N_QUADS)
@@ -86,7 +138,8 @@ def merge_into_default_graph(store: OxStore, workdir: Path) -> None:
                 body = line.rstrip()[:-2].rstrip()
                 sink.write(body[: body.rindex(b" ")] + b" .\n")
         quads.unlink()
-        store.bulk_load(path=str(triples), format=RdfFormat.N_TRIPLES)
+        with triples.open("rb") as merged:
+            load_lines(store, merged, RdfFormat.N_TRIPLES)
 
 
 def bulk_build(
@@ -126,9 +179,9 @@ def bulk_build(
         disk = OxStore(str(generation))
         for path in ontology_files(ontology):
             _load(disk, path, False, to_graph=ONTOLOGY_GRAPH)
-        for path in files:
+        for number, path in enumerate(files):
             progress(f"loading {path}")
-            _load(disk, path, progress_bar)
+            _load(disk, path, progress_bar, scope=f"f{number}")
         if disk.query("ASK { ?s ?p ?o }"):
             raise ValidationError(["triples outside any named graph; put them in the source's graph or a claim graph"])
         before = len(disk)

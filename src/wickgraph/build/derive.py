@@ -27,15 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, parse
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
+from ..sparql_templates import VAR, closing_brace, strip_comments, template_quads, template_variables
+from .bulk import load_lines
 from .rules import rule_files
 
 __all__ = ["Operation", "derive", "operations"]
 
-_VAR = "urn:wickgraph:var:"
 _PREFIX = re.compile(r"^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>\s*$", re.IGNORECASE | re.MULTILINE)
 _INSERT = re.compile(r"\bINSERT\s*\{", re.IGNORECASE)
 _WHERE = re.compile(r"\s*WHERE\s*\{", re.IGNORECASE)
@@ -51,55 +52,9 @@ class Operation:
     """``file.ru #n``, for messages."""
 
 
-def _strip_comments(text: str) -> str:
-    out = []
-    for line in text.splitlines():
-        inside: str | None = None
-        cut = len(line)
-        for i, ch in enumerate(line):
-            if inside:
-                if ch == inside:
-                    inside = None
-            elif ch in "\"'":
-                inside = ch
-            elif ch == "<":
-                inside = ">"
-            elif ch == "#":
-                cut = i
-                break
-        out.append(line[:cut])
-    return "\n".join(out)
-
-
-def _block(text: str, start: int) -> int:
-    """Index just past the ``}`` that closes the ``{`` at ``start - 1``."""
-    depth = 1
-    i = start
-    inside: str | None = None
-    while i < len(text):
-        ch = text[i]
-        if inside:
-            if ch == "\\" and inside in "\"'":
-                i += 1
-            elif ch == inside:
-                inside = None
-        elif ch in "\"'":
-            inside = ch
-        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            inside = ">"
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise ValueError("unbalanced braces")
-
-
 def operations(text: str, name: str = "rule") -> list[Operation]:
     """The operations of a rule file, in order."""
-    body = _strip_comments(text)
+    body = strip_comments(text)
     prefixes = dict(_PREFIX.findall(body))
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
     body = _PREFIX.sub("", body)
@@ -113,28 +68,21 @@ def operations(text: str, name: str = "rule") -> list[Operation]:
             return found
         if body[position : match.start()].strip(" \n\t;"):
             raise ValueError(f"{name}: only INSERT … WHERE … operations are supported")
-        template_end = _block(body, match.end())
+        template_end = closing_brace(body, match.end())
         template = body[match.end() : template_end - 1]
         where = _WHERE.match(body, template_end)
         if where is None:
             raise ValueError(f"{name}: INSERT without WHERE")
-        pattern_end = _block(body, where.end())
+        pattern_end = closing_brace(body, where.end())
         pattern = body[where.end() - 1 : pattern_end]
-        quads = _template_quads(template, prologue, f"{name} #{len(found) + 1}")
-        variables = sorted(
-            {t.value[len(_VAR) :] for q in quads for t in q if isinstance(t, NamedNode) and t.value.startswith(_VAR)}
-        )
+        try:
+            quads = template_quads(template, prologue)
+        except SyntaxError as exc:
+            raise ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT template: {exc}") from None
+        variables = template_variables(quads)
         select = prologue + "SELECT DISTINCT " + " ".join(f"?{v}" for v in variables) + " WHERE " + pattern
         found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}"))
         position = pattern_end
-
-
-def _template_quads(template: str, prologue: str, name: str) -> list[Quad]:
-    trig = re.sub(r"\?(\w+)", lambda m: f"<{_VAR}{m.group(1)}>", template)
-    try:
-        return list(parse((prologue + trig).encode("utf-8"), RdfFormat.TRIG))
-    except SyntaxError as exc:
-        raise ValueError(f"{name}: cannot read the INSERT template: {exc}") from None
 
 
 def _nquad_term(term: NamedNode | BlankNode | Literal | DefaultGraph) -> str:
@@ -152,8 +100,8 @@ def _run(store: OxStore, op: Operation, sink: Path) -> int:
     for quad in op.template:
         parts: list[tuple[int, str]] = []
         for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            if isinstance(term, NamedNode) and term.value.startswith(_VAR):
-                parts.append((index[term.value[len(_VAR) :]], ""))
+            if isinstance(term, NamedNode) and term.value.startswith(VAR):
+                parts.append((index[term.value[len(VAR) :]], ""))
             else:
                 parts.append((-1, "" if isinstance(term, DefaultGraph) else str(term)))
         plan.append(parts)
@@ -210,7 +158,8 @@ def derive(
                 except SyntaxError as exc:
                     raise DataError(f"{path}: {op.source}: the rule does not parse: {exc}") from None
                 if written:
-                    store.bulk_load(path=str(sink), format=RdfFormat.N_QUADS)
+                    with sink.open("rb") as derived:
+                        load_lines(store, derived, RdfFormat.N_QUADS)
                 progress(f"rule {op.source}: {written:,} quads")
                 total += written
     return total

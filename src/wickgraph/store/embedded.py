@@ -25,6 +25,7 @@ from pyoxigraph import Store as OxStore
 from ..errors import QueryError, StoreError, StoreNotFoundError
 from ..results import GraphResult, QueryResult, Row, SelectResult
 from .base import GraphView, syntax_error
+from .construct import streamed_construct
 
 __all__ = ["EmbeddedStore", "current_generation", "new_generation_dir", "publish_generation"]
 
@@ -103,6 +104,15 @@ class EmbeddedStore:
 
     def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
         target = self._store if view is None else self._snapshot(view)
+        streamed = streamed_construct(sparql)
+        if streamed is not None:
+            try:
+                solutions = target.query(streamed.select)
+            except (SyntaxError, OSError):
+                pass  # the CONSTRUCT itself says what is wrong, below
+            else:
+                assert isinstance(solutions, QuerySolutions)
+                return GraphResult(streamed.triples(solutions))
         try:
             result = target.query(sparql)
         except SyntaxError as exc:
