@@ -83,3 +83,32 @@ def test_optional_variables_are_none(kg: wickgraph.KnowledgeGraph) -> None:
     rows = kg.select("SELECT ?x ?missing WHERE { BIND(1 AS ?x) OPTIONAL { ?x wg:nothing ?missing } }")
     assert rows[0]["missing"] is None
     assert rows.to_python() == [{"x": 1, "missing": None}]
+
+
+def test_entity_names_are_resolved_once_on_a_read_only_store(
+    kg: wickgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wickgraph.entity
+
+    calls: list[str] = []
+    real = wickgraph.entity.resolve
+
+    def counting(graph: wickgraph.KnowledgeGraph, name: str, **kwargs: str | None) -> str:
+        calls.append(name)
+        return real(graph, name, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wickgraph.entity, "resolve", counting)
+    first = kg.named_query_text("set-between", work="Ballerina")
+    assert kg.named_query_text("set-between", work="Ballerina") == first
+    assert calls == ["Ballerina"], "the second call should use the cached IRI"
+    assert "<https://w3id.org/wickgraph/id/ballerina>" in first
+
+    # A store that can change is asked every time.
+    from wickgraph.store.embedded import EmbeddedStore
+
+    memory = wickgraph.KnowledgeGraph(EmbeddedStore.in_memory())
+    assert not memory.store.read_only  # type: ignore[attr-defined]
+    for _ in range(2):
+        with pytest.raises(wickgraph.EntityNotFoundError):
+            memory.named_query_text("set-between", work="Ballerina")
+    assert calls == ["Ballerina", "Ballerina", "Ballerina"]

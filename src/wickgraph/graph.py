@@ -50,6 +50,7 @@ class KnowledgeGraph:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._views: dict[str, GraphView] = {}
+        self._resolved: dict[tuple[str, str | None], str] = {}
 
     # ---- SPARQL -----------------------------------------------------------------------------
     def query(self, sparql: str, *, as_of: str | _dt.date | None = None) -> QueryResult:
@@ -100,11 +101,18 @@ class KnowledgeGraph:
 
         query = get(name)
         values = query.values(**params)
-        iris = {
-            p.name: resolve(self, values[p.name], entity_class=p.entity_class)
-            for p in query.parameters
-            if p.entity and values[p.name]
-        }
+        # A read-only store's answers do not change while it is open: each name is resolved once.
+        cache = getattr(self.store, "read_only", False)
+        iris = {}
+        for p in query.parameters:
+            if p.entity and values[p.name]:
+                key = (values[p.name], p.entity_class)
+                iri = self._resolved.get(key) if cache else None
+                if iri is None:
+                    iri = resolve(self, values[p.name], entity_class=p.entity_class)
+                    if cache and len(self._resolved) < 4096:
+                        self._resolved[key] = iri
+                iris[p.name] = iri
         return query.bind(iris=iris, **values)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:

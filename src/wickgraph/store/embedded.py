@@ -70,17 +70,20 @@ def publish_generation(root: str | os.PathLike[str], generation: Path) -> None:
 
 
 class EmbeddedStore:
-    """A pyoxigraph store. Its default graph holds the merge of all named graphs (written by the build), so a
-    query without GRAPH sees each fact once; GRAPH patterns reach the claim and source graphs.: on disk (read-only, from a built store directory) or in memory.
+    """A pyoxigraph store, on disk (read-only, from a built store directory) or in memory. Its default graph
+    holds the merge of all named graphs (written by the build), so a query without GRAPH sees each fact once;
+    GRAPH patterns reach the claim and source graphs.
 
     >>> store = EmbeddedStore.in_memory()
     >>> store.query("ASK { }")
     True
     """
 
-    def __init__(self, ox_store: OxStore, location: str) -> None:
+    def __init__(self, ox_store: OxStore, location: str, *, read_only: bool = False) -> None:
         self._store = ox_store
         self.location = location
+        self.read_only = read_only
+        """True for a built generation opened read-only: its answers never change while it is open."""
         self._snapshots: dict[GraphView, OxStore] = {}
 
     @classmethod
@@ -88,7 +91,7 @@ class EmbeddedStore:
         """Open the current generation of a built store directory, read-only."""
         generation = current_generation(root)
         try:
-            return cls(OxStore.read_only(str(generation)), str(root))
+            return cls(OxStore.read_only(str(generation)), str(root), read_only=True)
         except OSError as exc:
             raise StoreError(f"cannot open the store at {root}: {exc}") from exc
 
