@@ -499,7 +499,7 @@ def targets(results: list[dict[str, Any]], cold: dict[str, Any], stream: dict[st
             )
         )
     else:
-        rows.append(("NetworkX export at 1M", "not measured (module not built or size not run)", None))
+        rows.append(("NetworkX export at 1M", "not measured (run with the 1M size)", None))
     if stream:
         # Constant memory: no more than pyoxigraph alone needs to read the same rows (its storage caches grow
         # with what it reads), give or take the stream_mb margin.
