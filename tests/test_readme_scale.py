@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from _readme import section, wickgraph_examples
 from wickgraph.cli import cli
-
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def _examples() -> list[tuple[str, list[str]]]:
-    start = README.index("## Scale and benchmarks")
-    end = README.find("\n## ", start + 10)
-    section = README[start : end if end >= 0 else len(README)]
-    examples = []
-    for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
-        lines = block.splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("$ wickgraph "):
-                shown = []
-                for after in lines[i + 1 :]:
-                    if after.startswith("$ "):
-                        break
-                    shown.append(after)
-                examples.append((line[2:], shown))
-    return examples
+    return wickgraph_examples(section("## Scale and benchmarks"))
 
 
 def test_the_scale_examples_print_what_the_readme_shows(tmp_path: Path) -> None:

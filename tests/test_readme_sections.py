@@ -11,38 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 import wickgraph
+from _readme import section, wickgraph_examples
 from wickgraph.cli import cli
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 HEADINGS = ("## NetworkX: exports, projections, analyses", "## The HTML graph view")
-
-
-def _section(heading: str) -> str:
-    start = README.index(heading)
-    end = README.find("\n## ", start + len(heading))
-    return README[start : end if end >= 0 else len(README)]
-
-
-SECTIONS = "\n".join(_section(h) for h in HEADINGS)
+SECTIONS = "\n".join(section(h) for h in HEADINGS)
 PYCON = re.findall(r"```pycon\n(.*?)```", SECTIONS, flags=re.S)
-
-
-def _console() -> list[tuple[str, list[str]]]:
-    examples = []
-    for block in re.findall(r"```console\n(.*?)```", SECTIONS, flags=re.S):
-        lines = block.splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("$ wickgraph "):
-                shown = []
-                for after in lines[i + 1 :]:
-                    if after.startswith("$ "):
-                        break
-                    shown.append(after)
-                examples.append((line[2:], shown))
-    return examples
-
-
-CONSOLE = _console()
+CONSOLE = wickgraph_examples(SECTIONS)
 
 
 def test_the_sections_have_examples() -> None:

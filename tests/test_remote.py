@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from pyoxigraph import BlankNode
 
 import wickgraph
+from _readme import section, wickgraph_examples
 from wickgraph import (
     Endpoint,
     EndpointAuthError,
@@ -464,20 +465,8 @@ def test_endpoint_urls() -> None:
 def _readme_examples() -> list[tuple[str, list[str]]]:
     """(command, the lines shown after it) for each `$ wickgraph …` line of the README's server section that
     talks to the example server at 127.0.0.1:7878."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Using a SPARQL server", 1)[1].split("\n## ", 1)[0]
-    examples = []
-    for block in re.findall(r"```text\n(.*?)```", section, flags=re.S):
-        lines = block.splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("$ wickgraph ") and "127.0.0.1:7878" in line:
-                shown = []
-                for after in lines[i + 1 :]:
-                    if after.startswith("$ "):
-                        break
-                    shown.append(after)
-                examples.append((line[2:], shown))
-    return examples
+    examples = wickgraph_examples(section("## Using a SPARQL server"), fence="text")
+    return [(command, shown) for command, shown in examples if "127.0.0.1:7878" in command]
 
 
 def _shape(line: str) -> str:
