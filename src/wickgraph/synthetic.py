@@ -1081,6 +1081,21 @@ def _cast_claim(gen: _Generator, src: _Source, work: _Work, cast: Sequence[_Pers
     gen.claim(src, f"{work.label} stars {', '.join(p.label for p in cast)}.", triples)
 
 
+def _earlier_film(gen: _Generator, film: _Work, *, days: int) -> tuple[_Work, _Source]:
+    """A new film released ``days`` before ``film``, registered, with its database page (a source)."""
+    title = gen.new_title()
+    work = _Work(f"<{WGD}f-{_slug(title)}>", title, film.released - _dt.timedelta(days=days))
+    gen.register(work.iri, "Film", title)
+    page = gen.source(
+        f"db-{_slug(title)}",
+        f"{title}: the synthetic film database page",
+        "W",
+        work.released + _dt.timedelta(days=400),
+        "last-updated date of the page",
+    )
+    return work, page
+
+
 def _anchor_params(
     gen: _Generator,
     film: _Work,
@@ -1101,16 +1116,8 @@ def _anchor_params(
     supporting = [a for a, _c, _cr in cast[1:]]
     # Two cast members who also worked together before, outside the franchise.
     partner = supporting[1] if len(supporting) > 1 else supporting[0]
-    prior = gen.new_title()
-    prior_work = _Work(f"<{WGD}f-{_slug(prior)}>", prior, film.released - _dt.timedelta(days=2000))
-    gen.register(prior_work.iri, "Film", prior)
-    src = gen.source(
-        f"db-{_slug(prior)}",
-        f"{prior}: the synthetic film database page",
-        "W",
-        prior_work.released + _dt.timedelta(days=400),
-        "last-updated date of the page",
-    )
+    prior_work, src = _earlier_film(gen, film, days=2000)
+    prior = prior_work.label
     _cast_claim(gen, src, prior_work, (lead, partner))
     gen.claim(
         src,
@@ -1120,16 +1127,7 @@ def _anchor_params(
     # A newcomer who made one film with the partner only: the shortest connection to the lead has four hops
     # (the newcomer is in no career list, so no later film casts them and no shorter path appears).
     distant = gen.new_person()
-    other = gen.new_title()
-    other_work = _Work(f"<{WGD}f-{_slug(other)}>", other, film.released - _dt.timedelta(days=1000))
-    gen.register(other_work.iri, "Film", other)
-    other_src = gen.source(
-        f"db-{_slug(other)}",
-        f"{other}: the synthetic film database page",
-        "W",
-        other_work.released + _dt.timedelta(days=400),
-        "last-updated date of the page",
-    )
+    other_work, other_src = _earlier_film(gen, film, days=1000)
     _cast_claim(gen, other_src, other_work, (partner, distant))
     org = facts.get("org", "")
     gen.params.update(
