@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -107,6 +108,7 @@ class Chromium:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: close() stops its helper processes too
         )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -138,14 +140,27 @@ class Chromium:
                 self._socket.close()
             self._socket = None
         if self._process is not None:
-            self._process.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait(timeout=10)
+            # Helpers (renderer, crash handler) can outlive the browser a moment and still write to the profile.
+            self._signal_group(signal.SIGKILL)
             self._process = None
-        self._profile.cleanup()
+        for _attempt in range(20):
+            try:
+                self._profile.cleanup()
+                return
+            except OSError:
+                time.sleep(0.1)
+        shutil.rmtree(self._profile.name, ignore_errors=True)
+
+    def _signal_group(self, signum: int) -> None:
+        assert self._process is not None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._process.pid, signum)
 
     # ---- protocol ------------------------------------------------------------------------------------
     def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
