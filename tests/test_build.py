@@ -159,3 +159,95 @@ def test_sigkill_mid_build_leaves_previous_store_intact(
     wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
     assert [p.name for p in (store / "generations").iterdir()] == [current_generation(store).name]
     assert current_generation(store) != before[0] and _snapshot(store)[1] == before[1]
+
+
+def _build_process(store: Path, data: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "wickgraph", "build", "--store", str(store), "--data", str(data), *extra],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _read_until(proc: subprocess.Popen[str], needle: str) -> list[str]:
+    """The stderr lines of ``proc`` up to the first one containing ``needle`` (fails if it ends first)."""
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if needle in line:
+            return seen
+    raise AssertionError(f"{needle!r} never came; stderr was:\n{''.join(seen)}")
+
+
+def _answers(store: Path) -> bool:
+    with wickgraph.open_graph(store) as kg:
+        return kg.ask("ASK { wgd:ballerina wg:director wgd:len-wiseman }")
+
+
+@pytest.mark.parametrize("second", ["--full", "--fast"])
+def test_two_concurrent_builds_take_turns_and_leave_a_working_store(
+    tmp_path: Path, data_copy: Path, sources_dir: Path, second: str
+) -> None:
+    store, go = tmp_path / "store", tmp_path / "go"
+    # The first build stops before publishing, holding the lock, until the test creates `go`.
+    env = {"WICKGRAPH_BUILD_PAUSE": "publish", "WICKGRAPH_BUILD_PAUSE_UNTIL": str(go)}
+    first = _build_process(store, data_copy, "--sources", str(sources_dir), env=env)
+    _read_until(first, "paused before publish")
+    with _build_process(store, data_copy, second) as other:
+        _read_until(other, "waiting for another build")  # it waits: nothing of the first build is touched
+        # --no-wait fails at once, with the holder named, and changes nothing.
+        refused = subprocess.run(
+            [sys.executable, "-m", "wickgraph", "build", "--store", str(store), "--data", str(data_copy), "--no-wait"],
+            capture_output=True,
+            text=True,
+        )
+        assert refused.returncode == 1
+        assert "another build is writing the store" in refused.stderr and "build pid" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        go.touch()
+        other.communicate(timeout=120)
+        first.communicate(timeout=120)
+    assert first.returncode == 0 and other.returncode == 0
+    assert _answers(store)
+    assert [p.name for p in (store / "generations").iterdir()] == [current_generation(store).name]
+
+
+def test_a_killed_fast_build_leaves_nothing_after_the_next_build(tmp_path: Path, data_copy: Path) -> None:
+    store = tmp_path / "store"
+    wickgraph.bulk_build(store, data_dir=data_copy)
+    before = _snapshot(store)
+    with _build_process(store, data_copy, "--fast", env={"WICKGRAPH_BUILD_PAUSE": "derive"}) as proc:
+        _read_until(proc, "paused before derive")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    left = sorted(p.name for p in store.iterdir())
+    assert any(name.startswith("wickgraph-derive-") for name in left), left
+    assert len(list((store / "generations").iterdir())) == 2
+    assert _snapshot(store) == before and _answers(store)
+
+    wickgraph.bulk_build(store, data_dir=data_copy)
+    assert sorted(p.name for p in store.iterdir()) == [".build.lock", "current", "generations"]
+    assert [p.name for p in (store / "generations").iterdir()] == [current_generation(store).name]
+    assert _answers(store)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_empty_data_dir_is_refused_and_the_store_kept(tmp_path: Path, sources_dir: Path, fast: bool) -> None:
+    store, empty = tmp_path / "store", tmp_path / "empty"
+    wickgraph.build(store, sources_dir=sources_dir)
+    before = _snapshot(store)
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "wickgraph", "build", "--store", str(store), "--data", str(empty)]
+        + (["--fast"] if fast else []),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert f"{empty}: no sources, no entities and no claims in the 0 data files" in result.stderr
+    assert "the store is unchanged" in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(store) == before and _answers(store)
+    assert [p.name for p in (store / "generations").iterdir()] == [before[0].name]

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,12 +32,12 @@ from typing import IO, Any, cast
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
-from ..errors import ParseError, StoreError, ValidationError
+from ..errors import ParseError, ValidationError
 from ..locations import default_data_dir, default_ontology_dir, default_store_path
 from ..namespaces import ONTOLOGY_GRAPH
 from ..progress import ProgressBar, ProgressReader
-from ..store.embedded import new_generation_dir, publish_generation
-from .builder import BuildReport, dataset_counts
+from ..store.embedded import publish_generation, writing_generation
+from .builder import BuildReport, dataset_counts, pause_for_tests, refuse_empty
 from .parse import data_files, ontology_files
 
 __all__ = ["FAST_BUILD_THRESHOLD", "bulk_build", "input_size", "load_lines"]
@@ -150,12 +149,15 @@ def bulk_build(
     rules: bool = True,
     progress: Callable[[str], None] = lambda message: None,
     progress_bar: bool = False,
+    wait: bool = True,
 ) -> BuildReport:
     """Build the graph into a store directory with the fast, streaming build (see the module docstring).
 
     ``rules=False`` skips the build rules, for input that already holds their output (a dump of a built
-    store). ``progress_bar=True`` draws a progress bar on stderr when it is a terminal. Raises
-    :class:`~wickgraph.errors.ParseError` or :class:`~wickgraph.errors.ValidationError` for bad data, and
+    store). ``progress_bar=True`` draws a progress bar on stderr when it is a terminal. It holds the store's
+    build lock from start to end, as :func:`wickgraph.build` does (``wait=False``: fail when another build holds
+    it). Raises :class:`~wickgraph.errors.ParseError` or :class:`~wickgraph.errors.ValidationError` for bad
+    data, :class:`~wickgraph.errors.DataError` when the data hold no sources, entities or claims, and
     :class:`~wickgraph.errors.StoreError` when the store cannot be written; the previous graph stays current.
     """
     from .checks import run_checks
@@ -170,12 +172,7 @@ def bulk_build(
         raise ParseError("data directory not found", path=str(data))
     files = data_files(data)
     root = Path(store) if store is not None else default_store_path()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        generation = new_generation_dir(root)
-    except OSError as exc:
-        raise StoreError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
-    try:
+    with writing_generation(root, wait=wait, progress=progress) as generation:
         disk = OxStore(str(generation))
         for path in ontology_files(ontology):
             _load(disk, path, False, to_graph=ONTOLOGY_GRAPH)
@@ -197,16 +194,13 @@ def bulk_build(
         if problems:
             raise ValidationError(problems)
         counts = dataset_counts(disk)
+        refuse_empty(counts, data, len(files))
         quads = len(disk)
         graphs = sum(1 for _ in disk.named_graphs())
         disk.flush()
         del disk
+        pause_for_tests("publish", progress)
         publish_generation(root, generation)
-    except BaseException as exc:
-        shutil.rmtree(generation, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise StoreError(f"cannot write the store at {root}: {exc}") from exc
-        raise
     return BuildReport(
         store=str(root),
         files=len(ontology_files(ontology)) + len(files),
