@@ -251,3 +251,68 @@ def test_an_empty_data_dir_is_refused_and_the_store_kept(tmp_path: Path, sources
     assert "the store is unchanged" in result.stderr and "Traceback" not in result.stderr
     assert _snapshot(store) == before and _answers(store)
     assert [p.name for p in (store / "generations").iterdir()] == [before[0].name]
+
+
+ILL_TYPED = """@prefix wg: <https://w3id.org/wickgraph/ontology#> .
+@prefix wgd: <https://w3id.org/wickgraph/id/> .
+@prefix wgs: <https://w3id.org/wickgraph/source/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+wgs:cinemark-2024 { <urn:x:ill> a wg:Claim ; wg:certainty wg:Stated ; wg:spanStart 0 ; wg:spanEnd 10 . }
+<urn:x:ill> {
+  wgd:ballerina wg:seriesOrdinal "12x"^^xsd:integer ; wg:remark "abc"^^xsd:date .
+  wgd:keanu-reeves wg:birthDate "1964-09-02"^^xsd:date, "1964-09-03"^^xsd:date .
+}
+"""
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_ill_typed_literals_and_two_values_of_a_functional_property_fail_both_builds(
+    tmp_path: Path, data_copy: Path, fast: bool
+) -> None:
+    (data_copy / "ill-typed.trig").write_text(ILL_TYPED, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "wickgraph", "build", "-q", "--store", str(tmp_path / "s"), "--data", str(data_copy)]
+        + (["--fast"] if fast else ["--sources", str(tmp_path / "no-texts")]),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
+    expected = [
+        ("'Ballerina' (wgd:ballerina), property wg:seriesOrdinal: series ordinal must be a whole number", '"12x"'),
+        ("'Ballerina' (wgd:ballerina), property wg:remark: remark must be a plain string", '"abc"'),
+        ("'Keanu Reeves' (wgd:keanu-reeves), property wg:birthDate: one claim gives one date of birth", "<urn:x:ill>"),
+    ]
+    for head, detail in expected:
+        line = next((p for p in problems if head in p), None)
+        assert line is not None, result.stderr
+        assert detail in line and line.endswith("ill-typed.trig]"), line
+    assert len(problems) == 3, result.stderr  # one line per problem, nothing else from the real data
+    assert "Traceback" not in result.stderr and "Failed to convert" not in result.stderr
+    assert result.stderr.splitlines() == ["Error: 3 validation problems:", *problems]  # nothing else on stderr
+
+
+def test_two_values_of_a_functional_property_in_two_claims_are_a_disagreement_not_an_error(
+    data_copy: Path,
+) -> None:
+    # The real data: Chapter 2 has two release dates, from two claims; the entity card shows both.
+    with wickgraph.open_graph(wickgraph.bulk_build(data_copy.parent / "s", data_dir=data_copy).store or "") as kg:
+        dates = kg.select("SELECT DISTINCT ?d WHERE { wgd:john-wick-chapter-2 wg:releaseDate ?d }")
+    assert len(dates) == 2
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_symlink_out_of_the_data_dir_is_refused_unread(tmp_path: Path, data_copy: Path, fast: bool) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hunter2-secret-token\n", encoding="utf-8")
+    (data_copy / "innocent.ttl").symlink_to(secret)
+    result = subprocess.run(
+        [sys.executable, "-m", "wickgraph", "build", "--store", str(tmp_path / "s"), "--data", str(data_copy)]
+        + (["--fast"] if fast else []),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "innocent.ttl: is a symbolic link to a place outside the data directory" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert not (tmp_path / "s" / "current").exists()
