@@ -316,3 +316,38 @@ def test_a_symlink_out_of_the_data_dir_is_refused_unread(tmp_path: Path, data_co
     assert "innocent.ttl: is a symbolic link to a place outside the data directory" in result.stderr
     assert "hunter2" not in result.stderr + result.stdout and "Traceback" not in result.stderr
     assert not (tmp_path / "s" / "current").exists()
+
+
+def test_a_sparql_12_user_finds_a_facts_sources_through_its_reifiers(kg: wickgraph.KnowledgeGraph) -> None:
+    rows = kg.select("SELECT ?d ?src WHERE { << wgd:ballerina wg:director ?d >> wg:source ?src }")
+    via_reifiers = {(str(r["d"]), str(r["src"])) for r in rows}
+    rows = kg.select(
+        "SELECT ?d ?src WHERE { GRAPH ?claim { wgd:ballerina wg:director ?d } GRAPH ?src { ?claim a wg:Claim } }"
+    )
+    via_graphs = {(str(r["d"]), str(r["src"])) for r in rows}
+    assert via_reifiers == via_graphs and len(via_graphs) >= 2  # the article and the Wikipedia page, at least
+    # One reifier per triple of each claim graph, and none for anything else (records, registry, ontology).
+    reifiers = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?claim rdf:reifies ?t }")[0]["n"]
+    claimed = kg.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?record { ?claim a wg:Claim } GRAPH ?claim { ?s ?p ?o } }"
+    )[0]["n"]
+    assert reifiers == claimed
+    assert kg.ask(
+        "ASK { << wgd:ballerina wg:director wgd:len-wiseman ~ ?claim >> wg:certainty wg:Stated ; wg:claimDate ?d }"
+    )
+
+
+def test_the_readme_rdf12_example_prints_what_it_shows(built_store: Path) -> None:
+    import shlex
+
+    from click.testing import CliRunner
+
+    from _readme import section, wickgraph_examples
+    from wickgraph.cli import cli
+
+    text = section("## The data model").replace("\n  ", "\n")  # the example is indented in a list item
+    ((command, shown),) = [e for e in wickgraph_examples(text) if "<<" in e[0]]
+    result = CliRunner().invoke(cli, [*shlex.split(command)[1:], "--store", str(built_store)])
+    assert result.exit_code == 0, result.output
+    produced = result.output.splitlines()
+    assert [line for line in shown if line] == produced[: len(shown)]

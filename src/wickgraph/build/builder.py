@@ -98,6 +98,28 @@ def merge_into_default_graph(store: OxStore) -> None:
     store.extend([Quad(q.subject, q.predicate, q.object, default) for q in store.quads_for_pattern(None, None, None)])
 
 
+CLAIM_TRIPLES = "SELECT ?c ?s ?p ?o WHERE { GRAPH ?record { ?c a wg:Claim } GRAPH ?c { ?s ?p ?o } }"
+"""Each triple of each claim graph, with its claim (the claim IRI names the graph)."""
+
+
+def write_reifiers(store: OxStore) -> int:
+    """Write into the default graph, for every triple of every claim graph, its RDF 1.2 reifier: the claim,
+    ``claim rdf:reifies <<( s p o )>>`` (Turtle 1.2: ``<< s p o ~ claim >>``). With the claim records already in
+    the default graph, a SPARQL 1.2 query finds a fact's provenance without naming a graph:
+    ``SELECT ?src { << wgd:ballerina wg:director ?d >> wg:source ?src }``. Returns the number written.
+    """
+    from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
+
+    from ..namespaces import RDF, sparql_prologue
+
+    reifies, default = NamedNode(RDF + "reifies"), DefaultGraph()
+    rows = store.query(sparql_prologue() + CLAIM_TRIPLES)
+    assert isinstance(rows, QuerySolutions)
+    quads = [Quad(r["c"], reifies, Triple(r["s"], r["p"], r["o"]), default) for r in rows]
+    store.extend(quads)
+    return len(quads)
+
+
 def _prepare(
     ontology_dir: Path, data_dir: Path, sources_dir: Path | None, progress: Callable[[str], None]
 ) -> tuple[Staged, int, int]:
@@ -113,6 +135,8 @@ def _prepare(
     refuse_empty(dataset_counts(staged.store), data_dir, data_count)
     progress("merging every graph into the default graph (the union view)")
     merge_into_default_graph(staged.store)
+    progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
+    write_reifiers(staged.store)
     checked = 0
     if sources_dir is not None:
         from ..citations import check_citations

@@ -9,7 +9,8 @@ with the input:
    reads the file; no Python object per triple), with a progress bar on a terminal;
 2. the build rules (``ontology/rules/*.ru``) run as streamed SELECT queries whose results are bulk-loaded back
    (:mod:`wickgraph.build.derive`): the same quads SPARQL Update would add;
-3. the merge of all graphs is written into the default graph, as the full build does;
+3. the merge of all graphs is written into the default graph, as the full build does (and, once the checks
+   have passed, the claims' RDF 1.2 reifiers: :func:`write_reifiers`);
 4. the SHACL shapes, compiled to SPARQL, and the provenance rules run on the store
    (:mod:`wickgraph.build.checks`);
 5. the generation is published with the same atomic swap as the full build.
@@ -162,6 +163,27 @@ class _GraphFiles:
         return self._graphs.get(graph, set())
 
 
+def write_reifiers(store: OxStore, workdir: Path) -> None:
+    """Write the claims' RDF 1.2 reifiers into the default graph, as the full build does
+    (:func:`wickgraph.build.builder.write_reifiers`), streamed: the SELECT's rows become N-Triples lines in a
+    file that is loaded back in pieces."""
+    from pyoxigraph import QuerySolutions
+
+    from ..namespaces import RDF, sparql_prologue
+    from .builder import CLAIM_TRIPLES
+
+    reifies = f"<{RDF}reifies>"
+    with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
+        path = Path(tmp) / "reifiers.nt"
+        rows = store.query(sparql_prologue() + CLAIM_TRIPLES)
+        assert isinstance(rows, QuerySolutions)
+        with path.open("w", encoding="utf-8", buffering=1 << 20) as sink:
+            for row in rows:
+                sink.write(f"{row['c']} {reifies} <<( {row['s']} {row['p']} {row['o']} )>> .\n")
+        with path.open("rb") as lines:
+            load_lines(store, lines, RdfFormat.N_TRIPLES)
+
+
 def bulk_build(
     store: str | os.PathLike[str] | None = None,
     *,
@@ -214,6 +236,8 @@ def bulk_build(
         problems = run_checks(disk, ontology / "shapes.ttl", files_of=_GraphFiles(files))
         if problems:
             raise ValidationError(problems)
+        progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
+        write_reifiers(disk, root)
         counts = dataset_counts(disk)
         refuse_empty(counts, data, len(files))
         quads = len(disk)
