@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyoxigraph import NamedNode, Quad, QuerySolutions
 from pyoxigraph import Store as OxStore
 
 from ..errors import CitationError, DataError, ValidationError
@@ -18,7 +19,7 @@ from .parse import Staged, ontology_files, stage
 from .rules import apply_rules
 from .validate import validate
 
-__all__ = ["BuildReport", "build", "check", "dataset_counts", "refuse_empty"]
+__all__ = ["BuildReport", "build", "check", "claim_triples", "dataset_counts", "refuse_empty", "write_reifiers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,17 @@ def merge_into_default_graph(store: OxStore) -> None:
     store.extend([Quad(q.subject, q.predicate, q.object, default) for q in store.quads_for_pattern(None, None, None)])
 
 
-CLAIM_TRIPLES = "SELECT ?c ?s ?p ?o WHERE { GRAPH ?record { ?c a wg:Claim } GRAPH ?c { ?s ?p ?o } }"
-"""Each triple of each claim graph, with its claim (the claim IRI names the graph)."""
+def claim_triples(store: OxStore) -> Iterator[tuple[NamedNode, Quad]]:
+    """Each quad of each claim graph, with its claim (the claim IRI names the graph): one index scan per claim,
+    about twice as fast as the SPARQL join at a million quads."""
+    from ..namespaces import sparql_prologue
+
+    rows = store.query(sparql_prologue() + "SELECT DISTINCT ?c WHERE { GRAPH ?record { ?c a wg:Claim } }")
+    assert isinstance(rows, QuerySolutions)
+    for claim in [r["c"] for r in rows]:
+        if isinstance(claim, NamedNode):
+            for quad in store.quads_for_pattern(None, None, None, claim):
+                yield claim, quad
 
 
 def write_reifiers(store: OxStore) -> int:
@@ -108,14 +118,14 @@ def write_reifiers(store: OxStore) -> int:
     the default graph, a SPARQL 1.2 query finds a fact's provenance without naming a graph:
     ``SELECT ?src { << wgd:ballerina wg:director ?d >> wg:source ?src }``. Returns the number written.
     """
-    from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
+    from pyoxigraph import DefaultGraph, Triple
 
-    from ..namespaces import RDF, sparql_prologue
+    from ..namespaces import RDF
 
     reifies, default = NamedNode(RDF + "reifies"), DefaultGraph()
-    rows = store.query(sparql_prologue() + CLAIM_TRIPLES)
-    assert isinstance(rows, QuerySolutions)
-    quads = [Quad(r["c"], reifies, Triple(r["s"], r["p"], r["o"]), default) for r in rows]
+    quads = [
+        Quad(claim, reifies, Triple(q.subject, q.predicate, q.object), default) for claim, q in claim_triples(store)
+    ]
     store.extend(quads)
     return len(quads)
 

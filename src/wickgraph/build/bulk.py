@@ -167,19 +167,15 @@ def write_reifiers(store: OxStore, workdir: Path) -> None:
     """Write the claims' RDF 1.2 reifiers into the default graph, as the full build does
     (:func:`wickgraph.build.builder.write_reifiers`), streamed: the SELECT's rows become N-Triples lines in a
     file that is loaded back in pieces."""
-    from pyoxigraph import QuerySolutions
-
-    from ..namespaces import RDF, sparql_prologue
-    from .builder import CLAIM_TRIPLES
+    from ..namespaces import RDF
+    from .builder import claim_triples
 
     reifies = f"<{RDF}reifies>"
     with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
         path = Path(tmp) / "reifiers.nt"
-        rows = store.query(sparql_prologue() + CLAIM_TRIPLES)
-        assert isinstance(rows, QuerySolutions)
         with path.open("w", encoding="utf-8", buffering=1 << 20) as sink:
-            for row in rows:
-                sink.write(f"{row['c']} {reifies} <<( {row['s']} {row['p']} {row['o']} )>> .\n")
+            for claim, q in claim_triples(store):
+                sink.write(f"{claim} {reifies} <<( {q.subject} {q.predicate} {q.object} )>> .\n")
         with path.open("rb") as lines:
             load_lines(store, lines, RdfFormat.N_TRIPLES)
 
