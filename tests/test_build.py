@@ -351,3 +351,22 @@ def test_the_readme_rdf12_example_prints_what_it_shows(built_store: Path) -> Non
     assert result.exit_code == 0, result.output
     produced = result.output.splitlines()
     assert [line for line in shown if line] == produced[: len(shown)]
+
+
+def test_formats_without_rdf_12_refuse_the_reifiers_in_one_line(kg: wickgraph.KnowledgeGraph) -> None:
+    import io
+
+    from wickgraph.errors import ExportError
+
+    def reifiers() -> wickgraph.GraphResult:
+        result = kg.query("CONSTRUCT WHERE { ?claim rdf:reifies ?t } LIMIT 3")
+        assert isinstance(result, wickgraph.GraphResult)
+        return result
+
+    with pytest.raises(ExportError, match=r"RDF 1\.2 triple terms .* rdflib cannot hold"):
+        reifiers().to_rdflib()
+    with pytest.raises(ExportError, match=r"RDF 1\.2 triple terms .* jsonld cannot carry"):
+        reifiers().write(io.StringIO(), "jsonld")
+    turtle = io.StringIO()
+    reifiers().write(turtle, "turtle")
+    assert "<<(" in turtle.getvalue()

@@ -210,6 +210,13 @@ class GraphResult:
 
         graph = rdflib.Graph()
         for t in self.triples:
+            if isinstance(t.object, Triple):
+                from .errors import ExportError
+
+                raise ExportError(
+                    "the result holds RDF 1.2 triple terms (the build's reifiers, rdf:reifies), which rdflib cannot "
+                    "hold: leave rdf:reifies out of the query"
+                )
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
