@@ -39,8 +39,9 @@ wgs:broken {
   bc:2 a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 2 .
   bc:3 a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 3 .
 }
-bc:1 { wgd:ballerina wg:runtimeMinutes -5 . }
-bc:2 { wgd:ballerina wg:director wgd:lionsgate . }
+bc:1 { wgd:ballerina wg:runtimeMinutes -5 ; wg:seriesOrdinal "1.0"^^xsd:integer ; wg:releaseDate "2024-02-30"^^xsd:date ;
+           wg:hasTrailer "yes"^^xsd:boolean ; wg:remark "abc"^^xsd:date ; wg:budgetUSD "1e3"^^xsd:decimal . }
+bc:2 { wgd:ballerina wg:director wgd:lionsgate . wgd:keanu-reeves wg:birthDate "1964-09-02"^^xsd:date, "1964-09-03"^^xsd:date . }
 bc:3 { wgd:perf-broken a wg:Performance ; wg:actor wgd:ana-de-armas, wgd:keanu-reeves ; wg:work wgd:ballerina ;
            wg:creditType wg:Nonsense . }
 bc:9 { wgd:ballerina wg:genre "no claim record for this graph" . }
@@ -68,6 +69,10 @@ def test_compiled_shapes_find_what_pyshacl_finds(data_copy: Path, tmp_path: Path
     assert any("property wg:creditType" in p for p in expected)
     assert any("property wg:runtimeMinutes" in p for p in expected)
     assert any("property wg:tier" in p for p in expected)
+    # sh:datatype on ill-typed lexical forms, and a functional property given twice by one claim (wgsh:eachGraph)
+    for prop in ("seriesOrdinal", "releaseDate", "hasTrailer", "remark", "budgetUSD"):
+        assert any(f"wgd:ballerina, property wg:{prop}: " in p for p in expected), prop
+    assert "wgd:keanu-reeves, property wg:birthDate: one claim gives one date of birth" in " ".join(expected)
     assert _shape_problems(fast.value.problems) == expected
     assert any("broken/1>, property (the entity as a whole)" in p for p in expected)  # sh:xone
     # Provenance: both builds name the graph that has no claim record.

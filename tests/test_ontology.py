@@ -61,3 +61,80 @@ def test_every_term_is_labelled_and_typed(term: str) -> None:
         has_domain = info.get("http://www.w3.org/2000/01/rdf-schema#domain")
         has_range = info.get("http://www.w3.org/2000/01/rdf-schema#range")
         assert has_domain or has_range, f"{term} has neither domain nor range"
+
+
+SH = "http://www.w3.org/ns/shacl#"
+RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+EACH_GRAPH = "https://w3id.org/wickgraph/shapes#eachGraph"
+
+
+def _of_type(kind: str) -> dict[str, str]:
+    """The ontology's properties of an OWL type, each with its rdfs:range."""
+    return {
+        term: next(iter(facts.get(RDFS_RANGE, {""})))
+        for term, facts in _ontology().items()
+        if OWL + kind in facts.get(RDF_TYPE, set())
+    }
+
+
+def _property_shapes() -> list[dict[str, str]]:
+    """Each property shape of shapes.ttl as {key: value}, with the node shape's targets and marks folded in."""
+    triples: dict[object, dict[str, list[object]]] = {}
+    for t in parse(path=str(default_ontology_dir() / "shapes.ttl"), format=RdfFormat.TURTLE):
+        triples.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+    found = []
+    for facts in triples.values():
+        for prop in facts.get(SH + "property", []):
+            shape = {key: str(getattr(values[0], "value", values[0])) for key, values in triples[prop].items()}
+            for key in (SH + "targetClass", SH + "targetSubjectsOf", EACH_GRAPH):
+                if key in facts:
+                    shape[key] = " ".join(str(getattr(v, "value", v)) for v in facts[key])
+            found.append(shape)
+    return found
+
+
+def test_every_datatype_property_has_its_datatype_checked_wherever_it_is_used() -> None:
+    datatype_properties = _of_type("DatatypeProperty")
+    assert len(datatype_properties) > 40 and all(datatype_properties.values())  # each has a range
+    shapes = _property_shapes()
+    missing = [
+        prop
+        for prop, datatype in sorted(datatype_properties.items())
+        if not any(
+            s.get(SH + "path") == prop
+            and s.get(SH + "datatype") == datatype
+            and s.get(SH + "targetSubjectsOf") == prop  # every subject that uses it, whatever its class
+            and EACH_GRAPH not in s
+            for s in shapes
+        )
+    ]
+    assert not missing, f"datatype properties whose range no shape checks: {missing}"
+
+
+def test_every_functional_property_has_at_most_one_value_per_claim() -> None:
+    functional = _of_type("FunctionalProperty")
+    assert WG + "birthDate" in functional and WG + "actor" in functional
+    shapes = _property_shapes()
+    missing = [
+        prop
+        for prop in sorted(functional)
+        if not any(
+            s.get(SH + "path") == prop
+            and s.get(SH + "maxCount") == "1"
+            # checked on each claim graph, or on the union (stricter: no disagreement allowed at all)
+            and ((s.get(EACH_GRAPH) == "true" and s.get(SH + "targetSubjectsOf") == prop) or SH + "targetClass" in s)
+            for s in shapes
+        )
+    ]
+    assert not missing, f"functional properties without a max-count shape: {missing}"
+
+
+def test_the_fast_build_compiles_every_datatype_and_functional_check() -> None:
+    from wickgraph.build.checks import compile_shapes
+
+    checks = compile_shapes(default_ontology_dir() / "shapes.ttl")
+    datatype = {c.path for c in checks if c.label.endswith(" datatype")}
+    max_count = {c.path for c in checks if c.label.endswith(" maxCount")}
+    assert set(_of_type("DatatypeProperty")) <= datatype
+    assert set(_of_type("FunctionalProperty")) <= max_count
+    assert any(c.each_graph and c.path == WG + "birthDate" and "GRAPH ?g" in c.query for c in checks)

@@ -301,8 +301,10 @@ def test_push_replace_drops_only_stale_wickgraph_graphs(built_store: Path) -> No
 
 
 def test_push_writes_the_default_graph_as_built(built_store: Path, kg: KnowledgeGraph) -> None:
-    rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the built store's default graph
+    # The built store's default graph, but for the RDF 1.2 reifiers, which push leaves out.
+    rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(!isTriple(?o)) }")
     expected = int(str(rows[0]["n"].value))  # type: ignore[union-attr]
+    assert kg.ask("ASK { ?claim rdf:reifies ?t FILTER(isTriple(?t)) }")  # there are some to leave out
     with OxigraphServer() as server:
         store = RemoteStore(server.endpoint(union="none"))
         store.update("INSERT DATA { <urn:left:over> <urn:left:over> <urn:left:over> }")

@@ -222,7 +222,9 @@ def _merged_count(ox: OxStore, location: str) -> int:
     )
     assert isinstance(counted, QuerySolutions)
     merged = int(next(iter(counted))["n"].value)
-    default = sum(1 for _ in ox.quads_for_pattern(None, None, None, DefaultGraph()))
+    # The build's RDF 1.2 reifiers (`claim rdf:reifies <<( s p o )>>`) are not pushed: servers without RDF 1.2
+    # keep the named graphs, and the default graph push writes is the merge of those.
+    default = sum(1 for q in ox.quads_for_pattern(None, None, None, DefaultGraph()) if not isinstance(q.object, Triple))
     if default not in (0, merged):
         raise StoreError(
             f"the default graph of the store at {location} holds {default} triples, not the merge of its named graphs "

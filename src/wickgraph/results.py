@@ -190,7 +190,17 @@ class GraphResult:
             raise ValueError(f"unknown RDF format {format!r}: use one of {', '.join(_RDF_FORMATS)}") from None
         prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
         triples = self.stream() if self._triples is None else iter(self._triples)
-        serialize(triples, cast(IO[bytes], _TextSink(out)), rdf_format, prefixes=prefixes)
+        try:
+            serialize(triples, cast(IO[bytes], _TextSink(out)), rdf_format, prefixes=prefixes)
+        except OSError as exc:
+            if "RDF 1.2" not in str(exc):
+                raise
+            from .errors import ExportError
+
+            raise ExportError(
+                f"the result holds RDF 1.2 triple terms (the build's reifiers, rdf:reifies), which {format} cannot "
+                "carry: choose turtle or ntriples, or leave rdf:reifies out of the query"
+            ) from None
 
     def to_rdflib(self) -> rdflib.Graph:
         """An rdflib Graph of the same triples."""
@@ -200,6 +210,13 @@ class GraphResult:
 
         graph = rdflib.Graph()
         for t in self.triples:
+            if isinstance(t.object, Triple):
+                from .errors import ExportError
+
+                raise ExportError(
+                    "the result holds RDF 1.2 triple terms (the build's reifiers, rdf:reifies), which rdflib cannot "
+                    "hold: leave rdf:reifies out of the query"
+                )
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 

@@ -9,7 +9,8 @@ with the input:
    reads the file; no Python object per triple), with a progress bar on a terminal;
 2. the build rules (``ontology/rules/*.ru``) run as streamed SELECT queries whose results are bulk-loaded back
    (:mod:`wickgraph.build.derive`): the same quads SPARQL Update would add;
-3. the merge of all graphs is written into the default graph, as the full build does;
+3. the merge of all graphs is written into the default graph, as the full build does (and, once the checks
+   have passed, the claims' RDF 1.2 reifiers: :func:`write_reifiers`);
 4. the SHACL shapes, compiled to SPARQL, and the provenance rules run on the store
    (:mod:`wickgraph.build.checks`);
 5. the generation is published with the same atomic swap as the full build.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,12 +33,12 @@ from typing import IO, Any, cast
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
-from ..errors import ParseError, StoreError, ValidationError
+from ..errors import ParseError, ValidationError
 from ..locations import default_data_dir, default_ontology_dir, default_store_path
 from ..namespaces import ONTOLOGY_GRAPH
 from ..progress import ProgressBar, ProgressReader
-from ..store.embedded import new_generation_dir, publish_generation
-from .builder import BuildReport, dataset_counts
+from ..store.embedded import publish_generation, writing_generation
+from .builder import BuildReport, dataset_counts, pause_for_tests, refuse_empty
 from .parse import data_files, ontology_files
 
 __all__ = ["FAST_BUILD_THRESHOLD", "bulk_build", "input_size", "load_lines"]
@@ -142,6 +142,44 @@ def merge_into_default_graph(store: OxStore, workdir: Path) -> None:
             load_lines(store, merged, RdfFormat.N_TRIPLES)
 
 
+class _GraphFiles:
+    """Which data files hold a named graph: found when a problem first asks (the files are read once more, on
+    the way to a failed build only), so a build that passes pays nothing."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self._files = files
+        self._graphs: dict[str, set[str]] | None = None
+
+    def __call__(self, graph: str) -> set[str]:
+        if self._graphs is None:
+            from .parse import _display
+
+            self._graphs = {}
+            for path in self._files:
+                shown = _display(path)
+                for quad in parse(path=str(path), format=_FORMATS[path.suffix]):
+                    if isinstance(quad.graph_name, NamedNode):
+                        self._graphs.setdefault(quad.graph_name.value, set()).add(shown)
+        return self._graphs.get(graph, set())
+
+
+def write_reifiers(store: OxStore, workdir: Path) -> None:
+    """Write the claims' RDF 1.2 reifiers into the default graph, as the full build does
+    (:func:`wickgraph.build.builder.write_reifiers`), streamed: the SELECT's rows become N-Triples lines in a
+    file that is loaded back in pieces."""
+    from ..namespaces import RDF
+    from .builder import claim_triples
+
+    reifies = f"<{RDF}reifies>"
+    with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
+        path = Path(tmp) / "reifiers.nt"
+        with path.open("w", encoding="utf-8", buffering=1 << 20) as sink:
+            for claim, q in claim_triples(store):
+                sink.write(f"{claim} {reifies} <<( {q.subject} {q.predicate} {q.object} )>> .\n")
+        with path.open("rb") as lines:
+            load_lines(store, lines, RdfFormat.N_TRIPLES)
+
+
 def bulk_build(
     store: str | os.PathLike[str] | None = None,
     *,
@@ -150,12 +188,15 @@ def bulk_build(
     rules: bool = True,
     progress: Callable[[str], None] = lambda message: None,
     progress_bar: bool = False,
+    wait: bool = True,
 ) -> BuildReport:
     """Build the graph into a store directory with the fast, streaming build (see the module docstring).
 
     ``rules=False`` skips the build rules, for input that already holds their output (a dump of a built
-    store). ``progress_bar=True`` draws a progress bar on stderr when it is a terminal. Raises
-    :class:`~wickgraph.errors.ParseError` or :class:`~wickgraph.errors.ValidationError` for bad data, and
+    store). ``progress_bar=True`` draws a progress bar on stderr when it is a terminal. It holds the store's
+    build lock from start to end, as :func:`wickgraph.build` does (``wait=False``: fail when another build holds
+    it). Raises :class:`~wickgraph.errors.ParseError` or :class:`~wickgraph.errors.ValidationError` for bad
+    data, :class:`~wickgraph.errors.DataError` when the data hold no sources, entities or claims, and
     :class:`~wickgraph.errors.StoreError` when the store cannot be written; the previous graph stays current.
     """
     from .checks import run_checks
@@ -170,12 +211,7 @@ def bulk_build(
         raise ParseError("data directory not found", path=str(data))
     files = data_files(data)
     root = Path(store) if store is not None else default_store_path()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        generation = new_generation_dir(root)
-    except OSError as exc:
-        raise StoreError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
-    try:
+    with writing_generation(root, wait=wait, progress=progress) as generation:
         disk = OxStore(str(generation))
         for path in ontology_files(ontology):
             _load(disk, path, False, to_graph=ONTOLOGY_GRAPH)
@@ -193,20 +229,19 @@ def bulk_build(
         progress("merging every graph into the default graph (the union view)")
         merge_into_default_graph(disk, root)
         progress("checking the shapes and the provenance rules (SPARQL)")
-        problems = run_checks(disk, ontology / "shapes.ttl")
+        problems = run_checks(disk, ontology / "shapes.ttl", files_of=_GraphFiles(files))
         if problems:
             raise ValidationError(problems)
+        progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
+        write_reifiers(disk, root)
         counts = dataset_counts(disk)
+        refuse_empty(counts, data, len(files))
         quads = len(disk)
         graphs = sum(1 for _ in disk.named_graphs())
         disk.flush()
         del disk
+        pause_for_tests("publish", progress)
         publish_generation(root, generation)
-    except BaseException as exc:
-        shutil.rmtree(generation, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise StoreError(f"cannot write the store at {root}: {exc}") from exc
-        raise
     return BuildReport(
         store=str(root),
         files=len(ontology_files(ontology)) + len(files),

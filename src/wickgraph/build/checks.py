@@ -7,13 +7,20 @@ on-disk store. The queries read the default graph, which holds the merge of all 
 union; the build rules have materialised the super-classes, so ``?x a wg:Work`` finds every film), and report each
 violation in the same words as the full build.
 
-Supported: ``sh:targetClass``; property shapes with a single-IRI ``sh:path`` and ``sh:minCount``, ``sh:maxCount``,
-``sh:datatype``, ``sh:class``, ``sh:in``, ``sh:pattern``, ``sh:minInclusive``, ``sh:minExclusive``,
-``sh:maxInclusive``, ``sh:maxExclusive``, ``sh:lessThan``, ``sh:lessThanOrEquals``, ``sh:disjoint``, ``sh:hasValue``;
-node-level ``sh:or``, ``sh:xone`` and ``sh:and`` over property shapes with ``sh:minCount 1`` or ``sh:hasValue``. Anything else raises
-:class:`~wickgraph.errors.DataError` when the shapes are compiled, so a new kind of constraint cannot be
-skipped silently. Not checked: the lexical form of typed literals (``"2025-13-45"^^xsd:date``; the parser
-rejects most of those).
+Supported: ``sh:targetClass`` and ``sh:targetSubjectsOf``; property shapes with a single-IRI ``sh:path`` and
+``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:class``, ``sh:in``, ``sh:pattern``, ``sh:minInclusive``,
+``sh:minExclusive``, ``sh:maxInclusive``, ``sh:maxExclusive``, ``sh:lessThan``, ``sh:lessThanOrEquals``,
+``sh:disjoint``, ``sh:hasValue``; node-level ``sh:or``, ``sh:xone`` and ``sh:and`` over property shapes with
+``sh:minCount 1`` or ``sh:hasValue``. Anything else raises :class:`~wickgraph.errors.DataError` when the shapes
+are compiled, so a new kind of constraint cannot be skipped silently.
+
+``sh:datatype`` checks the lexical form too, as pyshacl does: ``"12x"^^xsd:integer`` and ``"abc"^^xsd:date`` are
+not integers and dates. The value is cast to its datatype from its string (``xsd:integer(STR(?v))``), which fails
+for an ill-typed form; a datatype without such a cast (:data:`LEXICAL_CHECKS`) is refused at compile time.
+
+A node shape marked ``wgsh:eachGraph true`` is checked on each named graph by itself (``GRAPH ?g { … }``), not
+on the default graph's union, and its problems name the graph: the functional properties allow one value per
+claim, while two claims may disagree.
 
 >>> checks = compile_shapes(default_ontology_dir() / "shapes.ttl")
 >>> len(checks) > 40, all("LIMIT" in c.query for c in checks)
@@ -22,7 +29,7 @@ rejects most of those).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +38,26 @@ from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
 from ..locations import default_ontology_dir
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WGD, compact, sparql_prologue
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WGD, XSD, compact, sparql_prologue
 from ..terms import display
 
-__all__ = ["Check", "compile_shapes", "provenance_checks", "run_checks"]
+__all__ = [
+    "EACH_GRAPH",
+    "LEXICAL_CHECKS",
+    "Check",
+    "compile_shapes",
+    "lexical_condition",
+    "provenance_checks",
+    "run_checks",
+]
 
 SH = "http://www.w3.org/ns/shacl#"
+EACH_GRAPH = "https://w3id.org/wickgraph/shapes#eachGraph"
+"""A node shape with ``wgsh:eachGraph true`` is checked on each named graph by itself, not on the union."""
+LEXICAL_CHECKS = frozenset(
+    XSD + name for name in ("string", "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "gYear")
+)
+"""Datatypes whose lexical form ``sh:datatype`` checks (SPARQL casts them from a string; ``xsd:string`` needs none)."""
 _LIMIT = 20
 _PROPERTY_KEYS = {
     SH + k
@@ -62,9 +83,10 @@ _PROPERTY_KEYS = {
         "description",
     ]
 }
-_NODE_KEYS = {SH + k for k in ["targetClass", "property", "or", "xone", "and", "message", "name", "description"]} | {
-    RDF + "type"
-}
+_NODE_KEYS = {
+    SH + k
+    for k in ["targetClass", "targetSubjectsOf", "property", "or", "xone", "and", "message", "name", "description"]
+} | {RDF + "type", EACH_GRAPH}
 
 Term = NamedNode | BlankNode | Literal
 
@@ -83,6 +105,8 @@ class Check:
     """A query template (``{f}``: the focus IRI) that finds a graph to name in the message."""
     shape: bool = False
     """A SHACL constraint (worded as the full build words pyshacl's results), not a provenance rule."""
+    each_graph: bool = False
+    """Checked on each named graph by itself: the query also returns the graph, ``?g``."""
 
 
 class _Shapes:
@@ -121,18 +145,53 @@ def _sparql(term: Term) -> str:
     return str(term)
 
 
-def _focus(targets: list[Term]) -> str:
-    if len(targets) == 1:
-        return f"?f a {_sparql(targets[0])} ."
-    return "VALUES ?target { " + " ".join(_sparql(t) for t in targets) + " } ?f a ?target ."
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """The focus nodes of a node shape: instances of classes, subjects of properties; in one graph or the union."""
+
+    classes: tuple[Term, ...]
+    subjects_of: tuple[Term, ...]
+    each_graph: bool
+
+    def focus(self) -> str:
+        """SPARQL that binds ``?f`` to each focus node (once per way it is a target)."""
+        parts = []
+        if len(self.classes) == 1:
+            parts.append(f"{{ ?f a {_sparql(self.classes[0])} . }}")
+        elif self.classes:
+            parts.append("{ VALUES ?target { " + " ".join(_sparql(t) for t in self.classes) + " } ?f a ?target . }")
+        parts += [f"{{ ?f {_sparql(p)} [] . }}" for p in self.subjects_of]
+        return parts[0][2:-2] if len(parts) == 1 else " UNION ".join(parts)
+
+    def implied_by(self, path: NamedNode) -> bool:
+        """A value of ``path`` makes its subject a focus node: no need to match the target as well."""
+        return not self.classes and self.subjects_of == (path,)
+
+    def scoped(self, body: str) -> str:
+        return f"GRAPH ?g {{ {body} }}" if self.each_graph else body
+
+    @property
+    def head(self) -> str:
+        return "?f ?g" if self.each_graph else "?f"
 
 
-def _select(body: str, *, value: bool, group: str = "") -> str:
-    head = "SELECT DISTINCT ?f" + (" ?v" if value else "")
-    return f"{head} WHERE {{ {body} }}{group} LIMIT {_LIMIT}"
+def _select(body: str, *, value: bool, target: _Target | None = None) -> str:
+    head = "SELECT DISTINCT " + (target.head if target else "?f") + (" ?v" if value else "")
+    return f"{head} WHERE {{ {target.scoped(body) if target else body} }} LIMIT {_LIMIT}"
 
 
-def _property_checks(shapes: _Shapes, shape: Term, targets: list[Term], where: str) -> list[Check]:
+def lexical_condition(datatype: Term, where: str) -> str:
+    """A SPARQL condition true when ``?v``'s lexical form is not valid for ``datatype``."""
+    if datatype.value not in LEXICAL_CHECKS:
+        raise DataError(
+            f"the fast build cannot check the lexical form of sh:datatype {compact(datatype.value)} ({where})"
+        )
+    if datatype.value == XSD + "string":
+        return "false"
+    return f"!COALESCE(isLiteral({_sparql(datatype)}(STR(?v))), false)"
+
+
+def _property_checks(shapes: _Shapes, shape: Term, target: _Target, where: str) -> list[Check]:
     unknown = set(shapes.triples.get(shape, {})) - _PROPERTY_KEYS
     if unknown:
         raise DataError(f"the fast build cannot check {', '.join(sorted(compact(u) for u in unknown))} ({where})")
@@ -142,53 +201,61 @@ def _property_checks(shapes: _Shapes, shape: Term, targets: list[Term], where: s
     p = _sparql(path)
     message_term = shapes.one(shape, "message")
     message = message_term.value if message_term is not None else f"breaks the shape {where}"
-    focus = _focus(targets)
+    focus = target.focus()
     checks: list[Check] = []
 
     def add(query: str, label: str) -> None:
-        checks.append(Check(query, message, path.value, f"{compact(path.value)} {label}", shape=True))
+        checks.append(
+            Check(
+                query, message, path.value, f"{compact(path.value)} {label}", shape=True, each_graph=target.each_graph
+            )
+        )
 
+    def select(body: str, *, value: bool) -> str:
+        return _select(body, value=value, target=target)
+
+    def counted(body: str, having: str) -> str:
+        return (
+            f"SELECT {target.head} WHERE {{ {target.scoped(body)} }} GROUP BY {target.head} "
+            f"HAVING ({having}) LIMIT {_LIMIT}"
+        )
+
+    implied = target.implied_by(path)
     for term in shapes.values(shape, "minCount"):
         n = int(term.value)
         if n == 1:
-            add(_select(f"{focus} FILTER NOT EXISTS {{ ?f {p} ?any }}", value=False), "minCount")
+            add(select(f"{focus} FILTER NOT EXISTS {{ ?f {p} ?any }}", value=False), "minCount")
         elif n > 1:
-            add(
-                f"SELECT ?f WHERE {{ {focus} OPTIONAL {{ ?f {p} ?x }} }} GROUP BY ?f "
-                f"HAVING (COUNT(DISTINCT ?x) < {n}) LIMIT {_LIMIT}",
-                "minCount",
-            )
+            add(counted(f"{focus} OPTIONAL {{ ?f {p} ?x }}", f"COUNT(DISTINCT ?x) < {n}"), "minCount")
     for term in shapes.values(shape, "maxCount"):
-        add(
-            f"SELECT ?f WHERE {{ {focus} ?f {p} ?x }} GROUP BY ?f HAVING (COUNT(DISTINCT ?x) > {int(term.value)}) "
-            f"LIMIT {_LIMIT}",
-            "maxCount",
-        )
+        body = f"?f {p} ?x" if implied else f"{focus} ?f {p} ?x"
+        add(counted(body, f"COUNT(DISTINCT ?x) > {int(term.value)}"), "maxCount")
     for term in shapes.values(shape, "hasValue"):
-        add(_select(f"{focus} FILTER NOT EXISTS {{ ?f {p} {_sparql(term)} }}", value=False), "hasValue")
-    values = f"{focus} ?f {p} ?v ."
+        add(select(f"{focus} FILTER NOT EXISTS {{ ?f {p} {_sparql(term)} }}", value=False), "hasValue")
+    values = f"?f {p} ?v ." if implied else f"{focus} ?f {p} ?v ."
     for term in shapes.values(shape, "datatype"):
-        add(_select(f"{values} FILTER(!isLiteral(?v) || DATATYPE(?v) != {_sparql(term)})", value=True), "datatype")
+        bad = f"!isLiteral(?v) || DATATYPE(?v) != {_sparql(term)} || {lexical_condition(term, where)}"
+        add(select(f"{values} FILTER({bad})", value=True), "datatype")
     for term in shapes.values(shape, "class"):
-        add(_select(f"{values} FILTER NOT EXISTS {{ ?v a {_sparql(term)} }}", value=True), "class")
+        add(select(f"{values} FILTER NOT EXISTS {{ ?v a {_sparql(term)} }}", value=True), "class")
     for term in shapes.values(shape, "in"):
         allowed = " || ".join(f"sameTerm(?v, {_sparql(t)})" for t in shapes.items(term))
-        add(_select(f"{values} FILTER(!({allowed}))", value=True), "in")
+        add(select(f"{values} FILTER(!({allowed}))", value=True), "in")
     for term in shapes.values(shape, "pattern"):
         flags = shapes.one(shape, "flags")
         extra = f", {_sparql(flags)}" if flags is not None else ""
-        add(_select(f"{values} FILTER(isBlank(?v) || !REGEX(STR(?v), {_sparql(term)}{extra}))", value=True), "pattern")
+        add(select(f"{values} FILTER(isBlank(?v) || !REGEX(STR(?v), {_sparql(term)}{extra}))", value=True), "pattern")
     for key, op in (("minInclusive", ">="), ("minExclusive", ">"), ("maxInclusive", "<="), ("maxExclusive", "<")):
         for term in shapes.values(shape, key):
-            add(_select(f"{values} FILTER(!COALESCE(?v {op} {_sparql(term)}, false))", value=True), key)
+            add(select(f"{values} FILTER(!COALESCE(?v {op} {_sparql(term)}, false))", value=True), key)
     for key, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
         for term in shapes.values(shape, key):
             add(
-                _select(f"{values} ?f {_sparql(term)} ?w . FILTER(!COALESCE(?v {op} ?w, false))", value=True),
+                select(f"{values} ?f {_sparql(term)} ?w . FILTER(!COALESCE(?v {op} ?w, false))", value=True),
                 key,
             )
     for term in shapes.values(shape, "disjoint"):
-        add(_select(f"{values} ?f {_sparql(term)} ?v .", value=True), "disjoint")
+        add(select(f"{values} ?f {_sparql(term)} ?v .", value=True), "disjoint")
     return checks
 
 
@@ -220,11 +287,18 @@ def compile_shapes(path: Path) -> list[Check]:
         unknown = set(shapes.triples.get(shape, {})) - _NODE_KEYS
         if unknown:
             raise DataError(f"the fast build cannot check {', '.join(sorted(compact(u) for u in unknown))} ({where})")
-        targets = shapes.values(shape, "targetClass")
-        if not targets:
+        each_graph = [t.value for t in shapes.triples.get(shape, {}).get(EACH_GRAPH, [])]
+        if each_graph not in ([], ["true"]):
+            raise DataError(f"wgsh:eachGraph is true or absent, not {', '.join(each_graph)} ({where})")
+        target = _Target(
+            tuple(shapes.values(shape, "targetClass")),
+            tuple(shapes.values(shape, "targetSubjectsOf")),
+            bool(each_graph),
+        )
+        if not target.classes and not target.subjects_of:
             continue
         for prop in shapes.values(shape, "property"):
-            checks += _property_checks(shapes, prop, targets, where)
+            checks += _property_checks(shapes, prop, target, where)
         message_term = shapes.one(shape, "message")
         message = message_term.value if message_term is not None else f"breaks {where}"
         for key in ("or", "xone", "and"):
@@ -238,11 +312,12 @@ def compile_shapes(path: Path) -> list[Check]:
                     condition = " + ".join(f"IF({m}, 1, 0)" for m in members) + " = 1"
                 checks.append(
                     Check(
-                        _select(f"{_focus(targets)} FILTER(!({condition}))", value=False),
+                        _select(f"{target.focus()} FILTER(!({condition}))", value=False, target=target),
                         message,
                         None,
                         f"{where} sh:{key}",
                         shape=True,
+                        each_graph=target.each_graph,
                     )
                 )
     return checks
@@ -318,8 +393,13 @@ def run_checks(
     shapes_path: Path | None = None,
     *,
     progress: Callable[[str], None] = lambda message: None,
+    files_of: Callable[[str], Iterable[str]] | None = None,
 ) -> list[str]:
-    """Every problem the checks find on ``store``, one sentence each (at most 20 per rule)."""
+    """Every problem the checks find on ``store``, one sentence each (at most 20 per rule).
+
+    ``files_of`` gives the data files of a named graph; with it a shape's problem names the files of the graphs
+    that state the value at fault (or that describe the entity, for a missing value).
+    """
     shapes_path = shapes_path or default_ontology_dir() / "shapes.ttl"
     problems: list[str] = []
     prologue = sparql_prologue()
@@ -357,11 +437,35 @@ def run_checks(
                 assert isinstance(found, QuerySolutions)
                 graphs = [r[0] for r in found]
                 text += f" (in {compact(graphs[0].value)})" if graphs and graphs[0] is not None else ""
-            if "v" in variables and row["v"] is not None and row["v"] != focus:
-                value = row["v"]
+            value = row["v"] if "v" in variables else None
+            if value is not None and value != focus:
                 shown = str(value) if isinstance(value, Literal) else compact(value.value)
                 text += f" (found {shown})" if check.path else f" ({shown})"
+            graph = row["g"] if check.each_graph and "g" in variables else None
+            if isinstance(graph, NamedNode):
+                text += f" (in {compact(graph.value)})"
+            if files_of is not None and check.shape and isinstance(focus, (NamedNode, BlankNode)):
+                named = _graphs_of(store, focus, check.path, value if value != focus else None, graph)
+                files = sorted({f for g in named for f in files_of(g)})
+                text += f" [in {', '.join(files)}]" if files else ""
             problems.append(text)
         if len(rows) == _LIMIT:
             problems.append(f"… and possibly more breaking the rule {check.label!r} (only the first {_LIMIT} shown)")
     return problems
+
+
+def _graphs_of(store: OxStore, focus: Term, path: str | None, value: Term | None, graph: Term | None) -> list[str]:
+    """The named graphs a problem is about: the one it was found in, those stating the value at fault, or (for a
+    value that is missing) a few that describe the entity."""
+    if isinstance(graph, NamedNode):
+        return [graph.value]
+    predicate = NamedNode(path) if path is not None and value is not None else None
+    quads = store.quads_for_pattern(focus, predicate, value if predicate is not None else None)  # type: ignore[arg-type]
+    found: list[str] = []
+    for quad in quads:
+        name = quad.graph_name
+        if isinstance(name, NamedNode) and name.value != ONTOLOGY_GRAPH and name.value not in found:
+            found.append(name.value)
+            if predicate is None and len(found) == 3:
+                break
+    return found

@@ -144,6 +144,8 @@ def derive(
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
     copy of each quad.
     """
+    from .builder import pause_for_tests
+
     total = 0
     with tempfile.TemporaryDirectory(prefix="wickgraph-derive-", dir=workdir) as tmp:
         sink = Path(tmp) / "derived.nq"
@@ -162,4 +164,5 @@ def derive(
                         load_lines(store, derived, RdfFormat.N_QUADS)
                 progress(f"rule {op.source}: {written:,} quads")
                 total += written
+                pause_for_tests("derive", progress)
     return total

@@ -39,8 +39,29 @@ def ontology_files(ontology_dir: Path) -> list[Path]:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    """Every RDF file under the data directory, in sorted order."""
-    return sorted(p for p in data_dir.rglob("*") if p.suffix in _FORMATS and p.is_file())
+    """Every RDF file under the data directory, in sorted order.
+
+    A symbolic link that leads out of the data directory is refused (:class:`ParseError` naming the link, never
+    reading its target): the build reads what ``data/`` holds and nothing else. Links inside it are followed
+    for files, not for directories.
+    """
+    root = data_dir.resolve()
+    found = []
+    for path in data_dir.rglob("*"):
+        if path.is_symlink():
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a loop of links
+                target = Path("/")
+            if target != root and root not in target.parents:
+                raise ParseError(
+                    "is a symbolic link to a place outside the data directory; the build does not follow it "
+                    "(copy the file into the data directory, or remove the link)",
+                    path=_display(path),
+                )
+        if path.suffix in _FORMATS and path.is_file():
+            found.append(path)
+    return sorted(found)
 
 
 def _display(path: Path) -> str:

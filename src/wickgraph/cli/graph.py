@@ -23,6 +23,11 @@ from . import GraphTarget, as_of_option, cli, data_options, graph_options, sourc
     "build (pyshacl, citations). Default: full, or fast when the data files exceed 32 MB.",
 )
 @click.option("--no-rules", is_flag=True, help="Fast build only: skip the build rules (input already derived).")
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    help="When another build is writing the same store: wait for it to finish (default), or fail at once.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 def build(
     store: Path | None,
@@ -31,11 +36,14 @@ def build(
     sources_dir: Path | None,
     fast: bool | None,
     no_rules: bool,
+    wait: bool,
     quiet: bool,
 ) -> None:
     """Parse, validate and load the ontology and data into the store, atomically.
 
     The previous graph stays in place until the new one is complete; a failed or killed build changes nothing.
+    One build writes a store at a time (a second one waits); data without sources, entities or claims are
+    refused.
 
     \b
     Examples:
@@ -44,7 +52,7 @@ def build(
     """
 
     def progress(message: str) -> None:
-        if not quiet:
+        if not quiet or message.startswith("waiting for another build"):  # a wait is said even with -q
             click.echo(f"… {message}", err=True)
 
     if fast is None:
@@ -66,12 +74,18 @@ def build(
             rules=not no_rules,
             progress=progress,
             progress_bar=not quiet,
+            wait=wait,
         )
     else:
         from ..build.builder import build as run_build
 
         report = run_build(
-            store, data_dir=data_dir, ontology_dir=ontology_dir, sources_dir=sources_dir, progress=progress
+            store,
+            data_dir=data_dir,
+            ontology_dir=ontology_dir,
+            sources_dir=sources_dir,
+            progress=progress,
+            wait=wait,
         )
     click.echo(report.summary())
 

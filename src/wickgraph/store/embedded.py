@@ -9,6 +9,13 @@ A store directory holds generations and a ``current`` symlink::
 A build writes a new generation and then swaps ``current`` with one atomic rename, so a build that fails or
 is killed leaves the previous graph as it was. Readers open the current generation read-only, so any number
 of them can run beside a build.
+
+One build at a time: a build holds an exclusive lock (``flock``) on ``STORE/.build.lock`` from before it
+creates its generation until it has published it (:func:`writing_generation`). A second build waits for it, or
+with ``wait=False`` fails at once naming the build that holds the lock; the kernel drops the lock when its
+holder dies, even by SIGKILL. Only the holder of the lock creates or deletes generations, so publishing never
+removes a generation another build is writing, and what a killed build left (its generation, the fast build's
+``wickgraph-derive-*`` / ``wickgraph-merge-*`` work directories) is removed by the next build that holds the lock.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
@@ -27,10 +35,21 @@ from ..results import GraphResult, QueryResult, Row, SelectResult
 from .base import GraphView, syntax_error
 from .construct import streamed_construct
 
-__all__ = ["EmbeddedStore", "current_generation", "new_generation_dir", "publish_generation"]
+__all__ = [
+    "EmbeddedStore",
+    "build_lock",
+    "current_generation",
+    "new_generation_dir",
+    "publish_generation",
+    "remove_leftovers",
+    "writing_generation",
+]
 
 CURRENT = "current"
 GENERATIONS = "generations"
+LOCK = ".build.lock"
+WORK_DIR_PREFIXES = ("wickgraph-derive-", "wickgraph-merge-")
+"""Work directories the fast build makes in the store directory (removed when it ends, left by a kill)."""
 
 
 def current_generation(root: str | os.PathLike[str]) -> Path:
@@ -51,8 +70,102 @@ def new_generation_dir(root: str | os.PathLike[str]) -> Path:
     return path
 
 
+@contextmanager
+def build_lock(
+    root: str | os.PathLike[str], *, wait: bool = True, progress: Callable[[str], None] = lambda message: None
+) -> Iterator[None]:
+    """Hold the store's build lock (``STORE/.build.lock``, created with the directory when missing).
+
+    When another build holds it: wait for it (saying so through ``progress``), or with ``wait=False`` raise
+    :class:`StoreError` naming that build. The lock file stays (removing it would let two builds lock two
+    different files); what it holds is only the pid and start time of the current holder, for messages.
+    """
+    import fcntl
+
+    root = Path(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "a build"
+            if not wait:
+                raise StoreError(
+                    f"another build is writing the store at {root} ({holder}); "
+                    "wait for it to finish, or run this build with --wait"
+                ) from None
+            progress(f"waiting for another build of {root} to finish ({holder})")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        os.pwrite(fd, f"build pid {os.getpid()}, started {started}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_leftovers(root: str | os.PathLike[str]) -> list[str]:
+    """Remove what killed builds left in ``root``: generations other than the current one, the fast build's
+    work directories and half-made ``current`` links. Call it only while holding :func:`build_lock`.
+    Returns the names removed."""
+    root = Path(root)
+    link = root / CURRENT
+    current = link.resolve().name if link.is_symlink() else None
+    removed: list[str] = []
+    generations = root / GENERATIONS
+    if generations.is_dir():
+        for other in sorted(generations.iterdir()):
+            if other.name != current:
+                _remove(other)
+                removed.append(f"{GENERATIONS}/{other.name}")
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(WORK_DIR_PREFIXES) or entry.name.startswith(f".{CURRENT}."):
+            _remove(entry)
+            removed.append(entry.name)
+    return removed
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def writing_generation(
+    root: str | os.PathLike[str], *, wait: bool = True, progress: Callable[[str], None] = lambda message: None
+) -> Iterator[Path]:
+    """The lifecycle every build shares: take the build lock, remove what killed builds left, and give a fresh
+    generation directory to write. The caller publishes it (:func:`publish_generation`) inside the block; when
+    the block raises, the generation is removed and the previous graph stays current. An :class:`OSError` of
+    the block becomes a :class:`StoreError`.
+    """
+    root = Path(root)
+    with build_lock(root, wait=wait, progress=progress):
+        removed = remove_leftovers(root)
+        if removed:
+            progress(f"removed what an earlier, interrupted build left: {', '.join(removed)}")
+        try:
+            generation = new_generation_dir(root)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store at {root}: {exc.strerror or exc}") from exc
+        try:
+            yield generation
+        except BaseException as exc:
+            shutil.rmtree(generation, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot write the store at {root}: {exc}") from exc
+            raise
+
+
 def publish_generation(root: str | os.PathLike[str], generation: Path) -> None:
-    """Make ``generation`` current with an atomic rename, then delete the other generations."""
+    """Make ``generation`` current with an atomic rename, then delete the other generations (only the holder
+    of :func:`build_lock` may call it: no other build is writing one)."""
     root = Path(root)
     tmp_link = root / f".{CURRENT}.{os.getpid()}"
     if tmp_link.is_symlink():
