@@ -54,6 +54,35 @@ from . import cli, store_option
 @click.option("--cors", is_flag=True, help="Allow pages from other origins (e.g. a hosted YASGUI) to query.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries reach other hosts).")
 @click.option("--allow-load", is_flag=True, help="Allow LOAD in updates (fetches documents from other hosts).")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name clients may use besides localhost and IP addresses ('*': any); repeatable. "
+    "Other Host headers get 421 (a guard against DNS rebinding).",
+)
+@click.option(
+    "--max-connections",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=16),
+    help="Connections held at once (idle, slow or busy).",
+)
+@click.option(
+    "--request-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.5),
+    help="Seconds a request may take to arrive (head and body, however slowly it trickles); then 408.",
+)
+@click.option(
+    "--idle-timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.5),
+    help="Seconds a connection may stay open with no request; then it is closed.",
+)
 def serve(
     host: str,
     port: int,
@@ -67,6 +96,10 @@ def serve(
     cors: bool,
     allow_service: bool,
     allow_load: bool,
+    allowed_hosts: tuple[str, ...],
+    max_connections: int,
+    request_timeout: float,
+    idle_timeout: float,
 ) -> None:
     """Serve the graph over HTTP: a SPARQL 1.1 endpoint at /sparql and a query page at /.
 
@@ -83,7 +116,7 @@ def serve(
     """
     from ..errors import WickgraphError
     from ..locations import default_store_path
-    from ..server import Limits, Policy, ServerConfig
+    from ..server import HttpSettings, Limits, Policy, ServerConfig
     from ..server import serve as run_server
 
     if allow_updates and not update_token:
@@ -96,6 +129,8 @@ def serve(
         port=port,
         workers=workers,
         cors=cors,
+        allowed_hosts=allowed_hosts,
+        http=HttpSettings(max_connections=max_connections, request_timeout=request_timeout, idle_timeout=idle_timeout),
         limits=Limits(timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes),
         policy=Policy(
             allow_updates=allow_updates,
@@ -118,7 +153,7 @@ def serve(
         click.echo(f"Listening on {url}", err=False)
 
     try:
-        run_server(config, ready=ready)
+        run_server(config, ready=ready, note=lambda line: click.echo(f"  {line}", err=True))
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     except WickgraphError:

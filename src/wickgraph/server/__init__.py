@@ -14,27 +14,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from .app import ServerConfig as ServerConfig
 from .app import WickgraphApp as WickgraphApp
 from .guard import Limits as Limits
 from .guard import Policy as Policy
+from .http import HttpSettings as HttpSettings
 
-__all__ = ["Limits", "Policy", "ServerConfig", "WickgraphApp", "serve"]
+__all__ = ["HttpSettings", "Limits", "Policy", "ServerConfig", "WickgraphApp", "serve"]
 
 
-def serve(config: ServerConfig, *, ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    config: ServerConfig,
+    *,
+    ready: Callable[[str], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> None:
     """Start the engines and serve HTTP on ``config.host:config.port`` until interrupted; then stop the engines.
 
-    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port).
+    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port); ``note`` with a
+    line the operator should see (the open-files limit raised, or too low for the connection limit).
     """
     try:
-        from waitress.server import create_server
+        import waitress  # noqa: F401
     except ImportError:  # pragma: no cover - waitress comes with the [server] extra
         from ..errors import EngineError
 
         raise EngineError("`wickgraph serve` needs waitress: pip install 'wickgraph[server]'") from None
     from .engine import EnginePool
+    from .http import make_http_server
 
     limits = config.limits
     pool = EnginePool(
@@ -46,16 +55,17 @@ def serve(config: ServerConfig, *, ready: Callable[[str], None] | None = None) -
     )
     try:
         pool.start()
-        server = create_server(
-            WickgraphApp(config, pool),
+        app = WickgraphApp(config, pool)
+        server = make_http_server(
+            app,
             host=config.host,
             port=config.port,
-            threads=max(8, 4 * config.workers),
-            ident="wickgraph",
-            # Our own checks answer with a clearer message than waitress's, so its limits sit above ours.
-            max_request_body_size=2 * limits.max_request_bytes + 65536,
-            max_request_header_size=2 * limits.max_request_bytes + 65536,
-            asyncore_use_poll=True,
+            settings=replace(config.http, threads=max(config.http.threads, 4 * config.workers)),
+            # Our own checks answer a long query string (414) or body (413) with a clearer message than
+            # waitress's, so its caps sit a little above ours; they bound the memory a connection can hold.
+            max_header_bytes=limits.max_request_bytes + 16384,
+            max_body_bytes=2 * limits.max_request_bytes + 65536,
+            report=note,
         )
         host = config.host if ":" not in config.host else f"[{config.host}]"
         if ready is not None:

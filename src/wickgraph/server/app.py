@@ -50,6 +50,7 @@ from .engine import EnginePool, EngineStore, dataset_params
 from .graphview import GraphViewUnavailableError
 from .graphview import available as graph_view_available
 from .guard import Limits, Policy, UpdateTokenError, inspect_sparql
+from .http import HttpSettings
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
 
 __all__ = ["ServerConfig", "WickgraphApp"]
@@ -64,10 +65,19 @@ _STATIC = {
 }
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+    "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
 # The graph view is one self-contained HTML file with inline script and style: it may load nothing at all.
-_VIZ_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+# The query page frames it (sandboxed), so it may be framed by this server's pages, and by no one else's.
+_VIZ_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "frame-ancestors 'self'"
+)
+_PAGE_HEADERS = {"Content-Security-Policy": _PAGE_CSP, "X-Frame-Options": "DENY"}
+_VIZ_HEADERS = {"Content-Security-Policy": _VIZ_CSP, "X-Frame-Options": "SAMEORIGIN"}
+# Names that cannot be rebound to this machine by someone else's DNS (an IP literal names no DNS record).
+_LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 _PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, POST",
     "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
@@ -84,9 +94,11 @@ _REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    408: "Request Timeout",
     413: "Content Too Large",
     414: "URI Too Long",
     415: "Unsupported Media Type",
+    421: "Misdirected Request",
     422: "Unprocessable Content",
     500: "Internal Server Error",
     501: "Not Implemented",
@@ -108,6 +120,11 @@ class ServerConfig:
     policy: Policy = field(default_factory=Policy)
     cors: bool = False
     """Let pages from other origins (a hosted YASGUI, say) call the endpoint and the JSON API."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names (``example.org``, or ``*`` for any) the server answers to besides its own address, ``localhost``
+    and IP literals; any other ``Host`` header gets 421 (a guard against DNS rebinding)."""
+    http: HttpSettings = field(default_factory=HttpSettings)
+    """Connections: how many, and how long a request may take to arrive (see :mod:`wickgraph.server.http`)."""
 
 
 class _Response(Exception):
@@ -155,6 +172,9 @@ class WickgraphApp:
         path = environ.get("PATH_INFO") or "/"
         json_errors = path != ENDPOINT and not path.startswith(ENDPOINT + "/")
         try:
+            refused = self._refused_host(environ)
+            if refused is not None:
+                raise _json(421, {"error": refused, "status": 421}) if json_errors else _text(421, refused)
             if self.config.cors and environ.get("REQUEST_METHOD") == "OPTIONS" and path != "/":
                 raise _Response(204, b"", "text/plain", _PREFLIGHT)
             handler = self._routes.get(path)
@@ -178,6 +198,24 @@ class WickgraphApp:
         if environ.get("REQUEST_METHOD") == "HEAD":
             return [b""]
         return [response.body]
+
+    def _refused_host(self, environ: Mapping[str, Any]) -> str | None:
+        """Why this request's ``Host`` is refused, or ``None``. A page on a domain its owner has pointed at
+        127.0.0.1 (DNS rebinding) sends that domain as its Host, and gets 421 rather than the graph. The port plays
+        no part (a rebinding page uses the real one; a forwarded port shows another), nor does a missing Host
+        (HTTP/1.0 clients; browsers always send one)."""
+        host = str(environ.get("HTTP_HOST") or "").strip().lower()
+        if not host or "*" in self.config.allowed_hosts:
+            return None
+        name = _host_name(host)
+        allowed = {h.strip().lower() for h in self.config.allowed_hosts}
+        if name in _LOCAL_NAMES or name in allowed or name == self.config.host.lower() or _is_ip_literal(name):
+            return None
+        shown = name.encode("ascii", "backslashreplace").decode("ascii")[:200]
+        return (
+            f"this server does not answer to the host name {shown!r} (a guard against DNS rebinding); "
+            f"if that name is yours, start the server with --allowed-host {shown}"
+        )
 
     def _error(self, exc: Exception, as_json: bool) -> _Response:
         status, headers, extra = 500, {}, {}
@@ -216,15 +254,11 @@ class WickgraphApp:
 
     def _page(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
-        return _Response(
-            200, self._asset("index.html"), "text/html; charset=utf-8", {"Content-Security-Policy": _PAGE_CSP}
-        )
+        return _Response(200, self._asset("index.html"), "text/html; charset=utf-8", _PAGE_HEADERS)
 
     def _card_page(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
-        return _Response(
-            200, self._asset("card.html"), "text/html; charset=utf-8", {"Content-Security-Policy": _PAGE_CSP}
-        )
+        return _Response(200, self._asset("card.html"), "text/html; charset=utf-8", _PAGE_HEADERS)
 
     def _static(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
@@ -245,6 +279,8 @@ class WickgraphApp:
         return f"BASE <{self._endpoint_url(environ)}>\n" + sparql_prologue()
 
     def _sparql(self, environ: Mapping[str, Any]) -> _Response:
+        if str(environ.get("REQUEST_METHOD", "")).upper() == "HEAD":  # answered as GET; the body is left out
+            environ = {**environ, "REQUEST_METHOD": "GET"}
         request = parse_request(environ, max_bytes=self.config.limits.max_request_bytes)
         if request is None:
             return self._service_description(environ)
@@ -460,7 +496,7 @@ class WickgraphApp:
         html = render_graph(
             result, title=params.get("title") or "wickgraph: CONSTRUCT result", kg=self._kg(), as_of=as_of or None
         )
-        return _Response(200, html.encode("utf-8"), "text/html; charset=utf-8", {"Content-Security-Policy": _VIZ_CSP})
+        return _Response(200, html.encode("utf-8"), "text/html; charset=utf-8", _VIZ_HEADERS)
 
     def _status(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
@@ -482,6 +518,23 @@ class WickgraphApp:
                 "graph_view": graph_view_available(),
             },
         )
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header: ``example.org:8080`` → ``example.org``, ``[::1]:7878`` → ``[::1]``."""
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.split(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _is_ip_literal(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
 
 
 def _only(environ: Mapping[str, Any], *methods: str) -> None:

@@ -1,0 +1,175 @@
+"""The HTTP layer of ``wickgraph serve``: waitress, sized and watched so that slow clients cannot starve it.
+
+waitress reads and writes every socket in one event loop and hands complete requests to a thread pool, so an
+idle or trickling socket costs a file descriptor and a few kilobytes, not a thread. Out of the box it still
+fails under a crowd of slow clients: it stops accepting at 100 connections (``connection_limit``), and a socket
+that sends a byte now and then is never dropped (its idle timer restarts with each byte). Here:
+
+- the connection limit is :attr:`HttpSettings.max_connections` (2,048 by default), and the soft limit on open
+  files is raised towards it (never past the hard limit; the connection limit is lowered to fit if need be);
+- a request, head and body, must arrive whole within :attr:`HttpSettings.request_timeout` (30 s) from its
+  first byte, however steadily it trickles; past that the client gets ``408`` and the connection is closed;
+- a connection that carries no request is closed after :attr:`HttpSettings.idle_timeout` (60 s);
+- a request line longer than the header cap is answered ``414 URI Too Long`` (waitress says 431), and the
+  header cap sits just above ``--max-request-bytes`` so memory per connection stays bounded:
+  at most ``max_connections`` x ``header cap`` bytes of unfinished request heads in all.
+
+This module subclasses waitress's server, channel and parser (waitress 3.x).
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["HttpSettings", "make_http_server", "raise_open_files"]
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the HTTP layer treats connections."""
+
+    max_connections: int = 2048
+    """Connections held at once (idle, trickling or busy); more wait in the listen queue."""
+    request_timeout: float = 30.0
+    """Seconds a request (head and body) may take to arrive, from its first byte; then 408 and close."""
+    idle_timeout: float = 60.0
+    """Seconds a connection may stay open without a request; then it is closed."""
+    threads: int = 16
+    """Threads that run the application (each waits on an engine for most of a request)."""
+
+
+def raise_open_files(wanted: int) -> tuple[int, int, int]:
+    """Raise the soft limit on open files towards ``wanted``, never past the hard limit.
+
+    Returns ``(before, after, hard)``; ``after`` may be below ``wanted`` when the hard limit is lower.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return soft, soft, hard
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError):  # pragma: no cover - some sandboxes refuse even this
+        return soft, soft, hard
+    return soft, target, hard
+
+
+# File descriptors the server needs besides its client connections: the listening socket, the engines' pipes and
+# sockets, the store's files, waitress's trigger, temporary files of request bodies.
+RESERVED_FILES = 256
+
+
+def make_http_server(
+    app: Callable[..., Any],
+    *,
+    host: str,
+    port: int,
+    settings: HttpSettings,
+    max_header_bytes: int,
+    max_body_bytes: int,
+    report: Callable[[str], None] | None = None,
+) -> Any:
+    """A waitress server (not yet running) for ``app`` on ``host:port``; call ``.run()`` to serve.
+
+    ``report`` receives one line about the open-files limit when it had to be raised or limits the connections.
+    """
+    from waitress.adjustments import Adjustments
+    from waitress.channel import HTTPChannel
+    from waitress.parser import HTTPRequestParser
+    from waitress.server import TcpWSGIServer
+    from waitress.utilities import BadRequest, RequestHeaderFieldsTooLarge
+
+    before, after, hard = raise_open_files(settings.max_connections + RESERVED_FILES)
+    max_connections = settings.max_connections
+    if after - RESERVED_FILES < max_connections:
+        max_connections = max(16, after - RESERVED_FILES)
+        if report is not None:
+            report(f"open files limited to {after} (hard limit {hard}): holding at most {max_connections} connections")
+    elif after != before and report is not None:
+        report(f"open-files soft limit raised from {before} to {after} for {max_connections} connections")
+
+    class UriTooLong(BadRequest):  # type: ignore[misc]
+        code = 414
+        reason = "URI Too Long"
+
+    class RequestTimeout(BadRequest):  # type: ignore[misc]
+        code = 408
+        reason = "Request Timeout"
+
+    class Parser(HTTPRequestParser):  # type: ignore[misc]
+        error: Any
+        body_rcv: Any
+        line_ended = False
+
+        def received(self, data: bytes) -> int:
+            if not self.line_ended and self.body_rcv is None:
+                self.line_ended = b"\n" in data
+            consumed: int = super().received(data)
+            if isinstance(self.error, RequestHeaderFieldsTooLarge) and not self.line_ended:
+                self.error = UriTooLong(
+                    f"the request line is longer than {max_header_bytes:,} bytes, the most this server reads; "
+                    "send a long query with POST"
+                )
+            return consumed
+
+    class Channel(HTTPChannel):  # type: ignore[misc]
+        parser_class = Parser
+        request: Any
+        requests: list[Any]
+        request_started = 0.0
+
+        def received(self, data: bytes) -> bool:
+            if self.request is None and data:
+                self.request_started = time.time()
+            result: bool = super().received(data)
+            return result
+
+        def expire_request(self) -> None:
+            """Answer the unfinished request 408 and close the connection once the answer is written."""
+            with self.requests_lock:
+                request = self.request
+                if request is None or request.completed or self.requests:
+                    return
+                if request.body_rcv is None:  # still in the head: give the error task a request line to answer
+                    request.parse_header(b"GET / HTTP/1.0\r\n")
+                request.error = RequestTimeout(
+                    f"the request did not arrive within {settings.request_timeout:g} s of its first byte"
+                )
+                request.completed = True
+                self.request = None
+                self.requests.append(request)
+                self.server.add_task(self)
+
+    class Server(TcpWSGIServer):  # type: ignore[misc]
+        channel_class = Channel
+
+        def maintenance(self, now: float) -> None:
+            super().maintenance(now)  # closes connections idle past channel_timeout
+            cutoff = now - settings.request_timeout
+            for channel in list(self.active_channels.values()):
+                if (
+                    channel.request is not None
+                    and not channel.requests
+                    and not channel.will_close
+                    and channel.request_started < cutoff
+                ):
+                    channel.expire_request()
+
+    adjustments = Adjustments(
+        host=host,
+        port=port,
+        threads=settings.threads,
+        ident="wickgraph",
+        connection_limit=max_connections,
+        channel_timeout=settings.idle_timeout,
+        cleanup_interval=max(0.5, min(settings.request_timeout, settings.idle_timeout) / 4),
+        max_request_header_size=max_header_bytes,
+        max_request_body_size=max_body_bytes,
+        asyncore_use_poll=True,
+        backlog=1024,
+    )
+    return Server(app, adj=adjustments)
