@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 from .errors import EntityNotFoundError
 from .namespaces import WG, WGD, compact
+from .terminal import safe_text
 from .terms import Term, display, value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -117,7 +118,8 @@ class EntityCard:
             block("pointed at by:", self.incoming, lambda f: f"{f.subject} —{f.property_label}→")
         for node, facts in self.qualified.items():
             block(f"{node}:", facts, lambda f: f"{f.property_label}: {f.value_label}")
-        return "\n".join(lines)
+        # Every line is data (labels, spans, titles): control characters are shown, not obeyed (see terminal.py).
+        return "\n".join(safe_text(line, one_line=True) for line in lines)
 
     def __str__(self) -> str:
         return self.render()

@@ -17,6 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .namespaces import XSD
 from .results import GraphResult, QueryResult, Row, SelectResult
+from .terminal import safe_text
 from .terms import Term, display
 
 __all__ = ["FORMATS", "TABLE_WIDTH_ROWS", "write_result"]
@@ -48,12 +49,16 @@ def _rows(result: SelectResult) -> Iterator[Row]:
 
 def _table(result: SelectResult, out: IO[str]) -> None:
     rows = _rows(result)
-    head = [[display(row.get(v)) for v in result.variables] for row in itertools.islice(rows, TABLE_WIDTH_ROWS)]
+
+    def row_cells(row: Row) -> list[str]:
+        # A table is for people at a terminal: a value's control characters are shown as escapes, not obeyed.
+        return [safe_text(display(row.get(v)).replace("\n", " "), one_line=True) for v in result.variables]
+
+    head = [row_cells(row) for row in itertools.islice(rows, TABLE_WIDTH_ROWS)]
     widths = [max([len(v), *(len(r[i]) for r in head)]) for i, v in enumerate(result.variables)]
     widths = [min(w, 60) for w in widths]
 
     def fit(text: str, width: int) -> str:
-        text = text.replace("\n", " ")
         return text if len(text) <= width else text[: width - 1] + "…"
 
     def line(cells: list[str]) -> str:
@@ -70,7 +75,7 @@ def _table(result: SelectResult, out: IO[str]) -> None:
         out.write(line(cells))
         count += 1
     for row in rows:
-        out.write(line([display(row.get(v)) for v in result.variables]))
+        out.write(line(row_cells(row)))
         count += 1
     out.write(f"({count} row{'s' if count != 1 else ''})\n")
 

@@ -33,7 +33,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except WickgraphError as exc:
-            raise click.ClickException(str(exc)) from None
+            from ..terminal import safe_text
+
+            # Messages echo user data (a name, a query, a label): its control characters are shown, not obeyed.
+            raise click.ClickException(safe_text(str(exc))) from None
 
 
 def store_option(func: F) -> F:
@@ -240,7 +243,18 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point of the ``wickgraph`` command."""
+    """Entry point of the ``wickgraph`` command.
+
+    On a terminal, standard output goes through :class:`~wickgraph.terminal.TerminalWriter`: whatever a command
+    prints there (CSV, Turtle, a path's facts), control characters in the data are shown as escapes. Written to a
+    file or a pipe, the output is exact.
+    """
+    import sys
+
+    if sys.stdout is not None and sys.stdout.isatty():
+        from ..terminal import TerminalWriter
+
+        sys.stdout = TerminalWriter(sys.stdout)
     cli(prog_name="wickgraph")
 
 

@@ -262,11 +262,14 @@ def search(text: str, target: GraphTarget) -> None:
     Example:
       wickgraph search wick
     """
+    from ..terminal import safe_text
+
     with target.open() as kg:
         matches = kg.search(text, limit=100)
     if not matches:
         raise WickgraphError(f"no entity's name contains {text!r}")
-    width = max(len(m.label) for m in matches)
-    for m in matches:
-        via = f"  (as {m.matched!r})" if m.matched != m.label else ""
-        click.echo(f"{m.label:{width}}  {m.type:22}{via}".rstrip())
+    labels = [safe_text(m.label, one_line=True) for m in matches]
+    width = max(len(label) for label in labels)
+    for m, label in zip(matches, labels, strict=True):
+        via = f"  (as {safe_text(m.matched, one_line=True)!r})" if m.matched != m.label else ""
+        click.echo(f"{label:{width}}  {m.type:22}{via}".rstrip())
