@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import statistics
 import subprocess
 import sys
@@ -104,7 +105,14 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far (its own, not its engines')."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(host: str, port: int, seconds: float, clients: int, timeout: float, pid: int) -> dict[str, float]:
+    cpu_before = cpu_seconds(pid)
     until = time.monotonic() + seconds
     probe = Probe(host, port, until, timeout)
     loaders = [KeepAlive(host, port, until) for _ in range(clients)]
@@ -118,7 +126,9 @@ def measure(host: str, port: int, seconds: float, clients: int, timeout: float, 
     for t in [probe, *loaders]:
         t.join(timeout + 5)
     elapsed = time.monotonic() - started
+    served = len(probe.latencies) + sum(t.done for t in loaders)
     return {
+        "cpu_ms": (cpu_seconds(pid) - cpu_before) * 1000 / max(1, served),
         "probe_n": len(probe.latencies),
         "probe_failures": probe.failures,
         "probe_p50": statistics.median(probe.latencies) * 1000 if probe.latencies else float("nan"),
@@ -134,7 +144,8 @@ def _line(title: str, m: dict[str, float]) -> str:
     return (
         f"{title}: probe {m['probe_n']:.0f} answered, {m['probe_failures']:.0f} failed, p50 {m['probe_p50']:.1f} ms, "
         f"p99 {m['probe_p99']:.1f} ms; {m['rps']:,.0f} requests/s on keep-alive, {m['errors']:.0f} errors; "
-        f"server sockets {m['held_min']:.0f} (min) {m['held_median']:.0f} (median)"
+        f"server sockets {m['held_min']:.0f} (min) {m['held_median']:.0f} (median); "
+        f"server CPU {m['cpu_ms']:.2f} ms per request"
     )
 
 

@@ -19,7 +19,9 @@ This module subclasses waitress's server, channel and parser (waitress 3.x).
 
 from __future__ import annotations
 
+import contextlib
 import resource
+import select
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -128,6 +130,17 @@ def make_http_server(
             result: bool = super().received(data)
             return result
 
+        def quiet(self) -> bool:
+            """Nothing to do but wait for the client: readable, not writable, and only the client can change that
+            (no request being served, nothing to send, not closing)."""
+            return bool(
+                self.connected
+                and not self.requests
+                and not self.total_outbufs_len
+                and not self.will_close
+                and not self.close_when_flushed
+            )
+
         def expire_request(self) -> None:
             """Answer the unfinished request 408 and close the connection once the answer is written."""
             with self.requests_lock:
@@ -146,8 +159,19 @@ def make_http_server(
 
     class Server(TcpWSGIServer):  # type: ignore[misc]
         channel_class = Channel
+        recheck_all = True
+
+        def run(self) -> None:
+            if not hasattr(select, "epoll"):  # pragma: no cover - not Linux: waitress's own poll() loop
+                super().run()
+                return
+            try:
+                _epoll_loop(self, self._map, Channel, self.adj.asyncore_loop_timeout)
+            except (SystemExit, KeyboardInterrupt):
+                self.task_dispatcher.shutdown()
 
         def maintenance(self, now: float) -> None:
+            self.recheck_all = True  # what follows may close or answer quiet connections
             super().maintenance(now)  # closes connections idle past channel_timeout
             cutoff = now - settings.request_timeout
             for channel in list(self.active_channels.values()):
@@ -173,3 +197,72 @@ def make_http_server(
         backlog=1024,
     )
     return Server(app, adj=adjustments)
+
+
+def _epoll_loop(server: Any, socket_map: dict[int, Any], channel_class: type[Any], timeout: float) -> None:
+    """waitress's event loop, with epoll and a standing registration for quiet connections.
+
+    waitress's own loop asks every connection what it waits for on every turn, and builds a new poll set from
+    the answers: with 1,000 idle sockets that is about 2.8 ms of Python per turn, several turns per request.
+    Here a connection that only waits for its client (:meth:`quiet`) stays registered for input and is not asked
+    again until it has an event; the others are asked on every turn, as before. Every second, and after each
+    maintenance pass, every connection is asked again.
+    """
+    from waitress.wasyncore import readwrite
+
+    epoll = select.epoll()
+    registered: dict[int, tuple[Any, int]] = {}
+    quiet: set[int] = set()
+    next_full_check = 0.0
+    try:
+        while socket_map:
+            now = time.monotonic()
+            if server.recheck_all or now >= next_full_check:
+                server.recheck_all = False
+                quiet.clear()
+                next_full_check = now + 1.0
+            for fd in registered.keys() - socket_map.keys():  # closed: the kernel dropped its registration
+                del registered[fd]
+                quiet.discard(fd)
+            for fd in socket_map.keys() - quiet:
+                obj = socket_map.get(fd)
+                if obj is None:
+                    continue
+                flags = 0
+                if obj.readable():
+                    flags |= select.EPOLLIN | select.EPOLLPRI
+                if obj.writable() and not obj.accepting:
+                    flags |= select.EPOLLOUT
+                old = registered.get(fd)
+                if old is not None and old[0] is not obj:  # the number was reused by a new connection
+                    with contextlib.suppress(OSError):
+                        epoll.unregister(fd)
+                    del registered[fd]
+                    old = None
+                if not flags:
+                    if old is not None:
+                        with contextlib.suppress(OSError):
+                            epoll.unregister(fd)
+                        del registered[fd]
+                    continue
+                if old is None or old[1] != flags:
+                    try:
+                        epoll.modify(fd, flags) if old is not None else epoll.register(fd, flags)
+                    except FileNotFoundError:
+                        epoll.register(fd, flags)
+                    except FileExistsError:
+                        epoll.modify(fd, flags)
+                    registered[fd] = (obj, flags)
+                if isinstance(obj, channel_class) and obj.quiet():
+                    quiet.add(fd)
+            try:
+                events = epoll.poll(timeout)
+            except InterruptedError:
+                events = []
+            for fd, flags in events:
+                quiet.discard(fd)
+                obj = socket_map.get(fd)
+                if obj is not None:
+                    readwrite(obj, flags)
+    finally:
+        epoll.close()
