@@ -12,11 +12,13 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -234,3 +236,72 @@ def test_the_browser_cannot_reach_other_hosts(browser: DevTools) -> None:
     result = browser.call("Page.navigate", {"url": "http://example.org/"})
     assert result.get("errorText")  # the navigation failed
     assert [urlsplit(url).hostname for url in browser.blocked] == ["example.org"]
+
+
+def _frame_targets(browser: DevTools) -> list[tuple[str, str]]:
+    """Frames running out of process (targets of their own): the URL each was sent to, and its location and title."""
+    frames = []
+    for target in browser.call("Target.getTargets", page=False)["targetInfos"]:
+        if target["type"] != "iframe":
+            continue
+        session = browser.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, page=False)
+        page, browser.session = browser.session, session["sessionId"]
+        try:
+            shown = browser.evaluate("location.href + ' | ' + document.title")
+        finally:
+            browser.session = page
+        frames.append((target["url"], shown))
+    return frames
+
+
+def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server(
+    server: ServerProcess, browser: DevTools
+) -> None:
+    construct = "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }"
+    browser.call("Page.navigate", {"url": server.url + "/"})
+    browser.wait_for("document.querySelectorAll('#query-list button').length")
+    browser.evaluate("document.getElementById('query').value = " + json.dumps(construct))
+    browser.click("#run")
+    browser.wait_for("/triples in/.test(document.getElementById('status').textContent)")
+    deadline = time.monotonic() + 20
+    while not any(shown.endswith("| wickgraph: CONSTRUCT result") for _, shown in _frame_targets(browser)):
+        assert time.monotonic() < deadline, f"the graph view never showed: {_frame_targets(browser)}"
+        time.sleep(0.2)
+    # The query page frames the graph view (frame-ancestors 'self'), and the view shows.
+    [(url, shown)] = _frame_targets(browser)
+    assert url.startswith(server.url + "/viz?query=CONSTRUCT") and shown.startswith(url)
+
+    # Another site (another origin: the same address, another port) frames the pages, the graph view, and
+    # /status (JSON, which may be framed: the control that shows framing works at all).
+    pages = ["/", "/card?name=Ballerina", f"/viz?query={quote(construct)}"]
+    html = "".join(f'<iframe src="{server.url}{path}"></iframe>' for path in [*pages, "/status"]).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        browser.call("Page.navigate", {"url": f"http://127.0.0.1:{other.server_address[1]}/"})
+        deadline = time.monotonic() + 20
+        while True:  # answer the browser's requests as they come, until all four frames have settled
+            children = [c["frame"] for c in browser.call("Page.getFrameTree")["frameTree"].get("childFrames", [])]
+            if (len(children) == 4 and all(f["url"] for f in children)) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+    finally:
+        other.shutdown()
+        other.server_close()
+    shown = {f.get("unreachableUrl") or f["url"]: f["url"] for f in children}
+    assert shown == {
+        **{server.url + path: "chrome-error://chromewebdata/" for path in pages},  # refused by the browser
+        server.url + "/status": server.url + "/status",
+    }, children
