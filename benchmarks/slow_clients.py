@@ -111,6 +111,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` (its own, not its engines'), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def measure(host: str, port: int, seconds: float, clients: int, timeout: float, pid: int) -> dict[str, float]:
     cpu_before = cpu_seconds(pid)
     until = time.monotonic() + seconds
@@ -120,8 +128,10 @@ def measure(host: str, port: int, seconds: float, clients: int, timeout: float, 
     for t in [probe, *loaders]:
         t.start()
     held: list[int] = []
+    memory: list[float] = []
     while time.monotonic() < until:
         held.append(open_sockets(pid))
+        memory.append(rss_mb(pid))
         time.sleep(1.0)
     for t in [probe, *loaders]:
         t.join(timeout + 5)
@@ -137,6 +147,7 @@ def measure(host: str, port: int, seconds: float, clients: int, timeout: float, 
         "errors": sum(t.failures for t in loaders),
         "held_min": min(held),
         "held_median": statistics.median(held),
+        "rss_max": max(memory),
     }
 
 
@@ -145,7 +156,7 @@ def _line(title: str, m: dict[str, float]) -> str:
         f"{title}: probe {m['probe_n']:.0f} answered, {m['probe_failures']:.0f} failed, p50 {m['probe_p50']:.1f} ms, "
         f"p99 {m['probe_p99']:.1f} ms; {m['rps']:,.0f} requests/s on keep-alive, {m['errors']:.0f} errors; "
         f"server sockets {m['held_min']:.0f} (min) {m['held_median']:.0f} (median); "
-        f"server CPU {m['cpu_ms']:.2f} ms per request"
+        f"server CPU {m['cpu_ms']:.2f} ms per request, memory {m['rss_max']:.0f} MB at most"
     )
 
 

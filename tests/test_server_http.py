@@ -187,15 +187,17 @@ def test_a_body_that_is_not_utf8_is_400_and_a_declared_other_charset_415(server:
 
 
 # ---- slow and idle clients ----------------------------------------------------------------------------------------
-def test_a_trickling_request_gets_408_and_is_closed(server: ServerProcess) -> None:
+def _trickle(server: ServerProcess, head: bytes, drip: bytes) -> tuple[bytes, int]:
+    """Send ``head``, then ``drip`` one byte every 0.3 s (each byte would restart an idle timer) until the
+    server closes the connection; what it answered, and how many bytes were dripped."""
     sock = socket.create_connection(_address(server), timeout=30)
     sent, started, answer = 0, time.monotonic(), b""
     try:
-        sock.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        sock.sendall(head)
         sock.settimeout(0.3)
-        while time.monotonic() - started < 30:  # one byte every 0.3 s: each byte would restart an idle timer
+        while time.monotonic() - started < 30 and sent < len(drip):
             try:
-                sock.send(b"X-Slow: a\r\n"[sent % 11 : sent % 11 + 1])
+                sock.send(drip[sent : sent + 1])
                 sent += 1
             except OSError:
                 break
@@ -210,9 +212,25 @@ def test_a_trickling_request_gets_408_and_is_closed(server: ServerProcess) -> No
             answer += chunk
     finally:
         sock.close()
-    assert answer.startswith(b"HTTP/1.0 408 Request Timeout\r\n"), answer[:200]
+    return answer, sent
+
+
+@pytest.mark.parametrize("part", ["head", "body"])
+def test_a_trickling_request_gets_408_and_is_closed(server: ServerProcess, part: str) -> None:
+    if part == "head":
+        head, drip = b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Slow: a\r\n" * 100
+    else:
+        body = b"query=ASK%20%7B%7D" + b"&x=" + b"a" * 200
+        head = (
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
+        drip = body
+    answer, sent = _trickle(server, head, drip)
+    assert answer.startswith((b"HTTP/1.0 408 Request Timeout\r\n", b"HTTP/1.1 408 Request Timeout\r\n")), answer[:200]
+    assert b"Connection: close" in answer
     assert f"within {REQUEST_TIMEOUT} s".encode() in answer
-    assert sent >= 3  # it did trickle for a while before being cut off
+    assert 3 <= sent < len(drip)  # it did trickle for a while, and was cut off before it finished
 
 
 def test_an_idle_connection_is_closed(server: ServerProcess) -> None:
