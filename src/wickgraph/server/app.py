@@ -211,7 +211,9 @@ class WickgraphApp:
         allowed = {h.strip().lower() for h in self.config.allowed_hosts}
         if name in _LOCAL_NAMES or name in allowed or name == self.config.host.lower() or _is_ip_literal(name):
             return None
-        shown = name.encode("ascii", "backslashreplace").decode("ascii")[:200]
+        from ..terminal import safe_text
+
+        shown = safe_text(name.encode("ascii", "backslashreplace").decode("ascii")[:200], one_line=True)
         return (
             f"this server does not answer to the host name {shown!r} (a guard against DNS rebinding); "
             f"if that name is yours, start the server with --allowed-host {shown}"
