@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from _server import Reply, ServerProcess
+from _server import Reply, ServerProcess, raw_request
 
 ASK = "ASK { wgd:ballerina wg:director wgd:len-wiseman }"
 REQUEST_TIMEOUT = 2
@@ -258,22 +258,40 @@ def test_a_keep_alive_connection_serves_several_requests_then_is_closed_when_idl
 
 
 # ---- open files ---------------------------------------------------------------------------------------------------
+def _serve_with_open_files(store: Path, soft: int, hard: int) -> tuple[int, list[str], str]:
+    """Start `wickgraph serve` with the given open-files limits; its soft limit once listening, its stderr lines,
+    and the answer to a probe."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+    cmd = [sys.executable, "-m", "wickgraph", "serve", "--store", str(store), "--port", "0", "--workers", "1"]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Listening on "), line
+        limits = Path(f"/proc/{process.pid}/limits").read_text()
+        soft_now = int(next(x for x in limits.splitlines() if x.startswith("Max open files")).split()[3])
+        reply = raw_request(line.split()[-1].rstrip("/"), "GET", "/sparql", params={"query": ASK})
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    return soft_now, err.splitlines(), reply.text.strip()
+
+
 def test_the_server_raises_a_low_open_files_limit_and_says_so(built_store: Path) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < 2048 + 256:
         pytest.fail(f"this machine's hard limit on open files ({hard}) is too low for the test")
+    soft, err, answer = _serve_with_open_files(built_store, 512, hard)
+    assert soft == 2048 + 256
+    assert err[3] == "  open-files soft limit raised from 512 to 2304 for 2048 connections"  # after the banner
+    assert answer == '{"head":{},"boolean":true}'
 
-    def low_limit() -> None:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (512, hard))
 
-    cmd = [sys.executable, "-m", "wickgraph", "serve", "--store", str(built_store), "--port", "0", "--workers", "1"]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=low_limit)
-    try:
-        assert process.stdout is not None and process.stdout.readline().startswith("Listening on ")
-        limits = Path(f"/proc/{process.pid}/limits").read_text()
-        line = next(x for x in limits.splitlines() if x.startswith("Max open files"))
-        assert int(line.split()[3]) == 2048 + 256
-    finally:
-        process.terminate()
-        _, err = process.communicate(timeout=30)
-    assert "open-files soft limit raised from 512 to 2304 for 2048 connections" in err
+def test_a_hard_limit_below_the_connection_limit_lowers_it_and_says_so(built_store: Path) -> None:
+    soft, err, answer = _serve_with_open_files(built_store, 512, 512)
+    assert soft == 512
+    assert "  open files limited to 512 (hard limit 512): holding at most 256 connections" in err
+    assert answer == '{"head":{},"boolean":true}'

@@ -145,15 +145,19 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
 
+    notes: list[str] = []  # said after the banner
+
     def ready(url: str) -> None:
         mode = "read-write (working copy)" if allow_updates else "read-only"
         click.echo(f"wickgraph serving {config.store} ({mode}, {workers} engines, timeout {timeout:g} s)", err=True)
         click.echo(f"  query page: {url}", err=True)
         click.echo(f"  SPARQL endpoint: {url}sparql", err=True)
+        for line in notes:
+            click.echo(f"  {line}", err=True)
         click.echo(f"Listening on {url}", err=False)
 
     try:
-        run_server(config, ready=ready, note=lambda line: click.echo(f"  {line}", err=True))
+        run_server(config, ready=ready, note=notes.append)
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     except WickgraphError:
