@@ -4,6 +4,7 @@
 - :mod:`.protocol`: reading SPARQL protocol requests, content negotiation, writing results;
 - :mod:`.guard`: the read-only default, SERVICE / LOAD refusal, and the size and time limits;
 - :mod:`.engine`: the pool of ``oxigraph`` processes that run the queries and can be stopped;
+- :mod:`.http`: waitress, with its connection limit, request and idle timeouts and event loop set for slow clients;
 - ``page/``: the query page's HTML, CSS and JavaScript, served from here (no CDN).
 
 >>> from wickgraph.server import Limits, Policy
