@@ -298,10 +298,6 @@ class RemoteStore:
 
 _QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-_TOKEN = re.compile(
-    r"""\s+|\#[^\n]*|<[^<>"{}|^`\\\s]*>|(?P<word>[A-Za-z_][\w.-]*:?)|(?P<other>.)""",
-    re.S,
-)
 
 
 def query_form(sparql: str) -> str:
@@ -312,26 +308,9 @@ def query_form(sparql: str) -> str:
     >>> query_form("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }")
     'INSERT'
     """
-    expect_iri = expect_name = False
-    for match in _TOKEN.finditer(sparql):
-        word, other = match.group("word"), match.group("other")
-        if word is None and other is None:
-            if match.group().startswith("<"):
-                expect_iri = False
-            continue
-        if expect_name and (word is not None or other == ":"):
-            expect_name, expect_iri = False, True
-            continue
-        if word is None:
-            return (other or "").upper()
-        keyword = word.upper()
-        if keyword == "PREFIX":
-            expect_name = True
-        elif keyword == "BASE":
-            expect_iri = True
-        elif not expect_iri:
-            return keyword
-    return ""
+    from ..sparql_lexer import query_form as form
+
+    return form(sparql)
 
 
 def _user_agent() -> str:
