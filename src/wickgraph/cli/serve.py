@@ -118,7 +118,7 @@ def serve(
         click.echo(f"Listening on {url}", err=False)
 
     try:
-        run_server(config, ready=ready)
+        run_server(config, ready=ready, notice=lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     except WickgraphError:

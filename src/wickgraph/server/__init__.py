@@ -23,10 +23,13 @@ from .guard import Policy as Policy
 __all__ = ["Limits", "Policy", "ServerConfig", "WickgraphApp", "serve"]
 
 
-def serve(config: ServerConfig, *, ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    config: ServerConfig, *, ready: Callable[[str], None] | None = None, notice: Callable[[str], None] | None = None
+) -> None:
     """Start the engines and serve HTTP on ``config.host:config.port`` until interrupted; then stop the engines.
 
-    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port).
+    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port); ``notice``
+    with one line that says which network protection the engines have (see ``/status``).
     """
     try:
         from waitress.server import create_server
@@ -46,6 +49,9 @@ def serve(config: ServerConfig, *, ready: Callable[[str], None] | None = None) -
     )
     try:
         pool.start()
+        if notice is not None:
+            protection = pool.protection
+            notice(f"engine network: {protection['engine_network']}: {protection['detail']}")
         server = create_server(
             WickgraphApp(config, pool),
             host=config.host,
