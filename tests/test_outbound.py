@@ -374,6 +374,7 @@ def test_a_local_process_cannot_update_the_read_write_engine(update_server: Serv
         timeout=30,
     )
     assert entered.returncode != 0, entered.stdout
+    assert "Permission denied" in entered.stderr or "Operation not permitted" in entered.stderr, entered.stderr
     reply = update_server.request(
         "GET",
         "/sparql",
