@@ -113,7 +113,7 @@ def unescape_codepoints(text: str) -> str:
 def _readings(text: str) -> list[str]:
     """The text as written, and with its escapes replaced once, twice … until nothing changes (at most 8)."""
     readings = [text]
-    while len(readings) < 8 and "\\" in readings[-1]:
+    while len(readings) < 8 and ("\\u" in readings[-1] or "\\U" in readings[-1]):
         unescaped = unescape_codepoints(readings[-1])
         if unescaped == readings[-1]:
             break
@@ -123,11 +123,12 @@ def _readings(text: str) -> list[str]:
 
 def _keywords_of(text: str) -> set[str]:
     found: set[str] = set()
-    for token in tokens(text):
-        if token.kind == "word":
-            found.add(token.text.upper())
-        elif token.kind == "pname":
-            prefix = token.text.partition(":")[0].upper()
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word":
+            found.add(match.group().upper())
+        elif kind == "pname":
+            prefix = match.group().partition(":")[0].upper()
             if prefix in OUTBOUND_KEYWORDS:
                 found.add(prefix)
     found.discard("A")
