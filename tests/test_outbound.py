@@ -435,3 +435,30 @@ def test_wickgraph_query_refuses_service_unless_allowed(built_store: Path) -> No
         assert allowed.returncode == 1
         assert "Traceback" not in allowed.stderr
         assert re.fullmatch(r"Error: [^\n]*500[^\n]*\n", allowed.stderr), allowed.stderr
+
+
+# ---- where the OS refuses a private network --------------------------------------------------------------------
+def test_without_a_private_network_the_server_says_what_the_operator_loses(built_store: Path, canary: Canary) -> None:
+    """The server started without CAP_SYS_ADMIN (as an unprivileged user would be): it falls back to the host's
+    loopback, says so at start and in /status, and the guard still refuses the issue's query."""
+    cmd = ["setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", sys.executable, "-m", "wickgraph"]
+    cmd += ["serve", "--store", str(built_store), "--port", "0", "--workers", "1"]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        line = process.stdout.readline()
+        assert line.startswith("Listening on "), line
+        url = line.split()[-1].rstrip("/")
+        from _server import raw_request
+
+        status = json.loads(raw_request(url, "GET", "/status").body)["engine_network"]
+        assert status["isolated"] is False and status["engine_network"] == "host"
+        assert "Operation not permitted" in status["detail"] and "only the SERVICE/LOAD guard" in status["detail"]
+        canary.heard.clear()
+        reply = raw_request(url, "GET", "/sparql", params={"query": ISSUE_QUERY.replace("{url}", canary.url())})
+        assert reply.status == 403 and canary.heard == []
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    notice = [x for x in err.splitlines() if x.startswith("engine network: ")]
+    assert len(notice) == 1 and notice[0].startswith("engine network: host: no private network"), err
