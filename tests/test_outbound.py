@@ -437,13 +437,75 @@ def test_wickgraph_query_refuses_service_unless_allowed(built_store: Path) -> No
         assert re.fullmatch(r"Error: [^\n]*500[^\n]*\n", allowed.stderr), allowed.stderr
 
 
+# ---- a server without CAP_SYS_ADMIN: each engine in namespaces of its own (unshare -rn) behind a bridge ----------
+NO_SYS_ADMIN = ["/usr/bin/setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin"]
+POOL_SCRIPT = """
+import json, sys
+from wickgraph.server.engine import EnginePool
+store, canary = sys.argv[1], sys.argv[2]
+with EnginePool(store, size=1, timeout=10) as pool:
+    engine = next(iter(pool._engines))
+    print(json.dumps({**pool.protection, "unix_path": engine.unix_path}), flush=True)
+    sys.stdin.readline()  # the test tries the socket from another user meanwhile
+    reply = pool.request("/query", [("query", "SELECT * { SERVICE <%s/bridged> { ?s ?p ?o } }" % canary)])
+    print(json.dumps({"status": reply.status, "text": reply.text[:300]}), flush=True)
+with EnginePool(store, writable=True, timeout=10) as pool:
+    reply = pool.request("/update", [("update", "LOAD <%s/bridged-load>" % canary)], accept="*/*")
+    print(json.dumps({"status": reply.status, "text": reply.text[:300]}), flush=True)
+"""
+
+
+def _user_namespaces() -> bool:
+    probe = subprocess.run([*NO_SYS_ADMIN, "unshare", "-rn", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _user_namespaces(), reason="this OS refuses user namespaces (unshare -rn)")
+def test_without_cap_sys_admin_each_engine_gets_a_network_of_its_own(built_store: Path, canary: Canary) -> None:
+    """The engine pool of a server without CAP_SYS_ADMIN (as an unprivileged user's): engines in namespaces of
+    their own, reached through a Unix socket; given SERVICE and LOAD with no guard in the way, they cannot reach
+    the canary, and another user cannot open their socket."""
+    canary.heard.clear()
+    process = subprocess.Popen(
+        [*NO_SYS_ADMIN, sys.executable, "-c", POOL_SCRIPT, str(built_store), f"http://127.0.0.1:{canary.port}"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        first = json.loads(process.stdout.readline() or "null")
+        assert first is not None, process.stderr.read() if process.stderr else ""
+        assert first["isolated"] is True and "unshare -rn" in first["detail"]
+        connect = f"import socket; socket.socket(socket.AF_UNIX).connect({first['unix_path']!r})"
+        other = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", connect],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert other.returncode != 0 and "PermissionError" in other.stderr, other.stderr
+        process.stdin.write("go\n")
+        process.stdin.flush()
+        query = json.loads(process.stdout.readline())
+        load = json.loads(process.stdout.readline())
+    finally:
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Connection refused" in query["text"] or query["status"] >= 400
+    assert load["status"] >= 400
+    assert canary.heard == []
+
+
 # ---- where the OS refuses a private network --------------------------------------------------------------------
 def test_without_a_private_network_the_server_says_what_the_operator_loses(built_store: Path, canary: Canary) -> None:
-    """The server started without CAP_SYS_ADMIN (as an unprivileged user would be): it falls back to the host's
-    loopback, says so at start and in /status, and the guard still refuses the issue's query."""
-    cmd = ["setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", sys.executable, "-m", "wickgraph"]
+    """The server started without CAP_SYS_ADMIN and without `unshare` (no user namespaces either): it falls back
+    to the host's loopback, says so at start and in /status, and the guard still refuses the issue's query."""
+    cmd = [*NO_SYS_ADMIN, sys.executable, "-m", "wickgraph"]
     cmd += ["serve", "--store", str(built_store), "--port", "0", "--workers", "1"]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # the venv's bin: no `unshare` there
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert process.stdout is not None and process.stderr is not None
         line = process.stdout.readline()
