@@ -1,5 +1,6 @@
-"""What the outbound protections cost: per engine request with and without the private network, the guard's
-tokenizer, and a cold `wickgraph query` with and without --timeout (the worker process).
+"""What the outbound protections cost: per engine request with and without the private network (root's shared
+namespace, and an unprivileged user's `unshare -rn` + bridge), the guard's tokenizer, and a cold
+`wickgraph query` with and without --timeout (the worker process).
 
 Not a test: it prints figures. Bounded: a few hundred requests and a dozen process starts.
 
@@ -66,12 +67,22 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--cold", type=int, default=8)
+    parser.add_argument("--bridged-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bridged_only:  # run without CAP_SYS_ADMIN by the main run: the unprivileged user's mode
+        for writable in (False, True):
+            ms = per_request(args.store, isolate=True, writable=writable, runs=args.runs)
+            kind = "read-write (new connection each)" if writable else "read-only (kept-alive connection)"
+            print(f"engine request, {kind}, unshare -rn + bridge: {ms:.3f} ms")
+        return
     for writable in (False, True):
         for isolate in (False, True, False, True):  # interleaved: the machine's load drifts
             ms = per_request(args.store, isolate=isolate, writable=writable, runs=args.runs)
             kind = "read-write (new connection each)" if writable else "read-only (kept-alive connection)"
             print(f"engine request, {kind}, {'private network' if isolate else 'host loopback  '}: {ms:.3f} ms")
+    no_sys_admin = ["setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin"]
+    bridged = [sys.executable, __file__, "--store", str(args.store), "--runs", str(args.runs), "--bridged-only"]
+    subprocess.run([*no_sys_admin, *bridged], check=False)
     print(f"guard reading one named query: {tokenizer(20):.0f} µs")
     for extra in ([], ["--timeout", "30"], [], ["--timeout", "30"]):
         label = "with --timeout (worker process)" if extra else "in process"

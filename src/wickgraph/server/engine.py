@@ -13,9 +13,11 @@ With updates allowed, the pool runs one read-write ``oxigraph serve`` on a priva
 generation instead (a RocksDB store has one writer): the built store is never changed, updates live as long as
 the server does, and a runaway query there restarts the one process (requests in flight on it fail with 503).
 
-Where the OS allows it (root, or ``CAP_SYS_ADMIN``), the engines run in a private network namespace with only
-a loopback interface (:mod:`wickgraph.server.netns`): they cannot reach any other host or anything on the
-machine's 127.0.0.1, and no other local process can reach them. :attr:`EnginePool.protection` says which holds.
+Where the OS allows it, the engines run where no route out exists: with ``CAP_SYS_ADMIN`` (root) in one private
+network namespace with only a loopback interface (:mod:`wickgraph.server.netns`); as an unprivileged user each in
+user and network namespaces of its own (``unshare -rn``) behind a Unix-socket bridge (:mod:`wickgraph.server.bridge`).
+Either way they cannot reach any other host or anything on the machine's 127.0.0.1, and no other user's process
+can reach them. :attr:`EnginePool.protection` says which holds.
 
 :class:`EngineStore` puts the pool behind the library's :class:`~wickgraph.store.base.Store` interface, so
 named queries, entity cards and "as known on" views run under the same deadline as the SPARQL endpoint.
