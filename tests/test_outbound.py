@@ -303,10 +303,11 @@ def test_status_says_which_network_protection_holds(server: ServerProcess) -> No
 
 
 @needs_isolation
-def test_fuzzer_against_the_whole_server(server: ServerProcess, canary: Canary) -> None:
+def test_fuzzer_against_the_whole_server(server: ServerProcess, update_server: ServerProcess, canary: Canary) -> None:
     store = pyoxigraph.Store()
     base = f"http://127.0.0.1:{canary.port}"
-    engine_called = 0
+    engine_called = {"service": 0, "load": 0}
+    update_headers = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"}
 
     @settings(
         max_examples=120,
@@ -317,18 +318,25 @@ def test_fuzzer_against_the_whole_server(server: ServerProcess, canary: Canary) 
     )
     @given(st.data())
     def check(data: st.DataObject) -> None:
-        nonlocal engine_called
         text = data.draw(service_query(base))
         would_call = _engine_calls_out(store, canary, text)
-        engine_called += would_call
+        engine_called["service"] += would_call
         canary.heard.clear()
         reply = server.request("GET", "/sparql", params={"query": text}, timeout=30)
         assert canary.heard == [], f"the server called out for {text!r}"
         if would_call:
             assert reply.status == 403, f"{reply.status} for {text!r}: {reply.text[:200]}"
+        update = data.draw(load_update(base))
+        would_call = _engine_calls_out(store, canary, update, update=True)
+        engine_called["load"] += would_call
+        canary.heard.clear()
+        reply = update_server.request("POST", "/sparql", body=update, headers=update_headers, timeout=30)
+        assert canary.heard == [], f"the server called out for {update!r}"
+        if would_call:
+            assert reply.status == 403, f"{reply.status} for {update!r}: {reply.text[:200]}"
 
     check()
-    assert engine_called >= 10
+    assert engine_called["service"] >= 10 and engine_called["load"] >= 10, engine_called
 
 
 # ---- the read-write engine answers the server only ------------------------------------------------------------
