@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "OUTBOUND_KEYWORDS",
+    "QUERY_FORMS",
+    "UPDATE_FORMS",
     "Token",
     "closing_brace",
     "keywords",
@@ -48,6 +50,10 @@ __all__ = [
 
 OUTBOUND_KEYWORDS = frozenset({"SERVICE", "LOAD"})
 """The keywords that make an engine reach another host."""
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+"""The keywords that start a query (after its prologue)."""
+UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+"""The keywords that start an update operation (after its prologue)."""
 
 # One alternative per token kind; the first that matches at a position wins, so the order matters: whitespace,
 # comments and strings first (strings may contain anything), then IRIs, variables, language tags, prefixed names

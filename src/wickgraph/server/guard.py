@@ -25,11 +25,6 @@ from ..errors import QueryRefusedError
 
 __all__ = ["Limits", "Policy", "SparqlFacts", "UpdateTokenError", "inspect_sparql"]
 
-_QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SparqlFacts:
@@ -58,14 +53,14 @@ class SparqlFacts:
 
 def inspect_sparql(text: str) -> SparqlFacts:
     """Read a SPARQL query or update far enough to apply the server's policy (see the module docstring)."""
-    from ..sparql_lexer import keywords, query_form
+    from ..sparql_lexer import QUERY_FORMS, UPDATE_FORMS, keywords, query_form
 
     found = keywords(text) - {"TRUE", "FALSE"}
     first = query_form(text)
     form: str | None = None
-    if first in _QUERY_FORMS:
+    if first in QUERY_FORMS:
         form = first
-    elif first in _UPDATE_KEYWORDS:
+    elif first in UPDATE_FORMS:
         form = "UPDATE"
     return SparqlFacts(form, found)
 
