@@ -341,11 +341,17 @@ _T = TypeVar("_T")
 def _failing_cleanly(items: Iterator[_T] | Iterable[_T], location: str) -> Iterator[_T]:
     """``items``, with an error raised while reading them (a failed SERVICE call, a broken store) made a
     :class:`QueryError` of one line."""
+    failure = None
     try:
         yield from items
     except OSError as exc:
-        detail = " ".join(str(exc).split())
-        raise QueryError(f"the store at {location} could not answer: {detail[:300]}") from None
+        failure = " ".join(str(exc).split())
+    if failure is not None:
+        # Raised out here, with the results let go first: a traceback that kept them would have pyoxigraph's
+        # result objects (which must be dropped on the thread that made them) freed by whichever thread runs
+        # the garbage collector next.
+        del items
+        raise QueryError(f"the store at {location} could not answer: {failure[:300]}")
 
 
 def _rows(solutions: QuerySolutions, variables: list[str]) -> Iterator[Row]:
