@@ -339,6 +339,19 @@ def test_fuzzer_against_the_whole_server(server: ServerProcess, update_server: S
     assert engine_called["service"] >= 10 and engine_called["load"] >= 10, engine_called
 
 
+def test_allow_service_gives_the_engines_the_network_back(built_store: Path, canary: Canary) -> None:
+    """An operator who allows SERVICE wants it to work: the engines then run on the host's network, and /status
+    says so."""
+    with ServerProcess(built_store, "--allow-service", "--workers", "1") as allowing:
+        network = json.loads(allowing.request("GET", "/status").body)["engine_network"]
+        assert network["isolated"] is False and "SERVICE or LOAD is allowed" in network["detail"]
+        canary.heard.clear()
+        text = f"SELECT * {{ SERVICE <{canary.url('/allowed')}> {{ ?s ?p ?o }} }}"
+        reply = allowing.request("GET", "/sparql", params={"query": text}, headers={"Accept": "application/json"})
+        assert reply.status == 200, reply.text
+        assert canary.heard == ["POST /allowed"]
+
+
 # ---- the read-write engine answers the server only ------------------------------------------------------------
 def _engine_port(pid: int) -> int:
     args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")

@@ -46,6 +46,8 @@ def serve(
         timeout=limits.timeout,
         max_result_bytes=limits.max_result_bytes,
         writable=config.policy.allow_updates,
+        # SERVICE and LOAD, when the operator allows them, need the engines to reach other hosts.
+        isolate=not (config.policy.allow_service or config.policy.allow_load),
     )
     try:
         pool.start()

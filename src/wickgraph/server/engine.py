@@ -213,7 +213,7 @@ class EnginePool:
 
     ``writable=True`` runs a single read-write engine on a private working copy instead (see the module docs).
     ``isolate=True`` (the default) runs the engines in a private network where the OS allows it; ``False``
-    runs them on the host's loopback.
+    runs them on the host's loopback (the server does so when SERVICE or LOAD is allowed: they need the network).
     """
 
     def __init__(
@@ -249,7 +249,11 @@ class EnginePool:
         self.isolate = isolate
         self.network: PrivateNetwork | None = None
         """The engines' private network, or ``None`` when they run on the host's loopback."""
-        self._isolation_refused = "not asked for" if not isolate else ""
+        self._isolation_refused = (
+            "not asked for; the server does not ask when SERVICE or LOAD is allowed, as they need the network"
+            if not isolate
+            else ""
+        )
         self._bridged = False
         """Engines in namespaces of their own behind Unix-socket bridges (:mod:`.bridge`; a non-root server)."""
         self._bridge_count = itertools.count()
