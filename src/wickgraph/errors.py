@@ -179,6 +179,8 @@ class QuerySyntaxError(QueryError, SyntaxError):
     """A SPARQL query does not parse; ``line`` and ``column`` are 1-based when known."""
 
     def __init__(self, message: str, *, query: str, line: int | None = None, column: int | None = None) -> None:
+        self.detail = message
+        """The parser's own message, without the position and the query line."""
         self.query = query
         self.line = line
         self.column = column
@@ -205,10 +207,10 @@ class QueryRefusedError(QueryError, PermissionError):
 class QueryTimeoutError(QueryError, TimeoutError):
     """The query ran past its time limit and was stopped."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, *, longer: str = "ask the server's operator for a longer --timeout") -> None:
         super().__init__(
             f"the query ran past the time limit of {seconds:g} s and was stopped; "
-            "narrow it (add LIMIT, more specific patterns) or ask the server's operator for a longer --timeout"
+            f"narrow it (add LIMIT, more specific patterns) or {longer}"
         )
         self.seconds = seconds
 

@@ -211,12 +211,22 @@ def _view(store: Store, day: str) -> GraphView:
 
 
 def open_graph(
-    store: str | os.PathLike[str] | None = None, *, endpoint: str | Endpoint | None = None
+    store: str | os.PathLike[str] | None = None,
+    *,
+    endpoint: str | Endpoint | None = None,
+    allow_service: bool = False,
+    timeout: float | None = None,
 ) -> KnowledgeGraph:
     """Open a built graph: the embedded store at ``store``, or the SPARQL server at ``endpoint``.
 
     With neither, the embedded store at :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a
     query URL or an :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
+
+    On the embedded store, a query that uses SERVICE (the engine would send requests to other hosts) raises
+    :class:`~wickgraph.errors.QueryRefusedError` unless ``allow_service=True``; ``timeout`` (seconds) stops a
+    query that runs longer with :class:`~wickgraph.errors.QueryTimeoutError` (it runs in a worker process that
+    is killed). With an endpoint, ``timeout`` is the endpoint's timeout when ``endpoint`` is a URL, and SERVICE
+    is the server's business.
     Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``, and
     :class:`~wickgraph.errors.EndpointError` (at the first query) when the server cannot be used::
 
@@ -225,10 +235,14 @@ def open_graph(
     if endpoint is not None:
         if store is not None:
             raise WickgraphError("open_graph() takes a store or an endpoint, not both")
+        from .store.remote import Endpoint as _Endpoint
         from .store.remote import RemoteStore
 
+        if isinstance(endpoint, str) and timeout is not None:
+            endpoint = _Endpoint(endpoint, timeout=timeout)
         return KnowledgeGraph(RemoteStore(endpoint))
     from .locations import default_store_path
     from .store.embedded import EmbeddedStore
 
-    return KnowledgeGraph(EmbeddedStore.open(store if store is not None else default_store_path()))
+    root = store if store is not None else default_store_path()
+    return KnowledgeGraph(EmbeddedStore.open(root, allow_service=allow_service, timeout=timeout))

@@ -20,68 +20,12 @@ from collections.abc import Iterable
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
+from .sparql_lexer import closing_brace, strip_comments
+
 __all__ = ["VAR", "closing_brace", "strip_comments", "template_quads", "template_variables"]
 
 VAR = "urn:wickgraph:var:"
 """The IRI prefix that stands for a variable in a parsed template."""
-
-_IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
-
-
-def strip_comments(text: str) -> str:
-    """``text`` without its ``#`` comments (a ``#`` inside a string or an IRI is kept).
-
-    >>> strip_comments('SELECT * # all\\nWHERE { ?s <http://e/#p> "#" }')
-    'SELECT * \\nWHERE { ?s <http://e/#p> "#" }'
-    """
-    out = []
-    for line in text.splitlines():
-        inside: str | None = None
-        cut = len(line)
-        for i, ch in enumerate(line):
-            if inside:
-                if ch == inside:
-                    inside = None
-            elif ch in "\"'":
-                inside = ch
-            elif ch == "<" and _IRI.match(line, i):
-                inside = ">"
-            elif ch == "#":
-                cut = i
-                break
-        out.append(line[:cut])
-    return "\n".join(out)
-
-
-def closing_brace(text: str, start: int) -> int:
-    """Index just past the ``}`` that closes the ``{`` at ``start - 1`` (strings and IRIs skipped).
-
-    >>> text = 'CONSTRUCT { ?s <http://e/p> "}" } WHERE { ?s ?p ?o }'
-    >>> text[: closing_brace(text, text.index("{") + 1)]
-    'CONSTRUCT { ?s <http://e/p> "}" }'
-    """
-    depth = 1
-    i = start
-    inside: str | None = None
-    while i < len(text):
-        ch = text[i]
-        if inside:
-            if ch == "\\" and inside in "\"'":
-                i += 1
-            elif ch == inside:
-                inside = None
-        elif ch in "\"'":
-            inside = ch
-        elif ch == "<" and _IRI.match(text, i):
-            inside = ">"
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise ValueError("unbalanced braces")
 
 
 def template_quads(template: str, prologue: str) -> list[Quad]:

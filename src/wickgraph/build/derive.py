@@ -21,7 +21,6 @@ separated by ``;``.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,15 +30,12 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QueryS
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
-from ..sparql_templates import VAR, closing_brace, strip_comments, template_quads, template_variables
+from ..sparql_lexer import Token, closing_brace, strip_comments, tokens
+from ..sparql_templates import VAR, template_quads, template_variables
 from .bulk import load_lines
 from .rules import rule_files
 
 __all__ = ["Operation", "derive", "operations"]
-
-_PREFIX = re.compile(r"^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>\s*$", re.IGNORECASE | re.MULTILINE)
-_INSERT = re.compile(r"\bINSERT\s*\{", re.IGNORECASE)
-_WHERE = re.compile(r"\s*WHERE\s*\{", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,28 +49,46 @@ class Operation:
 
 
 def operations(text: str, name: str = "rule") -> list[Operation]:
-    """The operations of a rule file, in order."""
+    """The operations of a rule file, in order (read with the project's SPARQL tokenizer)."""
     body = strip_comments(text)
-    prefixes = dict(_PREFIX.findall(body))
+    significant = [t for t in tokens(body) if t.kind not in ("ws", "comment")]
+    prefixes: dict[str, str] = {}
+    rest: list[Token] = []
+    i = 0
+    while i < len(significant):
+        token = significant[i]
+        declared = significant[i + 1 : i + 3]
+        if (
+            _is_word(token, "PREFIX")
+            and len(declared) == 2
+            and declared[0].kind == "pname"
+            and declared[0].text.endswith(":")
+            and declared[1].kind == "iri"
+        ):
+            prefixes[declared[0].text[:-1]] = declared[1].text[1:-1]
+            i += 3
+            continue
+        rest.append(token)
+        i += 1
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
-    body = _PREFIX.sub("", body)
     found: list[Operation] = []
-    position = 0
-    while True:
-        match = _INSERT.search(body, position)
-        if match is None:
-            if body[position:].strip(" \n\t;"):
-                raise ValueError(f"{name}: cannot read {body[position:].strip()[:60]!r} (expected INSERT … WHERE …)")
-            return found
-        if body[position : match.start()].strip(" \n\t;"):
-            raise ValueError(f"{name}: only INSERT … WHERE … operations are supported")
-        template_end = closing_brace(body, match.end())
-        template = body[match.end() : template_end - 1]
-        where = _WHERE.match(body, template_end)
-        if where is None:
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        if token.text == ";":
+            i += 1
+            continue
+        if not _is_word(token, "INSERT") or i + 1 >= len(rest) or rest[i + 1].text != "{":
+            if any(_is_word(t, "INSERT") for t in rest[i:]):
+                raise ValueError(f"{name}: only INSERT … WHERE … operations are supported")
+            raise ValueError(f"{name}: cannot read {body[token.start :].strip()[:60]!r} (expected INSERT … WHERE …)")
+        template_end = closing_brace(body, rest[i + 1].end)
+        template = body[rest[i + 1].end : template_end - 1]
+        j = _next_at(rest, template_end)
+        if j + 1 >= len(rest) or not _is_word(rest[j], "WHERE") or rest[j + 1].text != "{":
             raise ValueError(f"{name}: INSERT without WHERE")
-        pattern_end = closing_brace(body, where.end())
-        pattern = body[where.end() - 1 : pattern_end]
+        pattern_end = closing_brace(body, rest[j + 1].end)
+        pattern = body[rest[j + 1].start : pattern_end]
         try:
             quads = template_quads(template, prologue)
         except SyntaxError as exc:
@@ -82,7 +96,17 @@ def operations(text: str, name: str = "rule") -> list[Operation]:
         variables = template_variables(quads)
         select = prologue + "SELECT DISTINCT " + " ".join(f"?{v}" for v in variables) + " WHERE " + pattern
         found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}"))
-        position = pattern_end
+        i = _next_at(rest, pattern_end)
+    return found
+
+
+def _is_word(token: Token, keyword: str) -> bool:
+    return token.kind == "word" and token.text.upper() == keyword
+
+
+def _next_at(tokens_: list[Token], position: int) -> int:
+    """The index of the first token that starts at or after ``position``."""
+    return next((k for k, t in enumerate(tokens_) if t.start >= position), len(tokens_))
 
 
 def _nquad_term(term: NamedNode | BlankNode | Literal | DefaultGraph) -> str:

@@ -93,7 +93,11 @@ _ENDPOINT_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
         "--timeout",
         "timeout",
         "WICKGRAPH_TIMEOUT",
-        {"type": click.FloatRange(min=0, min_open=True), "metavar": "SECONDS", "help": "Per request. Default: 60."},
+        {
+            "type": click.FloatRange(min=0, min_open=True),
+            "metavar": "SECONDS",
+            "help": "Per query. Default: 60 with an endpoint; no limit on the embedded store.",
+        },
     ),
     (
         "--union",
@@ -163,11 +167,15 @@ class GraphTarget:
 
     store: Path | None
     endpoint: Endpoint | None
+    timeout: float | None = None
+    """``--timeout`` for the embedded store (an endpoint carries its own)."""
 
-    def open(self) -> KnowledgeGraph:
+    def open(self, *, allow_service: bool = False) -> KnowledgeGraph:
         from ..graph import open_graph
 
-        return open_graph(self.store, endpoint=self.endpoint)
+        if self.endpoint is not None:
+            return open_graph(endpoint=self.endpoint)
+        return open_graph(self.store, allow_service=allow_service, timeout=self.timeout)
 
 
 def graph_options(func: F) -> F:
@@ -182,7 +190,8 @@ def graph_options(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         store = kwargs.pop("store")
-        endpoint, endpoint_level = _endpoint(ctx, {name: kwargs.pop(name) for name in _ENDPOINT_PARAMS})
+        values = {name: kwargs.pop(name) for name in _ENDPOINT_PARAMS}
+        endpoint, endpoint_level = _endpoint(ctx, values)
         source = ctx.get_parameter_source("store")
         store_level = _LEVELS.get(source, 0) if source is not None and store is not None else 0
         if endpoint is not None and endpoint_level == store_level:
@@ -191,7 +200,7 @@ def graph_options(func: F) -> F:
         if endpoint is not None and endpoint_level > store_level:
             target = GraphTarget(None, endpoint)
         else:
-            target = GraphTarget(store, None)
+            target = GraphTarget(store, None, values["timeout"])
         return func(*args, target=target, **kwargs)
 
     return store_option(_add_endpoint_options(wrapper))  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -168,10 +169,21 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="Output format. Default: table on a terminal, TSV otherwise (Turtle for CONSTRUCT).",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query use SERVICE (the embedded engine then sends requests to other hosts). Default: refused.",
+)
 @as_of_option
 @graph_options
 def query(
-    query: str | None, query_file: Any, params: tuple[str, ...], fmt: str | None, as_of: str | None, target: GraphTarget
+    query: str | None,
+    query_file: Any,
+    params: tuple[str, ...],
+    fmt: str | None,
+    allow_service: bool,
+    as_of: str | None,
+    target: GraphTarget,
 ) -> None:
     """Run a named query (by name, with --param) or SPARQL from the argument, a file or stdin.
 
@@ -184,6 +196,9 @@ def query(
       wickgraph query 'SELECT ?p WHERE { ?p wg:plays wgd:eve-macarro }' --format csv
       echo 'ASK { wgd:ballerina wg:director wgd:len-wiseman }' | wickgraph query
       wickgraph query lead-of --endpoint http://localhost:7878/query
+
+    On the embedded store, --timeout stops a query that runs longer, and Ctrl-C stops a running query at
+    once (exit status 130).
     """
     from ..output import write_result
     from ..queries import named_queries
@@ -192,9 +207,14 @@ def query(
     if query_file is not None:
         text = query_file.read()
     elif query is not None and query in named:
-        with target.open() as kg:
-            result = kg.run(query, as_of=as_of, **_parse_params(params))
-            write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
+        parsed = _parse_params(params)
+
+        def run_named() -> None:
+            with target.open(allow_service=allow_service) as kg:
+                result = kg.run(query, as_of=as_of, **parsed)
+                write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
+
+        _interruptible(run_named)
         return
     elif query is not None:
         text = query
@@ -206,10 +226,46 @@ def query(
         raise click.UsageError("--param goes with a named query (see `wickgraph queries`)")
     if query is not None and query not in named and query.replace("-", "").isalnum():
         raise WickgraphError(f"no named query {query!r}; the named queries are: {', '.join(named)}")
-    with target.open() as kg:
-        result = kg.query(text, as_of=as_of)
-        chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
-        write_result(result, sys.stdout, chosen)
+
+    def run() -> None:
+        with target.open(allow_service=allow_service) as kg:
+            result = kg.query(text, as_of=as_of)
+            chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
+            write_result(result, sys.stdout, chosen)
+
+    _interruptible(run)
+
+
+def _interruptible(work: Callable[[], None]) -> None:
+    """Run ``work`` (a query and its output) in a thread, so that Ctrl-C ends the command at once.
+
+    pyoxigraph evaluates a query without returning to Python, so a Ctrl-C would wait for the query to end. The
+    main thread only waits here, and a Ctrl-C ends the process: the query with it (a worker process of
+    ``--timeout`` has a parent-death signal), with one line on stderr and exit status 130, as shells expect.
+    """
+    import os
+    import threading
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the main thread, which reports it as usual
+            # Without its traceback and chain: they hold pyoxigraph objects that must be dropped in this thread.
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="wickgraph-query", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        os.write(2, b"Interrupted: the query was stopped.\n")
+        os._exit(130)
+    if failure:
+        raise failure[0]
 
 
 @cli.command("queries")

@@ -15,6 +15,8 @@ Options (IPython expands ``$name`` and ``{expression}`` in this line, so ``--sto
   the union of the graphs (see :mod:`wickgraph.store.remote`);
 - ``--graph NAME``: a :class:`~wickgraph.KnowledgeGraph` you already opened, by its variable name;
 - ``--as-of DATE``: answer from the claims published by that date;
+- ``--allow-service``: let the cell use SERVICE on the embedded store (refused by default: the engine would
+  send requests to other hosts);
 - ``--no-labels``: no ``?xLabel`` columns; ``--compact``: IRIs as ``wgd:…``;
 - ``VAR``: also store the answer in this variable.
 
@@ -65,6 +67,9 @@ _PARSER.add_argument(
 )
 _PARSER.add_argument("--graph", metavar="NAME", help="Query the KnowledgeGraph held in this variable.")
 _PARSER.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="Answer as known on this date.")
+_PARSER.add_argument(
+    "--allow-service", dest="allow_service", action="store_true", help="Let SERVICE reach other hosts."
+)
 _PARSER.add_argument("--no-labels", dest="labels", action="store_false", help="Add no ?xLabel columns.")
 _PARSER.add_argument("--compact", action="store_true", help="Write IRIs as wgd:… instead of in full.")
 _PARSER.add_argument("var", nargs="?", help="Also store the answer in this variable.")
@@ -79,7 +84,12 @@ class SparqlMagics(Magics):
         self._graphs: dict[tuple[str, object], KnowledgeGraph] = {}
 
     def graph_for(
-        self, store: str | None = None, endpoint: str | None = None, union: str | None = None
+        self,
+        store: str | None = None,
+        endpoint: str | None = None,
+        union: str | None = None,
+        *,
+        allow_service: bool = False,
     ) -> KnowledgeGraph:
         """The graph to query: the server at ``endpoint``, else the embedded store at ``store`` (reopened when it
         has been rebuilt since); with neither, what the ``wickgraph`` command would use (see :func:`default_target`)."""
@@ -95,9 +105,9 @@ class SparqlMagics(Magics):
         from ..store.embedded import current_generation
 
         root = Path(store) if store is not None else default_store_path()
-        key = ("store", str(current_generation(root)))
+        key = ("store", (str(current_generation(root)), allow_service))
         if key not in self._graphs:
-            self._graphs[key] = open_graph(root)
+            self._graphs[key] = open_graph(root, allow_service=allow_service)
         return self._graphs[key]
 
     @cell_magic
@@ -107,7 +117,7 @@ class SparqlMagics(Magics):
         ::
 
             %%sparql [--store PATH | --endpoint URL [--union MODE] | --graph NAME] [--as-of YYYY-MM-DD]
-                     [--no-labels] [--compact] [VAR]
+                     [--allow-service] [--no-labels] [--compact] [VAR]
         """
         try:
             words = shlex.split(line)
@@ -123,7 +133,7 @@ class SparqlMagics(Magics):
                 if not isinstance(kg, KnowledgeGraph):
                     raise WickgraphError(f"--graph {args.graph}: that variable does not hold a KnowledgeGraph")
             else:
-                kg = self.graph_for(args.store, args.endpoint, args.union)
+                kg = self.graph_for(args.store, args.endpoint, args.union, allow_service=args.allow_service)
             result = kg.query(cell, as_of=args.as_of)
             answer: Any = result if isinstance(result, bool) else result.to_dataframe(args.labels, compact=args.compact)
         except WickgraphError as exc:

@@ -34,8 +34,9 @@ def serve(
 ) -> None:
     """Start the engines and serve HTTP on ``config.host:config.port`` until interrupted; then stop the engines.
 
-    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port); ``note`` with a
-    line the operator should see (the open-files limit raised, or too low for the connection limit).
+    ``ready`` is called with the page's URL once the server listens (port 0 picks a free port); ``note`` with each
+    line the operator should see: first which network protection the engines have (see ``/status``), then the
+    open-files limit raised, or too low for the connection limit.
     """
     try:
         import waitress  # noqa: F401
@@ -53,12 +54,16 @@ def serve(
         timeout=limits.timeout,
         max_result_bytes=limits.max_result_bytes,
         writable=config.policy.allow_updates,
+        # SERVICE and LOAD, when the operator allows them, need the engines to reach other hosts.
+        isolate=not (config.policy.allow_service or config.policy.allow_load),
     )
     try:
         pool.start()
-        app = WickgraphApp(config, pool)
+        if note is not None:
+            protection = pool.protection
+            note(f"engine network: {protection['engine_network']}: {protection['detail']}")
         server = make_http_server(
-            app,
+            WickgraphApp(config, pool),
             host=config.host,
             port=config.port,
             settings=replace(config.http, threads=max(config.http.threads, 4 * config.workers)),

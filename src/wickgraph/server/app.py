@@ -518,6 +518,7 @@ class WickgraphApp:
                 "max_request_bytes": limits.max_request_bytes,
                 "prefixes": PREFIXES,
                 "graph_view": graph_view_available(),
+                "engine_network": self.pool.protection,
             },
         )
 

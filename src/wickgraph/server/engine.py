@@ -13,6 +13,12 @@ With updates allowed, the pool runs one read-write ``oxigraph serve`` on a priva
 generation instead (a RocksDB store has one writer): the built store is never changed, updates live as long as
 the server does, and a runaway query there restarts the one process (requests in flight on it fail with 503).
 
+Where the OS allows it, the engines run where no route out exists: with ``CAP_SYS_ADMIN`` (root) in one private
+network namespace with only a loopback interface (:mod:`wickgraph.server.netns`); as an unprivileged user each in
+user and network namespaces of its own (``unshare -rn``) behind a Unix-socket bridge (:mod:`wickgraph.server.bridge`).
+Either way they cannot reach any other host or anything on the machine's 127.0.0.1, and no other user's process
+can reach them. :attr:`EnginePool.protection` says which holds.
+
 :class:`EngineStore` puts the pool behind the library's :class:`~wickgraph.store.base.Store` interface, so
 named queries, entity cards and "as known on" views run under the same deadline as the SPARQL endpoint.
 """
@@ -36,6 +42,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from ..errors import EngineError, QueryError, QueryTimeoutError, ResultTooLargeError, StoreError
@@ -43,6 +50,9 @@ from ..results import GraphResult, QueryResult, Row, SelectResult
 from ..store.base import GraphView, syntax_error
 from ..store.embedded import current_generation
 from ..terms import value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .netns import PrivateNetwork
 
 __all__ = ["EnginePool", "EngineResponse", "EngineStore", "find_oxigraph"]
 
@@ -129,22 +139,58 @@ class _Watchdog:
             action()
 
 
-class _Engine:
-    """One ``oxigraph`` server process on 127.0.0.1."""
+class _EngineConnection(http.client.HTTPConnection):
+    """An HTTP connection to an engine on 127.0.0.1, inside the engines' private network when there is one."""
 
-    def __init__(self, process: subprocess.Popen[bytes], port: int, generation: Path | None) -> None:
+    def __init__(self, port: int, network: PrivateNetwork | None, unix_path: str | None = None) -> None:
+        super().__init__("127.0.0.1", port)
+        self._unix_path = unix_path
+        if network is not None:
+            self._create_connection = lambda address, timeout, source=None: network.connect(address, timeout)
+
+    def connect(self) -> None:
+        if self._unix_path is None:
+            super().connect()
+        else:  # no TCP options on a Unix socket
+            self.sock = _unix_connect(self._unix_path)
+
+
+def _unix_connect(path: str) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _Engine:
+    """One ``oxigraph`` server process on 127.0.0.1 (of the private network, when there is one)."""
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        port: int,
+        generation: Path | None,
+        network: PrivateNetwork | None,
+        unix_path: str | None = None,
+    ) -> None:
         self.process = process
         self.port = port
         self.generation = generation
+        self.network = network
+        self.unix_path = unix_path
+        """The Unix socket of the engine's bridge (a non-root server's private network), else ``None``."""
         self._conn: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
         self.killed = False
 
     def connection(self, *, reuse: bool) -> http.client.HTTPConnection:
         if not reuse:
-            return http.client.HTTPConnection("127.0.0.1", self.port)
+            return _EngineConnection(self.port, self.network, self.unix_path)
         if self._conn is None:
-            self._conn = http.client.HTTPConnection("127.0.0.1", self.port)
+            self._conn = _EngineConnection(self.port, self.network, self.unix_path)
         return self._conn
 
     def drop_connection(self) -> None:
@@ -166,6 +212,8 @@ class EnginePool:
     """``size`` engine processes over the store at ``root``, each running one query at a time under a deadline.
 
     ``writable=True`` runs a single read-write engine on a private working copy instead (see the module docs).
+    ``isolate=True`` (the default) runs the engines in a private network where the OS allows it; ``False``
+    runs them on the host's loopback (the server does so when SERVICE or LOAD is allowed: they need the network).
     """
 
     def __init__(
@@ -177,6 +225,7 @@ class EnginePool:
         max_result_bytes: int = 64 * 1024 * 1024,
         writable: bool = False,
         executable: str | None = None,
+        isolate: bool = True,
     ) -> None:
         self.root = Path(root)
         current_generation(self.root)  # fail now, with a clear message, if nothing is built there
@@ -197,6 +246,17 @@ class EnginePool:
         self._spawn_errors: queue.Queue[BaseException] = queue.Queue()
         self._watchdog = _Watchdog()
         self._closed = False
+        self.isolate = isolate
+        self.network: PrivateNetwork | None = None
+        """The engines' private network, or ``None`` when they run on the host's loopback."""
+        self._isolation_refused = (
+            "not asked for; the server does not ask when SERVICE or LOAD is allowed, as they need the network"
+            if not isolate
+            else ""
+        )
+        self._bridged = False
+        """Engines in namespaces of their own behind Unix-socket bridges (:mod:`.bridge`; a non-root server)."""
+        self._bridge_count = itertools.count()
         self.restarts = 0
         """How many engine processes were replaced (after a timeout, an abandoned result, a crash, a new build)."""
         # Every engine is started by this one long-lived thread: with `setpriv --pdeathsig`, an engine dies with
@@ -241,6 +301,8 @@ class EnginePool:
         for engine in engines:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 engine.process.wait(timeout=5)
+        if self.network is not None:
+            self.network.close()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self) -> EnginePool:
@@ -249,6 +311,32 @@ class EnginePool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def protection(self) -> dict[str, str | bool]:
+        """Which network protection holds for the engines (for ``/status`` and the start-up line)."""
+        from .netns import FALLBACK_LOSES
+
+        if self.network is not None:
+            return {
+                "engine_network": "private",
+                "isolated": True,
+                "detail": "engines run in a network namespace with only their own loopback: they cannot reach "
+                "other hosts or the host's 127.0.0.1, and only this server can reach them",
+            }
+        if self._bridged:
+            return {
+                "engine_network": "private",
+                "isolated": True,
+                "detail": "each engine runs in a user and network namespace of its own (unshare -rn) with only its "
+                "own loopback, reached through a Unix socket in this server's private directory: engines cannot "
+                "reach other hosts or the host's 127.0.0.1, and only this user's processes can reach them",
+            }
+        return {
+            "engine_network": "host",
+            "isolated": False,
+            "detail": f"no private network ({self._isolation_refused}): {FALLBACK_LOSES}",
+        }
+
     def pids(self) -> list[int]:
         """Process ids of the running engines (for tests and the load script)."""
         with self._engines_lock:
@@ -256,6 +344,14 @@ class EnginePool:
 
     # ---- spawning -------------------------------------------------------------------------------------------
     def _spawn_loop(self) -> None:
+        if self.isolate:
+            from .netns import PrivateNetwork
+
+            try:
+                self.network = PrivateNetwork.create()  # this thread, and every engine it starts, move into it
+            except OSError as exc:
+                self._isolation_refused = f"the OS refused a network namespace: {exc.strerror or exc}"
+                self._bridged = _user_namespaces_work()
         while True:
             request = self._spawn_requests.get()
             if request is None or self._closed:
@@ -294,14 +390,21 @@ class EnginePool:
                 args = [self.executable, "serve-read-only", "--location", str(generation)]
             # --timeout-s bounds the engine's own HTTP calls (SERVICE, when allowed); it does not stop local
             # evaluation (see the module docstring), which is what the watchdog is for.
+            unix_path: str | None = None
+            if self._bridged:  # alone in its namespace: any port is free there
+                port = 7878
+                unix_path = str(self._workdir / f"engine-{next(self._bridge_count)}.sock")
             args += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(max(1, int(self.timeout + 0.999)))]
+            if unix_path is not None:
+                bridge = [sys.executable, "-m", "wickgraph.server.bridge", unix_path, str(port), "--"]
+                args = ["unshare", "-rn", "--", *bridge, *args]
             launcher = shutil.which("setpriv")
             if launcher:
                 args = [launcher, "--pdeathsig", "KILL", "--", *args]
             with open(self._log, "ab") as log:
                 process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-            if _wait_listening(process, port, seconds=15):
-                return _Engine(process, port, generation)
+            if _wait_listening(process, port, seconds=15, unix_path=unix_path):
+                return _Engine(process, port, generation, self.network, unix_path)
             process.kill()
             process.wait()
             last_error = self._log.read_text(errors="replace")[-500:]
@@ -436,17 +539,32 @@ def _free_port() -> int:
         return port
 
 
-def _wait_listening(process: subprocess.Popen[bytes], port: int, *, seconds: float) -> bool:
+def _wait_listening(
+    process: subprocess.Popen[bytes], port: int, *, seconds: float, unix_path: str | None = None
+) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False
         try:
+            if unix_path is not None:
+                _unix_connect(unix_path).close()
+                return True
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return True
         except OSError:
             time.sleep(0.005)
     return False
+
+
+def _user_namespaces_work() -> bool:
+    """Whether this user may run a process in user and network namespaces of its own (``unshare -rn``)."""
+    if shutil.which("unshare") is None:
+        return False
+    try:
+        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 class EngineStore:

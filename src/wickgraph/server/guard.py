@@ -2,9 +2,10 @@
 
 The policy needs to know a few facts about a SPARQL text before the engine sees it: its form (SELECT, ASK,
 CONSTRUCT, DESCRIBE, or an update), whether it uses ``SERVICE`` or ``LOAD``, and whether it names its own
-dataset (``FROM`` / ``FROM NAMED``, ``USING`` / ``WITH``). A full parse is the engine's job; here a small lexer
-reads the text token by token, skipping comments, strings, IRIs, variables, prefixed names and language tags,
-so a keyword is only found where SPARQL allows a keyword. ``ex:service``, ``?load`` or ``"SERVICE"`` are not
+dataset (``FROM`` / ``FROM NAMED``, ``USING`` / ``WITH``). A full parse is the engine's job; here the project's SPARQL
+tokenizer (:mod:`wickgraph.sparql_lexer`) reads the text by the grammar's lexical rules (comments end at CR or
+LF, escapes are replaced as the engine replaces them, keywords in any case), so a keyword is found wherever
+the engine could read one, and only there. ``ex:service``, ``?load`` or ``"SERVICE"`` are not
 keywords and do not trip the guard.
 
 >>> facts = inspect_sparql('SELECT * WHERE { SERVICE <http://elsewhere/sparql> { ?s ?p ?o } }')
@@ -18,34 +19,11 @@ keywords and do not trip the guard.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import QueryRefusedError
 
 __all__ = ["Limits", "Policy", "SparqlFacts", "UpdateTokenError", "inspect_sparql"]
-
-_QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
-)
-
-# One alternative per token kind; the first that matches at a position wins, so the order matters:
-# comments and strings first (they may contain anything), then IRIs, variables, language tags, prefixed names
-# and blank nodes (which contain words that are not keywords), then bare words, then any other character.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][^\W]+)
-    | (?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-    | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:[\w\-:%.]|\\.)*|_:[\w.\-]+)
-    | (?P<word>[^\W\d][\w]*)
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +53,16 @@ class SparqlFacts:
 
 def inspect_sparql(text: str) -> SparqlFacts:
     """Read a SPARQL query or update far enough to apply the server's policy (see the module docstring)."""
-    keywords: set[str] = set()
+    from ..sparql_lexer import QUERY_FORMS, UPDATE_FORMS, keywords, query_form
+
+    found = keywords(text) - {"TRUE", "FALSE"}
+    first = query_form(text)
     form: str | None = None
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup != "word":
-            continue
-        word = match.group().upper()
-        if word == "A" or word in ("TRUE", "FALSE"):
-            continue
-        keywords.add(word)
-        if form is None and word not in ("BASE", "PREFIX"):
-            if word in _QUERY_FORMS:
-                form = word
-            elif word in _UPDATE_KEYWORDS:
-                form = "UPDATE"
-    return SparqlFacts(form, frozenset(keywords))
+    if first in QUERY_FORMS:
+        form = first
+    elif first in UPDATE_FORMS:
+        form = "UPDATE"
+    return SparqlFacts(form, found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,19 +20,16 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolution, Triple
 
-from ..sparql_templates import VAR, closing_brace, strip_comments, template_quads, template_variables
+from ..sparql_lexer import closing_brace, strip_comments, tokens
+from ..sparql_templates import VAR, template_quads, template_variables
 
 __all__ = ["StreamedConstruct", "streamed_construct"]
-
-_CONSTRUCT = re.compile(r"\bCONSTRUCT\s*\{", re.IGNORECASE)
-_PREFIX = re.compile(r"\bPREFIX\s+[\w.-]*:\s*<[^<>\s]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +71,44 @@ class StreamedConstruct:
                     yield Triple(subject, predicate, obj)
 
 
+def _construct_head(text: str) -> tuple[int, int, list[str]] | None:
+    """For ``PREFIX … CONSTRUCT {`` (read by :mod:`wickgraph.sparql_lexer`): where ``CONSTRUCT`` starts, where its
+    ``{`` ends, and the PREFIX declarations; ``None`` for anything else (BASE, another form, CONSTRUCT WHERE)."""
+    prefixes: list[str] = []
+    significant = (t for t in tokens(text) if t.kind not in ("ws", "comment"))
+    for token in significant:
+        word = token.text.upper() if token.kind == "word" else ""
+        if word == "PREFIX":
+            name, iri = next(significant, None), next(significant, None)
+            if name is None or name.kind != "pname" or not name.text.endswith(":") or iri is None or iri.kind != "iri":
+                return None
+            prefixes.append(f"PREFIX {name.text} {iri.text}")
+        elif word == "CONSTRUCT":
+            brace = next(significant, None)
+            if brace is None or brace.text != "{":
+                return None
+            return token.start, brace.end, prefixes
+        else:
+            return None
+    return None
+
+
 def streamed_construct(sparql: str) -> StreamedConstruct | None:
     """The SELECT form of a CONSTRUCT query, or ``None`` when the query is not one this module reads."""
     if "construct" not in sparql.lower():
         return None
     text = strip_comments(sparql)
-    found = _CONSTRUCT.search(text)
+    found = _construct_head(text)
     if found is None:
         return None
-    head = text[: found.start()]
-    if _PREFIX.sub("", head).strip():  # BASE, or not a CONSTRUCT query at all
-        return None
+    start, brace_end, prefixes = found
+    head = text[:start]
     try:
-        end = closing_brace(text, found.end())
-        template = text[found.end() : end - 1].strip()
+        end = closing_brace(text, brace_end)
+        template = text[brace_end : end - 1].strip()
         if template and not template.endswith("."):
             template += " ."  # optional after the last triple in SPARQL, not in Turtle
-        quads = template_quads(template, "\n".join(_PREFIX.findall(head)) + "\n")
+        quads = template_quads(template, "\n".join(prefixes) + "\n")
     except (ValueError, SyntaxError):
         return None
     if not quads or any(not isinstance(q.graph_name, DefaultGraph) for q in quads):

@@ -23,17 +23,21 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
 from pyoxigraph import Store as OxStore
 
-from ..errors import QueryError, StoreError, StoreNotFoundError
+from ..errors import QueryError, QueryRefusedError, StoreError, StoreNotFoundError
 from ..results import GraphResult, QueryResult, Row, SelectResult
 from .base import GraphView, syntax_error
 from .construct import streamed_construct
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .worker import QueryWorker
 
 __all__ = [
     "EmbeddedStore",
@@ -192,19 +196,47 @@ class EmbeddedStore:
     True
     """
 
-    def __init__(self, ox_store: OxStore, location: str, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        ox_store: OxStore,
+        location: str,
+        *,
+        read_only: bool = False,
+        allow_service: bool = False,
+        timeout: float | None = None,
+    ) -> None:
         self._store = ox_store
         self.location = location
         self.read_only = read_only
         """True for a built generation opened read-only: its answers never change while it is open."""
+        self.allow_service = allow_service
+        """Whether a query may use SERVICE (which makes the engine fetch from other hosts); refused by default."""
+        self.timeout = timeout
+        """Seconds a query may run (in a worker process that is killed at the limit); ``None``: no limit."""
         self._snapshots: dict[GraphView, OxStore] = {}
+        self._worker: QueryWorker | None = None
 
     @classmethod
-    def open(cls, root: str | os.PathLike[str]) -> EmbeddedStore:
-        """Open the current generation of a built store directory, read-only."""
+    def open(
+        cls, root: str | os.PathLike[str], *, allow_service: bool = False, timeout: float | None = None
+    ) -> EmbeddedStore:
+        """Open the current generation of a built store directory, read-only.
+
+        ``allow_service=True`` lets queries use SERVICE (refused by default, with :class:`QueryRefusedError`).
+        ``timeout`` (seconds) runs each query in a worker process that is killed when the query runs longer
+        (:mod:`wickgraph.store.worker`; :class:`QueryTimeoutError`); without it queries run in this process.
+        """
+        if timeout is not None and not timeout > 0:
+            raise StoreError(f"the timeout must be a positive number of seconds, not {timeout}")
         generation = current_generation(root)
         try:
-            return cls(OxStore.read_only(str(generation)), str(root), read_only=True)
+            return cls(
+                OxStore.read_only(str(generation)),
+                str(root),
+                read_only=True,
+                allow_service=allow_service,
+                timeout=timeout,
+            )
         except OSError as exc:
             raise StoreError(f"cannot open the store at {root}: {exc}") from exc
 
@@ -219,6 +251,14 @@ class EmbeddedStore:
         return self._store
 
     def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
+        if not self.allow_service:
+            refuse_service(sparql)
+        if self.timeout is not None and self.read_only:
+            if self._worker is None:
+                from .worker import QueryWorker
+
+                self._worker = QueryWorker(self.location)
+            return self._worker.query(sparql, view, self.timeout)
         target = self._store if view is None else self._snapshot(view)
         streamed = streamed_construct(sparql)
         if streamed is not None:
@@ -228,20 +268,21 @@ class EmbeddedStore:
                 pass  # the CONSTRUCT itself says what is wrong, below
             else:
                 assert isinstance(solutions, QuerySolutions)
-                return GraphResult(streamed.triples(solutions))
+                return GraphResult(_failing_cleanly(streamed.triples(solutions), self.location))
         try:
             result = target.query(sparql)
         except SyntaxError as exc:
             raise syntax_error(str(exc), sparql) from None
         except OSError as exc:
-            raise QueryError(f"the store at {self.location} could not answer: {exc}") from exc
+            detail = " ".join(str(exc).split())
+            raise QueryError(f"the store at {self.location} could not answer: {detail[:300]}") from None
         if isinstance(result, QueryBoolean):
             return bool(result)
         if isinstance(result, QueryTriples):
-            return GraphResult(result)
+            return GraphResult(_failing_cleanly(result, self.location))
         assert isinstance(result, QuerySolutions)
         variables = [v.value for v in result.variables]
-        return SelectResult(variables, _rows(result, variables))
+        return SelectResult(variables, _failing_cleanly(_rows(result, variables), self.location))
 
     def _snapshot(self, view: GraphView) -> OxStore:
         """An in-memory copy of the view's graphs (kept for the last few views).
@@ -269,6 +310,8 @@ class EmbeddedStore:
         return len(self._store)
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
         del self._store
 
     def __enter__(self) -> EmbeddedStore:
@@ -279,6 +322,36 @@ class EmbeddedStore:
 
     def __repr__(self) -> str:
         return f"<EmbeddedStore {self.location}>"
+
+
+def refuse_service(sparql: str) -> None:
+    """Raise :class:`QueryRefusedError` when ``sparql`` uses SERVICE (read by :mod:`wickgraph.sparql_lexer`)."""
+    from ..sparql_lexer import keywords
+
+    if "SERVICE" in keywords(sparql):
+        raise QueryRefusedError(
+            "this query uses SERVICE, which makes the embedded engine send requests to other hosts; it is refused "
+            "unless allowed (wickgraph query --allow-service, or open_graph(..., allow_service=True))"
+        )
+
+
+_T = TypeVar("_T")
+
+
+def _failing_cleanly(items: Iterator[_T] | Iterable[_T], location: str) -> Iterator[_T]:
+    """``items``, with an error raised while reading them (a failed SERVICE call, a broken store) made a
+    :class:`QueryError` of one line."""
+    failure = None
+    try:
+        yield from items
+    except OSError as exc:
+        failure = " ".join(str(exc).split())
+    if failure is not None:
+        # Raised out here, with the results let go first: a traceback that kept them would have pyoxigraph's
+        # result objects (which must be dropped on the thread that made them) freed by whichever thread runs
+        # the garbage collector next.
+        del items
+        raise QueryError(f"the store at {location} could not answer: {failure[:300]}")
 
 
 def _rows(solutions: QuerySolutions, variables: list[str]) -> Iterator[Row]:

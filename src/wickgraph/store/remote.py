@@ -51,6 +51,7 @@ from ..errors import (
 )
 from ..namespaces import BASE, ENTITIES_GRAPH
 from ..results import GraphResult, QueryResult, Row, SelectResult
+from ..sparql_lexer import QUERY_FORMS, UPDATE_FORMS
 from ..terms import value
 from .base import GraphView
 
@@ -200,7 +201,7 @@ class RemoteStore:
         from SPARQLWrapper import URLENCODED
 
         form = query_form(sparql)
-        if form in _UPDATE_FORMS:
+        if form in UPDATE_FORMS:
             raise QueryError(f"{self.location}: a query cannot change the graph ({form}); write with `wickgraph push`")
         wrapper = self._wrapper(self.endpoint.query)
         with warnings.catch_warnings():
@@ -208,7 +209,7 @@ class RemoteStore:
             wrapper.setQuery(sparql)
         # SPARQLWrapper guesses the form with a regular expression that a word like "moved" in a comment
         # fools into sending the query as an update; the form read here from the query's start is the real one.
-        wrapper.queryType = form if form in _QUERY_FORMS else "SELECT"  # the server will say what is wrong
+        wrapper.queryType = form if form in QUERY_FORMS else "SELECT"  # the server will say what is wrong
         wrapper.setRequestMethod(URLENCODED)
         for graph in graphs or ():
             wrapper.addParameter("default-graph-uri", graph)
@@ -296,14 +297,6 @@ class RemoteStore:
         return f"<RemoteStore {self.location}>"
 
 
-_QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
-_UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-_TOKEN = re.compile(
-    r"""\s+|\#[^\n]*|<[^<>"{}|^`\\\s]*>|(?P<word>[A-Za-z_][\w.-]*:?)|(?P<other>.)""",
-    re.S,
-)
-
-
 def query_form(sparql: str) -> str:
     r"""The form of a SPARQL request, upper-case: its first keyword after the prologue (BASE, PREFIX, comments).
 
@@ -312,26 +305,9 @@ def query_form(sparql: str) -> str:
     >>> query_form("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }")
     'INSERT'
     """
-    expect_iri = expect_name = False
-    for match in _TOKEN.finditer(sparql):
-        word, other = match.group("word"), match.group("other")
-        if word is None and other is None:
-            if match.group().startswith("<"):
-                expect_iri = False
-            continue
-        if expect_name and (word is not None or other == ":"):
-            expect_name, expect_iri = False, True
-            continue
-        if word is None:
-            return (other or "").upper()
-        keyword = word.upper()
-        if keyword == "PREFIX":
-            expect_name = True
-        elif keyword == "BASE":
-            expect_iri = True
-        elif not expect_iri:
-            return keyword
-    return ""
+    from ..sparql_lexer import query_form as form
+
+    return form(sparql)
 
 
 def _user_agent() -> str:
