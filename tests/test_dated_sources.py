@@ -135,3 +135,32 @@ def test_the_announcement_is_not_visible_before_its_date(kg: wickgraph.Knowledge
         )
         == 1
     )
+
+
+def test_the_readme_sources_section(built_store: Path, kg: wickgraph.KnowledgeGraph) -> None:
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    from _readme import section, wickgraph_examples
+    from wickgraph.cli import cli
+
+    text = section("### The sources")
+    counts = {
+        m.group(1): (int(m.group(2)), int(m.group(3) or 0))
+        for m in re.finditer(r"`data/([\w-]+)\.trig` .*?; (\d+) claims(?:, (\d+) no-fact marks)?", text)
+    }
+    assert set(counts) == {"cinemark-2024", "gonetrending-2022", "thedigitalfix-2023"}
+    for source, (claims, marks) in counts.items():
+        rows = kg.select(
+            f"SELECT (COUNT(DISTINCT ?c) AS ?n) (COUNT(DISTINCT ?m) AS ?k) WHERE {{ GRAPH wgs:{source} {{"
+            " { ?c a wg:Claim } UNION { ?m a wg:NoFactSpan } } }"
+        ).to_python()
+        assert (rows[0]["n"], rows[0]["k"]) == (claims, marks), source
+    examples = wickgraph_examples(text)
+    assert examples
+    for command, shown in examples:
+        result = CliRunner().invoke(cli, [*shlex.split(command)[1:], "--store", str(built_store)])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == shown
