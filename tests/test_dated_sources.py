@@ -36,7 +36,7 @@ def test_their_citations_verify(kg: wickgraph.KnowledgeGraph, sources_dir: Path)
     citations = [
         c for c in check_citations(kg.store, sources_dir) if "gonetrending" in c.claim or "digitalfix" in c.claim
     ]
-    assert len(citations) == 14
+    assert len(citations) == 15
     assert [p for c in citations for p in c.problems] == []
     texts = {f: (sources_dir / f).read_text(encoding="utf-8") for f in (GONE_TRENDING, DIGITAL_FIX)}
     by_claim = {c.claim.rsplit("/", 1)[-1]: c for c in citations}

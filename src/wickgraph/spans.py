@@ -11,7 +11,7 @@ lines for a text whose claims cite lines (the fact sheet). Each unit is
 The percentage is (covered + marked) / units.
 
 >>> segment("Ballerina opens on June 6, 2025. It stars Ana de Armas.\\n\\nWho Made Ballerina?\\n")
-[(0, 32), (33, 56), (58, 77)]
+[(0, 32), (33, 55), (57, 76)]
 """
 
 from __future__ import annotations
