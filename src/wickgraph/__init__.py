@@ -52,8 +52,6 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .build.bulk import bulk_build as bulk_build
     from .citations import Citation as Citation
     from .citations import check_citations as check_citations
-    from .spans import Coverage as Coverage
-    from .spans import source_coverage as source_coverage
     from .entity import EntityCard as EntityCard
     from .entity import EntityMatch as EntityMatch
     from .entity import Fact as Fact
@@ -101,6 +99,8 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .results import GraphResult as GraphResult
     from .results import QueryResult as QueryResult
     from .results import SelectResult as SelectResult
+    from .spans import Coverage as Coverage
+    from .spans import source_coverage as source_coverage
     from .store.remote import Endpoint as Endpoint
     from .store.remote import RemoteStore as RemoteStore
     from .synthetic import GenerateReport as GenerateReport
