@@ -276,3 +276,16 @@ def test_verify_sources_fails_on_an_invented_remark(tmp_path: Path, data_copy: P
     built = CliRunner().invoke(cli, ["build", "--store", str(store), "--data", str(data_copy), "-q"])
     assert built.exit_code == 1 and "a19" in built.output and "scene" in built.output, built.output
     assert not store.exists() or not any(store.iterdir())
+
+
+def test_a_character_must_be_named(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:
+    # "Then he's in good shape by the beginning of CHAPTER 4." alone does not say who "he" is.
+    text = (sources_dir / "cinemark-ballerina-what-we-know.txt").read_text(encoding="utf-8")
+    start = text.index("Then he's in good shape")
+    _replace(
+        data_copy / "cinemark-2024.trig",
+        "wg:spanStart 2945 ; wg:spanEnd 3093 ;\n      wg:note \"'he'",
+        f"wg:spanStart {start} ; wg:spanEnd 3093 ;\n      wg:note \"'he'",
+    )
+    problems = _problems(data_copy, ontology_dir, sources_dir)
+    assert any("a43: the span does not name John Wick (character)" in p for p in problems), problems

@@ -4,7 +4,8 @@ A claim rests on a span of a held text: character offsets (``wg:spanStart``/``wg
 (``wg:spanLine``). The text is identified by its SHA-256, so the offsets mean exactly one thing. A span
 *supports* its claim when every word that carries the claim is in it:
 
-- every person, company and in-universe organisation the claim asserts is named (by label or alias);
+- every person, company, in-universe organisation and character the claim asserts is named (by label or
+  alias; square brackets, an editor's insertion in a quotation, are ignored);
 - names, credited names and dates-as-written (``wg:name``, ``wg:creditedAs``, ``wg:dateText``) appear verbatim;
 - every date appears in one of its usual spellings (:func:`date_spellings`); a season's first and last days
   (``wg:earliestDate``, ``wg:latestDate``) need only their year;
@@ -58,7 +59,8 @@ __all__ = [
     "number_spellings",
 ]
 
-_MENTIONED_TYPES = {WG + "Person", WG + "Company", WG + "FictionalOrganisation"}
+# Works are left out: a text names the film it is about once, in its title or heading, not in every sentence.
+_MENTIONED_TYPES = {WG + "Person", WG + "Company", WG + "FictionalOrganisation", WG + "Character"}
 _VERBATIM = {WG + "name", WG + "creditedAs", WG + "dateText"}
 _DATED = {WG + "releaseDate", WG + "date", WG + "birthDate", WG + "deathDate"}
 _SEASON_BOUNDS = {WG + "earliestDate", WG + "latestDate"}
@@ -373,7 +375,9 @@ def _cites(line: str, before: str, url: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    """Case-folded, plain quotes and dashes, one space for any run of white space, and no square brackets (an
+    editor's insertion in a quotation: "Anjelica Huston['s character]")."""
+    text = text.replace("[", "").replace("]", "").replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
     return re.sub(r"\s+", " ", text).casefold()
 
 
