@@ -652,7 +652,8 @@ class _Generator(_Universe):
         # The lead: announced (expected) first when there is an announcement, then stated by the database.
         lead_triples = performance(lead_actor, lead_char, "LeadRole")
         if announce is not None:
-            expected = [t for t in lead_triples if t[1] != _wg("reprise")]
+            # The announcement names the actor and the work, not yet the character (nor a reprise).
+            expected = [t for t in lead_triples if t[1] not in (_wg("reprise"), _wg("character"))]
             self.claim(
                 announce,
                 f"{lead_actor.label} is expected to star in {wl}.",
