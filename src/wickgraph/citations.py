@@ -377,7 +377,14 @@ def _cites(line: str, before: str, url: str) -> bool:
 def _norm(text: str) -> str:
     """Case-folded, plain quotes and dashes, one space for any run of white space, and no square brackets (an
     editor's insertion in a quotation: "Anjelica Huston['s character]")."""
-    text = text.replace("[", "").replace("]", "").replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    text = (
+        text.replace("[", "")
+        .replace("]", "")
+        .replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+    )
     return re.sub(r"\s+", " ", text).casefold()
 
 
