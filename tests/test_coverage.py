@@ -142,3 +142,13 @@ def test_cli_coverage_fail_under(built_store: Path, sources_dir: Path) -> None:
     )
     assert result.exit_code == 1
     assert "GAP" in result.output and "covered or marked, under 90 % (first gap: line at " in result.output
+
+
+def test_a_mark_outside_the_text_is_an_error(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:
+    article = data_copy / "cinemark-2024.trig"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("wg:spanStart 4814 ; wg:spanEnd 4861", "wg:spanStart 4814 ; wg:spanEnd 9000"))
+    staged = stage(ontology_dir, data_copy)
+    apply_rules(staged.store, ontology_dir)
+    with pytest.raises(wickgraph.CitationError, match=r"nofact/cinemark-2024/21: no-fact span 4814-9000 is outside"):
+        source_coverage(staged.store, sources_dir, "cinemark-2024")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .citations import _select, held_texts
-from .errors import SourceTextError
+from .errors import CitationError, SourceTextError
 from .namespaces import WG
 from .terms import value
 
@@ -129,7 +129,8 @@ def source_coverage(store: Any, sources_dir: Path, source: str) -> Coverage:
     or its title (case-insensitive).
 
     ``store`` is a :class:`pyoxigraph.Store` or a wickgraph :class:`~wickgraph.store.Store`. Raises
-    :class:`~wickgraph.errors.SourceTextError` when no held text matches, or the text is missing or differs.
+    :class:`~wickgraph.errors.SourceTextError` when no held text matches, or the text is missing or differs, and
+    :class:`~wickgraph.errors.CitationError` when a no-fact span lies outside the text.
     """
     texts = held_texts(store, sources_dir)
     rows = _select(
@@ -177,12 +178,16 @@ def source_coverage(store: Any, sources_dir: Path, source: str) -> Coverage:
                 unit.claims.append(claim)
     for row in _select(
         store,
-        f"""SELECT ?start ?end ?why ?note WHERE {{
+        f"""SELECT ?mark ?start ?end ?why ?note WHERE {{
               GRAPH <{iri}> {{ ?mark a wg:NoFactSpan ; wg:spanStart ?start ; wg:spanEnd ?end ;
                                      wg:noFactReason ?why .
                               OPTIONAL {{ ?mark wg:note ?note }} }} }}""",
     ):
         start, end = int(row["start"].value), int(row["end"].value)
+        if not 0 <= start < end <= len(text):
+            raise CitationError(
+                [f"{row['mark'].value}: no-fact span {start}-{end} is outside {file} ({len(text)} characters)"]
+            )
         why = row["why"].value
         reason = REASONS.get(why[len(WG) :], why) if why.startswith(WG) else why
         for unit in units:
