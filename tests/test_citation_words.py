@@ -262,7 +262,7 @@ def test_verify_sources_shows_paraphrases(built_store: Path, sources_dir: Path) 
     assert "para https://w3id.org/wickgraph/claim/factsheet-ballerina/19" in result.output
     assert "~ paraphrase, not in the span's words: wg:remark" in result.output
     last = result.output.strip().splitlines()[-1]
-    assert last.startswith(f"160 of 160 citations verified against {sources_dir} (")
+    assert last.startswith(f"165 of 165 citations verified against {sources_dir} (")
     assert "them paraphrases" in last
 
 
