@@ -80,4 +80,4 @@ def test_python_example(built_store: Path, capsys: pytest.CaptureFixture[str]) -
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "https://w3id.org/wickgraph/id/ana-de-armas" in out and "True" in out
-    assert "['planned', 'postponed']" in out
+    assert "['no date yet', 'planned', 'postponed']" in out

@@ -217,7 +217,9 @@ def test_client_union_on_a_plain_server_sees_only_wickgraph_graphs(built_store: 
     """union="client" needs nothing from the server, and other data there stays out of the answers."""
     with OxigraphServer() as server:
         wickgraph.push(server.endpoint(), built_store, default_graph=False)
-        store = RemoteStore(server.endpoint(union="client"))
+        # Oxigraph answers a query over an explicit dataset of ~200 graphs slowly (lead-of: 13-30 s on a loaded
+        # 2-core machine; see wickgraph.store.remote): this test is about which data answer, not how fast.
+        store = RemoteStore(server.endpoint(union="client", timeout=600))
         store.update("""INSERT DATA {
             <https://example.org/x> <https://w3id.org/wickgraph/ontology#plays> <https://example.org/y> .
             GRAPH <https://example.org/other> {
@@ -226,7 +228,8 @@ def test_client_union_on_a_plain_server_sees_only_wickgraph_graphs(built_store: 
             query = "SELECT ?actor ?character WHERE { ?actor wg:plays ?character }"
             assert _rows(graph.select(query)) == _rows(embedded.select(query))
             for name in ("lead-of", "director", "distributors", "died-before-release"):
-                assert _rows(graph.run(name)) == _rows(embedded.run(name)), name
+                concatenated = _concatenated(name)  # GROUP_CONCAT parts come in any order
+                assert _rows(graph.run(name), concatenated) == _rows(embedded.run(name), concatenated), name
             assert "https://example.org/other" not in graph.store.named_graphs()
 
 

@@ -92,7 +92,12 @@ def test_what_the_full_view_draws(exported: nx.MultiDiGraph, full_page: str) -> 
     assert any(
         line.startswith("Ballerina (2025 film) - Wikipedia (2025-06-06, stated; line ") for line in director["tip"]
     )
-    assert director["sources"] == ["wgs:cinemark-2024", "wgs:wikipedia-ballerina-2025-film"]
+    assert director["sources"] == [
+        "wgs:cinemark-2024",
+        "wgs:gonetrending-2022",
+        "wgs:thedigitalfix-2023",
+        "wgs:wikipedia-ballerina-2025-film",
+    ]
     # Parallel edges are kept, each on its own curve.
     by_pair: dict[frozenset[str], list[dict[str, Any]]] = {}
     for e in edges:

@@ -99,6 +99,8 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .results import GraphResult as GraphResult
     from .results import QueryResult as QueryResult
     from .results import SelectResult as SelectResult
+    from .spans import Coverage as Coverage
+    from .spans import source_coverage as source_coverage
     from .store.remote import Endpoint as Endpoint
     from .store.remote import RemoteStore as RemoteStore
     from .synthetic import GenerateReport as GenerateReport
@@ -114,6 +116,7 @@ _EXPORTS: dict[str, str] = {
     "Citation": ".citations",
     "CitationError": ".errors",
     "Connection": ".analysis",
+    "Coverage": ".spans",
     "DataError": ".errors",
     "EdgeFact": ".analysis",
     "Endpoint": ".store.remote",
@@ -179,6 +182,7 @@ _EXPORTS: dict[str, str] = {
     "render_html": ".viz",
     "result_to_networkx": ".networkx_export",
     "shortest_paths": ".analysis",
+    "source_coverage": ".spans",
     "story_order": ".analysis",
     "to_networkx": ".networkx_export",
     "write_graph": ".exchange",
@@ -192,6 +196,7 @@ __all__ = [
     "Citation",
     "CitationError",
     "Connection",
+    "Coverage",
     "DataError",
     "EdgeFact",
     "Endpoint",
@@ -258,6 +263,7 @@ __all__ = [
     "render_html",
     "result_to_networkx",
     "shortest_paths",
+    "source_coverage",
     "story_order",
     "to_networkx",
     "write_graph",

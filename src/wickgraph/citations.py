@@ -2,14 +2,33 @@
 
 A claim rests on a span of a held text: character offsets (``wg:spanStart``/``wg:spanEnd``) or a line
 (``wg:spanLine``). The text is identified by its SHA-256, so the offsets mean exactly one thing. A span
-*supports* its claim when it:
+*supports* its claim when every word that carries the claim is in it:
 
-- names every person, company and in-universe organisation the claim asserts (by label or alias);
-- contains every name, credited name and date-as-written the claim asserts (``wg:name``, ``wg:creditedAs``,
-  ``wg:dateText``), and every date in one of its usual spellings;
-- carries a hedge word when the claim is ``wg:Reported`` or ``wg:Expected``;
-- for a claim relayed by another text (the fact sheet), cites the page in its line: by address, or by a short
+- every person, company, in-universe organisation and character the claim asserts is named (by label or
+  alias; square brackets, an editor's insertion in a quotation, are ignored);
+- names, credited names and dates-as-written (``wg:name``, ``wg:creditedAs``, ``wg:dateText``) appear verbatim;
+- every date appears in one of its usual spellings (:func:`date_spellings`); a season's first and last days
+  (``wg:earliestDate``, ``wg:latestDate``) need only their year;
+- every number appears as digits (``125``, ``3,409``), as a word (``three``, ``third``) or as an amount
+  (``$90 million``, ``$24.5M``, ``326 milioni``) (:func:`number_spellings`);
+- every boolean has its cue word: ``wg:reprise`` true needs "reprise" or "return"; ``wg:deceased`` true needs
+  "late", "death", "died" or "dead"; ``wg:hasTrailer`` / ``wg:hasOfficialPhotos`` false need "trailer" /
+  "photos" and a negation;
+- every other text value (remarks, occupations, genres, channels...) has each of its words in the span:
+  words are compared case-folded, with typographic quotes and dashes made plain, punctuation dropped,
+  a plural or possessive ``s`` ignored (``films`` = ``film``) and the function words of :data:`STOP_WORDS`
+  skipped. A value in the editors' own words is a *paraphrase*: its claim record says ``wg:paraphrase true``
+  and gives a ``wg:note``; its text values are then reported as a paraphrase instead of checked, while its
+  names, dates, numbers and booleans are checked as always;
+- for a claim relayed by another text (the fact sheet), the line cites the page: by address, or by a short
   name ("Wikipedia (W)", "same (W)", "UPI (N) above") of a page whose address appears earlier in the text.
+
+Certainty follows a written rule (:func:`certainty_cues`): a span that reports ("reportedly", "according to",
+"a report", a studio "estimate") makes a ``wg:Reported`` claim; a span in the future tense or that expects or
+speculates ("will", "llegará", "expect", "likely", "might", "may", "could", "upcoming") makes a ``wg:Expected``
+claim. A ``wg:Reported`` or ``wg:Expected`` claim needs such a cue; a ``wg:Stated`` claim whose span has one is
+a violation, unless its record explains in ``wg:certaintyNote`` why the cue does not carry the claim (the cue
+belongs to another page quoted on the same fact-sheet line, for instance).
 """
 
 from __future__ import annotations
@@ -19,22 +38,150 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pyoxigraph import Literal, NamedNode
 
 from .errors import SourceTextError
 from .namespaces import WG, WGD, sparql_prologue
 from .terms import value
 
-__all__ = ["Citation", "check_citations", "date_spellings", "held_texts"]
+__all__ = [
+    "STOP_WORDS",
+    "Citation",
+    "certainty_cues",
+    "check_citations",
+    "date_spellings",
+    "held_texts",
+    "missing_words",
+    "number_spellings",
+]
 
-_MENTIONED_TYPES = {WG + "Person", WG + "Company", WG + "FictionalOrganisation"}
+# Works are left out: a text names the film it is about once, in its title or heading, not in every sentence.
+_MENTIONED_TYPES = {WG + "Person", WG + "Company", WG + "FictionalOrganisation", WG + "Character"}
 _VERBATIM = {WG + "name", WG + "creditedAs", WG + "dateText"}
 _DATED = {WG + "releaseDate", WG + "date", WG + "birthDate", WG + "deathDate"}
-_HEDGES = {
-    WG + "Reported": ("report", "estimate", "according to", "said to", "rumo"),
-    WG + "Expected": ("expect", "likely", "might", "may ", "will ", "could", "probably", "planned", "set to", "would"),
+_SEASON_BOUNDS = {WG + "earliestDate", WG + "latestDate"}
+# The editors' own structure, not a statement of the source: the order of the script's drafts follows from the
+# sequence the span tells ("original script", "rewrite", "additional work on top of that draft").
+_STRUCTURAL = {WG + "draftOrdinal"}
+# The certainty rule: cue words (whole words, or word prefixes ending in "*") that make a span reported or
+# expected. A reported or expected claim needs one; a stated claim must not have one (unless
+# wg:certaintyNote says why).
+_CUES: dict[str, tuple[str, ...]] = {
+    "Reported": ("reportedly", "according", "report", "estimate*", "rumo*"),
+    "Expected": (
+        "will",
+        "would",
+        "won't",
+        "llegará",
+        "expect*",
+        "likely",
+        "might",
+        "may",
+        "could",
+        "probably",
+        "upcoming",
+    ),
 }
+STOP_WORDS = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "that",
+        "this",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "it",
+        "its",
+        "it's",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "s",
+        "than",
+        "then",
+        "so",
+        "such",
+        "also",
+        "just",
+        "her",
+        "his",
+        "their",
+        "our",
+        "your",
+        "my",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "him",
+        "them",
+        "us",
+        "me",
+        "into",
+        "onto",
+        "about",
+        "there",
+        "here",
+        "very",
+    )
+)
+"""Function words the word check skips: they carry no claim by themselves."""
+_BOOLEAN_CUES: dict[tuple[str, bool], tuple[tuple[str, ...], bool]] = {
+    # (property, value): (cue word prefixes, one of which must be in the span; a negation is needed too)
+    (WG + "reprise", True): (("repris", "return"), False),
+    (WG + "deceased", True): (("late", "death", "died", "dead"), False),
+    (WG + "hasTrailer", False): (("trailer",), True),
+    (WG + "hasOfficialPhotos", False): (("photo",), True),
+}
+_NEGATIONS = frozenset({"no", "not", "never", "yet", "without"})
+_NUMBER_WORDS = [
+    ("zero",),
+    ("one", "first"),
+    ("two", "second"),
+    ("three", "third"),
+    ("four", "fourth"),
+    ("five", "fifth"),
+    ("six", "sixth"),
+    ("seven", "seventh"),
+    ("eight", "eighth"),
+    ("nine", "ninth"),
+    ("ten", "tenth"),
+]
 _MONTHS = {
     "en": [
         "January",
@@ -96,6 +243,12 @@ class Citation:
     quote: str | None = None
     facts: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    paraphrase: bool = False
+    """The claim's text values are in the editors' words (``wg:paraphrase``); reported, not word-checked."""
+    notes: list[str] = field(default_factory=list)
+    """The editors' notes on the claim (``wg:note``), and why a cue word does not carry it (``wg:certaintyNote``)."""
+    paraphrased: list[str] = field(default_factory=list)
+    """The text values of a paraphrase claim that are not in the span's words (what a reader must take on trust)."""
 
     @property
     def ok(self) -> bool:
@@ -125,6 +278,78 @@ def date_spellings(day: date) -> list[str]:
     return spellings
 
 
+def number_spellings(number: Decimal | int) -> list[str]:
+    """The ways a number is commonly written: digits, with thousands separators, as a word, as an amount.
+
+    >>> number_spellings(24500000)[:4]
+    ['24500000', '24,500,000', '24.5 million', '24.5m']
+    >>> number_spellings(3)
+    ['3', 'three', 'third']
+    """
+    value = Decimal(number)
+    plain = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
+    grouped = f"{value:,}" if value == value.to_integral() else plain
+    spellings = [plain, grouped]
+    if value == value.to_integral() and 0 <= value < len(_NUMBER_WORDS):
+        spellings += list(_NUMBER_WORDS[int(value)])
+    if value >= 100_000:
+        millions = format((value / 1_000_000).normalize(), "f")
+        spellings += [f"{millions} million", f"{millions}m", f"{millions} milioni", f"{millions} millones"]
+    return list(dict.fromkeys(spellings))
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text as the word check compares them (see the module docstring)."""
+    words = re.findall(r"[^\W_]+(?:'t)?", _norm(text))
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+
+
+def missing_words(value_text: str, span: str) -> list[str]:
+    """The words of ``value_text`` that carry meaning and are not in ``span`` (empty: the span supports it).
+
+    >>> missing_words("a new character: the domineering head of an army of assassins", "El Canciller (Gabriel Byrne)")
+    ['new', 'character', 'domineering', 'head', 'army', 'assassin']
+    >>> missing_words("seen dancing solo on stage", "Rooney is dancing solo on stage, seen briefly")
+    []
+    """
+    have = set(_words(span))
+    return [w for w in _words(value_text) if w not in STOP_WORDS and w not in have]
+
+
+def _has_cue(words: list[str], cues: tuple[str, ...]) -> str | None:
+    for word in words:
+        for cue in cues:
+            if word == cue or (cue.endswith("*") and word.startswith(cue[:-1])):
+                return word
+    return None
+
+
+def certainty_cues(span: str) -> dict[str, str]:
+    """The certainty the span's cue words call for: ``{"Reported": "reportedly", "Expected": "will"}`` (a cue
+    word found for each), empty when the span states plainly.
+
+    >>> certainty_cues("It was originally planned for Summer 2024, but the studio pushed it back a year, reportedly")
+    {'Reported': 'reportedly'}
+    >>> certainty_cues("It will be released on March 24, 2023.")
+    {'Expected': 'will'}
+    """
+    # A web address is not prose; "May" beside a number is the month ("May 17, 2019", "17 May"), not the verb.
+    text = re.sub(r"https?://\S+", " ", _norm(span))
+    text = re.sub(r"\bmay(?=\s+\d)|(?<=\d\s)may\b", "", text)
+    words = re.findall(r"[^\W_]+(?:'t)?", text)
+    found = {}
+    for certainty, cues in _CUES.items():
+        cue = _has_cue(words, cues)
+        if cue:
+            found[certainty] = cue
+    return found
+
+
+def _in_span(spelling: str, span: str) -> bool:
+    """Is ``spelling`` in the (normalised) span as whole words, or as a number not part of a longer one?"""
+    return re.search(rf"(?<![\w.,]){re.escape(_norm(spelling))}(?![\w]|[.,]\d)", span) is not None
+
+
 _NOT_A_NAME = {"www", "com", "org", "net", "en", "es", "it", "co", "cdn", "prod", "html"}
 
 
@@ -150,7 +375,16 @@ def _cites(line: str, before: str, url: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    """Case-folded, plain quotes and dashes, one space for any run of white space, and no square brackets (an
+    editor's insertion in a quotation: "Anjelica Huston['s character]")."""
+    text = (
+        text.replace("[", "")
+        .replace("]", "")
+        .replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+    )
     return re.sub(r"\s+", " ", text).casefold()
 
 
@@ -205,6 +439,13 @@ def check_citations(store: Any, sources_dir: Path) -> list[Citation]:
     triples: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
     for row in _select(store, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?src { ?g a wg:Claim } GRAPH ?g { ?s ?p ?o } }"):
         triples[value(row, "g")].append((row["s"], row["p"], row["o"]))
+    annotations: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in _select(
+        store,
+        """SELECT ?claim ?p ?v WHERE { GRAPH ?source { ?claim a wg:Claim ; ?p ?v
+                                   VALUES ?p { wg:paraphrase wg:note wg:certaintyNote } } }""",
+    ):
+        annotations[value(row, "claim")][value(row, "p").rsplit("#", 1)[-1]].append(str(value(row, "v")))
     citations = []
     for row in _select(
         store,
@@ -217,7 +458,7 @@ def check_citations(store: Any, sources_dir: Path) -> list[Citation]:
                           OPTIONAL { ?source schema:url ?url } }
         } ORDER BY ?source ?claim""",
     ):
-        citations.append(_check_one(row, texts, triples, names, types, labels))
+        citations.append(_check_one(row, texts, triples, names, types, labels, annotations))
     return citations
 
 
@@ -233,6 +474,7 @@ def _check_one(
     names: dict[str, list[str]],
     types: dict[str, set[str]],
     labels: dict[str, str],
+    annotations: dict[str, dict[str, list[str]]],
 ) -> Citation:
     from .terms import display
 
@@ -245,6 +487,9 @@ def _check_one(
         held_file=None,
     )
     facts = triples.get(claim, [])
+    notes = annotations.get(claim, {})
+    citation.paraphrase = any(v in ("true", "True", "1") for v in notes.get("paraphrase", []))
+    citation.notes = notes.get("note", []) + [f"certainty: {n}" for n in notes.get("certaintyNote", [])]
     citation.facts = [
         (display(s, labels), display(p), display(o, labels))
         for s, p, o in facts
@@ -283,19 +528,77 @@ def _check_one(
                     citation.problems.append(
                         f"{claim}: the span does not name {labels.get(iri, iri)} (nor any of: {', '.join(names[iri])})"
                     )
-        if p.value in _VERBATIM and _norm(o.value) not in span:
-            citation.problems.append(f'{claim}: the span does not contain the {display(p)} "{o.value}"')
-        if p.value in _DATED:
-            spellings = [_norm(x) for x in date_spellings(date.fromisoformat(o.value))]
-            if not any(x in span for x in spellings):
-                citation.problems.append(f"{claim}: the span does not give the date {o.value} ({display(p)})")
-    hedges = _HEDGES.get(_value(row, "cert"))
-    if hedges and not any(h in span for h in hedges):
+        if isinstance(o, Literal) and p.value.startswith(WG):  # not the schema.org / Wikidata mirrors the build adds
+            _check_literal(citation, p.value, o, quote, span)
+    if citation.paraphrase and not notes.get("note"):
+        citation.problems.append(f"{claim}: marked wg:paraphrase, but no wg:note says what it paraphrases and why")
+    cues = certainty_cues(quote)
+    hedges = _CUES.get(citation.certainty)
+    if hedges and citation.certainty not in cues:
         citation.problems.append(
             f"{claim}: the claim is {citation.certainty.lower()}, but the span has no hedge "
-            f"word ({', '.join(h.strip() for h in hedges)})"
+            f"word ({', '.join(h.rstrip('*') for h in hedges)})"
+        )
+    if citation.certainty == "Stated" and cues and not notes.get("certaintyNote"):
+        wanted, cue = next(iter(cues.items()))
+        citation.problems.append(
+            f'{claim}: the claim is stated, but its span says "{cue}": by the certainty rule it is '
+            f"{wanted.lower()} (or narrow the span, or say in wg:certaintyNote why the cue does not carry it)"
         )
     url = _value(row, "url")
     if held != citation.source and url and not _cites(quote, section, url):
         citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
     return citation
+
+
+def _check_literal(citation: Citation, prop: str, literal: Literal, quote: str, span: str) -> None:
+    """Check one literal value of the claim against the span (the rules of the module docstring)."""
+    from .terms import display, to_python
+
+    name = display(NamedNode(prop))
+    claim = citation.claim
+    data = to_python(literal)
+    if prop in _STRUCTURAL:
+        return
+    if prop in _VERBATIM:
+        if _norm(literal.value) not in span:
+            citation.problems.append(f'{claim}: the span does not contain the {name} "{literal.value}"')
+        return
+    if isinstance(data, bool):
+        rule = _BOOLEAN_CUES.get((prop, data))
+        if rule is None:
+            citation.problems.append(f"{claim}: no wording rule says how a span states {name} {str(data).lower()}")
+            return
+        cues, negated = rule
+        words = _words(quote)
+        if not any(w.startswith(c) for w in words for c in cues):
+            citation.problems.append(
+                f"{claim}: the span does not say {name} {str(data).lower()} (no {' / '.join(cues)} in it)"
+            )
+        elif negated and not (set(words) & _NEGATIONS or "n't" in span):
+            citation.problems.append(f"{claim}: the span does not negate {' / '.join(cues)} ({name} false)")
+        return
+    if isinstance(data, date):
+        if prop in _SEASON_BOUNDS:
+            if str(data.year) not in span:
+                citation.problems.append(f"{claim}: the span does not give the year {data.year} ({name})")
+        elif not any(_norm(x) in span for x in date_spellings(data)):
+            citation.problems.append(f"{claim}: the span does not give the date {literal.value} ({name})")
+        return
+    if isinstance(data, (int, Decimal)):
+        if not any(_in_span(x, span) for x in number_spellings(data)):
+            citation.problems.append(f"{claim}: the span does not give the number {literal.value} ({name})")
+        return
+    text = str(data)
+    if re.fullmatch(r"\d{4}", text):  # a year (xsd:gYear)
+        if not _in_span(text, span):
+            citation.problems.append(f"{claim}: the span does not give the year {text} ({name})")
+        return
+    missing = missing_words(text, quote)
+    if missing and citation.paraphrase:
+        citation.paraphrased.append(f'{name} "{text}"')
+    elif missing:
+        citation.problems.append(
+            f'{claim}: the span does not support the {name} "{text}": not in it: {", ".join(missing)} '
+            "(use the span's words, or mark the claim wg:paraphrase with a wg:note)"
+        )

@@ -591,9 +591,12 @@ class _Generator(_Universe):
                 self.claim(db, f"{wl} takes place " + " and ".join(words) + ".", order)
         genre = rng.choice(_GENRES)
         triples = [(w, _wg("genre"), _lit(genre)), (w, _wg("title"), _lit(wl))]
+        runtime = ""
         if rng.random() < 0.8:
-            triples.append((w, _wg("runtimeMinutes"), _int(rng.randrange(85, 170))))
-        self.claim(db, f"{wl} is a {genre}.", triples)
+            minutes = rng.randrange(85, 170)
+            triples.append((w, _wg("runtimeMinutes"), _int(minutes)))
+            runtime = f", {minutes} minutes long"
+        self.claim(db, f"{wl} is a {genre}{runtime}.", triples)
 
         # ---- cast ----
         cast_ids: set[int] = set()
@@ -649,7 +652,8 @@ class _Generator(_Universe):
         # The lead: announced (expected) first when there is an announcement, then stated by the database.
         lead_triples = performance(lead_actor, lead_char, "LeadRole")
         if announce is not None:
-            expected = [t for t in lead_triples if t[1] != _wg("reprise")]
+            # The announcement names the actor and the work, not yet the character (nor a reprise).
+            expected = [t for t in lead_triples if t[1] not in (_wg("reprise"), _wg("character"))]
             self.claim(
                 announce,
                 f"{lead_actor.label} is expected to star in {wl}.",
@@ -666,7 +670,10 @@ class _Generator(_Universe):
         if lead_char.old_name or rng.random() < 0.2:
             lead_triples.append((lead_triples[0][0], _wg("creditedAs"), _lit(lead_char.label)))
             credited = f", credited as {lead_char.label}"
-        self.claim(db, f"{lead_actor.label} plays {lead_char.label}, the lead of {wl}{credited}.", lead_triples)
+        returning = ", returning to the role" if any(t[1] == _wg("reprise") for t in lead_triples) else ""
+        self.claim(
+            db, f"{lead_actor.label} plays {lead_char.label}{returning}, the lead of {wl}{credited}.", lead_triples
+        )
         self.claim(
             db,
             f"The lead character of {wl} is named {lead_char.label}.",
@@ -686,7 +693,7 @@ class _Generator(_Universe):
                     claim_lines.append(f"{actor.label} (uncredited)")
                 else:
                     role = " (cameo)" if credit == "CameoRole" else ""
-                    again = " again" if role_of.actor is actor and role_of.works > 0 else ""
+                    again = " again, returning to the role" if role_of.actor is actor and role_of.works > 0 else ""
                     claim_lines.append(f"{actor.label} plays {role_of.label}{again}{role}")
             self.claim(db, f"Also in the cast of {wl}: " + "; ".join(claim_lines) + ".", perf_claims)
         for actor, played, _credit in performances:
@@ -732,7 +739,12 @@ class _Generator(_Universe):
         director = facts_director = self.pick_crew(crew_ids)
         crew_ids.add(self.index_of(director))
         if announce is not None:
-            self.claim(announce, f"{director.label} will direct {wl}.", [(w, _wg("director"), director.iri)])
+            self.claim(
+                announce,
+                f"{director.label} will direct {wl}.",
+                [(w, _wg("director"), director.iri)],
+                certainty="Expected",  # the future tense (the certainty rule)
+            )
         self.claim(db, f"{wl} is directed by {director.label}.", [(w, _wg("director"), director.iri)])
         facts["director"] = facts_director
         writers = [self.pick_crew(crew_ids)]

@@ -1,4 +1,4 @@
-"""Commands over the graph itself: build, validate, verify-sources, query, queries, show, search."""
+"""Commands over the graph itself: build, validate, verify-sources, coverage, query, queries, show, search."""
 
 from __future__ import annotations
 
@@ -106,6 +106,65 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
     click.echo("valid: " + report.summary().splitlines()[0].replace("Loaded", "read"))
 
 
+@cli.command("coverage")
+@click.argument("source")
+@graph_options
+@sources_option
+@click.option("--gaps", "gaps_only", is_flag=True, help="Print only the sentences nothing accounts for.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit with status 1 when less than this per cent of the sentences are covered or marked.",
+)
+def coverage(
+    source: str, target: GraphTarget, sources_dir: Path | None, gaps_only: bool, fail_under: float | None
+) -> None:
+    """Print every sentence of a held text with the claims that rest on it, the sentences marked as stating no
+    fact (with the reason), and the gaps; then the percentage covered or marked.
+
+    SOURCE is a source's short name (cinemark-2024), its IRI, its file name or its title. Sentences are found
+    by pySBD; a text cited by line (the fact sheet) is counted in lines.
+
+    \b
+    Example:
+      wickgraph coverage cinemark-2024 --sources ../shared/sources
+    """
+    from ..errors import SourceTextError
+    from ..locations import default_sources_dir
+    from ..spans import short_claim, source_coverage
+
+    directory = sources_dir or default_sources_dir()
+    if directory is None:
+        raise SourceTextError("no source texts directory: pass --sources DIR (or set WICKGRAPH_SOURCES)")
+    with target.open() as kg:
+        report = source_coverage(kg.store, directory, source)
+    unit = report.unit_name[:-1]
+    click.echo(f"{report.title} ({report.held_file}): {len(report.units)} {report.unit_name}")
+    for u in report.units:
+        if gaps_only and u.status != "gap":
+            continue
+        where = f"line {u.line}" if u.line is not None else f"chars {u.start}-{u.end}"
+        if u.claims:
+            status = ", ".join(short_claim(c) for c in u.claims)
+        elif u.no_fact:
+            status = f"no fact: {u.no_fact}"
+        else:
+            status = "GAP"
+        click.echo(f"{where:>16}  {status}")
+        click.echo(f"{'':>16}  “{u.text}”")
+    click.echo(
+        f"{report.covered + report.marked} of {len(report.units)} {report.unit_name} covered or marked "
+        f"({report.percent:.1f} %): {report.covered} rest claims, {report.marked} marked as stating no fact, "
+        f"{len(report.gaps)} {'gap' if len(report.gaps) == 1 else 'gaps'}"
+    )
+    if fail_under is not None and report.percent < fail_under:
+        raise click.ClickException(
+            f"{report.percent:.1f} % of the {report.unit_name} of {report.held_file} are covered or marked, "
+            f"under {fail_under:g} % (first gap: {unit} at {report.gaps[0].start}-{report.gaps[0].end})"
+        )
+
+
 @cli.command("verify-sources")
 @graph_options
 @sources_option
@@ -113,7 +172,9 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
 def verify_sources(target: GraphTarget, sources_dir: Path | None, only_problems: bool) -> None:
     """Check every claim's span against the held source texts and print the quoted text beside each fact.
 
-    A text must have the SHA-256 the data cite; a span must exist and name what its claim asserts.
+    A text must have the SHA-256 the data cite; a span must exist and hold every word that carries its claim
+    (names, dates, numbers, the words of remarks), and its cue words must agree with the claim's certainty.
+    A claim marked wg:paraphrase is shown as "para" with the editors' note.
 
     \b
     Example:
@@ -129,17 +190,27 @@ def verify_sources(target: GraphTarget, sources_dir: Path | None, only_problems:
     with target.open() as kg:
         citations = check_citations(kg.store, directory)
     bad = [c for c in citations if c.problems]
+    paraphrases = [c for c in citations if c.paraphrase and not c.problems]
     for c in citations:
         if only_problems and not c.problems:
             continue
         where = f"chars {c.start}-{c.end}" if c.start is not None else f"line {c.line}"
-        click.echo(f"{'FAIL' if c.problems else 'ok  '} {c.claim}  [{c.certainty}; {c.source_title}; {where}]")
+        status = "FAIL" if c.problems else "para" if c.paraphrase else "ok  "
+        click.echo(f"{status} {c.claim}  [{c.certainty}; {c.source_title}; {where}]")
         click.echo(f"     “{' '.join((c.quote or '').split())}”")
         for s, p, o in c.facts:
             click.echo(f"       {s} —{p}→ {o}")
+        for value in c.paraphrased:
+            click.echo(f"     ~ paraphrase, not in the span's words: {value}")
+        if c.paraphrase or c.problems:
+            for note in c.notes:
+                click.echo(f"     note: {note}")
         for problem in c.problems:
             click.echo(f"     ! {problem}")
-    click.echo(f"{len(citations) - len(bad)} of {len(citations)} citations verified against {directory}")
+    click.echo(
+        f"{len(citations) - len(bad)} of {len(citations)} citations verified against {directory} "
+        f"({len(paraphrases)} of them paraphrases, checked for names, dates and numbers only)"
+    )
     if bad:
         raise CitationError([p for c in bad for p in c.problems])
 
