@@ -219,7 +219,7 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                           OPTIONAL {{ ?claim wg:spanLine ?line }} }}
           ?certaintyTerm rdfs:label ?certainty .
           OPTIONAL {{ ?heldSource wg:localFile ?held }}
-          BIND(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }} AS ?superseded)
+          BIND(xsd:boolean(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }}) AS ?superseded)
         }} ORDER BY ?p ?date ?claim""",
         as_of=as_of,
     )

@@ -195,14 +195,16 @@ def _form(result: QueryResult) -> str:
 
 
 def _view(store: Store, day: str) -> GraphView:
+    # Dates compared as their ISO text (YYYY-MM-DD, which sorts as the dates do): Virtuoso 7 finds no stored
+    # xsd:date less than or equal to an xsd:date constant.
     rows = store.query(
         _PROLOGUE
         + f"""
         SELECT DISTINCT ?g WHERE {{
-          {{ GRAPH ?g {{ ?g a wg:Source ; wg:knownSince ?d }} FILTER(?d <= "{day}"^^xsd:date) }}
+          {{ GRAPH ?g {{ ?g a wg:Source ; wg:knownSince ?d }} FILTER(STR(?d) <= "{day}") }}
           UNION
           {{ GRAPH ?src {{ ?g a wg:Claim ; wg:claimDate ?d . ?src wg:knownSince ?k }}
-             FILTER(?d <= "{day}"^^xsd:date && ?k <= "{day}"^^xsd:date) }}
+             FILTER(STR(?d) <= "{day}" && STR(?k) <= "{day}") }}
         }}"""
     )
     assert isinstance(rows, SelectResult)

@@ -29,9 +29,10 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
+from typing import Literal as TypingLiteral
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
 from pyoxigraph import Store as OxStore
 
 from .errors import EndpointError, EndpointQueryError, PushError, StoreError
@@ -45,7 +46,7 @@ __all__ = ["DEFAULT_BATCH_SIZE", "PushMethod", "PushReport", "push"]
 DEFAULT_BATCH_SIZE = 20_000
 """Triples per SPARQL Update request (whole graphs; a bigger graph goes in a batch of its own)."""
 
-PushMethod = Literal["auto", "update", "graph-store"]
+PushMethod = TypingLiteral["auto", "update", "graph-store"]
 """``update``: SPARQL 1.1 Update; ``graph-store``: Graph Store Protocol PUT; ``auto``: the latter when the
 endpoint has a graph-store URL, else the former."""
 
@@ -274,10 +275,22 @@ def _merged_count(ox: OxStore, location: str) -> int:
     return merged
 
 
+_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+def _portable(term: Any) -> Any:
+    """A whole-number ``xsd:decimal`` written with a fraction (``"90000000.0"``): the same value, which Virtuoso
+    otherwise stores as an ``xsd:integer``; every server reads it back as ``"90000000"^^xsd:decimal``."""
+    if isinstance(term, Literal) and term.datatype == _DECIMAL and "." not in term.value:
+        return Literal(term.value + ".0", datatype=_DECIMAL)
+    return term
+
+
 def _ntriples(ox: OxStore, graph: str) -> tuple[bytes, int, bool]:
     """The graph as N-Triples, its size, and whether it has blank nodes."""
     triples = [
-        Triple(q.subject, q.predicate, q.object) for q in ox.quads_for_pattern(None, None, None, NamedNode(graph))
+        Triple(q.subject, q.predicate, _portable(q.object))
+        for q in ox.quads_for_pattern(None, None, None, NamedNode(graph))
     ]
     data = serialize(triples, format=RdfFormat.N_TRIPLES)
     assert data is not None
