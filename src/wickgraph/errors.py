@@ -158,7 +158,8 @@ class EndpointQueryError(EndpointError, QueryError):
         self.detail = detail
         self.line = line
         self.column = column
-        where = f" at line {line}, column {column}" if line is not None else ""
+        where = f" at line {line}" if line is not None else ""
+        where += f", column {column}" if line is not None and column is not None else ""
         super().__init__(endpoint, f"the server rejected the query{where}: {detail}")
 
     def shifted(self, lines: int) -> EndpointQueryError:

@@ -97,6 +97,7 @@ HAS_OTHERS = (
 )
 _NO_GRAPH = BASE + "graph/none"
 """A graph no one writes: the dataset of an empty view."""
+_LINE_ONLY = re.compile(r",\s*line\s+(\d+):\s*", re.I)
 _POSITION = re.compile(r"(?:\bat\s+(?:line\s+)?|\bline\s+)(\d+)(?::|,\s*column\s+|,\s*col\s+)(\d+)", re.I)
 
 
@@ -445,7 +446,6 @@ def digest_authorization(challenge: str, method: str, target: str, user: str, pa
     True
     """
     import hashlib
-    import secrets
 
     fields = dict(
         (key.lower(), quoted if quoted else plain)
@@ -468,7 +468,7 @@ def digest_authorization(challenge: str, method: str, target: str, user: str, pa
     ha2 = h(f"{method}:{uri}")
     header = f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm={algorithm}'
     if "auth" in [q.strip() for q in fields.get("qop", "").split(",")]:
-        cnonce = secrets.token_hex(8)
+        cnonce = secrets_token()
         response = h(f"{ha1}:{nonce}:{count:08x}:{cnonce}:auth:{ha2}")
         header += f', response="{response}", qop=auth, nc={count:08x}, cnonce="{cnonce}"'
     else:
@@ -476,6 +476,13 @@ def digest_authorization(challenge: str, method: str, target: str, user: str, pa
     if "opaque" in fields:
         header += f', opaque="{fields["opaque"]}"'
     return header
+
+
+def secrets_token() -> str:
+    """A client nonce for digest authentication."""
+    import secrets
+
+    return secrets.token_hex(8)
 
 
 _QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -736,9 +743,14 @@ def _http_error(url: str, status: int, reason: str, body: bytes, headers: Messag
             url, f"the server refused the credentials ({said}); check --user/--password or --token"
         )
     if status == 400:
+        detail = detail.split(" SPARQL query:", 1)[0]  # Virtuoso quotes the whole query after its message
         match = _POSITION.search(detail)
-        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+        line: int | None = int(match.group(1)) if match else None
+        column: int | None = int(match.group(2)) if match else None
         message = re.sub(r"\s+:", ":", _POSITION.sub("", detail, count=1)).strip(" :") if match else detail
+        if match is None and (only_line := _LINE_ONLY.search(detail)) is not None:
+            line = int(only_line.group(1))  # Virtuoso: "SPARQL compiler, line 17: syntax error at ..."
+            message = _LINE_ONLY.sub(": ", detail, count=1)
         message = re.sub(r"^(?:syntax\s+)?error:\s*", "", message, flags=re.I)
         return EndpointQueryError(url, message or said, line=line, column=column)
     if status == 404:

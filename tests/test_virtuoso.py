@@ -1,0 +1,153 @@
+"""Virtuoso 7 (Debian's virtuoso-opensource), started by the tests: push, credentials, row caps, the default graph.
+
+The shared server (fixture ``virtuoso``) has Debian's row cap, ResultSetMaxRows = 10,000; the push tests start
+servers of their own, so that what they write is all the server holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import wickgraph
+from conftest import need_virtuoso
+from wickgraph import Endpoint, EndpointAuthError, EndpointError, EndpointQueryError, KnowledgeGraph, RemoteStore
+from wickgraph.cli import cli
+from wickgraph.errors import EndpointRowCapError, ResultTooLargeError
+from wickgraph.results import SelectResult
+from wickgraph.store.virtuoso_server import VirtuosoServer
+
+_CROSS = "SELECT ?a ?b WHERE { GRAPH <https://w3id.org/wickgraph/graph/entities> { ?a a ?t . ?b a ?u } }"
+"""An answer far bigger than 10,000 rows (every pair of entities)."""
+
+
+def _count(store: RemoteStore, pattern: str) -> int:
+    rows = store.query_plain(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    assert isinstance(rows, SelectResult)
+    return int(str(rows[0]["n"].value))  # type: ignore[union-attr]
+
+
+def _wick_quads(store: RemoteStore) -> int:
+    return _count(store, "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/wickgraph/'))")
+
+
+def test_push_with_only_the_endpoint_and_credentials_twice(
+    built_store: Path, kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    need_virtuoso()
+    runner = CliRunner()
+    quads = kg.counts()["quads"]
+    with VirtuosoServer() as server:
+        url = server.url + "/sparql"
+        args = ["push", "--store", str(built_store), "--endpoint", url, "--user", "dba"]
+        env = {"WICKGRAPH_PASSWORD": server.password, "WICKGRAPH_CONFIG": str(tmp_path / "none.toml")}
+        store = RemoteStore(Endpoint(url))
+        for _ in range(2):  # the second time replaces, and adds nothing
+            result = runner.invoke(cli, args, env=env)
+            assert result.exit_code == 0, result.output
+            # Updates go to /sparql-auth (digest authentication) without being told.
+            assert (
+                f"Pushed {quads} triples in {len(kg.store.named_graphs())} named graphs to {url}-auth" in result.stdout
+            )
+            assert "default graph: made by the server from its graphs (not written)" in result.stdout
+            # The union check counts: Virtuoso's default graph holds its own system graphs too.
+            assert "query with --union client" in result.stdout
+            assert _wick_quads(store) == quads
+        assert store.named_graphs() == kg.store.named_graphs()
+        # The ontology's blank nodes (OWL lists) arrived as blank nodes, not as skolem IRIs.
+        assert store.query_plain(
+            "ASK { GRAPH <https://w3id.org/wickgraph/graph/ontology> { ?s ?p ?o FILTER(isBlank(?o)) } }"
+        )
+        # Whole-number decimals keep their datatype.
+        with KnowledgeGraph(RemoteStore(Endpoint(url, union="client"))) as graph:
+            query = "SELECT ?o WHERE { wgd:ballerina wg:budgetUSD ?o }"
+            assert graph.select(query).rows == kg.select(query).rows
+
+
+def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGraph) -> None:
+    """The union check compares the default graph with the merge of wickgraph's graphs, triple for triple."""
+    need_virtuoso()
+    with VirtuosoServer() as server:
+        report = wickgraph.push(server.endpoint(), built_store)
+        merged = int(
+            str(
+                kg.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")[
+                    0
+                ]["n"].value
+            )
+        )  # type: ignore[union-attr]
+        assert report.merged == merged
+        assert report.server_union is True
+        assert report.default_graph is None
+        assert report.default_graph_seen is not None and report.default_graph_seen > merged
+        assert report.default_graph_is_union is False
+        assert f"holds {report.default_graph_seen} triples, not the {merged} of wickgraph's graphs" in report.summary()
+        # Asked to use the server's default graph, the store refuses rather than answer from the system graphs.
+        with (
+            wickgraph.open_graph(endpoint=server.endpoint(union="server")) as graph,
+            pytest.raises(EndpointError, match=r"also holds graphs that are not wickgraph's .* --union client"),
+        ):
+            graph.run("lead-of")
+
+
+def test_wrong_password_is_refused_in_one_line(virtuoso: VirtuosoServer) -> None:
+    store = RemoteStore(Endpoint(virtuoso.url + "/sparql", user="dba", password="wrong"))
+    with pytest.raises(EndpointAuthError, match=r"sparql-auth: the server refused the credentials \(HTTP 401"):
+        store.update("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }")
+    anonymous = RemoteStore(Endpoint(virtuoso.url + "/sparql-auth"))
+    with pytest.raises(EndpointAuthError):
+        anonymous.update("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }")
+    assert RemoteStore(virtuoso.endpoint()).query_plain("ASK { GRAPH <urn:x> { ?s ?p ?o } }") is False
+
+
+def test_row_cap_is_an_error_with_the_count(virtuoso: VirtuosoServer, tmp_path: Path) -> None:
+    store = RemoteStore(virtuoso.endpoint(union="none"))
+    with pytest.raises(EndpointRowCapError) as caught:
+        store.query(_CROSS)
+    assert caught.value.rows == 10_000
+    assert isinstance(caught.value, ResultTooLargeError)
+    assert "cut the answer at 10000 rows, its row cap (X-SPARQL-MaxRows: 10000" in str(caught.value)
+    # An answer that the query's own LIMIT makes exactly as long as the cap is whole, and accepted.
+    exact = store.query(_CROSS + " LIMIT 10000")
+    assert isinstance(exact, SelectResult) and len(exact) == 10_000
+    small = store.query(_CROSS + " LIMIT 5")
+    assert isinstance(small, SelectResult) and len(small) == 5
+    env = {"WICKGRAPH_CONFIG": str(tmp_path / "none.toml")}
+    result = CliRunner().invoke(
+        cli, ["query", _CROSS, "--endpoint", virtuoso.url + "/sparql", "--union", "none"], env=env
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and "cut the answer at 10000 rows" in lines[0], result.output
+
+
+def test_syntax_error_is_placed_in_the_users_lines(virtuoso: VirtuosoServer) -> None:
+    with wickgraph.open_graph(endpoint=virtuoso.endpoint()) as graph, pytest.raises(EndpointQueryError) as caught:
+        graph.query("SELECT ?x WHERE {\n  ?x ?y }")
+    assert caught.value.line == 2, str(caught.value)
+    message = str(caught.value)
+    assert message.startswith(f"{virtuoso.url}/sparql: the server rejected the query at line 2: ")
+    assert "syntax error" in message
+    assert "define input:" not in message  # the query Virtuoso quotes back is left out
+
+
+def test_digest_answer_is_rfc_7616() -> None:
+    """The worked example of RFC 2617 section 3.5 (MD5, qop=auth), with its client nonce."""
+    from wickgraph.store import remote
+
+    challenge = (
+        'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", '
+        'opaque="5ccc069c403ebaf9f0171e9517f40e41"'
+    )
+    original = remote.secrets_token  # type: ignore[attr-defined]
+    try:
+        remote.secrets_token = lambda: "0a4f113b"  # type: ignore[attr-defined]
+        header = remote.digest_authorization(
+            challenge, "GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life"
+        )
+    finally:
+        remote.secrets_token = original  # type: ignore[attr-defined]
+    assert 'response="6629fae49393a05397450978507c4ef1"' in header
+    assert 'opaque="5ccc069c403ebaf9f0171e9517f40e41"' in header
