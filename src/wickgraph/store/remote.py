@@ -92,8 +92,9 @@ NOT_UNION = (
     "with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true), or query with --union client"
 )
 HAS_OTHERS = (
-    "the server's default graph also holds graphs that are not wickgraph's (Virtuoso's is the union of all its "
-    "graphs, its system graphs included), so wickgraph's queries would see other triples: query with --union client"
+    "the server's default graph also holds graphs that are not wickgraph's, such as <{graph}> (Virtuoso's is the "
+    "union of all its graphs, its system graphs included), so wickgraph's queries would see other triples: "
+    "query with --union client"
 )
 _NO_GRAPH = BASE + "graph/none"
 """A graph no one writes: the dataset of an empty view."""
@@ -189,8 +190,9 @@ class RemoteStore:
             if self.endpoint.union == "server" and not self._union_checked:
                 if self.default_graph_is_union() is False:
                     raise EndpointError(self.location, NOT_UNION)
-                if self.default_graph_has_other_graphs():
-                    raise EndpointError(self.location, HAS_OTHERS)
+                other = self.other_graph_in_default()
+                if other is not None:
+                    raise EndpointError(self.location, HAS_OTHERS.format(graph=other))
                 self._union_checked = True
         return self._query(sparql, graphs)
 
@@ -209,14 +211,16 @@ class RemoteStore:
             return None
         return value(result[0], "in") in ("true", "1")
 
-    def default_graph_has_other_graphs(self) -> bool:
-        """Whether the server's default graph shows triples of named graphs that are not wickgraph's (Virtuoso's
-        default graph is the union of all its graphs, its own system graphs included)."""
+    def other_graph_in_default(self) -> str | None:
+        """A named graph that is not wickgraph's whose triples the server's default graph shows (Virtuoso's
+        default graph is the union of all its graphs, its own system graphs included), or ``None``."""
         other = self._query(
-            f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), {_string(BASE)})) FILTER EXISTS {{ ?s ?p ?o }} }}",
+            f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), {_string(BASE)})) "
+            "FILTER EXISTS { ?s ?p ?o } } LIMIT 1",
             None,
         )
-        return other is True
+        assert isinstance(other, SelectResult)
+        return value(other[0], "g") if other.rows and other[0].get("g") is not None else None
 
     def named_graphs(self) -> list[str]:
         """wickgraph's named graphs on the server (their IRIs start with ``https://w3id.org/wickgraph/``)."""
