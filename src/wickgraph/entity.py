@@ -220,7 +220,7 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
           ?certaintyTerm rdfs:label ?certainty .
           OPTIONAL {{ ?heldSource wg:localFile ?held }}
           BIND(xsd:boolean(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }}) AS ?superseded)
-        }} ORDER BY ?p ?date ?claim""",
+        }} ORDER BY ?p ?date ?claim ?s ?o ?source""",
         as_of=as_of,
     )
     labels = _labels(kg)
@@ -285,7 +285,8 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
     qualified: dict[str, list[Fact]] = {}
     nodes = kg.select(
         f"""
-        SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({", ".join(f"<{t}>" for t in sorted(_QUALIFIED))})) }}""",
+        SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({", ".join(f"<{t}>" for t in sorted(_QUALIFIED))})) }}
+        ORDER BY ?node""",
         as_of=as_of,
     )
     for row in nodes:
