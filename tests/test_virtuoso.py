@@ -153,3 +153,67 @@ def test_digest_answer_is_rfc_7616() -> None:
         remote.secrets_token = original  # type: ignore[attr-defined]
     assert 'response="6629fae49393a05397450978507c4ef1"' in header
     assert 'opaque="5ccc069c403ebaf9f0171e9517f40e41"' in header
+
+
+def _gone(pid: int, seconds: float = 60.0) -> bool:
+    """Whether the process ``pid`` is gone (or a zombie) within ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+
+
+def test_no_server_is_left_behind_stopped_or_killed(tmp_path: Path) -> None:
+    """Stopped, the server is gone with its files; and when the process that started it is killed with
+    SIGKILL (no clean-up runs), the kernel stops the server too."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    need_virtuoso()
+    with VirtuosoServer() as server:
+        assert server.process is not None
+        pid = server.process.pid
+        location = server.location
+        assert location is not None and (location / "virtuoso.db").is_file()
+    assert _gone(pid)
+    assert not location.exists()
+
+    script = (
+        "import sys, time\n"
+        "from wickgraph.store.virtuoso_server import VirtuosoServer\n"
+        "server = VirtuosoServer().start()\n"
+        "print(server.process.pid, server.location, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    left, child = "", 0
+    try:
+        assert parent.stdout is not None
+        pid_text, left = parent.stdout.readline().split(maxsplit=1)
+        child = int(pid_text)
+        assert not _gone(child, 0.5)  # running
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        assert _gone(child)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()
+        if child and not _gone(child, 0):
+            os.kill(child, signal.SIGKILL)  # this test's own server, if the kernel did not stop it
+        if left.strip():
+            shutil.rmtree(left.strip(), ignore_errors=True)  # the files a killed run cannot remove

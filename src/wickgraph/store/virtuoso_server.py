@@ -16,10 +16,11 @@ rather than granting updates to the anonymous ``SPARQL`` account of ``/sparql``.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -162,6 +163,7 @@ class VirtuosoServer:
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # a Ctrl-C in the terminal goes to the tests, which stop the server
+                preexec_fn=_die_with_parent,
             )
             last = self._wait_ready() or self._set_password()
             if not last:
@@ -244,6 +246,11 @@ class VirtuosoServer:
         return f"<VirtuosoServer {self.url if self.port else '(stopped)'}>"
 
 
-def available() -> bool:
-    """Whether ``virtuoso-t`` is installed."""
-    return shutil.which("virtuoso-t") is not None and os.access(shutil.which("virtuoso-t") or "", os.X_OK)
+def _die_with_parent() -> None:
+    """In the child, before ``virtuoso-t`` starts: on Linux, have the kernel stop it when the process that
+    started it dies, even killed with SIGKILL (no server left behind by a killed test run)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
