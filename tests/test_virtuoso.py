@@ -217,3 +217,46 @@ def test_no_server_is_left_behind_stopped_or_killed(tmp_path: Path) -> None:
             os.kill(child, signal.SIGKILL)  # this test's own server, if the kernel did not stop it
         if left.strip():
             shutil.rmtree(left.strip(), ignore_errors=True)  # the files a killed run cannot remove
+
+
+def test_header_limit_is_raised_only_as_far_as_the_dataset_needs() -> None:
+    """Virtuoso echoes each graph of a dataset in a header of its own; wickgraph expects two per graph it sends,
+    and a server that sends thousands more is still refused, in one line."""
+    import json
+    import threading
+    import urllib.parse
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from wickgraph.store.base import GraphView
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode())
+            answer = json.dumps({"head": {}, "boolean": True}).encode()
+            self.send_response(200)
+            for graph in form.get("default-graph-uri", []):
+                self.send_header("X-SPARQL-default-graph", graph)
+            for graph in form.get("named-graph-uri", []):
+                self.send_header("X-SPARQL-named-graph", graph)
+            for i in range(5000 if "flood" in form.get("query", [""])[0] else 0):
+                self.send_header("X-Noise", str(i))
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(Endpoint(f"http://127.0.0.1:{server.server_address[1]}/sparql", union="none"))
+        graphs = tuple(f"https://w3id.org/wickgraph/claim/x/{i}" for i in range(300))
+        assert store.query("ASK {}", GraphView(graphs)) is True  # 600 echoed headers, then the answer
+        with pytest.raises(EndpointError, match=r"did not speak HTTP .*got more than \d+ headers"):
+            store.query("ASK { } # flood")
+    finally:
+        server.shutdown()
+        server.server_close()
