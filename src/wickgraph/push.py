@@ -13,9 +13,14 @@ duplicates. Two ways to write:
 Then, as the build does, the default graph: the RDF merge of the pushed graphs, so that a query without
 ``GRAPH`` sees every fact once on any server. It is made by the server in one request (``DROP SILENT
 DEFAULT`` and ``INSERT … WHERE { GRAPH ?g … }`` over the pushed graphs), which replaces what the server's default
-graph held: give wickgraph a dataset of its own. ``default_graph=False`` leaves the default graph alone, for a
-server whose default graph already is the union of its named graphs (``oxigraph serve
---union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph``, GraphDB, Virtuoso, Neptune).
+graph held: give wickgraph a dataset of its own. A server whose default graph is the union of its named graphs
+(``oxigraph serve --union-default-graph``, Virtuoso, GraphDB) is found out first (a triple written into a probe
+graph shows in the default graph) and its default graph left alone; ``default_graph=False`` leaves it alone
+on any server. Afterwards the distinct triples of the default graph are counted against the merge
+(:attr:`PushReport.default_graph_is_union`): Virtuoso's also holds its system graphs.
+
+Blank nodes go in ``INSERT { … } WHERE {}`` (Virtuoso refuses them in ``INSERT DATA``); a batch the server
+refuses for its size is split in halves, and a graph bigger than it takes goes in pieces.
 
 If a push fails part-way, the graphs of the batches written so far are the new ones and all others are as
 they were before the push, and so is the default graph; :class:`~wickgraph.errors.PushError` says which. With ``replace=True``, wickgraph's

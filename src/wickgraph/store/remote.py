@@ -11,8 +11,9 @@ The default graph. Without a view, wickgraph queries see the union of all its gr
 - ``"server"`` (the default): plain requests; the server's default graph must hold the union of the
   graphs: ``wickgraph push`` writes their merge there (as the build does in the embedded store), or the server
   makes it by itself (``oxigraph serve --union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph true``,
-  GraphDB, Virtuoso, Neptune). The store checks this once, with one small query, and says what to do when it
-  is not so, rather than answering from an empty default graph;
+  GraphDB, Neptune). The store checks this once, with two small queries (the entity registry is in it, no
+  graph that is not wickgraph's is), and says what to do when it is not so, rather than answering from an
+  empty default graph, or from one that also holds a server's system graphs (Virtuoso's does);
 - ``"client"``: every query names wickgraph's graphs as its dataset (``default-graph-uri`` and
   ``named-graph-uri`` for each), which any SPARQL 1.1 server honours and which hides the server's other data,
   but which a server may answer slowly (Oxigraph 0.5 took 53 s instead of 1 s for the heaviest named query
@@ -21,6 +22,12 @@ The default graph. Without a view, wickgraph queries see the union of all its gr
   wickgraph's, such as Wikidata's, or queries that only use ``GRAPH`` patterns).
 
 Either way an "as known on DATE" view is sent as an explicit dataset.
+
+Answers are made alike at this boundary: the Accept header asks for SPARQL results or for an RDF graph by the
+query's form; SPARQL JSON results are read term by term (any server's blank-node labels, booleans and numbers
+in the embedded store's canonical form); an answer a server cut at its row cap (``X-SPARQL-MaxRows``) raises
+:class:`~wickgraph.errors.EndpointRowCapError`; an HTTP digest challenge (Virtuoso's ``/sparql-auth``) is
+answered with the endpoint's user and password.
 
 >>> Endpoint("http://127.0.0.1:7878/query").update_url
 'http://127.0.0.1:7878/update'
@@ -107,10 +114,11 @@ class Endpoint:
     """Where a SPARQL server is and how to talk to it.
 
     ``query`` is the SPARQL query URL. ``update`` defaults to the query URL with a final ``/query`` made
-    ``/update`` (Oxigraph, Fuseki) and to the query URL itself otherwise (Virtuoso, Neptune, Wikidata's
-    read-only ``/sparql``); ``graph_store`` (Graph Store Protocol URL) is only used by a push when given.
-    Authentication is HTTP basic (``user`` and ``password``) or a bearer ``token``; ``timeout`` is in seconds
-    (queries round it up to whole seconds).
+    ``/update`` (Oxigraph, Fuseki) and to the query URL itself otherwise (Neptune, Wikidata's read-only
+    ``/sparql``; for Virtuoso with a user, :attr:`RemoteStore.update_url` makes it ``/sparql-auth``);
+    ``graph_store`` (Graph Store Protocol URL) is only used by a push when given. Authentication is HTTP basic
+    (``user`` and ``password``, or digest when the server asks for it) or a bearer ``token``; ``timeout`` is in
+    seconds (queries round it up to whole seconds).
     """
 
     query: str
