@@ -51,6 +51,9 @@ __all__ = ["DEFAULT_BATCH_SIZE", "PushMethod", "PushReport", "push"]
 DEFAULT_BATCH_SIZE = 20_000
 """Triples per SPARQL Update request (whole graphs; a bigger graph goes in a batch of its own)."""
 
+VIRTUOSO_BATCH_SIZE = 1_000
+"""Triples per SPARQL Update request to a Virtuoso server (the most it compiles in one request, roughly)."""
+
 PushMethod = TypingLiteral["auto", "update", "graph-store"]
 """``update``: SPARQL 1.1 Update; ``graph-store``: Graph Store Protocol PUT; ``auto``: the latter when the
 endpoint has a graph-store URL, else the former."""
@@ -156,6 +159,10 @@ def push(
         graphs = _graphs(ox, source.location)
         merged = _merged_count(ox, source.location)
         before = set(remote.named_graphs()) if replace else set()
+        if chosen == "update" and remote.server_software().startswith("Virtuoso/"):
+            # Virtuoso compiles an update into SQL of bounded size: about 1,000 triples a request pass (more
+            # would be refused and halved until they pass, which costs a refused request each time).
+            batch_size = min(batch_size, VIRTUOSO_BATCH_SIZE)
         plan = _plan(ox, graphs, batch_size, per_graph=chosen == "graph-store")
         total = sum(size for batch in plan for _, size in batch)
         written_graphs = written_triples = count = 0
