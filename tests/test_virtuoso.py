@@ -17,6 +17,7 @@ from wickgraph import Endpoint, EndpointAuthError, EndpointError, EndpointQueryE
 from wickgraph.cli import cli
 from wickgraph.errors import EndpointRowCapError, ResultTooLargeError
 from wickgraph.results import SelectResult
+from wickgraph.store.remote import MERGE_GRAPH
 from wickgraph.store.virtuoso_server import VirtuosoServer
 
 _CROSS = "SELECT ?a ?b WHERE { GRAPH <https://w3id.org/wickgraph/graph/entities> { ?a a ?t . ?b a ?u } }"
@@ -30,7 +31,10 @@ def _count(store: RemoteStore, pattern: str) -> int:
 
 
 def _wick_quads(store: RemoteStore) -> int:
-    return _count(store, "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/wickgraph/'))")
+    return _count(
+        store,
+        f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), 'https://w3id.org/wickgraph/') && ?g != <{MERGE_GRAPH}>)",
+    )
 
 
 def test_push_with_only_the_endpoint_and_credentials_twice(
@@ -51,7 +55,7 @@ def test_push_with_only_the_endpoint_and_credentials_twice(
             assert (
                 f"Pushed {quads} triples in {len(kg.store.named_graphs())} named graphs to {url}-auth" in result.stdout
             )
-            assert "default graph: made by the server from its graphs (not written)" in result.stdout
+            assert f"written to <{MERGE_GRAPH}>, which --union client uses" in result.stdout
             # The union check counts: Virtuoso's default graph holds its own system graphs too.
             assert "query with --union client" in result.stdout
             assert _wick_quads(store) == quads
@@ -80,10 +84,24 @@ def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGr
         )  # type: ignore[union-attr]
         assert report.merged == merged
         assert report.server_union is True
-        assert report.default_graph is None
+        assert report.default_graph == merged and report.merge_graph == MERGE_GRAPH
         assert report.default_graph_seen is not None and report.default_graph_seen > merged
         assert report.default_graph_is_union is False
         assert f"holds {report.default_graph_seen} triples, not the {merged} of wickgraph's graphs" in report.summary()
+        # With --union client the default graph is exactly the merge of wickgraph's graphs: the same triples,
+        # once each (the 31 rows for 10 came from the server's own union).
+        with wickgraph.open_graph(endpoint=server.endpoint(union="client")) as graph:
+            distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+            assert int(str(graph.select(distinct)[0]["n"].value)) == merged  # type: ignore[union-attr]
+            performances = "SELECT ?perf WHERE { ?perf wg:work wgd:ballerina }"
+            assert sorted(map(str, graph.select(performances).column("perf"))) == sorted(
+                map(str, kg.select(performances).column("perf"))
+            )
+            assert _count(graph.store, f"GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }}") == merged  # type: ignore[arg-type]
+        again = wickgraph.push(server.endpoint(), built_store, default_graph=False)
+        assert again.default_graph is None and again.default_graph_is_union is False
+        assert again.default_graph_seen == report.default_graph_seen
+        assert not RemoteStore(server.endpoint()).has_merge_graph()  # no stale merge left behind
         # Asked to use the server's default graph, the store refuses rather than answer from the system graphs.
         with (
             wickgraph.open_graph(endpoint=server.endpoint(union="server")) as graph,

@@ -44,7 +44,7 @@ from .errors import EndpointError, EndpointQueryError, PushError, StoreError
 from .namespaces import BASE
 from .results import SelectResult
 from .store.embedded import EmbeddedStore
-from .store.remote import NOT_UNION, Endpoint, RemoteStore
+from .store.remote import MERGE_GRAPH, NOT_UNION, Endpoint, RemoteStore
 
 __all__ = ["DEFAULT_BATCH_SIZE", "PushMethod", "PushReport", "push"]
 
@@ -86,6 +86,8 @@ class PushReport:
     """Distinct triples in the merge of the pushed graphs."""
     server_union: bool = False
     """The server makes its default graph from its named graphs by itself, so push did not write it."""
+    merge_graph: str | None = None
+    """The graph push wrote the merge into, on a server whose own default graph also holds other graphs."""
 
     @property
     def triples_per_second(self) -> float:
@@ -99,7 +101,12 @@ class PushReport:
         ]
         if self.dropped:
             lines.append(f"  dropped {len(self.dropped)} wickgraph graphs that are not in the build")
-        if self.default_graph is not None:
+        if self.merge_graph is not None:
+            lines.append(
+                f"  default graph: the server's own union of all its graphs; the merge of wickgraph's graphs "
+                f"({self.default_graph} triples) written to <{self.merge_graph}>, which --union client uses"
+            )
+        elif self.default_graph is not None:
             lines.append(f"  default graph: the merge of the graphs, {self.default_graph} triples")
         elif self.server_union:
             lines.append("  default graph: made by the server from its graphs (not written)")
@@ -221,12 +228,25 @@ def push(
                     triples_written=written_triples,
                 ) from None
         server_union = False
-        if default_graph:
-            try:
+        merge_graph: str | None = None
+        written = False
+        try:
+            if default_graph:
                 server_union = _server_makes_union(remote)
                 if not server_union:
                     remote.update(_merge_request(graphs))
-            except EndpointError as exc:
+                    written = True
+                elif remote.other_graph_in_default() is not None:
+                    # The server's own union also holds graphs that are not wickgraph's (Virtuoso's system
+                    # graphs): the merge goes in a graph of its own, which `--union client` sends as the
+                    # default graph (each triple once, where a dataset of many graphs is their bag on Virtuoso).
+                    merge_graph = MERGE_GRAPH
+                    remote.update(_merge_request(graphs, merge_graph))
+                    written = True
+            else:
+                remote.update(f"DROP SILENT GRAPH <{MERGE_GRAPH}>")  # no stale merge left for --union client
+        except EndpointError as exc:
+            if default_graph:
                 raise PushError(
                     url,
                     f"all {len(graphs)} graphs were written, but writing their merge into the default graph failed "
@@ -234,6 +254,13 @@ def push(
                     graphs_written=len(graphs),
                     triples_written=written_triples,
                 ) from None
+            raise PushError(
+                url,
+                f"all {len(graphs)} graphs were written, but dropping the old merge graph <{MERGE_GRAPH}> failed "
+                f"({exc.what})",
+                graphs_written=len(graphs),
+                triples_written=written_triples,
+            ) from None
         seen = _default_graph_size(remote)
         union = seen == merged if seen else remote.default_graph_is_union()
     finally:
@@ -247,11 +274,12 @@ def push(
         batches=count,
         dropped=stale,
         seconds=time.perf_counter() - started,
-        default_graph=merged if default_graph and not server_union else None,
+        default_graph=merged if written else None,
         default_graph_is_union=union,
         default_graph_seen=seen,
         merged=merged,
         server_union=server_union,
+        merge_graph=merge_graph,
     )
 
 
@@ -407,9 +435,15 @@ def _default_graph_size(remote: RemoteStore) -> int | None:
     return int(str(rows[0]["n"].value))  # type: ignore[union-attr]
 
 
-def _merge_request(graphs: list[str]) -> str:
-    """One update request: the default graph replaced by the merge of ``graphs`` (named in a VALUES block)."""
+def _merge_request(graphs: list[str], into: str | None = None) -> str:
+    """One update request: the default graph (or the graph ``into``) replaced by the merge of ``graphs`` (named
+    in a VALUES block)."""
     values = " ".join(f"<{g}>" for g in graphs)
+    if into is not None:
+        return (
+            f"DROP SILENT GRAPH <{into}> ;\nINSERT {{ GRAPH <{into}> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
     return f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 
 

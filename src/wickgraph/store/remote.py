@@ -80,7 +80,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from SPARQLWrapper import SPARQLWrapper
 
-__all__ = ["Endpoint", "RemoteStore", "Union", "digest_authorization", "query_form"]
+__all__ = ["MERGE_GRAPH", "Endpoint", "RemoteStore", "Union", "digest_authorization", "query_form"]
 
 _T = TypeVar("_T")
 
@@ -103,6 +103,9 @@ HAS_OTHERS = (
     "union of all its graphs, its system graphs included), so wickgraph's queries would see other triples: "
     "query with --union client"
 )
+MERGE_GRAPH = BASE + "graph/merge"
+"""Where push writes the merge of wickgraph's graphs on a server that has no default graph of its own to write
+(Virtuoso's is the union of all its graphs); ``--union client`` then sends it as the default graph."""
 _NO_GRAPH = BASE + "graph/none"
 """A graph no one writes: the dataset of an empty view."""
 _LINE_ONLY = re.compile(r",\s*line\s+(\d+):\s*", re.I)
@@ -178,6 +181,7 @@ class RemoteStore:
         self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
         self.location = self.endpoint.query
         self._graphs: list[str] | None = None
+        self._merge: bool | None = None
         self._union_checked = False
         self._challenge: str | None = None
         self.max_update_triples: int | None = None
@@ -193,6 +197,10 @@ class RemoteStore:
             graphs: Iterable[str] | None = view.graphs or (_NO_GRAPH,)
         elif self.endpoint.union == "client":
             graphs = self.named_graphs() or (_NO_GRAPH,)
+            if self.has_merge_graph():
+                # The merge `wickgraph push` wrote is the default graph: each triple once, where a dataset of
+                # many graphs is their bag on Virtuoso (a triple in three graphs matched three times).
+                return self._query(sparql, graphs, default=(MERGE_GRAPH,))
         else:
             graphs = None
             if self.endpoint.union == "server" and not self._union_checked:
@@ -231,21 +239,32 @@ class RemoteStore:
         return value(other[0], "g") if other.rows and other[0].get("g") is not None else None
 
     def named_graphs(self) -> list[str]:
-        """wickgraph's named graphs on the server (their IRIs start with ``https://w3id.org/wickgraph/``)."""
+        """wickgraph's named graphs on the server (their IRIs start with ``https://w3id.org/wickgraph/``; the
+        merge graph push writes for a server without a default graph of its own is not one of them)."""
         if self._graphs is None:
             result = self._query(
                 f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {_string(BASE)})) }}",
                 None,
             )
             assert isinstance(result, SelectResult)
-            self._graphs = sorted(value(row, "g") for row in result)
+            found = sorted(value(row, "g") for row in result)
+            self._merge = MERGE_GRAPH in found
+            self._graphs = [g for g in found if g != MERGE_GRAPH]
         return list(self._graphs)
+
+    def has_merge_graph(self) -> bool:
+        """Whether the server holds the merge graph (:data:`MERGE_GRAPH`) that push writes for a server whose
+        default graph is its own union of all its graphs (Virtuoso)."""
+        if self._merge is None:
+            self.named_graphs()
+        return bool(self._merge)
 
     def forget_graphs(self) -> None:
         """Read the list of graphs again on next use (after the server's graphs changed)."""
         self._graphs = None
+        self._merge = None
 
-    def _query(self, sparql: str, graphs: Iterable[str] | None) -> QueryResult:
+    def _query(self, sparql: str, graphs: Iterable[str] | None, *, default: Iterable[str] | None = None) -> QueryResult:
         from SPARQLWrapper import URLENCODED
 
         form = query_form(sparql)
@@ -253,6 +272,7 @@ class RemoteStore:
             raise QueryError(f"{self.location}: a query cannot change the graph ({form}); write with `wickgraph push`")
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         dataset = list(graphs or ())
+        defaults = list(default) if default is not None else dataset
         accept = GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT
 
         def attempt(auth: dict[str, str]) -> tuple[bytes, Message[str, str]]:
@@ -264,12 +284,13 @@ class RemoteStore:
             # fools into sending the query as an update; the form read here from the query's start is the real one.
             wrapper.queryType = form if form in _QUERY_FORMS else "SELECT"  # the server will say what is wrong
             wrapper.setRequestMethod(URLENCODED)
-            for graph in dataset:
+            for graph in defaults:
                 wrapper.addParameter("default-graph-uri", graph)
+            for graph in dataset:
                 wrapper.addParameter("named-graph-uri", graph)
             # Virtuoso echoes each graph of the dataset in a response header of its own; Python's HTTP client
             # refuses more than 100 headers unless told to expect them (a bound set for this many graphs).
-            _expect_headers(100 + 2 * len(dataset))
+            _expect_headers(100 + len(defaults) + len(dataset))
             return self._send(wrapper, self.endpoint.query)
 
         body, headers = self._authorized("POST", self.endpoint.query, attempt)
