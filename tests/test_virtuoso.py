@@ -143,6 +143,19 @@ def test_row_cap_is_an_error_with_the_count(virtuoso: VirtuosoServer, tmp_path: 
     assert len(lines) == 1 and "cut the answer at 10000 rows" in lines[0], result.output
 
 
+def test_construct_cut_at_the_cap_is_an_error_too(virtuoso: VirtuosoServer) -> None:
+    """Virtuoso cuts CONSTRUCT answers at ResultSetMaxRows without a header; wickgraph asks once for the cap."""
+    store = RemoteStore(virtuoso.endpoint(union="none"))
+    construct = "CONSTRUCT { ?a <urn:wickgraph-test:with> ?b } " + _CROSS[_CROSS.index("WHERE") :]
+    with pytest.raises(
+        EndpointRowCapError, match=r"cut the answer at \d+ triples, its row cap .*ResultSetMaxRows 10000"
+    ) as caught:
+        store.query(construct)
+    assert caught.value.rows >= 10_000  # Virtuoso sends the cap's worth of triples (and one more)
+    small = store.query(construct + " LIMIT 20")
+    assert isinstance(small, wickgraph.GraphResult) and 0 < len(small) <= 20  # a small answer passes
+
+
 def test_syntax_error_is_placed_in_the_users_lines(virtuoso: VirtuosoServer) -> None:
     with wickgraph.open_graph(endpoint=virtuoso.endpoint()) as graph, pytest.raises(EndpointQueryError) as caught:
         graph.query("SELECT ?x WHERE {\n  ?x ?y }")

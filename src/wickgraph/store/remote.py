@@ -182,6 +182,7 @@ class RemoteStore:
         self.location = self.endpoint.query
         self._graphs: list[str] | None = None
         self._merge: bool | None = None
+        self._row_cap: int | None = None
         self._union_checked = False
         self._challenge: str | None = None
         self.max_update_triples: int | None = None
@@ -264,7 +265,14 @@ class RemoteStore:
         self._graphs = None
         self._merge = None
 
-    def _query(self, sparql: str, graphs: Iterable[str] | None, *, default: Iterable[str] | None = None) -> QueryResult:
+    def _query(
+        self,
+        sparql: str,
+        graphs: Iterable[str] | None,
+        *,
+        default: Iterable[str] | None = None,
+        cut_ok: bool = False,
+    ) -> QueryResult:
         from SPARQLWrapper import URLENCODED
 
         form = query_form(sparql)
@@ -296,8 +304,32 @@ class RemoteStore:
         body, headers = self._authorized("POST", self.endpoint.query, attempt)
         self.server = headers.get("Server") or self.server
         result = _parse_answer(self.endpoint.query, body, headers.get("Content-Type") or "", graph=graph_form)
-        _check_cap(self.endpoint.query, sparql, result, headers)
+        cap = _check_cap(self.endpoint.query, sparql, result, headers, cut_ok=cut_ok)
+        if cap is not None:
+            self._row_cap = cap
+        if form == "CONSTRUCT" and isinstance(result, GraphResult) and self.server.startswith("Virtuoso/"):
+            self._check_graph_cap(sparql, result)
         return result
+
+    def _check_graph_cap(self, sparql: str, result: GraphResult) -> None:
+        """Virtuoso cuts a CONSTRUCT answer at its row cap too, and says nothing: an answer of as many triples
+        as the cap (learnt from an earlier answer's ``X-SPARQL-MaxRows``, or by asking once for more rows
+        than any cap) is refused like a cut SELECT answer."""
+        if self._row_cap is None:
+            digits = " ".join(str(i) for i in range(10))
+            probe = (
+                "SELECT ?a WHERE { " + " ".join(f"VALUES ?v{i} {{ {digits} }}" for i in range(7)) + " BIND(1 AS ?a) }"
+            )
+            self._row_cap = 0  # no cap found: none below ten million rows
+            self._query(probe, None, cut_ok=True)  # an answer cut at the cap records it (see _query)
+        if self._row_cap and len(result) >= self._row_cap:
+            raise EndpointRowCapError(
+                self.endpoint.query,
+                len(result),
+                f"the server cut the answer at {len(result)} triples, its row cap (Virtuoso: ResultSetMaxRows "
+                f"{self._row_cap} in virtuoso.ini, which it applies to CONSTRUCT answers without saying so), and "
+                "did not send the rest: raise the cap on the server, or narrow the query",
+            )
 
     # ---- writing (for push) ----------------------------------------------------------------
     @property
@@ -583,21 +615,25 @@ def _expect_headers(count: int) -> None:
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.I)
 
 
-def _check_cap(url: str, sparql: str, result: QueryResult, headers: Message[str, str]) -> None:
+def _check_cap(
+    url: str, sparql: str, result: QueryResult, headers: Message[str, str], *, cut_ok: bool = False
+) -> int | None:
     """Refuse an answer the server cut at its row cap: Virtuoso returns at most ``ResultSetMaxRows`` rows and
-    says so in an ``X-SPARQL-MaxRows`` header when the answer reaches that many."""
+    says so in an ``X-SPARQL-MaxRows`` header when the answer reaches that many. Returns the cap it says."""
     said = (headers.get("X-SPARQL-MaxRows") or "").strip()
     if not said.isdigit() or isinstance(result, bool):
-        return
+        return None
     cap = int(said)
     size = len(result)
     if size < cap:
-        return
+        return cap
     # The query's own top-level LIMIT (after its last closing brace) may explain an answer of that size.
     tail = sparql[sparql.rfind("}") + 1 :]
     limit = _LIMIT.search(tail)
     if limit is not None and int(limit.group(1)) <= cap:
-        return
+        return cap
+    if cut_ok:
+        return cap
     what = "rows" if isinstance(result, SelectResult) else "triples"
     raise EndpointRowCapError(
         url,
