@@ -291,3 +291,37 @@ def test_header_limit_is_raised_only_as_far_as_the_dataset_needs() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_answers_are_made_alike_at_the_boundary(virtuoso: VirtuosoServer) -> None:
+    """Virtuoso's booleans (1/0), number forms and blank-node labels come out as the embedded store gives them."""
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    from wickgraph.store.remote import _parse_answer
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store = RemoteStore(virtuoso.endpoint(union="none"))
+    rows = store.query(
+        "SELECT (xsd:boolean(1 < 2) AS ?yes) (xsd:boolean(2 < 1) AS ?no) (1.50 AS ?dec) (1.0e0 AS ?dbl) ?b WHERE { "
+        "GRAPH <https://w3id.org/wickgraph/graph/ontology> { ?s ?p ?b FILTER(isBlank(?b)) } } LIMIT 1"
+    )
+    assert isinstance(rows, SelectResult)
+    row = rows[0]
+    assert row["yes"] == Literal("true", datatype=NamedNode(xsd + "boolean"))
+    assert row["no"] == Literal("false", datatype=NamedNode(xsd + "boolean"))
+    assert row["dec"] == Literal("1.5", datatype=NamedNode(xsd + "decimal"))
+    assert row["dbl"] == Literal("1", datatype=NamedNode(xsd + "double"))
+    assert isinstance(row["b"], BlankNode)  # a label like nodeID://b10092, taken
+
+    body = b"""{ "head": { "vars": ["b", "n", "x"] }, "results": { "bindings": [
+      { "b": { "type": "bnode", "value": "nodeID://b10092" }, "n": { "type": "typed-literal",
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "007" } },
+      { "b": { "type": "bnode", "value": "nodeID://b10092" }, "x": { "type": "typed-literal",
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "seven" } } ] } }"""
+    parsed = _parse_answer("http://127.0.0.1:1/sparql", body, "application/sparql-results+json")
+    assert isinstance(parsed, SelectResult)
+    first, second = parsed.rows
+    assert first["b"] == second["b"]  # one label, one node, within an answer
+    assert first["n"] == Literal("7", datatype=NamedNode(xsd + "integer"))
+    assert second["x"] == Literal("seven", datatype=NamedNode(xsd + "integer"))  # not a number: kept as it is
+    assert first["x"] is None
