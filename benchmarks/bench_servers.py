@@ -1,6 +1,6 @@
 """Push and query times on the servers the tests use: `oxigraph serve` and Virtuoso 7 (one run each, printed).
 
-    python benchmarks/bench_servers.py [STORE]     # STORE: a built store (default: the default store)
+python benchmarks/bench_servers.py [STORE]     # STORE: a built store (default: the default store)
 """
 
 from __future__ import annotations
