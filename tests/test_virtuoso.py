@@ -6,6 +6,7 @@ servers of their own, so that what they write is all the server holds.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,18 @@ def test_wrong_password_is_refused_in_one_line(virtuoso: VirtuosoServer) -> None
     with pytest.raises(EndpointAuthError):
         anonymous.update("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }")
     assert RemoteStore(virtuoso.endpoint()).query_plain("ASK { GRAPH <urn:x> { ?s ?p ?o } }") is False
+
+
+def test_push_without_credentials_says_what_virtuoso_needs(virtuoso: VirtuosoServer, built_store: Path) -> None:
+    """Not retried in smaller batches: the refusal is about rights, and the message says which."""
+    with pytest.raises(wickgraph.PushError) as caught:
+        wickgraph.push(virtuoso.url + "/sparql", built_store)
+    message = str(caught.value)
+    planned = re.search(r"push failed in batch 1 of (\d+) ", message)
+    assert planned is not None and int(planned.group(1)) < 10  # the plan, not 188 graphs one by one
+    assert "nothing was written" in message
+    assert "give --user and --password of an account with the SPARQL_UPDATE role" in message
+    assert "\n" not in message
 
 
 def test_row_cap_is_an_error_with_the_count(virtuoso: VirtuosoServer, tmp_path: Path) -> None:

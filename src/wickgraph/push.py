@@ -31,6 +31,7 @@ with exactly the built graphs, and a failed push never leaves it with fewer grap
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -376,10 +377,16 @@ def _batch(ox: OxStore, group: list[tuple[str, int]], *, update: bool) -> _Batch
     return _Batch((graph,), data, n)
 
 
+_SIZE_WORDS = re.compile(r"exceed|too (?:large|long|big)|maximum size|size limit", re.I)
+
+
 def _too_big(exc: EndpointError) -> bool:
-    """Whether the server refused an update for its size: a rejected request (HTTP 400), too large (413), or
-    failed inside (500, Virtuoso's "code vector exceeded"), as opposed to unreachable, refused or busy."""
-    return isinstance(exc, EndpointQueryError) or any(f"HTTP {code}" in exc.what for code in (413, 500))
+    """Whether the server refused an update for its size: HTTP 413, or a rejected request (400) or failure (500)
+    that says so (Virtuoso: "The length of generated SQL text has exceeded 10000 lines", "Maximum size (32767)
+    of a code vector exceeded"), as opposed to a bad request, missing rights, an unreachable or busy server."""
+    if "HTTP 413" in exc.what:
+        return True
+    return (isinstance(exc, EndpointQueryError) or "HTTP 500" in exc.what) and bool(_SIZE_WORDS.search(exc.what))
 
 
 def _too_big_before(remote: RemoteStore, batch: _Batch) -> bool:

@@ -359,7 +359,18 @@ class RemoteStore:
         with regular expressions to tell its form, which costs seconds on a large ``INSERT DATA``.
         """
         body = sparql.encode("utf-8") if isinstance(sparql, str) else sparql
-        self._write(self.update_url, "POST", body, "application/sparql-update")
+        url = self.update_url
+        try:
+            self._write(url, "POST", body, "application/sparql-update")
+        except EndpointResponseError as exc:
+            if "SR186" in exc.what and url.endswith("/sparql"):
+                raise EndpointAuthError(
+                    url,
+                    "Virtuoso runs updates sent to /sparql as its anonymous SPARQL user, who may not write: give "
+                    "--user and --password of an account with the SPARQL_UPDATE role (updates then go to "
+                    "/sparql-auth)",
+                ) from None
+            raise
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one named graph with N-Triples through the Graph Store Protocol (``PUT ?graph=IRI``)."""
