@@ -184,7 +184,8 @@ class RemoteStore:
         self._merge: bool | None = None
         self._row_cap: int | None = None
         self._union_checked = False
-        self._challenge: str | None = None
+        self._challenge: tuple[str, str] | None = None
+        """The URL that last sent a digest challenge, and the challenge (its nonce serves the next requests)."""
         self.max_update_triples: int | None = None
         """The most triples an update to this server may carry, once one has failed for its size (push)."""
         self._nonce_count = 0
@@ -461,7 +462,7 @@ class RemoteStore:
                 if self.endpoint.user is None or fresh:
                     raise refused.error from None
                 if challenge is not None:
-                    self._challenge, self._nonce_count, fresh = challenge, 0, True
+                    self._challenge, self._nonce_count, fresh = (url, challenge), 0, True
                 elif auth and not asked_plainly:
                     self._challenge, asked_plainly = None, True  # ask again, without credentials, for a challenge
                     auth = {}
@@ -473,11 +474,11 @@ class RemoteStore:
 
     def _credentials(self, method: str, url: str) -> dict[str, str]:
         """The ``Authorization`` header for one request: a digest answer once the server has sent a challenge."""
-        if self._challenge is None or self.endpoint.user is None:
+        if self._challenge is None or self._challenge[0] != url or self.endpoint.user is None:
             return self.endpoint.headers()
         self._nonce_count += 1
         header = digest_authorization(
-            self._challenge,
+            self._challenge[1],
             method,
             url,
             self.endpoint.user,
