@@ -25,6 +25,7 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 import wickgraph
+from conftest import need_virtuoso
 from wickgraph import KnowledgeGraph, named_queries
 from wickgraph.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDFS, SOURCE, WGD, XSD
 from wickgraph.results import GraphResult, SelectResult
@@ -39,16 +40,22 @@ EXACT = ("remote", "virtuoso")
 
 @pytest.fixture(scope="session")
 def graphs(
-    built_store: Path, oxigraph_plain: OxigraphServer, oxigraph_union: OxigraphServer, virtuoso: VirtuosoServer
+    request: pytest.FixtureRequest, built_store: Path, oxigraph_plain: OxigraphServer, oxigraph_union: OxigraphServer
 ) -> Iterator[dict[str, KnowledgeGraph]]:
-    """The graph on every backend, by backend name."""
+    """The graph on every backend, by backend name (without Virtuoso where it is not installed: its own tests
+    then skip, saying so, or fail where the run requires it)."""
+    try:
+        virtuoso: VirtuosoServer | None = request.getfixturevalue("virtuoso")
+    except pytest.skip.Exception:
+        virtuoso = None
     opened = {
         "embedded": wickgraph.open_graph(built_store),
         # Generous timeouts: some named queries take tens of seconds on a busy 2-core machine.
         "remote": wickgraph.open_graph(endpoint=oxigraph_plain.endpoint(timeout=600)),
         "remote-union": wickgraph.open_graph(endpoint=oxigraph_union.endpoint(timeout=600)),
-        "virtuoso": wickgraph.open_graph(endpoint=virtuoso.endpoint(timeout=600)),
     }
+    if virtuoso is not None:
+        opened["virtuoso"] = wickgraph.open_graph(endpoint=virtuoso.endpoint(timeout=600))
     yield opened
     for graph in opened.values():
         graph.close()
@@ -57,6 +64,8 @@ def graphs(
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, graphs: dict[str, KnowledgeGraph]) -> KnowledgeGraph:
     """The graph on each backend in turn."""
+    if request.param not in graphs:
+        need_virtuoso()
     return graphs[request.param]
 
 
@@ -119,7 +128,7 @@ def test_named_query_answers_alike(name: str, graphs: dict[str, KnowledgeGraph])
     expected = graphs["embedded"].run(name)
     concatenated = _concatenated(name)
     assert _rows(expected), f"{name} has no answer on the embedded store: the comparison would prove nothing"
-    for backend in BACKENDS[1:]:
+    for backend in [b for b in BACKENDS[1:] if b in graphs]:
         got = graphs[backend].run(name)
         assert type(got) is type(expected)
         if isinstance(expected, SelectResult):
@@ -135,7 +144,7 @@ def test_named_query_as_of_answers_alike(name: str, graphs: dict[str, KnowledgeG
     concatenated = _concatenated(name)
     expected = _rows(graphs["embedded"].run(name, as_of="2024-01-03"), concatenated)
     assert expected
-    for backend in BACKENDS[1:]:
+    for backend in [b for b in BACKENDS[1:] if b in graphs]:
         assert _rows(graphs[backend].run(name, as_of="2024-01-03"), concatenated) == expected, backend
 
 
