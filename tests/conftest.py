@@ -11,6 +11,7 @@ import pytest
 import wickgraph
 from wickgraph.locations import default_data_dir, default_ontology_dir
 from wickgraph.store.oxigraph_server import OxigraphServer
+from wickgraph.store.virtuoso_server import VirtuosoServer
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = Path(os.environ.get("WICKGRAPH_SOURCES") or REPO.parent / "shared" / "sources")
@@ -91,3 +92,26 @@ def exported(built_store: Path):  # type: ignore[no-untyped-def]
 
     with wickgraph.open_graph(built_store) as graph:
         return to_networkx(graph)
+
+
+# ---- a real Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1 ------------------------------------------------
+def need_virtuoso() -> None:
+    """Virtuoso's commands; a skip that says why, or a failure where the run requires them (CI)."""
+    import shutil
+
+    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+        return
+    message = "Virtuoso is not installed (apt-get install virtuoso-opensource): the tests on Virtuoso do not run"
+    if os.environ.get("WICKGRAPH_REQUIRE_VIRTUOSO"):
+        pytest.fail(message + "; this run requires it")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(built_store: Path) -> Iterator[VirtuosoServer]:
+    """A real Virtuoso 7 (its own database, ports and dba password), filled by `wickgraph push` with only the
+    endpoint and credentials; Debian's row cap (ResultSetMaxRows 10,000)."""
+    need_virtuoso()
+    with VirtuosoServer() as server:
+        wickgraph.push(server.endpoint(), built_store)
+        yield server

@@ -61,6 +61,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .errors import EndpointError as EndpointError
     from .errors import EndpointQueryError as EndpointQueryError
     from .errors import EndpointResponseError as EndpointResponseError
+    from .errors import EndpointRowCapError as EndpointRowCapError
     from .errors import EndpointUnreachableError as EndpointUnreachableError
     from .errors import EngineError as EngineError
     from .errors import EntityNotFoundError as EntityNotFoundError
@@ -124,6 +125,7 @@ _EXPORTS: dict[str, str] = {
     "EndpointError": ".errors",
     "EndpointQueryError": ".errors",
     "EndpointResponseError": ".errors",
+    "EndpointRowCapError": ".errors",
     "EndpointUnreachableError": ".errors",
     "EngineError": ".errors",
     "EntityCard": ".entity",
@@ -204,6 +206,7 @@ __all__ = [
     "EndpointError",
     "EndpointQueryError",
     "EndpointResponseError",
+    "EndpointRowCapError",
     "EndpointUnreachableError",
     "EngineError",
     "EntityCard",

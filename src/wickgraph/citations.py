@@ -429,7 +429,8 @@ def check_citations(store: Any, sources_dir: Path) -> list[Citation]:
     labels: dict[str, str] = {}
     for row in _select(
         store,
-        "SELECT ?e ?t ?l WHERE { GRAPH wgg:entities { ?e a ?t . { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } } }",
+        "SELECT ?e ?t ?l WHERE { GRAPH wgg:entities { ?e a ?t . { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } } }"
+        " ORDER BY ?e ?t ?l",
     ):
         entity = value(row, "e")
         types[entity].add(value(row, "t"))
@@ -437,7 +438,10 @@ def check_citations(store: Any, sources_dir: Path) -> list[Citation]:
     for row in _select(store, "SELECT ?e ?l WHERE { GRAPH wgg:entities { ?e rdfs:label ?l } }"):
         labels[value(row, "e")] = value(row, "l")
     triples: dict[str, list[tuple[Any, Any, Any]]] = defaultdict(list)
-    for row in _select(store, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?src { ?g a wg:Claim } GRAPH ?g { ?s ?p ?o } }"):
+    # In one order on every server: a claim's facts are listed in the order they come.
+    for row in _select(
+        store, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?src { ?g a wg:Claim } GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
+    ):
         triples[value(row, "g")].append((row["s"], row["p"], row["o"]))
     annotations: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in _select(

@@ -221,8 +221,8 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                           OPTIONAL {{ ?claim wg:spanLine ?line }} }}
           ?certaintyTerm rdfs:label ?certainty .
           OPTIONAL {{ ?heldSource wg:localFile ?held }}
-          BIND(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }} AS ?superseded)
-        }} ORDER BY ?p ?date ?claim""",
+          BIND(xsd:boolean(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }}) AS ?superseded)
+        }} ORDER BY ?p ?date ?claim ?s ?o ?source""",
         as_of=as_of,
     )
     labels = _labels(kg)
@@ -287,7 +287,8 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
     qualified: dict[str, list[Fact]] = {}
     nodes = kg.select(
         f"""
-        SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({", ".join(f"<{t}>" for t in sorted(_QUALIFIED))})) }}""",
+        SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({", ".join(f"<{t}>" for t in sorted(_QUALIFIED))})) }}
+        ORDER BY ?node""",
         as_of=as_of,
     )
     for row in nodes:

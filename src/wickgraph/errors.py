@@ -18,6 +18,7 @@ too, so ``except SyntaxError`` keeps working::
     │       ├── EndpointAuthError          the server refuses the credentials (HTTP 401 / 403)
     │       ├── EndpointResponseError      the answer is not SPARQL results (an HTML page, an error page)
     │       ├── EndpointQueryError         the server rejects the query (also a QueryError)
+    │       ├── EndpointRowCapError        the server cut the answer at its row cap (also a ResultTooLargeError)
     │       └── PushError                  a push stopped part-way (says what was written)
     ├── QueryError                a query cannot run
     │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
@@ -43,6 +44,7 @@ __all__ = [
     "EndpointError",
     "EndpointQueryError",
     "EndpointResponseError",
+    "EndpointRowCapError",
     "EndpointUnreachableError",
     "EngineError",
     "EntityNotFoundError",
@@ -156,7 +158,8 @@ class EndpointQueryError(EndpointError, QueryError):
         self.detail = detail
         self.line = line
         self.column = column
-        where = f" at line {line}, column {column}" if line is not None else ""
+        where = f" at line {line}" if line is not None else ""
+        where += f", column {column}" if line is not None and column is not None else ""
         super().__init__(endpoint, f"the server rejected the query{where}: {detail}")
 
     def shifted(self, lines: int) -> EndpointQueryError:
@@ -217,6 +220,14 @@ class QueryTimeoutError(QueryError, TimeoutError):
 
 class ResultTooLargeError(QueryError):
     """The result has more rows (or bytes) than the server is configured to return."""
+
+
+class EndpointRowCapError(EndpointError, ResultTooLargeError):
+    """The server returned only its row cap's worth of rows (Virtuoso's ``ResultSetMaxRows``) of a larger answer."""
+
+    def __init__(self, endpoint: str, rows: int, what: str) -> None:
+        super().__init__(endpoint, what)
+        self.rows = rows
 
 
 class NamedQueryError(WickgraphError, KeyError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -91,8 +92,13 @@ class KnowledgeGraph:
         return result
 
     def run(self, name: str, *, as_of: str | _dt.date | None = None, **params: str) -> QueryResult:
-        """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters."""
-        return self.query(self.named_query_text(name, **params), as_of=as_of)
+        """Run a named query (see :func:`wickgraph.queries.named_queries`) with its parameters.
+
+        Its ``GROUP_CONCAT`` lists come out the same from every engine: their parts sorted (SPARQL leaves their
+        order to the engine), and an empty list unbound (Oxigraph leaves it unbound, Virtuoso gives ``""``).
+        """
+        text = self.named_query_text(name, **params)
+        return _sorted_lists(self.query(text, as_of=as_of), text)
 
     def named_query_text(self, name: str, **params: str) -> str:
         """The SPARQL text of a named query with its parameters bound, entity parameters resolved to IRIs."""
@@ -186,6 +192,29 @@ class KnowledgeGraph:
         return f"<KnowledgeGraph {self.store.location}>"
 
 
+_GROUP_CONCAT = re.compile(
+    r'GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]*)"\s*\)\s*\)?\s*AS\s+\?(\w+)', re.I
+)
+
+
+def _sorted_lists(result: QueryResult, text: str) -> QueryResult:
+    """A named query's answer with each ``GROUP_CONCAT`` list in one order on every engine (see ``run``)."""
+    lists = {var: sep for sep, var in _GROUP_CONCAT.findall(text) if sep}
+    if not isinstance(result, SelectResult) or not lists:
+        return result
+    from pyoxigraph import Literal
+
+    def tidy(term: object, separator: str | None) -> object:
+        if separator is None or not isinstance(term, Literal) or term.language:
+            return term
+        if term.value == "":
+            return None
+        return Literal(separator.join(sorted(term.value.split(separator))), datatype=term.datatype)
+
+    rows = [{v: tidy(row.get(v), lists.get(v)) for v in result.variables} for row in result]
+    return SelectResult(result.variables, rows)  # type: ignore[arg-type]
+
+
 def _form(result: QueryResult) -> str:
     if isinstance(result, bool):
         return "an ASK query"
@@ -195,14 +224,16 @@ def _form(result: QueryResult) -> str:
 
 
 def _view(store: Store, day: str) -> GraphView:
+    # Dates compared as their ISO text (YYYY-MM-DD, which sorts as the dates do): Virtuoso 7 finds no stored
+    # xsd:date less than or equal to an xsd:date constant.
     rows = store.query(
         _PROLOGUE
         + f"""
         SELECT DISTINCT ?g WHERE {{
-          {{ GRAPH ?g {{ ?g a wg:Source ; wg:knownSince ?d }} FILTER(?d <= "{day}"^^xsd:date) }}
+          {{ GRAPH ?g {{ ?g a wg:Source ; wg:knownSince ?d }} FILTER(STR(?d) <= "{day}") }}
           UNION
           {{ GRAPH ?src {{ ?g a wg:Claim ; wg:claimDate ?d . ?src wg:knownSince ?k }}
-             FILTER(?d <= "{day}"^^xsd:date && ?k <= "{day}"^^xsd:date) }}
+             FILTER(STR(?d) <= "{day}" && STR(?k) <= "{day}") }}
         }}"""
     )
     assert isinstance(rows, SelectResult)

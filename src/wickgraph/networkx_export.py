@@ -512,7 +512,7 @@ class _Builder:
                 "types": typing[0],
                 "kind": typing[1],
             }
-            for name, values in literal_attrs.get(nid, {}).items():
+            for name, values in sorted(literal_attrs.get(nid, {}).items()):  # one order whatever the quads' order
                 if self.superseded:
                     old = [v for v in values if self._literal_superseded(nid, name, v)]
                     if old:
@@ -529,7 +529,8 @@ class _Builder:
         shared: dict[Any, dict[str, list[str]]] = {}
         labels = {pid: vocab.labels.get(pid) or _local_name(pid) for pid in {k[2] for k in self.edges}}
         empty = self._provenance(())
-        for (sid, oid, pid), held in self.edges.items():
+        # Edges in one order whatever order the quads came in (each server streams them in its own).
+        for (sid, oid, pid), held in sorted(self.edges.items(), key=_edge_key):
             if held is None:
                 prov = empty
             else:
@@ -614,6 +615,10 @@ class _Builder:
 _MISSING = object()
 _ALWAYS = object()
 SUPERSEDED_SUFFIX = " (superseded)"
+
+
+def _edge_key(item: tuple[tuple[str, str, str], Any]) -> tuple[str, str, str]:
+    return item[0]
 
 
 def _tables(graph: nx.MultiDiGraph) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     default=True,
     show_default=True,
     help="Write the merge of the graphs into the server's default graph, as the build does (replacing what it "
-    "held); --no-default-graph for a server whose default graph already is the union of its graphs.",
+    "held); a server whose default graph is its own union of its graphs is left alone (Virtuoso: the merge goes "
+    "into a graph of its own, for --union client). --no-default-graph writes no merge.",
 )
 @click.option(
     "--batch-size",

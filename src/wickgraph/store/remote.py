@@ -11,8 +11,9 @@ The default graph. Without a view, wickgraph queries see the union of all its gr
 - ``"server"`` (the default): plain requests; the server's default graph must hold the union of the
   graphs: ``wickgraph push`` writes their merge there (as the build does in the embedded store), or the server
   makes it by itself (``oxigraph serve --union-default-graph``, Fuseki with ``tdb2:unionDefaultGraph true``,
-  GraphDB, Virtuoso, Neptune). The store checks this once, with one small query, and says what to do when it
-  is not so, rather than answering from an empty default graph;
+  GraphDB, Neptune). The store checks this once, with two small queries (the entity registry is in it, no
+  graph that is not wickgraph's is), and says what to do when it is not so, rather than answering from an
+  empty default graph, or from one that also holds a server's system graphs (Virtuoso's does);
 - ``"client"``: every query names wickgraph's graphs as its dataset (``default-graph-uri`` and
   ``named-graph-uri`` for each), which any SPARQL 1.1 server honours and which hides the server's other data,
   but which a server may answer slowly (Oxigraph 0.5 took 53 s instead of 1 s for the heaviest named query
@@ -21,6 +22,12 @@ The default graph. Without a view, wickgraph queries see the union of all its gr
   wickgraph's, such as Wikidata's, or queries that only use ``GRAPH`` patterns).
 
 Either way an "as known on DATE" view is sent as an explicit dataset.
+
+Answers are made alike at this boundary: the Accept header asks for SPARQL results or for an RDF graph by the
+query's form; SPARQL JSON results are read term by term (any server's blank-node labels, booleans and numbers
+in the embedded store's canonical form); an answer a server cut at its row cap (``X-SPARQL-MaxRows``) raises
+:class:`~wickgraph.errors.EndpointRowCapError`; an HTTP digest challenge (Virtuoso's ``/sparql-auth``) is
+answered with the endpoint's user and password.
 
 >>> Endpoint("http://127.0.0.1:7878/query").update_url
 'http://127.0.0.1:7878/update'
@@ -31,28 +38,42 @@ Either way an "as known on DATE" view is sent as an explicit dataset.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import re
 import urllib.parse
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Triple, parse, parse_query_results
+from pyoxigraph import (
+    BlankNode,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import Store as OxStore
 
 from ..errors import (
     EndpointAuthError,
     EndpointError,
     EndpointQueryError,
     EndpointResponseError,
+    EndpointRowCapError,
     EndpointUnreachableError,
     QueryError,
 )
 from ..namespaces import BASE, ENTITIES_GRAPH
 from ..results import GraphResult, QueryResult, Row, SelectResult
 from ..sparql_lexer import QUERY_FORMS, UPDATE_FORMS
-from ..terms import value
+from ..terms import Term, value
 from .base import GraphView
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,29 +81,35 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from SPARQLWrapper import SPARQLWrapper
 
-__all__ = ["Endpoint", "RemoteStore", "Union", "query_form"]
+__all__ = ["MERGE_GRAPH", "Endpoint", "RemoteStore", "Union", "digest_authorization", "query_form"]
+
+_T = TypeVar("_T")
 
 Union = Literal["server", "client", "none"]
 """How the default graph becomes the union of wickgraph's graphs (see the module docstring)."""
 
-ACCEPT = ", ".join(
-    [
-        "application/sparql-results+json",
-        "application/sparql-results+xml;q=0.9",
-        "application/n-triples;q=0.9",
-        "text/turtle;q=0.8",
-        "application/rdf+xml;q=0.5",
-    ]
-)
-"""What wickgraph asks a server for: SPARQL results for SELECT/ASK, an RDF graph for CONSTRUCT/DESCRIBE."""
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+"""What wickgraph asks a server for a SELECT or ASK query: SPARQL results."""
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+"""What wickgraph asks a server for a CONSTRUCT or DESCRIBE query: an RDF graph (a server given one Accept
+header for every form may answer a CONSTRUCT with a result set of ?s ?p ?o, as Virtuoso does)."""
 
 NOT_UNION = (
     "the server's default graph is not the union of its graphs, so wickgraph's queries would miss facts: "
     "push with `wickgraph push` (which writes the merge of the graphs into the default graph), or start Oxigraph "
     "with --union-default-graph (Fuseki: tdb2:unionDefaultGraph true), or query with --union client"
 )
+HAS_OTHERS = (
+    "the server's default graph also holds graphs that are not wickgraph's, such as <{graph}> (Virtuoso's is the "
+    "union of all its graphs, its system graphs included), so wickgraph's queries would see other triples: "
+    "query with --union client"
+)
+MERGE_GRAPH = BASE + "graph/merge"
+"""Where push writes the merge of wickgraph's graphs on a server that has no default graph of its own to write
+(Virtuoso's is the union of all its graphs); ``--union client`` then sends it as the default graph."""
 _NO_GRAPH = BASE + "graph/none"
 """A graph no one writes: the dataset of an empty view."""
+_LINE_ONLY = re.compile(r",\s*line\s+(\d+):\s*", re.I)
 _POSITION = re.compile(r"(?:\bat\s+(?:line\s+)?|\bline\s+)(\d+)(?::|,\s*column\s+|,\s*col\s+)(\d+)", re.I)
 
 
@@ -91,10 +118,11 @@ class Endpoint:
     """Where a SPARQL server is and how to talk to it.
 
     ``query`` is the SPARQL query URL. ``update`` defaults to the query URL with a final ``/query`` made
-    ``/update`` (Oxigraph, Fuseki) and to the query URL itself otherwise (Virtuoso, Neptune, Wikidata's
-    read-only ``/sparql``); ``graph_store`` (Graph Store Protocol URL) is only used by a push when given.
-    Authentication is HTTP basic (``user`` and ``password``) or a bearer ``token``; ``timeout`` is in seconds
-    (queries round it up to whole seconds).
+    ``/update`` (Oxigraph, Fuseki) and to the query URL itself otherwise (Neptune, Wikidata's read-only
+    ``/sparql``; for Virtuoso with a user, :attr:`RemoteStore.update_url` makes it ``/sparql-auth``);
+    ``graph_store`` (Graph Store Protocol URL) is only used by a push when given. Authentication is HTTP basic
+    (``user`` and ``password``, or digest when the server asks for it) or a bearer ``token``; ``timeout`` is in
+    seconds (queries round it up to whole seconds).
     """
 
     query: str
@@ -154,7 +182,16 @@ class RemoteStore:
         self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
         self.location = self.endpoint.query
         self._graphs: list[str] | None = None
+        self._merge: bool | None = None
+        self._row_cap: int | None = None
         self._union_checked = False
+        self._challenge: tuple[str, str] | None = None
+        """The URL that last sent a digest challenge, and the challenge (its nonce serves the next requests)."""
+        self.max_update_triples: int | None = None
+        """The most triples an update to this server may carry, once one has failed for its size (push)."""
+        self._nonce_count = 0
+        self.server = ""
+        """The server's ``Server`` header, from its last answer (e.g. ``Virtuoso/07.20.3229 …``)."""
 
     # ---- reading ---------------------------------------------------------------------------
     def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
@@ -163,13 +200,24 @@ class RemoteStore:
             graphs: Iterable[str] | None = view.graphs or (_NO_GRAPH,)
         elif self.endpoint.union == "client":
             graphs = self.named_graphs() or (_NO_GRAPH,)
+            if self.has_merge_graph():
+                # The merge `wickgraph push` wrote is the default graph: each triple once, where a dataset of
+                # many graphs is their bag on Virtuoso (a triple in three graphs matched three times).
+                return self._query(sparql, graphs, default=(MERGE_GRAPH,))
         else:
             graphs = None
             if self.endpoint.union == "server" and not self._union_checked:
                 if self.default_graph_is_union() is False:
                     raise EndpointError(self.location, NOT_UNION)
+                other = self.other_graph_in_default()
+                if other is not None:
+                    raise EndpointError(self.location, HAS_OTHERS.format(graph=other))
                 self._union_checked = True
         return self._query(sparql, graphs)
+
+    def query_plain(self, sparql: str) -> QueryResult:
+        """Run a query as it is: no dataset, no check of the default graph (what the server's default graph is)."""
+        return self._query(sparql, None)
 
     def default_graph_is_union(self) -> bool | None:
         """Whether the server's default graph holds wickgraph's graphs (``None``: it has none of them)."""
@@ -182,42 +230,130 @@ class RemoteStore:
             return None
         return value(result[0], "in") in ("true", "1")
 
+    def other_graph_in_default(self) -> str | None:
+        """A named graph that is not wickgraph's whose triples the server's default graph shows (Virtuoso's
+        default graph is the union of all its graphs, its own system graphs included), or ``None``."""
+        other = self._query(
+            f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), {_string(BASE)})) "
+            "FILTER EXISTS { ?s ?p ?o } } LIMIT 1",
+            None,
+        )
+        assert isinstance(other, SelectResult)
+        return value(other[0], "g") if other.rows and other[0].get("g") is not None else None
+
     def named_graphs(self) -> list[str]:
-        """wickgraph's named graphs on the server (their IRIs start with ``https://w3id.org/wickgraph/``)."""
+        """wickgraph's named graphs on the server (their IRIs start with ``https://w3id.org/wickgraph/``; the
+        merge graph push writes for a server without a default graph of its own is not one of them)."""
         if self._graphs is None:
             result = self._query(
                 f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {_string(BASE)})) }}",
                 None,
             )
             assert isinstance(result, SelectResult)
-            self._graphs = sorted(value(row, "g") for row in result)
+            found = sorted(value(row, "g") for row in result)
+            self._merge = MERGE_GRAPH in found
+            self._graphs = [g for g in found if g != MERGE_GRAPH]
         return list(self._graphs)
+
+    def has_merge_graph(self) -> bool:
+        """Whether the server holds the merge graph (:data:`MERGE_GRAPH`) that push writes for a server whose
+        default graph is its own union of all its graphs (Virtuoso)."""
+        if self._merge is None:
+            self.named_graphs()
+        return bool(self._merge)
 
     def forget_graphs(self) -> None:
         """Read the list of graphs again on next use (after the server's graphs changed)."""
         self._graphs = None
+        self._merge = None
 
-    def _query(self, sparql: str, graphs: Iterable[str] | None) -> QueryResult:
+    def _query(
+        self,
+        sparql: str,
+        graphs: Iterable[str] | None,
+        *,
+        default: Iterable[str] | None = None,
+        cut_ok: bool = False,
+    ) -> QueryResult:
         from SPARQLWrapper import URLENCODED
 
         form = query_form(sparql)
         if form in UPDATE_FORMS:
             raise QueryError(f"{self.location}: a query cannot change the graph ({form}); write with `wickgraph push`")
-        wrapper = self._wrapper(self.endpoint.query)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SPARQLWrapper warns about query forms it cannot tell
-            wrapper.setQuery(sparql)
-        # SPARQLWrapper guesses the form with a regular expression that a word like "moved" in a comment
-        # fools into sending the query as an update; the form read here from the query's start is the real one.
-        wrapper.queryType = form if form in QUERY_FORMS else "SELECT"  # the server will say what is wrong
-        wrapper.setRequestMethod(URLENCODED)
-        for graph in graphs or ():
-            wrapper.addParameter("default-graph-uri", graph)
-            wrapper.addParameter("named-graph-uri", graph)
-        body, content_type = self._send(wrapper, self.endpoint.query)
-        return _parse_answer(self.endpoint.query, body, content_type, graph=form in ("CONSTRUCT", "DESCRIBE"))
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        dataset = list(graphs or ())
+        defaults = list(default) if default is not None else dataset
+        accept = GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT
+
+        def attempt(auth: dict[str, str]) -> tuple[bytes, Message[str, str]]:
+            wrapper = self._wrapper(self.endpoint.query, accept, auth)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SPARQLWrapper warns about query forms it cannot tell
+                wrapper.setQuery(sparql)
+            # SPARQLWrapper guesses the form with a regular expression that a word like "moved" in a comment
+            # fools into sending the query as an update; the form read here from the query's start is the real one.
+            wrapper.queryType = form if form in QUERY_FORMS else "SELECT"  # the server will say what is wrong
+            wrapper.setRequestMethod(URLENCODED)
+            for graph in defaults:
+                wrapper.addParameter("default-graph-uri", graph)
+            for graph in dataset:
+                wrapper.addParameter("named-graph-uri", graph)
+            # Virtuoso echoes each graph of the dataset in a response header of its own; Python's HTTP client
+            # refuses more than 100 headers unless told to expect them (a bound set for this many graphs).
+            _expect_headers(100 + len(defaults) + len(dataset))
+            return self._send(wrapper, self.endpoint.query)
+
+        body, headers = self._authorized("POST", self.endpoint.query, attempt)
+        self.server = headers.get("Server") or self.server
+        result = _parse_answer(self.endpoint.query, body, headers.get("Content-Type") or "", graph=graph_form)
+        cap = _check_cap(self.endpoint.query, sparql, result, headers, cut_ok=cut_ok)
+        if cap is not None:
+            self._row_cap = cap
+        if form == "CONSTRUCT" and isinstance(result, GraphResult) and self.server.startswith("Virtuoso/"):
+            self._check_graph_cap(sparql, result)
+        return result
+
+    def _check_graph_cap(self, sparql: str, result: GraphResult) -> None:
+        """Virtuoso cuts a CONSTRUCT answer at its row cap too, and says nothing: an answer of as many triples
+        as the cap (learnt from an earlier answer's ``X-SPARQL-MaxRows``, or by asking once for more rows
+        than any cap) is refused like a cut SELECT answer."""
+        if self._row_cap is None:
+            digits = " ".join(str(i) for i in range(10))
+            probe = (
+                "SELECT ?a WHERE { " + " ".join(f"VALUES ?v{i} {{ {digits} }}" for i in range(7)) + " BIND(1 AS ?a) }"
+            )
+            self._row_cap = 0  # no cap found: none below ten million rows
+            self._query(probe, None, cut_ok=True)  # an answer cut at the cap records it (see _query)
+        if self._row_cap and len(result) >= self._row_cap:
+            raise EndpointRowCapError(
+                self.endpoint.query,
+                len(result),
+                f"the server cut the answer at {len(result)} triples, its row cap (Virtuoso: ResultSetMaxRows "
+                f"{self._row_cap} in virtuoso.ini, which it applies to CONSTRUCT answers without saying so), and "
+                "did not send the rest: raise the cap on the server, or narrow the query",
+            )
 
     # ---- writing (for push) ----------------------------------------------------------------
+    @property
+    def update_url(self) -> str:
+        """Where updates go: the endpoint's update URL; for a Virtuoso ``…/sparql`` endpoint given without an
+        update URL and with credentials, ``…/sparql-auth`` (Virtuoso's ``/sparql`` is read-only for the
+        anonymous user; ``/sparql-auth`` takes a user with the ``SPARQL_UPDATE`` role, by digest authentication).
+        """
+        if self.endpoint.update or self.endpoint.user is None or not self.endpoint.query.endswith("/sparql"):
+            return self.endpoint.update_url
+        if not self.server:
+            self.server_software()
+        if self.server.startswith("Virtuoso/"):
+            return self.endpoint.query + "-auth"
+        return self.endpoint.update_url
+
+    def server_software(self) -> str:
+        """The server's ``Server`` header (asked with one small query if no answer has said it yet)."""
+        if not self.server:
+            self._query("ASK {}", None)
+        return self.server
+
     def update(self, sparql: str | bytes) -> None:
         """Run a SPARQL 1.1 Update request (most servers apply one request as one transaction).
 
@@ -225,7 +361,18 @@ class RemoteStore:
         with regular expressions to tell its form, which costs seconds on a large ``INSERT DATA``.
         """
         body = sparql.encode("utf-8") if isinstance(sparql, str) else sparql
-        self._write(self.endpoint.update_url, "POST", body, "application/sparql-update")
+        url = self.update_url
+        try:
+            self._write(url, "POST", body, "application/sparql-update")
+        except EndpointResponseError as exc:
+            if "SR186" in exc.what and url.endswith("/sparql"):
+                raise EndpointAuthError(
+                    url,
+                    "Virtuoso runs updates sent to /sparql as its anonymous SPARQL user, who may not write: give "
+                    "--user and --password of an account with the SPARQL_UPDATE role (updates then go to "
+                    "/sparql-auth)",
+                ) from None
+            raise
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one named graph with N-Triples through the Graph Store Protocol (``PUT ?graph=IRI``)."""
@@ -240,49 +387,106 @@ class RemoteStore:
         import urllib.error
         import urllib.request
 
-        headers = {"Content-Type": content_type, "User-Agent": _user_agent(), **self.endpoint.headers()}
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        headers = {"Content-Type": content_type, "User-Agent": _user_agent()}
         name = shown or url
-        try:
-            with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            raise _http_error(name, exc.code, exc.reason, exc.read(), exc.headers) from None
-        except Exception as exc:
-            raise _transport_error(name, exc, self.endpoint.timeout) from None
+
+        def attempt(auth: dict[str, str]) -> None:
+            request = urllib.request.Request(url, data=body, method=method, headers={**headers, **auth})
+            try:
+                with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
+                    response.read()
+            except urllib.error.HTTPError as exc:
+                error = _http_error(name, exc.code, exc.reason, exc.read(), exc.headers)
+                if exc.code == 401:
+                    raise _Unauthorized(exc.headers, error) from None
+                raise error from None
+            except Exception as exc:
+                raise _transport_error(name, exc, self.endpoint.timeout) from None
+
+        self._authorized(method, url, attempt)
 
     # ---- plumbing --------------------------------------------------------------------------
-    def _wrapper(self, url: str) -> SPARQLWrapper:
+    def _wrapper(self, url: str, accept: str, auth: dict[str, str]) -> SPARQLWrapper:
         from SPARQLWrapper import POST, SPARQLWrapper
 
         wrapper = SPARQLWrapper(url, updateEndpoint=self.endpoint.update_url, agent=_user_agent())
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
         wrapper.setTimeout(math.ceil(self.endpoint.timeout))  # SPARQLWrapper counts whole seconds
-        wrapper.addCustomHttpHeader("Accept", ACCEPT)
-        for name, header in self.endpoint.headers().items():
+        wrapper.addCustomHttpHeader("Accept", accept)
+        for name, header in auth.items():
             wrapper.addCustomHttpHeader(name, header)
         return wrapper
 
-    def _send(self, wrapper: SPARQLWrapper, url: str) -> tuple[bytes, str]:
+    def _send(self, wrapper: SPARQLWrapper, url: str) -> tuple[bytes, Message[str, str]]:
         import urllib.error
 
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         try:
             response = wrapper.query().response
-            return response.read(), response.headers.get("Content-Type") or ""
+            return response.read(), response.headers
         except SPARQLWrapperException as exc:
             # SPARQLWrapper's errors for HTTP 400, 401, 404, 414 and 500 carry the body in their message and
             # the HTTP error they replace as their context.
             cause = exc.__context__
             if isinstance(cause, urllib.error.HTTPError):
-                raise _http_error(url, cause.code, cause.reason, _wrapped_body(exc), cause.headers) from None
+                error = _http_error(url, cause.code, cause.reason, _wrapped_body(exc), cause.headers)
+                if cause.code == 401:
+                    raise _Unauthorized(cause.headers, error) from None
+                raise error from None
             raise EndpointResponseError(url, str(exc).splitlines()[0]) from None
         except urllib.error.HTTPError as exc:
-            raise _http_error(url, exc.code, exc.reason, exc.read(), exc.headers) from None
+            error = _http_error(url, exc.code, exc.reason, exc.read(), exc.headers)
+            if exc.code == 401:
+                raise _Unauthorized(exc.headers, error) from None
+            raise error from None
         except Exception as exc:
             raise _transport_error(url, exc, self.endpoint.timeout) from None
+
+    def _authorized(self, method: str, url: str, attempt: Callable[[dict[str, str]], _T]) -> _T:
+        """Run ``attempt`` with the endpoint's credentials, answering the server's HTTP digest challenge.
+
+        Basic or bearer credentials go with the first request. A server that wants digest authentication
+        (Virtuoso's ``/sparql-auth``) answers 401 with a challenge (Virtuoso only to a request that has no
+        ``Authorization`` header); its nonce is then used for the following requests too, until the server
+        sends a new challenge. An HTTP 401 to a fresh digest answer means wrong credentials.
+        """
+        fresh = False
+        asked_plainly = False
+        auth = self._credentials(method, url)
+        for _ in range(4):
+            try:
+                return attempt(auth)
+            except _Unauthorized as refused:
+                challenge = refused.digest_challenge()
+                if self.endpoint.user is None or fresh:
+                    raise refused.error from None
+                if challenge is not None:
+                    self._challenge, self._nonce_count, fresh = (url, challenge), 0, True
+                elif auth and not asked_plainly:
+                    self._challenge, asked_plainly = None, True  # ask again, without credentials, for a challenge
+                    auth = {}
+                    continue
+                else:
+                    raise refused.error from None
+                auth = self._credentials(method, url)
+        raise EndpointAuthError(url, "the server keeps asking for credentials (HTTP 401)")
+
+    def _credentials(self, method: str, url: str) -> dict[str, str]:
+        """The ``Authorization`` header for one request: a digest answer once the server has sent a challenge."""
+        if self._challenge is None or self._challenge[0] != url or self.endpoint.user is None:
+            return self.endpoint.headers()
+        self._nonce_count += 1
+        header = digest_authorization(
+            self._challenge[1],
+            method,
+            url,
+            self.endpoint.user,
+            self.endpoint.password or "",
+            count=self._nonce_count,
+        )
+        return {"Authorization": header}
 
     def close(self) -> None:
         self._graphs = None
@@ -295,6 +499,68 @@ class RemoteStore:
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.location}>"
+
+
+class _Unauthorized(Exception):
+    """An HTTP 401: the server's headers (for its challenge) and the error to raise if it cannot be answered."""
+
+    def __init__(self, headers: Message[str, str] | None, error: EndpointError) -> None:
+        super().__init__(str(error))
+        self.headers = headers
+        self.error = error
+
+    def digest_challenge(self) -> str | None:
+        for header in (self.headers.get_all("WWW-Authenticate") or []) if self.headers is not None else []:
+            if header.strip().lower().startswith("digest "):
+                return header.strip()
+        return None
+
+
+def digest_authorization(challenge: str, method: str, target: str, user: str, password: str, *, count: int = 1) -> str:
+    """The ``Authorization`` header answering an HTTP digest ``challenge`` (RFC 7616, ``qop=auth`` or none).
+
+    >>> header = digest_authorization('Digest realm="r", nonce="n", qop="auth"', "POST", "http://h/x?a=1", "u", "p")
+    >>> header.startswith('Digest username="u", realm="r", nonce="n", uri="/x?a=1", algorithm=MD5, response="')
+    True
+    """
+    import hashlib
+
+    fields = dict(
+        (key.lower(), quoted if quoted else plain)
+        for key, quoted, plain in re.findall(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))', challenge[6:])
+    )
+    algorithm = fields.get("algorithm", "MD5").upper()
+    hashes = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
+    if algorithm not in hashes:
+        raise EndpointAuthError(
+            target, f"the server asks for digest authentication with {algorithm}, not MD5 or SHA-256"
+        )
+
+    def h(text: str) -> str:
+        return hashes[algorithm](text.encode()).hexdigest()
+
+    parts = urllib.parse.urlsplit(target)
+    uri = parts.path + (f"?{parts.query}" if parts.query else "")
+    realm, nonce = fields.get("realm", ""), fields.get("nonce", "")
+    ha1 = h(f"{user}:{realm}:{password}")
+    ha2 = h(f"{method}:{uri}")
+    header = f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm={algorithm}'
+    if "auth" in [q.strip() for q in fields.get("qop", "").split(",")]:
+        cnonce = secrets_token()
+        response = h(f"{ha1}:{nonce}:{count:08x}:{cnonce}:auth:{ha2}")
+        header += f', response="{response}", qop=auth, nc={count:08x}, cnonce="{cnonce}"'
+    else:
+        header += f', response="{h(f"{ha1}:{nonce}:{ha2}")}"'
+    if "opaque" in fields:
+        header += f', opaque="{fields["opaque"]}"'
+    return header
+
+
+def secrets_token() -> str:
+    """A client nonce for digest authentication."""
+    import secrets
+
+    return secrets.token_hex(8)
 
 
 def query_form(sparql: str) -> str:
@@ -323,6 +589,49 @@ def _string(text: str) -> str:
 
 
 # ---- answers --------------------------------------------------------------------------------
+def _expect_headers(count: int) -> None:
+    """Let Python's HTTP client read an answer with up to ``count`` headers (it refuses more than 100 by
+    default). The limit guards against a server that sends headers without end; it is only ever raised, to a
+    bound wickgraph sets from the dataset it sends, never removed."""
+    import http.client
+
+    limit = getattr(http.client, "_MAXHEADERS", 100)
+    if isinstance(limit, int) and count > limit:
+        http.client._MAXHEADERS = count  # type: ignore[attr-defined]
+
+
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.I)
+
+
+def _check_cap(
+    url: str, sparql: str, result: QueryResult, headers: Message[str, str], *, cut_ok: bool = False
+) -> int | None:
+    """Refuse an answer the server cut at its row cap: Virtuoso returns at most ``ResultSetMaxRows`` rows and
+    says so in an ``X-SPARQL-MaxRows`` header when the answer reaches that many. Returns the cap it says."""
+    said = (headers.get("X-SPARQL-MaxRows") or "").strip()
+    if not said.isdigit() or isinstance(result, bool):
+        return None
+    cap = int(said)
+    size = len(result)
+    if size < cap:
+        return cap
+    # The query's own top-level LIMIT (after its last closing brace) may explain an answer of that size.
+    tail = sparql[sparql.rfind("}") + 1 :]
+    limit = _LIMIT.search(tail)
+    if limit is not None and int(limit.group(1)) <= cap:
+        return cap
+    if cut_ok:
+        return cap
+    what = "rows" if isinstance(result, SelectResult) else "triples"
+    raise EndpointRowCapError(
+        url,
+        size,
+        f"the server cut the answer at {size} {what}, its row cap (X-SPARQL-MaxRows: {cap}; Virtuoso: "
+        "ResultSetMaxRows in virtuoso.ini), and did not send the rest: raise the cap on the server, or page "
+        "the query (ORDER BY with LIMIT and OFFSET)",
+    )
+
+
 def _parse_answer(url: str, body: bytes, content_type: str, *, graph: bool = False) -> QueryResult:
     """Parse an answer by its media type; ``graph`` settles the ambiguous ones (``application/xml``,
     ``application/json``, ``text/plain``) for a CONSTRUCT or DESCRIBE query."""
@@ -340,19 +649,115 @@ def _parse_answer(url: str, body: bytes, content_type: str, *, graph: bool = Fal
             url, f"answered with {shown}, not SPARQL results (is this the query URL of a SPARQL endpoint?)"
         )
     try:
+        if results_format == QueryResultsFormat.JSON:
+            return _json_results(body)
         if results_format is not None:
             parsed = parse_query_results(body, results_format)
             if isinstance(parsed, QueryBoolean):
                 return bool(parsed)
             assert isinstance(parsed, QuerySolutions)
             variables = [v.value for v in parsed.variables]
-            rows: list[Row] = [{v: solution[v] for v in variables} for solution in parsed]
+            rows: list[Row] = [{v: normal_term(solution[v]) for v in variables} for solution in parsed]
             return SelectResult(variables, rows)
         assert rdf_format is not None
-        return GraphResult(Triple(q.subject, q.predicate, q.object) for q in parse(body, rdf_format))
-    except (SyntaxError, ValueError) as exc:
+        return GraphResult(Triple(q.subject, q.predicate, normal_term(q.object)) for q in parse(body, rdf_format))
+    except (SyntaxError, ValueError, TypeError, KeyError, AttributeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise EndpointResponseError(url, f"answered {media} that does not parse as SPARQL results: {first}") from None
+
+
+def _json_results(body: bytes) -> QueryResult:
+    """SPARQL JSON results, read term by term so that every server's terms come out as the embedded store's:
+    blank-node labels of any form (Virtuoso's ``nodeID://b10092``), literals in their canonical form."""
+    import json
+
+    data = json.loads(body)
+    if not isinstance(data, dict) or "head" not in data:
+        raise ValueError("no 'head' member")
+    if "boolean" in data:
+        answer = data["boolean"]
+        if not isinstance(answer, bool):
+            raise ValueError(f"'boolean' is {answer!r}")
+        return answer
+    variables = [str(v) for v in data["head"].get("vars", [])]
+    labels: dict[str, BlankNode] = {}
+    rows: list[Row] = [
+        {v: _json_term(binding[v], labels) if v in binding else None for v in variables}
+        for binding in data["results"]["bindings"]
+    ]
+    return SelectResult(variables, rows)
+
+
+def _json_term(term: dict[str, Any], labels: dict[str, BlankNode]) -> Term:
+    kind = term["type"]
+    if kind == "uri":
+        return NamedNode(term["value"])
+    if kind == "bnode":
+        label = str(term["value"])
+        if label not in labels:
+            labels[label] = _blank(label)
+        return labels[label]
+    if kind in ("literal", "typed-literal"):
+        language = term.get("xml:lang")
+        if language:
+            return OxLiteral(term["value"], language=language)
+        datatype = term.get("datatype")
+        if datatype and datatype != XSD_STRING:
+            return normal_literal(str(term["value"]), datatype)
+        return OxLiteral(term["value"])
+    if kind == "triple":
+        inner = term["value"]
+        subject, predicate, obj = (_json_term(inner[k], labels) for k in ("subject", "predicate", "object"))
+        return Triple(subject, predicate, obj)  # type: ignore[arg-type]
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def _blank(label: str) -> BlankNode:
+    """A blank node for a server's label: the label itself when it is one N-Triples takes, else one made from it
+    (Virtuoso's ``nodeID://b10092`` becomes ``nodeID_b10092``; labels only name a node within one answer)."""
+    if _BLANK_LABEL.fullmatch(label) and not label.endswith("."):
+        return BlankNode(label)
+    return BlankNode(re.sub(r"[^A-Za-z0-9_]+", "_", label).strip("_") or "b")
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CANONICAL = {_XSD + name: name for name in ("boolean", "integer", "decimal", "double", "float")}
+
+
+def normal_term(term: Any) -> Any:
+    """A term as the embedded store gives it: literals of the numeric and boolean types in canonical form."""
+    if isinstance(term, OxLiteral) and term.datatype.value in _CANONICAL:
+        return normal_literal(term.value, term.datatype.value)
+    return term
+
+
+def normal_literal(lexical: str, datatype: str) -> OxLiteral:
+    """A typed literal with the lexical form the embedded store would give it: ``"1"^^xsd:boolean`` (Virtuoso)
+    is ``"true"``, ``"1.50"^^xsd:decimal`` is ``"1.5"``, ``"1.0"^^xsd:double`` is ``"1"`` (Oxigraph's forms)."""
+    if datatype in _CANONICAL:
+        return _canonical(lexical, datatype)
+    return OxLiteral(lexical, datatype=NamedNode(datatype))
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(lexical: str, datatype: str) -> OxLiteral:
+    literal = OxLiteral(lexical, datatype=NamedNode(datatype))
+    solutions = _caster().query(
+        f"SELECT (<{_XSD}{_CANONICAL[datatype]}>(?v) AS ?c) WHERE {{ VALUES ?v {{ {literal} }} }}"
+    )
+    assert isinstance(solutions, QuerySolutions)
+    found = next(iter(solutions))["c"]
+    return found if isinstance(found, OxLiteral) else literal  # a form that does not parse stays as it was
+
+
+@functools.cache
+def _caster() -> OxStore:
+    """An empty in-memory store: its casts give Oxigraph's canonical lexical forms."""
+    return OxStore()
 
 
 def _wrapped_body(exc: Exception) -> bytes:
@@ -395,9 +800,14 @@ def _http_error(url: str, status: int, reason: str, body: bytes, headers: Messag
             url, f"the server refused the credentials ({said}); check --user/--password or --token"
         )
     if status == 400:
+        detail = detail.split(" SPARQL query:", 1)[0]  # Virtuoso quotes the whole query after its message
         match = _POSITION.search(detail)
-        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+        line: int | None = int(match.group(1)) if match else None
+        column: int | None = int(match.group(2)) if match else None
         message = re.sub(r"\s+:", ":", _POSITION.sub("", detail, count=1)).strip(" :") if match else detail
+        if match is None and (only_line := _LINE_ONLY.search(detail)) is not None:
+            line = int(only_line.group(1))  # Virtuoso: "SPARQL compiler, line 17: syntax error at ..."
+            message = _LINE_ONLY.sub(": ", detail, count=1)
         message = re.sub(r"^(?:syntax\s+)?error:\s*", "", message, flags=re.I)
         return EndpointQueryError(url, message or said, line=line, column=column)
     if status == 404:
