@@ -2,7 +2,7 @@
 
 A card lists every claim about the entity in both directions. Facts are grouped by property; where sources
 give different values for one property the card shows them side by side and marks which are current (not
-superseded by a later claim). Facts of qualified nodes the entity takes part in (a performance, a draft, a
+superseded by a later claim, or disputed: see :mod:`wickgraph.status`). Facts of qualified nodes the entity takes part in (a performance, a draft, a
 release) are shown under that node.
 """
 
@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 from .errors import EntityNotFoundError
 from .namespaces import WG, WGD, compact
+from .status import CURRENT, SUPERSEDED, claim_statuses, combine
 from .terms import Term, display, value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +56,15 @@ class Fact:
     certainty: str
     current: bool
     span: str
-    """Where in the held text: ``chars 1189-1244 of FILE`` or ``line 27 of FILE``."""
+    """Where in the held text: ``chars 1189-1244 of FILE`` or ``line 27 of FILE`` (an inferred claim: ``inferred
+    from`` its premises)."""
+    status: str = "current"
+    """``current``, ``superseded`` (a later claim retired this triple) or ``disputed`` (another claim gives another
+    value of this single-valued property, neither superseding the other): see :mod:`wickgraph.status`."""
+    status_by: tuple[str, ...] = ()
+    """The claims that supersede or dispute it."""
+    inferred: bool = False
+    """The claim is the editors' inference (``wg:Inferred``), not a source's statement."""
 
 
 @dataclass
@@ -104,14 +113,15 @@ class EntityCard:
             for fact in facts:
                 grouped[text(fact)].append(fact)
             for shown, claims in grouped.items():
-                current = any(f.current for f in claims)
-                lines.append(f"{indent}  {shown}{'' if current else '  [superseded]'}")
+                status = combine(f.status for f in claims)
+                lines.append(f"{indent}  {shown}{'' if status == CURRENT else f'  [{status}]'}")
                 for f in claims:
-                    mark = "" if f.current else " [superseded]"
+                    mark = "" if f.status == CURRENT else f" [{f.status} by {', '.join(map(_claim_name, f.status_by))}]"
+                    mark += " [inferred]" if f.inferred else ""
                     lines.append(f"{indent}      {f.source_title}, {f.date}, {f.certainty}; {f.span}{mark}")
 
         for prop, facts in self.by_property().items():
-            flag = "  ≠ sources disagree (current one unmarked, superseded marked)" if prop in conflicts else ""
+            flag = "  ≠ sources disagree (current one unmarked, others marked)" if prop in conflicts else ""
             block(f"{prop}:{flag}", facts, lambda f: f.value_label)
         if self.incoming:
             block("pointed at by:", self.incoming, lambda f: f"{f.subject} —{f.property_label}→")
@@ -210,28 +220,44 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
 def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> list[Fact]:
     rows = kg.select(
         f"""
-        SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?superseded WHERE {{
+        SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?window WHERE {{
           GRAPH ?claim {{ {pattern} }}
           FILTER(STRSTARTS(STR(?p), STR(wg:)))
-          GRAPH ?source {{ ?claim wg:claimDate ?date ; wg:certainty ?certaintyTerm ; wg:spanIn ?heldSource .
+          GRAPH ?source {{ ?claim wg:claimDate ?date ; wg:certainty ?certaintyTerm .
                           ?source schema:name ?title .
                           OPTIONAL {{ ?claim wg:spanStart ?start ; wg:spanEnd ?end }}
                           OPTIONAL {{ ?claim wg:spanLine ?line }} }}
           ?certaintyTerm rdfs:label ?certainty .
-          OPTIONAL {{ ?heldSource wg:localFile ?held }}
-          BIND(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }} AS ?superseded)
+          OPTIONAL {{ GRAPH ?source {{ ?claim wg:spanIn ?heldSource }} ?heldSource wg:localFile ?held }}
+          OPTIONAL {{ GRAPH ?source {{ ?source wg:notBefore ?after ; wg:knownSince ?before FILTER(?after != ?before) }}
+                      BIND(CONCAT("date unknown, at the latest ", STR(?before)) AS ?window) }}
         }} ORDER BY ?p ?date ?claim""",
         as_of=as_of,
     )
     labels = _labels(kg)
     facts = []
-    for r in rows:
+    rows_list = list(rows.stream())
+    statuses = claim_statuses(
+        kg, as_of=as_of, subjects={value(r, "s") for r in rows_list if isinstance(r["s"], NamedNode)}
+    )
+    premises: dict[str, list[str]] = defaultdict(list)
+    for row in kg.select(
+        "SELECT ?claim ?premise WHERE { GRAPH ?record { ?claim wg:derivedFrom ?premise } } ORDER BY ?claim ?premise",
+        as_of=as_of,
+    ):
+        premises[value(row, "claim")].append(value(row, "premise"))
+    for r in rows_list:
         held = value(r, "held") if r["held"] is not None else "the fact sheet"
         if r["start"] is not None:
             span = f"chars {value(r, 'start')}-{value(r, 'end')} of {held}"
+        elif r["line"] is not None:
+            span = f"line {value(r, 'line')} of {held}"
+        elif value(r, "claim") in premises:
+            span = "inferred from " + ", ".join(_claim_name(c) for c in premises[value(r, "claim")])
         else:
-            span = f"line {value(r, 'line')} of {held}" if r["line"] is not None else "no span"
+            span = "no span"
         p = value(r, "p")
+        status = statuses.of(value(r, "claim"), _bound(r["s"]), p, _bound(r["o"]))
         facts.append(
             Fact(
                 subject=display(r["s"], labels),
@@ -242,13 +268,23 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                 claim=value(r, "claim"),
                 source=value(r, "source"),
                 source_title=value(r, "title"),
-                date=value(r, "date"),
+                date=value(r, "window") if r["window"] is not None else value(r, "date"),
                 certainty=value(r, "certainty"),
-                current=value(r, "superseded") != "true",
+                current=status.status != SUPERSEDED,
                 span=span,
+                status=status.status,
+                status_by=status.by,
+                inferred=value(r, "claim") in premises,
             )
         )
     return facts
+
+
+def _claim_name(iri: str) -> str:
+    """A claim IRI without the common prefix: ``cinemark-2024/a01``."""
+    from .namespaces import CLAIM
+
+    return iri[len(CLAIM) :] if iri.startswith(CLAIM) else compact(iri)
 
 
 def _bound(term: Term | None) -> Term:
