@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode
 
-from .terms import Term
+from .terms import Term, value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
@@ -112,17 +112,16 @@ def claim_statuses(
         for row in rows.stream():
             if row["ended"] is not None:
                 continue
-            claim, s, p, o, who = row["claim"], row["s"], row["p"], row["o"], row["by"]
-            kind = row["kind"]
-            if claim is None or s is None or p is None or o is None or who is None or kind is None:
+            s, o = row["s"], row["o"]
+            if s is None or o is None:
                 continue
-            key: Key = (claim.value, s, p.value, o)
-            status = kind.value
+            key: Key = (value(row, "claim"), s, value(row, "p"), o)
+            status, who = value(row, "kind"), value(row, "by")
             old = found.get(key)
             if old is not None and _RANK[old.status] > _RANK[status]:
                 continue
             if old is None or old.status != status:
                 by[key] = set()
-            by[key].add(who.value)
+            by[key].add(who)
             found[key] = TripleStatus(status, tuple(sorted(by[key])))
     return ClaimStatuses(found)
