@@ -34,11 +34,10 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from ..namespaces import BASE, GRAPH, ONTOLOGY_GRAPH, RDF, WG, XSD, compact
+from ..namespaces import BASE, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG, XSD, compact
 from .parse import ox_select
 
 __all__ = [
-    "STATUS_GRAPH",
     "Asserted",
     "snapshot_asserted",
     "status_quads",
@@ -47,8 +46,6 @@ __all__ = [
     "write_status",
 ]
 
-STATUS_GRAPH = GRAPH + "status/"
-"""Status graphs are named ``STATUS_GRAPH + YYYY-MM-DD``."""
 _RECORD = BASE + "status/"
 _OWL_FUNCTIONAL = "http://www.w3.org/2002/07/owl#FunctionalProperty"
 
