@@ -220,7 +220,7 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
 def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> list[Fact]:
     rows = kg.select(
         f"""
-        SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?window WHERE {{
+        SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?latest ?exact WHERE {{
           GRAPH ?claim {{ {pattern} }}
           FILTER(STRSTARTS(STR(?p), STR(wg:)))
           GRAPH ?source {{ ?claim wg:claimDate ?date ; wg:certainty ?certaintyTerm .
@@ -229,8 +229,8 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                           OPTIONAL {{ ?claim wg:spanLine ?line }} }}
           ?certaintyTerm rdfs:label ?certainty .
           OPTIONAL {{ GRAPH ?source {{ ?claim wg:spanIn ?heldSource }} ?heldSource wg:localFile ?held }}
-          OPTIONAL {{ GRAPH ?source {{ ?source wg:notBefore ?after ; wg:knownSince ?before FILTER(?after != ?before) }}
-                      BIND(CONCAT("date unknown, at the latest ", STR(?before)) AS ?window) }}
+          OPTIONAL {{ GRAPH ?source {{ ?source wg:notAfter ?latest }} }}
+          OPTIONAL {{ GRAPH ?source {{ ?source schema:datePublished ?exact }} }}
         }} ORDER BY ?p ?date ?claim""",
         as_of=as_of,
     )
@@ -268,7 +268,7 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                 claim=value(r, "claim"),
                 source=value(r, "source"),
                 source_title=value(r, "title"),
-                date=value(r, "window") if r["window"] is not None else value(r, "date"),
+                date=_shown_date(value(r, "date"), r["latest"], r["exact"]),
                 certainty=value(r, "certainty"),
                 current=status.status != SUPERSEDED,
                 span=span,
@@ -278,6 +278,14 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
             )
         )
     return facts
+
+
+def _shown_date(date: str, latest: Term | None, exact: Term | None) -> str:
+    """A claim's date as a card shows it: an undated source's claim (dated by the upper bound of its source's
+    date window) reads ``date unknown, at the latest 2026-11-24``."""
+    if exact is None and latest is not None and getattr(latest, "value", None) == date:
+        return f"date unknown, at the latest {date}"
+    return date
 
 
 def _claim_name(iri: str) -> str:

@@ -375,10 +375,19 @@ def provenance_checks() -> list[Check]:
             locate="SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p <{f}> }} }} LIMIT 1",
         ),
         check(
-            "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } GRAPH ?t { ?v wg:claimDate ?oldDate } "
+            "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } "
+            "GRAPH ?t { ?v wg:claimDate ?oldClaimDate OPTIONAL { ?t wg:notBefore ?oldNotBefore } } "
+            "BIND(IF(BOUND(?oldNotBefore) && ?oldNotBefore < ?oldClaimDate, ?oldNotBefore, ?oldClaimDate) AS ?oldDate) "
             "FILTER(?newDate < ?oldDate)",
             "supersedes a later claim",
             "supersedes earlier claims",
+        ),
+        check(
+            "GRAPH ?f { ?f a wg:Source . { ?f wg:notBefore ?v ; wg:notAfter ?hi } UNION { ?f wg:notBefore ?v ; "
+            "schema:datePublished ?hi } UNION { ?f schema:datePublished ?v ; wg:notAfter ?hi } } FILTER(?v > ?hi)",
+            "has an empty date window (a lower bound after an upper bound); check wg:notBefore, "
+            "schema:datePublished and wg:notAfter",
+            "date windows",
         ),
         check(
             "GRAPH ?s { ?f wg:supersedes ?v } FILTER NOT EXISTS { GRAPH ?t { ?v a wg:Claim } }",
