@@ -31,10 +31,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
-from ..namespaces import BASE, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG, XSD, compact
+from ..namespaces import BASE, ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG, XSD, compact
 from .parse import ox_select
 
 __all__ = [
@@ -184,17 +184,30 @@ def _single_valued(store: OxStore) -> set[str]:
     }
 
 
-def _visible_from(store: OxStore) -> dict[str, str]:
-    """Each claim's first visible day: the later of its claim date and its source's known-since date."""
-    rows = ox_select(
-        store,
-        """SELECT ?c ?d ?k WHERE { GRAPH ?src { ?c a wg:Claim ; wg:claimDate ?d . OPTIONAL { ?src wg:knownSince ?k } } }""",
-    )
-    seen: dict[str, str] = {}
-    for r in rows:
-        day = max(r["d"].value, r["k"].value if r["k"] is not None else "")
-        seen[r["c"].value] = max(day, seen.get(r["c"].value, ""))
-    return seen
+class _VisibleFrom:
+    """Each claim's first visible day: the later of its claim date and its source's known-since date (looked up
+    when first asked, for the few claims a status record rests on; ``None`` for what is not a claim)."""
+
+    def __init__(self, store: OxStore) -> None:
+        self._store = store
+        self._days: dict[str, str | None] = {}
+        self._claim_date = NamedNode(WG + "claimDate")
+        self._known_since = NamedNode(WG + "knownSince")
+
+    def __call__(self, claim: str) -> str | None:
+        if claim not in self._days:
+            day = None
+            for q in self._store.quads_for_pattern(NamedNode(claim), self._claim_date, None, None):
+                if not isinstance(q.graph_name, NamedNode) or not isinstance(q.object, Literal):
+                    continue
+                known = [
+                    k.object.value
+                    for k in self._store.quads_for_pattern(q.graph_name, self._known_since, None, q.graph_name)
+                    if isinstance(k.object, Literal)
+                ]
+                day = max([q.object.value, *known])
+            self._days[claim] = day
+        return self._days[claim]
 
 
 def _retractions(store: OxStore) -> dict[str, list[tuple[object, object, object | None]]]:
@@ -314,7 +327,11 @@ def status_quads(store: OxStore, asserted: Asserted, ontology_dir: Path) -> tupl
     graphs, and the problems found (see :func:`_retirements`). Call it after the rules and the checks."""
     single = _single_valued(store)
     retired, problems = _retirements(store, asserted, ontology_dir, single)
-    seen = _visible_from(store)
+    visible = _VisibleFrom(store)
+
+    def seen(*claims: str) -> str:
+        return max(visible(c) or "" for c in claims)
+
     quads: list[Quad] = []
     dates: set[str] = set()
     rdf_s, rdf_p, rdf_o = NamedNode(RDF + "subject"), NamedNode(RDF + "predicate"), NamedNode(RDF + "object")
@@ -338,7 +355,7 @@ def status_quads(store: OxStore, asserted: Asserted, ontology_dir: Path) -> tupl
         if r.by in retired_by[(r.claim, r.triple)]:
             continue
         retired_by[(r.claim, r.triple)].append(r.by)
-        g = graph(max(seen.get(r.by, ""), seen.get(r.claim, "")))
+        g = graph(seen(r.by, r.claim))
         node = _record("retired", r.claim, r.triple, r.by)
         quads.extend(
             [
@@ -350,45 +367,67 @@ def status_quads(store: OxStore, asserted: Asserted, ontology_dir: Path) -> tupl
         )
         describe(node, r.claim, r.triple, g)
     # Disputes: different values of a single-valued property of one subject, in claims not linked by supersession.
-    claims = set(seen)
-    groups: dict[tuple[object, str], dict[str, set[Triple]]] = defaultdict(lambda: defaultdict(set))
+    # The subjects with more than one value are found by the store (an aggregate per property, in Rust), and only
+    # their triples are read.
     for p in sorted(single):
-        for q in store.quads_for_pattern(None, NamedNode(p), None, None):
-            if isinstance(q.graph_name, NamedNode) and q.graph_name.value in claims:
-                groups[(q.subject, p)][q.graph_name.value].add(Triple(q.subject, q.predicate, q.object))
-    for _key, by_claim in groups.items():
-        if len({t.object for ts in by_claim.values() for t in ts}) < 2:
-            continue
-        for claim_a, triples_a in sorted(by_claim.items()):
-            for claim_b, triples_b in sorted(by_claim.items()):
-                if claim_a == claim_b:
-                    continue
-                for ta in triples_a:
-                    for tb in triples_b:
-                        if ta.object == tb.object:
-                            continue
-                        if claim_b in retired_by.get((claim_a, ta), ()) or claim_a in retired_by.get((claim_b, tb), ()):
-                            continue
-                        day = max(seen.get(claim_a, ""), seen.get(claim_b, ""))
-                        g = graph(day)
-                        node = _record("dispute", claim_a, ta, claim_b, tb)
-                        quads.extend(
-                            [
-                                Quad(node, a, NamedNode(WG + "Dispute"), g),
-                                Quad(node, NamedNode(WG + "disputedClaim"), NamedNode(claim_a), g),
-                                Quad(node, NamedNode(WG + "disputedBy"), NamedNode(claim_b), g),
-                                Quad(node, NamedNode(WG + "otherValue"), tb.object, g),
-                            ]
-                        )
-                        describe(node, claim_a, ta, g)
-                        for ender in retired_by.get((claim_b, tb), ()):
-                            end_day = max(day, seen.get(ender, ""))
-                            quads.append(Quad(node, NamedNode(WG + "endedBy"), NamedNode(ender), graph(end_day)))
+        prop = NamedNode(p)
+        rows = store.query(
+            f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s {prop} ?o }} FILTER(?g != <{ENTITIES_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>) }}
+                GROUP BY ?s HAVING (COUNT(DISTINCT ?o) > 1)"""
+        )
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            subject = row["s"]
+            by_claim: dict[str, set[Triple]] = defaultdict(set)
+            for q in store.quads_for_pattern(subject, prop, None, None):
+                if isinstance(q.graph_name, NamedNode) and visible(q.graph_name.value) is not None:
+                    by_claim[q.graph_name.value].add(Triple(q.subject, q.predicate, q.object))
+            _disputes(by_claim, retired_by, seen, graph, describe, quads)
     for day in sorted(dates):
         g = NamedNode(STATUS_GRAPH + day)
         quads.append(Quad(g, a, NamedNode(WG + "StatusGraph"), g))
         quads.append(Quad(g, NamedNode(WG + "visibleFrom"), Literal(day, datatype=NamedNode(XSD + "date")), g))
     return quads, problems
+
+
+def _disputes(
+    by_claim: dict[str, set[Triple]],
+    retired_by: dict[tuple[str, Triple], list[str]],
+    seen: Callable[..., str],
+    graph: Callable[[str], NamedNode],
+    describe: Callable[[NamedNode, str, Triple, NamedNode], None],
+    quads: list[Quad],
+) -> None:
+    """The dispute records of one subject and single-valued property, given its triples claim by claim."""
+    a = NamedNode(RDF + "type")
+    for claim_a, triples_a in sorted(by_claim.items()):
+        for claim_b, triples_b in sorted(by_claim.items()):
+            if claim_a == claim_b:
+                continue
+            for ta in triples_a:
+                for tb in triples_b:
+                    if ta.object == tb.object:
+                        continue
+                    if claim_b in retired_by.get((claim_a, ta), ()) or claim_a in retired_by.get((claim_b, tb), ()):
+                        continue
+                    day = seen(claim_a, claim_b)
+                    g = graph(day)
+                    node = _record("dispute", claim_a, ta, claim_b, tb)
+                    quads.extend(
+                        [
+                            Quad(node, a, NamedNode(WG + "Dispute"), g),
+                            Quad(node, NamedNode(WG + "disputedClaim"), NamedNode(claim_a), g),
+                            Quad(node, NamedNode(WG + "disputedBy"), NamedNode(claim_b), g),
+                            Quad(node, NamedNode(WG + "otherValue"), tb.object, g),
+                        ]
+                    )
+                    describe(node, claim_a, ta, g)
+                    for ender in retired_by.get((claim_b, tb), ()):
+                        quads.append(
+                            Quad(
+                                node, NamedNode(WG + "endedBy"), NamedNode(ender), graph(seen(claim_a, claim_b, ender))
+                            )
+                        )
 
 
 def write_status(store: OxStore, quads: list[Quad]) -> int:
