@@ -523,3 +523,29 @@ def test_a_failed_supersession_check_keeps_the_previous_graph(tiny: Path, tmp_pa
     _problems(wickgraph.build, tiny, store)
     _problems(wickgraph.bulk_build, tiny, store)
     assert (store / "current").resolve() == before
+
+
+def test_a_dump_built_without_the_rules_keeps_the_status(built_store: Path, tmp_path: Path) -> None:
+    # `build --fast --no-rules` on a dump of a built store: the rules' output and the status graphs are input.
+    import pyoxigraph
+
+    from wickgraph.namespaces import ONTOLOGY_GRAPH, STATUS_GRAPH
+
+    built = pyoxigraph.Store.read_only(str((built_store / "current").resolve()))
+    named = [q for q in built if isinstance(q.graph_name, NamedNode) and q.graph_name.value != ONTOLOGY_GRAPH]
+    data = tmp_path / "dump"
+    data.mkdir()
+    with (data / "dump.nq").open("wb") as sink:
+        pyoxigraph.serialize(named, sink, pyoxigraph.RdfFormat.N_QUADS)
+    wickgraph.bulk_build(tmp_path / "store", data_dir=data, rules=False)
+    again = pyoxigraph.Store.read_only(str((tmp_path / "store" / "current").resolve()))
+
+    def status(store: pyoxigraph.Store) -> set[str]:
+        return {str(q) for q in store if str(q.graph_name).startswith("<" + STATUS_GRAPH)}
+
+    assert status(again) == status(built) and len(status(built)) > 100
+    with wickgraph.open_graph(tmp_path / "store") as dumped:
+        rooney = claim_statuses(dumped).of(
+            CLAIM + "cinemark-2024/a23", NamedNode(WGD + "eve-macarro"), WG + "name", Literal("Rooney")
+        )
+        assert rooney.status == "superseded"

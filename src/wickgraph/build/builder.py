@@ -17,7 +17,7 @@ from ..store.embedded import publish_generation, writing_generation
 from ..terms import value
 from .parse import Staged, ontology_files, stage
 from .rules import apply_rules
-from .supersession import snapshot_asserted, status_quads, supersession_problems, write_status
+from .supersession import drop_status_graphs, snapshot_asserted, status_quads, supersession_problems, write_status
 from .validate import validate
 
 __all__ = ["BuildReport", "build", "check", "claim_triples", "dataset_counts", "refuse_empty", "write_reifiers"]
@@ -136,6 +136,7 @@ def _prepare(
 ) -> tuple[Staged, int, int]:
     progress(f"parsing {ontology_dir} and {data_dir}")
     staged = stage(ontology_dir, data_dir)
+    drop_status_graphs(staged.store)
     asserted = snapshot_asserted(staged.store)
     progress("applying the build rules")
     derived = apply_rules(staged.store, ontology_dir)

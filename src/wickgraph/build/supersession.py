@@ -39,6 +39,7 @@ from .parse import ox_select
 
 __all__ = [
     "Asserted",
+    "drop_status_graphs",
     "snapshot_asserted",
     "status_quads",
     "supersession_links",
@@ -150,6 +151,15 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
             seen.add(node)
         cycles.append(path)
     return sorted(cycles)
+
+
+def drop_status_graphs(store: OxStore) -> int:
+    """Remove status graphs the input already holds (a dump of a built store): the build computes them anew from
+    the claims. Returns how many were removed."""
+    found = [g for g in store.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]
+    for g in found:
+        store.remove_graph(g)
+    return len(found)
 
 
 def snapshot_asserted(store: OxStore) -> Asserted:
