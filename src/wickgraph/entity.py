@@ -343,7 +343,10 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
             qualified[facts[0].subject] = facts
     incoming = [f for f in incoming if f.subject not in qualified]
     functional = frozenset(
-        value(r, "p") for r in kg.select("SELECT ?p WHERE { GRAPH wgg:ontology { ?p a owl:FunctionalProperty } }")
+        value(r, "p")
+        for r in kg.select(
+            "SELECT ?p WHERE { GRAPH wgg:ontology { { ?p a owl:FunctionalProperty } UNION { ?p a wg:SingleValuedProperty } } }"
+        )
     )
     return EntityCard(
         iri=iri,
