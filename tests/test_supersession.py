@@ -488,6 +488,7 @@ def test_a_supersession_that_contradicts_nothing_fails_and_retracts_names_what_i
     for build in (wickgraph.build, wickgraph.bulk_build):
         problems = _problems(build, tiny, tmp_path / "s")
         assert "claim/tiny/one> supersedes <https://w3id.org/wickgraph/claim/tiny/two> but contradicts none" in problems
+        assert "tiny.trig]" in problems
     # Named with wg:retracts, the multi-valued genre is retired, and only it.
     named = nothing.replace(
         "wg:supersedes x:two .",

@@ -145,7 +145,7 @@ def _prepare(
     if problems:
         raise ValidationError(problems)
     progress("computing the status of every claim's triples (supersession per triple)")
-    status, problems = status_quads(staged.store, asserted, ontology_dir)
+    status, problems = status_quads(staged.store, asserted, ontology_dir, staged.files_of)
     if problems:
         raise ValidationError(problems)
     data_count = len(staged.files) - len(ontology_files(ontology_dir))

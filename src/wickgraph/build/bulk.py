@@ -251,7 +251,7 @@ def bulk_build(
             raise ValidationError(problems)
         if rules:
             progress("computing the status of every claim's triples (supersession per triple)")
-            status, problems = status_quads(disk, asserted, ontology)
+            status, problems = status_quads(disk, asserted, ontology, functools.partial(_claim_files, disk, files_of))
             if problems:
                 raise ValidationError(problems)
             write_status(disk, status)

@@ -255,7 +255,7 @@ def _closure(links: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 
 def _retirements(
-    store: OxStore, asserted: Asserted, ontology_dir: Path, single: set[str]
+    store: OxStore, asserted: Asserted, ontology_dir: Path, single: set[str], files_of: Callable[[str], str]
 ) -> tuple[list[_Retired], list[str]]:
     """What each superseding claim retires, and the problems (a retraction that names nothing, a supersession
     that retires nothing)."""
@@ -293,14 +293,15 @@ def _retirements(
             if not hit and (new, old) in direct:
                 problems.append(
                     f"claim {compact(new)} supersedes {compact(old)} but contradicts none of its triples: give "
-                    "the changed value of a single-valued property, or name the retired triples with wg:retracts"
+                    "the changed value of a single-valued property, or name the retired triples with wg:retracts "
+                    f"[in {files_of(new)}]"
                 )
         for i, (s, p, o) in enumerate(retracts.get(new, [])):
             if not used[i]:
                 what = " ".join(compact(x.value) if isinstance(x, NamedNode) else str(x) for x in (s, p) if x)
                 problems.append(
                     f"claim {compact(new)} retracts {what}{'' if o is None else ' ' + str(o)}, which no claim it "
-                    "supersedes asserts"
+                    f"supersedes asserts [in {files_of(new)}]"
                 )
     # What the rules derived from retired triples alone is retired with them: derive again, per pair, from
     # what the older claim keeps, in a scratch store, and retire what is no longer derived.
@@ -332,11 +333,17 @@ def _record(*parts: object) -> NamedNode:
     return NamedNode(_RECORD + digest)
 
 
-def status_quads(store: OxStore, asserted: Asserted, ontology_dir: Path) -> tuple[list[Quad], list[str]]:
+def status_quads(
+    store: OxStore,
+    asserted: Asserted,
+    ontology_dir: Path,
+    files_of: Callable[[str], str] = lambda iri: "(unknown file)",
+) -> tuple[list[Quad], list[str]]:
     """The status records of every claim's triples (retirements, disputes and their ends), in their status
-    graphs, and the problems found (see :func:`_retirements`). Call it after the rules and the checks."""
+    graphs, and the problems found: a supersession that retires nothing, a retraction that names nothing (each
+    with its files, ``files_of(iri)``). Call it after the rules and the checks."""
     single = _single_valued(store)
-    retired, problems = _retirements(store, asserted, ontology_dir, single)
+    retired, problems = _retirements(store, asserted, ontology_dir, single, files_of)
     visible = _VisibleFrom(store)
 
     def seen(*claims: str) -> str:
