@@ -397,7 +397,10 @@ x:two { wgd:ballerina wg:runtimeMinutes 126 . }
 x:self { wgd:ballerina wg:runtimeMinutes 127 . }
 """
 
-TEXT = "Ballerina runs 125 minutes, a drama.\nBallerina runs 126 minutes, a thriller from Austria.\nBallerina runs 127 minutes.\n"
+TEXT = (
+    "Ballerina runs 125 minutes, a drama.\nBallerina runs 126 minutes, a thriller from Austria.\n"
+    "Ballerina runs 127 minutes.\nhttps://example.org/later says Ballerina runs 125 minutes.\n"
+)
 
 ENTITIES = """
 @prefix wg:   <https://w3id.org/wickgraph/ontology#> .
@@ -550,3 +553,58 @@ def test_a_dump_built_without_the_rules_keeps_the_status(built_store: Path, tmp_
             CLAIM + "cinemark-2024/a23", NamedNode(WGD + "eve-macarro"), WG + "name", Literal("Rooney")
         )
         assert rooney.status == "superseded"
+
+
+ENDED = """
+@prefix wg:     <https://w3id.org/wickgraph/ontology#> .
+@prefix wgd:    <https://w3id.org/wickgraph/id/> .
+@prefix wgs:    <https://w3id.org/wickgraph/source/> .
+@prefix x:      <https://w3id.org/wickgraph/claim/tiny/> .
+@prefix schema: <http://schema.org/> .
+@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
+
+wgs:tiny {
+  wgs:tiny a wg:Source ; schema:name "Tiny" ; wg:localFile "tiny.txt" ; wg:sha256 "SHA" ; wg:tier "N" ;
+      schema:datePublished "2024-05-01"^^xsd:date ; wg:dateBasis "test" .
+  x:one a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 1 .
+  x:two a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 2 .
+}
+wgs:later {
+  wgs:later a wg:Source ; schema:name "Later" ; schema:url "https://example.org/later" ; wg:tier "N" ;
+      wg:notBefore "2024-05-02"^^xsd:date ; wg:notAfter "2024-06-01"^^xsd:date ; wg:dateBasis "test window" .
+  x:three a wg:Claim ; wg:certainty wg:Stated ; wg:spanIn wgs:tiny ; wg:spanLine 4 ; wg:supersedes x:two .
+}
+x:one { wgd:ballerina wg:runtimeMinutes 125 . }
+x:two { wgd:ballerina wg:runtimeMinutes 126 . }
+x:three { wgd:ballerina wg:runtimeMinutes 125 . }
+"""
+
+
+@pytest.mark.parametrize("build", [wickgraph.build, wickgraph.bulk_build], ids=["full", "fast"])
+def test_a_dispute_ends_when_the_other_value_is_superseded(build: object, tiny: Path, tmp_path: Path) -> None:
+    # One says 125 minutes, two says 126: they dispute. Three (not after 2024-06-01) corrects two to 125, so one
+    # is current again from then on; as known on 2024-05-15 (three not certainly out yet) it is still disputed.
+    _write(tiny, ENDED)
+    store = tmp_path / "store"
+    _build(build, tiny, store)
+    one, two = CLAIM + "tiny/one", CLAIM + "tiny/two"
+    ballerina, p = NamedNode(WGD + "ballerina"), WG + "runtimeMinutes"
+    minutes = {n: Literal(str(n), datatype=NamedNode(XSD + "integer")) for n in (125, 126)}
+    with wickgraph.open_graph(store) as small:
+        for day, expect_one, expect_two in (
+            ("2024-05-15", "disputed", "disputed"),
+            ("2024-06-01", "current", "superseded"),
+            (None, "current", "superseded"),
+        ):
+            statuses = claim_statuses(small, as_of=day)
+            assert statuses.of(one, ballerina, p, minutes[125]).status == expect_one, day
+            assert statuses.of(two, ballerina, p, minutes[126]).status == expect_two, day
+            rows = small.run("fact-provenance", as_of=day, entity="Ballerina")
+            by_claim = {
+                value(r, "claim"): value(r, "status") for r in rows if value(r, "property") == "runtime (minutes)"
+            }
+            assert by_claim[one] == expect_one and by_claim[two] == expect_two, day
+        # The window's lower bound never counts: on 2024-05-02 the later source is not visible yet.
+        assert CLAIM + "tiny/three" not in {
+            value(r, "claim") for r in small.run("fact-provenance", as_of="2024-05-02", entity="Ballerina")
+        }
