@@ -262,6 +262,13 @@ def test_inferred_claims_are_on_entity_cards(kg: wickgraph.KnowledgeGraph) -> No
     assert after[0].span.startswith("inferred from cinemark-2024/a01")
     rendered = card.render()
     assert "  set after:\n    John Wick (2014)\n" in rendered and "[inferred]" in rendered
+    # The named query lists it too, with its certainty and no span of its own.
+    rows = kg.run("fact-provenance", entity="John Wick: Chapter 2")
+    (inferred,) = [
+        r for r in rows if value(r, "property") == "set after" and value(r, "subject") == "John Wick: Chapter 2"
+    ]
+    assert value(inferred, "certainty") == "inferred by the editors" and inferred["spanIn"] is None
+    assert value(inferred, "claim") == CLAIM + "editorial/01" and value(inferred, "status") == "current"
 
 
 # ---- one status, every face ---------------------------------------------------------------------------------
