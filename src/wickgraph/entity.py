@@ -45,6 +45,7 @@ class Fact:
     """One claimed triple about an entity, with its provenance."""
 
     subject: str
+    """The subject's display label."""
     property: str
     property_label: str
     value: Term
@@ -65,6 +66,8 @@ class Fact:
     """The claims that supersede or dispute it."""
     inferred: bool = False
     """The claim is the editors' inference (``wg:Inferred``), not a source's statement."""
+    subject_iri: str = ""
+    """The subject's IRI."""
 
 
 @dataclass
@@ -217,7 +220,9 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
     )
 
 
-def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> list[Fact]:
+def _facts(
+    kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None, labels: dict[str, str] | None = None
+) -> list[Fact]:
     rows = kg.select(
         f"""
         SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?latest ?exact WHERE {{
@@ -234,7 +239,7 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
         }} ORDER BY ?p ?date ?claim""",
         as_of=as_of,
     )
-    labels = _labels(kg)
+    labels = labels if labels is not None else _labels(kg)
     facts = []
     rows_list = list(rows.stream())
     statuses = claim_statuses(
@@ -275,6 +280,7 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                 status=status.status,
                 status_by=status.by,
                 inferred=value(r, "claim") in premises,
+                subject_iri=value(r, "s"),
             )
         )
     return facts
@@ -324,21 +330,26 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
             "SELECT ?p WHERE { GRAPH wgg:ontology { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } UNION { ?p a owl:SymmetricProperty } } }"
         )
     }
-    outgoing = _facts(kg, f"<{iri}> ?p ?o . BIND(<{iri}> AS ?s)", as_of)
-    incoming = [f for f in _facts(kg, f"?s ?p <{iri}> . BIND(<{iri}> AS ?o)", as_of) if f.property not in inverse]
+    labels = _labels(kg)  # read once for the whole card
+    outgoing = _facts(kg, f"<{iri}> ?p ?o . BIND(<{iri}> AS ?s)", as_of, labels)
+    incoming = [
+        f for f in _facts(kg, f"?s ?p <{iri}> . BIND(<{iri}> AS ?o)", as_of, labels) if f.property not in inverse
+    ]
     qualified: dict[str, list[Fact]] = {}
     nodes = kg.select(
         f"""
         SELECT DISTINCT ?node WHERE {{ ?node ?p <{iri}> ; a ?t . FILTER(?t IN ({", ".join(f"<{t}>" for t in sorted(_QUALIFIED))})) }}""",
         as_of=as_of,
     )
-    for row in nodes:
-        node = value(row, "node")
-        facts = [
-            f
-            for f in _facts(kg, f"<{node}> ?p ?o . BIND(<{node}> AS ?s)", as_of)
-            if not isinstance(f.value, NamedNode) or f.value.value != iri
-        ]
+    node_iris = [value(row, "node") for row in nodes]
+    by_node: dict[str, list[Fact]] = defaultdict(list)
+    for start in range(0, len(node_iris), 200):  # the facts of all the qualified nodes, in a few queries
+        batch = " ".join(f"<{n}>" for n in node_iris[start : start + 200])
+        for f in _facts(kg, f"VALUES ?s {{ {batch} }} ?s ?p ?o .", as_of, labels):
+            if not isinstance(f.value, NamedNode) or f.value.value != iri:
+                by_node[f.subject_iri].append(f)
+    for node in node_iris:
+        facts = by_node.get(node)
         if facts:
             qualified[facts[0].subject] = facts
     incoming = [f for f in incoming if f.subject not in qualified]
