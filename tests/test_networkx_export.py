@@ -36,11 +36,12 @@ def test_nodes_are_resources_and_literals_are_attributes(graph: nx.MultiDiGraph)
 
 def test_one_edge_per_triple(graph: nx.MultiDiGraph, kg: wickgraph.KnowledgeGraph) -> None:
     # Counted independently: distinct wg: triples between resources in claim graphs and the registry,
-    # leaving out rdf:type, ontology terms as objects (wg:LeadRole …), the ontology and source graphs.
+    # leaving out rdf:type, ontology terms as objects (wg:LeadRole …), the ontology, source and status graphs.
     rows = kg.select("""
         SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
           GRAPH ?g { ?s ?p ?o }
           FILTER(!isLiteral(?o) && ?p != rdf:type && STRSTARTS(STR(?p), STR(wg:)) && ?g != wgg:ontology)
+          FILTER(!STRSTARTS(STR(?g), "https://w3id.org/wickgraph/graph/status/"))
           FILTER NOT EXISTS { GRAPH ?g { ?g a wg:Source } }
           FILTER NOT EXISTS { GRAPH wgg:ontology { ?o ?x ?y } }
         } }""")
@@ -153,8 +154,13 @@ def test_superseded_claims_are_marked(graph: nx.MultiDiGraph) -> None:
     # The article (2024) called the lead character Rooney; later sources name her Eve Macarro, superseding it.
     eve = graph.nodes["wgd:eve-macarro"]
     assert eve["wg:name"] == ["Eve Macarro"] and eve["wg:name (superseded)"] == ["Rooney"]
-    # Ballerina's theatrical release: the article's claim (a06, "planned") is superseded by the fact sheet's.
+    # Ballerina's theatrical release: the article's claim (a06) had it planned; the fact sheet's (f:07) has it
+    # released and supersedes a06's status, only that: the release itself and its channel stay current.
+    release = graph.nodes["wgd:ballerina-release-2025"]
+    assert release["wg:releaseStatus"] == ["wg:Released"]
+    assert release["wg:releaseStatus (superseded)"] == ["wg:Planned"]
+    assert "exclusively in movie theatres" in release["wg:channel"]
     edge = graph.edges["wgd:ballerina", "wgd:ballerina-release-2025", "wg:release"]
-    flags = dict(zip(edge["claims"], edge["current"], strict=True))
-    assert flags["wgc:cinemark-2024/a06"] is False and any(flags.values())
+    flags = dict(zip(edge["claims"], edge["statuses"], strict=True))
+    assert flags["wgc:cinemark-2024/a06"] == "current" and edge["status"] == "current"
     assert all(len(d["current"]) == len(d["claims"]) for *_, d in graph.edges(data=True))

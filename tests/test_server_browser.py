@@ -305,3 +305,20 @@ def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server
         **{server.url + path: "chrome-error://chromewebdata/" for path in pages},  # refused by the browser
         server.url + "/status": server.url + "/status",
     }, children
+
+
+def test_a_card_marks_each_facts_status_in_the_browser(server: ServerProcess, browser: DevTools) -> None:
+    # Chapter 4: Sunday estimate superseded, the two budgets disputed; Chapter 2: the editors' "set after" inferred.
+    browser.call("Page.navigate", {"url": server.url + "/card?name=" + quote("John Wick: Chapter 4")})
+    browser.wait_for("(document.querySelector('#card h2') || {}).textContent")
+    lines = browser.evaluate("[...document.querySelectorAll('#card .prov')].map(d => d.textContent)")
+    assert any("411mania" in line and line.endswith("[superseded]") for line in lines)
+    assert sum(line.endswith("[disputed]") for line in lines) >= 2
+    classes = browser.evaluate("[...document.querySelectorAll('#card li.disputed')].length")
+    assert classes >= 2
+    browser.call("Page.navigate", {"url": server.url + "/card?name=" + quote("John Wick: Chapter 2")})
+    browser.wait_for("(document.querySelector('#card h2') || {}).textContent === 'John Wick: Chapter 2'")
+    assert browser.evaluate(
+        "[...document.querySelectorAll('#card .prov')].some(d => d.textContent.endsWith('[inferred]'))"
+    )
+    assert browser.blocked == []

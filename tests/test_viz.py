@@ -90,7 +90,7 @@ def test_what_the_full_view_draws(exported: nx.MultiDiGraph, full_page: str) -> 
     director = next(e for e in edges if e["from"] == "wgd:ballerina" and e["to"] == "wgd:len-wiseman")
     assert director["tip"][0] == "Ballerina —director→ Len Wiseman"
     assert any(
-        line.startswith("Ballerina (2025 film) - Wikipedia (2025-06-06, stated; line ") for line in director["tip"]
+        line.startswith("Ballerina (2025 film) - Wikipedia (2026-11-24, stated; line ") for line in director["tip"]
     )
     assert director["sources"] == [
         "wgs:cinemark-2024",

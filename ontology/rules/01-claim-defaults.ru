@@ -1,8 +1,20 @@
-# Claim records: fill in what the graph a record sits in already says.
+# Sources and claim records: fill in what the graph a record sits in already says.
 # - wg:source is the source graph the record is in;
 # - wg:claimDate defaults to the source's wg:knownSince (for an inferred claim: its latest premise's date);
 # - wg:spanIn defaults to the source itself when the record has a span.
 PREFIX wg: <https://w3id.org/wickgraph/ontology#>
+PREFIX schema: <http://schema.org/>
+
+# A source is known from the day it had certainly said what it says: the upper bound of its date window, else
+# its exact publication date (never a lower bound).
+INSERT { GRAPH ?src { ?src wg:knownSince ?date } }
+WHERE  { GRAPH ?src { ?src a wg:Source ; wg:notAfter ?date } } ;
+
+INSERT { GRAPH ?src { ?src wg:knownSince ?date } }
+WHERE  {
+  GRAPH ?src { ?src a wg:Source ; schema:datePublished ?date }
+  FILTER NOT EXISTS { GRAPH ?src { ?src wg:notAfter ?bound } }
+} ;
 
 INSERT { GRAPH ?src { ?claim wg:source ?src } }
 WHERE  { GRAPH ?src { ?claim a wg:Claim . ?src a wg:Source } } ;

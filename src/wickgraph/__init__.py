@@ -10,6 +10,7 @@ The public API::
     kg.construct("CONSTRUCT WHERE { wgd:ballerina ?p ?o }")            # CONSTRUCT -> GraphResult
     kg.run("who-plays", character="Rooney")                           # a named query
     kg.entity("Ana de Armas")                                         # an entity card
+    wickgraph.claim_statuses(kg, as_of="2024-01-03")                  # superseded / disputed claim triples
     wickgraph.push("http://localhost:7878/query", "/tmp/wick")       # into a SPARQL server
     kg = wickgraph.open_graph(endpoint="http://localhost:7878/query") # and query it there
     kg.run("lead-of").to_dataframe()                                  # a pandas DataFrame, with labels
@@ -102,6 +103,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .results import SelectResult as SelectResult
     from .spans import Coverage as Coverage
     from .spans import source_coverage as source_coverage
+    from .status import claim_statuses as claim_statuses
     from .store.remote import Endpoint as Endpoint
     from .store.remote import RemoteStore as RemoteStore
     from .synthetic import GenerateReport as GenerateReport
@@ -113,6 +115,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .viz import write_html as write_html
 
 _EXPORTS: dict[str, str] = {
+    "claim_statuses": ".status",
     "BuildReport": ".build.builder",
     "Citation": ".citations",
     "CitationError": ".errors",
@@ -252,6 +255,7 @@ __all__ = [
     "check",
     "check_citations",
     "chronology",
+    "claim_statuses",
     "communities",
     "construct_to_networkx",
     "generate",

@@ -2,7 +2,7 @@
 
 A card lists every claim about the entity in both directions. Facts are grouped by property; where sources
 give different values for one property the card shows them side by side and marks which are current (not
-superseded by a later claim). Facts of qualified nodes the entity takes part in (a performance, a draft, a
+superseded by a later claim, or disputed: see :mod:`wickgraph.status`). Facts of qualified nodes the entity takes part in (a performance, a draft, a
 release) are shown under that node.
 """
 
@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 from .errors import EntityNotFoundError
 from .namespaces import WG, WGD, compact
+from .status import CURRENT, SUPERSEDED, claim_statuses, combine
 from .terminal import safe_text
 from .terms import Term, display, value
 
@@ -45,6 +46,7 @@ class Fact:
     """One claimed triple about an entity, with its provenance."""
 
     subject: str
+    """The subject's display label."""
     property: str
     property_label: str
     value: Term
@@ -56,7 +58,17 @@ class Fact:
     certainty: str
     current: bool
     span: str
-    """Where in the held text: ``chars 1189-1244 of FILE`` or ``line 27 of FILE``."""
+    """Where in the held text: ``chars 1189-1244 of FILE`` or ``line 27 of FILE`` (an inferred claim: ``inferred
+    from`` its premises)."""
+    status: str = "current"
+    """``current``, ``superseded`` (a later claim retired this triple) or ``disputed`` (another claim gives another
+    value of this single-valued property, neither superseding the other): see :mod:`wickgraph.status`."""
+    status_by: tuple[str, ...] = ()
+    """The claims that supersede or dispute it."""
+    inferred: bool = False
+    """The claim is the editors' inference (``wg:Inferred``), not a source's statement."""
+    subject_iri: str = ""
+    """The subject's IRI."""
 
 
 @dataclass
@@ -105,14 +117,15 @@ class EntityCard:
             for fact in facts:
                 grouped[text(fact)].append(fact)
             for shown, claims in grouped.items():
-                current = any(f.current for f in claims)
-                lines.append(f"{indent}  {shown}{'' if current else '  [superseded]'}")
+                status = combine(f.status for f in claims)
+                lines.append(f"{indent}  {shown}{'' if status == CURRENT else f'  [{status}]'}")
                 for f in claims:
-                    mark = "" if f.current else " [superseded]"
+                    mark = "" if f.status == CURRENT else f" [{f.status} by {', '.join(map(_claim_name, f.status_by))}]"
+                    mark += " [inferred]" if f.inferred else ""
                     lines.append(f"{indent}      {f.source_title}, {f.date}, {f.certainty}; {f.span}{mark}")
 
         for prop, facts in self.by_property().items():
-            flag = "  ≠ sources disagree (current one unmarked, superseded marked)" if prop in conflicts else ""
+            flag = "  ≠ sources disagree (current one unmarked, others marked)" if prop in conflicts else ""
             block(f"{prop}:{flag}", facts, lambda f: f.value_label)
         if self.incoming:
             block("pointed at by:", self.incoming, lambda f: f"{f.subject} —{f.property_label}→")
@@ -209,31 +222,49 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
     )
 
 
-def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> list[Fact]:
+def _facts(
+    kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None, labels: dict[str, str] | None = None
+) -> list[Fact]:
     rows = kg.select(
         f"""
-        SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?superseded WHERE {{
+        SELECT ?s ?p ?o ?claim ?source ?title ?date ?certainty ?start ?end ?line ?held ?latest ?exact WHERE {{
           GRAPH ?claim {{ {pattern} }}
           FILTER(STRSTARTS(STR(?p), STR(wg:)))
-          GRAPH ?source {{ ?claim wg:claimDate ?date ; wg:certainty ?certaintyTerm ; wg:spanIn ?heldSource .
+          GRAPH ?source {{ ?claim wg:claimDate ?date ; wg:certainty ?certaintyTerm .
                           ?source schema:name ?title .
                           OPTIONAL {{ ?claim wg:spanStart ?start ; wg:spanEnd ?end }}
                           OPTIONAL {{ ?claim wg:spanLine ?line }} }}
           ?certaintyTerm rdfs:label ?certainty .
-          OPTIONAL {{ ?heldSource wg:localFile ?held }}
-          BIND(xsd:boolean(EXISTS {{ GRAPH ?any {{ ?later wg:supersedes ?claim }} }}) AS ?superseded)
+          OPTIONAL {{ GRAPH ?source {{ ?claim wg:spanIn ?heldSource }} ?heldSource wg:localFile ?held }}
+          OPTIONAL {{ GRAPH ?source {{ ?source wg:notAfter ?latest }} }}
+          OPTIONAL {{ GRAPH ?source {{ ?source schema:datePublished ?exact }} }}
         }} ORDER BY ?p ?date ?claim ?s ?o ?source""",
         as_of=as_of,
     )
-    labels = _labels(kg)
+    labels = labels if labels is not None else _labels(kg)
     facts = []
-    for r in rows:
+    rows_list = list(rows.stream())
+    statuses = claim_statuses(
+        kg, as_of=as_of, subjects={value(r, "s") for r in rows_list if isinstance(r["s"], NamedNode)}
+    )
+    premises: dict[str, list[str]] = defaultdict(list)
+    for row in kg.select(
+        "SELECT ?claim ?premise WHERE { GRAPH ?record { ?claim wg:derivedFrom ?premise } } ORDER BY ?claim ?premise",
+        as_of=as_of,
+    ):
+        premises[value(row, "claim")].append(value(row, "premise"))
+    for r in rows_list:
         held = value(r, "held") if r["held"] is not None else "the fact sheet"
         if r["start"] is not None:
             span = f"chars {value(r, 'start')}-{value(r, 'end')} of {held}"
+        elif r["line"] is not None:
+            span = f"line {value(r, 'line')} of {held}"
+        elif value(r, "claim") in premises:
+            span = "inferred from " + ", ".join(_claim_name(c) for c in premises[value(r, "claim")])
         else:
-            span = f"line {value(r, 'line')} of {held}" if r["line"] is not None else "no span"
+            span = "no span"
         p = value(r, "p")
+        status = statuses.of(value(r, "claim"), _bound(r["s"]), p, _bound(r["o"]))
         facts.append(
             Fact(
                 subject=display(r["s"], labels),
@@ -244,13 +275,32 @@ def _facts(kg: KnowledgeGraph, pattern: str, as_of: str | _dt.date | None) -> li
                 claim=value(r, "claim"),
                 source=value(r, "source"),
                 source_title=value(r, "title"),
-                date=value(r, "date"),
+                date=_shown_date(value(r, "date"), r["latest"], r["exact"]),
                 certainty=value(r, "certainty"),
-                current=value(r, "superseded") != "true",
+                current=status.status != SUPERSEDED,
                 span=span,
+                status=status.status,
+                status_by=status.by,
+                inferred=value(r, "claim") in premises,
+                subject_iri=value(r, "s"),
             )
         )
     return facts
+
+
+def _shown_date(date: str, latest: Term | None, exact: Term | None) -> str:
+    """A claim's date as a card shows it: an undated source's claim (dated by the upper bound of its source's
+    date window) reads ``date unknown, at the latest 2026-11-24``."""
+    if exact is None and latest is not None and getattr(latest, "value", None) == date:
+        return f"date unknown, at the latest {date}"
+    return date
+
+
+def _claim_name(iri: str) -> str:
+    """A claim IRI without the common prefix: ``cinemark-2024/a01``."""
+    from .namespaces import CLAIM
+
+    return iri[len(CLAIM) :] if iri.startswith(CLAIM) else compact(iri)
 
 
 def _bound(term: Term | None) -> Term:
@@ -282,8 +332,11 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
             "SELECT ?p WHERE { GRAPH wgg:ontology { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } UNION { ?p a owl:SymmetricProperty } } }"
         )
     }
-    outgoing = _facts(kg, f"<{iri}> ?p ?o . BIND(<{iri}> AS ?s)", as_of)
-    incoming = [f for f in _facts(kg, f"?s ?p <{iri}> . BIND(<{iri}> AS ?o)", as_of) if f.property not in inverse]
+    labels = _labels(kg)  # read once for the whole card
+    outgoing = _facts(kg, f"<{iri}> ?p ?o . BIND(<{iri}> AS ?s)", as_of, labels)
+    incoming = [
+        f for f in _facts(kg, f"?s ?p <{iri}> . BIND(<{iri}> AS ?o)", as_of, labels) if f.property not in inverse
+    ]
     qualified: dict[str, list[Fact]] = {}
     nodes = kg.select(
         f"""
@@ -291,18 +344,23 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
         ORDER BY ?node""",
         as_of=as_of,
     )
-    for row in nodes:
-        node = value(row, "node")
-        facts = [
-            f
-            for f in _facts(kg, f"<{node}> ?p ?o . BIND(<{node}> AS ?s)", as_of)
-            if not isinstance(f.value, NamedNode) or f.value.value != iri
-        ]
+    node_iris = [value(row, "node") for row in nodes]
+    by_node: dict[str, list[Fact]] = defaultdict(list)
+    for start in range(0, len(node_iris), 200):  # the facts of all the qualified nodes, in a few queries
+        batch = " ".join(f"<{n}>" for n in node_iris[start : start + 200])
+        for f in _facts(kg, f"VALUES ?s {{ {batch} }} ?s ?p ?o .", as_of, labels):
+            if not isinstance(f.value, NamedNode) or f.value.value != iri:
+                by_node[f.subject_iri].append(f)
+    for node in node_iris:
+        facts = by_node.get(node)
         if facts:
             qualified[facts[0].subject] = facts
     incoming = [f for f in incoming if f.subject not in qualified]
     functional = frozenset(
-        value(r, "p") for r in kg.select("SELECT ?p WHERE { GRAPH wgg:ontology { ?p a owl:FunctionalProperty } }")
+        value(r, "p")
+        for r in kg.select(
+            "SELECT ?p WHERE { GRAPH wgg:ontology { { ?p a owl:FunctionalProperty } UNION { ?p a wg:SingleValuedProperty } } }"
+        )
     )
     return EntityCard(
         iri=iri,

@@ -145,7 +145,8 @@ class KnowledgeGraph:
 
     # ---- "as known on DATE" ----------------------------------------------------------------
     def view_as_of(self, day: str | _dt.date) -> GraphView:
-        """The graphs visible on ``day``: registry, ontology, sources known by then and their claims dated by then."""
+        """The graphs visible on ``day``: registry, ontology, sources known by then, their claims dated by then,
+        and the status graphs (supersession per triple) of the days up to it."""
         key = parse_date(day).isoformat()
         if key not in self._views:
             self._views[key] = _view(self.store, key)
@@ -234,6 +235,8 @@ def _view(store: Store, day: str) -> GraphView:
           UNION
           {{ GRAPH ?src {{ ?g a wg:Claim ; wg:claimDate ?d . ?src wg:knownSince ?k }}
              FILTER(STR(?d) <= "{day}" && STR(?k) <= "{day}") }}
+          UNION
+          {{ GRAPH ?g {{ ?g a wg:StatusGraph ; wg:visibleFrom ?d }} FILTER(STR(?d) <= "{day}") }}
         }}"""
     )
     assert isinstance(rows, SelectResult)

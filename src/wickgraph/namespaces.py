@@ -21,6 +21,7 @@ __all__ = [
     "SCHEMA",
     "SKOS",
     "SOURCE",
+    "STATUS_GRAPH",
     "WG",
     "WGD",
     "XSD",
@@ -42,6 +43,8 @@ SCHEMA = "http://schema.org/"
 
 ENTITIES_GRAPH = GRAPH + "entities"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
+STATUS_GRAPH = GRAPH + "status/"
+"""Status graphs (supersession per triple, written by the build) are named ``STATUS_GRAPH + YYYY-MM-DD``."""
 
 PREFIXES: dict[str, str] = {
     "wg": WG,

@@ -17,8 +17,9 @@ What the graph holds
   one attribute per literal property, keyed by the compact predicate (``wg:releaseDate``, ``skos:altLabel``)
       a **list** of values, since sources may disagree: ``int`` for integers, ``float`` for decimals and
       doubles, ``bool`` for booleans, ``str`` (the lexical form) for the rest, dates included (ISO dates sort
-      as strings). Values that only superseded claims state go under ``PREDICATE (superseded)``: Chapter 2's
-      ``wg:releaseDate`` is ``["2017-02-10"]`` and its ``wg:releaseDate (superseded)`` is ``["2017-01-30"]``.
+      as strings). Values every claim of which has that triple superseded go under ``PREDICATE (superseded)``
+      (supersession is per triple, :mod:`wickgraph.status`): Chapter 2's ``wg:releaseDate`` is
+      ``["2017-02-10"]`` and its ``wg:releaseDate (superseded)`` is ``["2017-01-30"]``.
 
   **Literals are never nodes**: a film titled "John Wick" and the character John Wick stay two nodes, each with
   its own ``label``. Objects that are terms of the ontology (``wg:LeadRole``, ``wg:DayPrecision``, ``wg:Planned``)
@@ -30,11 +31,15 @@ What the graph holds
 
   ``label`` (str)
       the predicate's ``rdfs:label`` (``plays``, ``set after``).
-  ``claims``, ``sources``, ``source_titles``, ``dates``, ``certainties``, ``spans`` (lists of str), ``current`` (list of bool)
+  ``claims``, ``sources``, ``source_titles``, ``dates``, ``certainties``, ``spans``, ``statuses`` (lists of str), ``current`` (list of bool)
       per claim: its id (``wgc:cinemark-2024/a15``), its source (``wgs:cinemark-2024``) and title, the date the
       source said it, how sure it was (``stated``, ``reported``, ``expected / speculated``, ``inferred by the
-      editors``), where in the held text it rests (``chars 2229-2328 of wgs:cinemark-2024``), and whether it is
-      current (no visible claim supersedes it). Empty for registry triples.
+      editors``), where in the held text it rests (``chars 2229-2328 of wgs:cinemark-2024``), the status of this
+      triple in that claim (``current``, ``superseded`` or ``disputed``, computed by the build: see
+      :mod:`wickgraph.status`) and whether it is not superseded. Empty for registry triples.
+  ``status`` (str)
+      the triple's status over its claims: ``current`` when one claim holds it current, else ``disputed`` when
+      one holds it disputed, else ``superseded`` (``current`` for registry triples).
 
 - Left out unless asked for: the ontology (``include_ontology=True`` adds its classes and properties as nodes,
   its axioms as edges, and ``rdf:type`` edges from every resource to its classes), and the schema.org / Wikidata
@@ -67,8 +72,9 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .namespaces import CLAIM, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, WG, XSD
+from .namespaces import CLAIM, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, STATUS_GRAPH, WG, XSD
 from .results import GraphResult
+from .status import CURRENT, SUPERSEDED, ClaimStatuses, claim_statuses, combine
 from .terms import INTEGER_TYPES, value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -392,7 +398,10 @@ class _Builder:
         self.literal_claims: dict[tuple[str, str, type, Scalar], Any] = {}
         self.vocab_terms = vocab.terms if not ontology else set()
         self.as_of = ""
-        self.superseded: set[str] = set()
+        self.statuses: ClaimStatuses | None = None
+        # Per edge key / literal key: claim IRI -> status, for the triples that are not current in some claim.
+        self.edge_status: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.literal_status: dict[tuple[str, str, type, Scalar], dict[str, str]] = {}
 
     def node(self, term: Any) -> str:
         sid = self.ids.get(term)
@@ -452,6 +461,16 @@ class _Builder:
                 values = attrs.setdefault(sid, {}).setdefault(pid, [])
                 if oid not in values:
                     values.append(oid)
+                lkey = (sid, pid, str, oid)
+                held = literal_claims.get(lkey)
+                if claim is None or held is _ALWAYS:
+                    literal_claims[lkey] = _ALWAYS
+                elif held is None:
+                    literal_claims[lkey] = claim
+                elif type(held) is list:
+                    held.append(claim)
+                else:
+                    literal_claims[lkey] = [held, claim]
                 continue
             else:
                 found = ids.get(o)
@@ -475,7 +494,7 @@ class _Builder:
         vocab = self.vocab
         if not self.aliases:
             self._drop_aliases()
-        self.superseded = self._superseded()
+        self._index_statuses()
         nodes = set(self.iris)
         if not self.ontology:
             # Class IRIs met only as rdf:type objects and vocabulary terms are not nodes then.
@@ -513,7 +532,7 @@ class _Builder:
                 "kind": typing[1],
             }
             for name, values in sorted(literal_attrs.get(nid, {}).items()):  # one order whatever the quads' order
-                if self.superseded:
+                if self.literal_status:
                     old = [v for v in values if self._literal_superseded(nid, name, v)]
                     if old:
                         values = [v for v in values if v not in old]
@@ -529,16 +548,21 @@ class _Builder:
         shared: dict[Any, dict[str, list[str]]] = {}
         labels = {pid: vocab.labels.get(pid) or _local_name(pid) for pid in {k[2] for k in self.edges}}
         empty = self._provenance(())
+        edge_status = self.edge_status
         # Edges in one order whatever order the quads came in (each server streams them in its own).
         for (sid, oid, pid), held in sorted(self.edges.items(), key=_edge_key):
             if held is None:
                 prov = empty
             else:
-                hkey = held if type(held) is not list else tuple(held)
-                cached = shared.get(hkey)
-                if cached is None:
-                    cached = shared[hkey] = self._provenance((held,) if type(held) is not list else tuple(held))
-                prov = cached
+                marked = edge_status.get((sid, oid, pid))
+                if marked:  # a triple some claim no longer holds current: its own lists
+                    prov = self._provenance((held,) if type(held) is not list else tuple(held), marked)
+                else:
+                    hkey = held if type(held) is not list else tuple(held)
+                    cached = shared.get(hkey)
+                    if cached is None:
+                        cached = shared[hkey] = self._provenance((held,) if type(held) is not list else tuple(held))
+                    prov = cached
             if stable:
                 sid, oid = stable.get(sid, sid), stable.get(oid, oid)
             keys = succ[sid].get(oid)
@@ -554,10 +578,24 @@ class _Builder:
             used.add(oid)
         return used
 
-    def _provenance(self, claim_ids: tuple[str, ...]) -> dict[str, list[Any]]:
+    def _provenance(self, claim_ids: tuple[str, ...], marked: dict[str, str] | None = None) -> dict[str, Any]:
+        marked = marked or {}
+        if not claim_ids:
+            return {
+                "claims": [],
+                "sources": [],
+                "source_titles": [],
+                "dates": [],
+                "certainties": [],
+                "spans": [],
+                "statuses": [],
+                "current": [],
+                "status": CURRENT,
+            }
         if len(claim_ids) == 1:  # most edges: one claim, no sorting
             c = claim_ids[0]
             i = self.claims.get(c) or ClaimInfo(compact_id(c), "", "", "", "", "")
+            status = marked.get(c, CURRENT)
             return {
                 "claims": [i.claim],
                 "sources": [i.source],
@@ -565,7 +603,9 @@ class _Builder:
                 "dates": [i.date],
                 "certainties": [i.certainty],
                 "spans": [i.span],
-                "current": [c not in self.superseded],
+                "statuses": [status],
+                "current": [status != SUPERSEDED],
+                "status": status,
             }
         rows = sorted(
             ((self.claims.get(c) or ClaimInfo(compact_id(c), "", "", "", "", ""), c) for c in claim_ids),
@@ -578,25 +618,38 @@ class _Builder:
             "dates": [i.date for i, _ in rows],
             "certainties": [i.certainty for i, _ in rows],
             "spans": [i.span for i, _ in rows],
-            "current": [c not in self.superseded for _, c in rows],
+            "statuses": [marked.get(c, CURRENT) for _, c in rows],
+            "current": [marked.get(c, CURRENT) != SUPERSEDED for _, c in rows],
+            "status": combine(marked.get(c, CURRENT) for _, c in rows),
         }
 
-    def _superseded(self) -> set[str]:
-        """Claims (full IRIs) replaced by a claim visible in this export (dated by ``as_of`` when given)."""
-        return {
-            old
-            for info in self.claims.values()
-            if info.supersedes and (not self.as_of or (info.date and info.date <= self.as_of))
-            for old in info.supersedes
-        }
+    def _index_statuses(self) -> None:
+        """File the build's per-triple statuses (superseded, disputed) under the export's edge and literal keys."""
+        if self.statuses is None:
+            return
+        ids, preds = self.ids, self.preds
+        for (claim, s, p, o), status in self.statuses.items():
+            sid = ids.get(s)
+            pid = preds.get(NamedNode(p))
+            if sid is None or pid is None:
+                continue
+            if isinstance(o, Literal):
+                v = literal_value(o)
+                self.literal_status.setdefault((sid, pid, type(v), v), {})[claim] = status.status
+            elif isinstance(o, NamedNode) and o.value in self.vocab_terms:  # a vocabulary term is an attribute
+                self.literal_status.setdefault((sid, pid, str, node_id(o)), {})[claim] = status.status
+            else:
+                oid = ids.get(o)
+                if oid is not None:
+                    self.edge_status.setdefault((sid, oid, pid), {})[claim] = status.status
 
     def _literal_superseded(self, nid: str, name: str, value: Scalar) -> bool:
+        marked = self.literal_status.get((nid, name, type(value), value))
         held = self.literal_claims.get((nid, name, type(value), value))
-        if held is None or held is _ALWAYS:
+        if not marked or held is None or held is _ALWAYS:
             return False
-        if type(held) is list:
-            return all(c in self.superseded for c in held)
-        return held in self.superseded
+        claims = held if type(held) is list else [held]
+        return all(marked.get(c) == SUPERSEDED for c in claims)
 
     def _drop_aliases(self) -> None:
         alias_of = self.vocab.alias_of
@@ -727,6 +780,7 @@ def to_networkx(
     claims = _claims(kg, vocab, source_list)
     builder = _Builder(vocab, claims, ontology=include_ontology, aliases=aliases)
     builder.as_of = _day(as_of)
+    builder.statuses = claim_statuses(kg, as_of=as_of)
     kinds: dict[str, tuple[str | None, str]] = {}
 
     def classify(graph: str) -> tuple[str | None, str]:
@@ -736,7 +790,7 @@ def to_networkx(
                 got = (None, _REGISTRY)
             elif graph == ONTOLOGY_GRAPH:
                 got = (None, _ONTOLOGY)
-            elif graph in sources:
+            elif graph in sources or graph.startswith(STATUS_GRAPH):
                 got = (None, _SOURCE)
             else:
                 got = (graph or None, _FACTS)
@@ -811,6 +865,9 @@ def result_to_networkx(
     builder.add_all(rows)
     if kg is not None:
         _enrich(kg, builder, as_of)
+        builder.statuses = claim_statuses(
+            kg, as_of=as_of, subjects={t.subject.value for t in triples if isinstance(t.subject, NamedNode)}
+        )
     return builder.graph(
         name="wickgraph CONSTRUCT result", as_of=_day(as_of), store=str(kg.store.location) if kg else ""
     )
@@ -884,13 +941,14 @@ def provenance_text(attrs: dict[str, Any]) -> list[str]:
     """One line per claim of an edge: ``title (date, certainty; span)``, for tooltips and reports."""
     lines = []
     current = attrs.get("current") or []
+    statuses = attrs.get("statuses") or []
     for i, claim in enumerate(attrs.get("claims", [])):
         title = attrs["source_titles"][i] or attrs["sources"][i] or claim
-        flags = (
-            attrs["dates"][i],
-            attrs["certainties"][i],
-            "superseded" if i < len(current) and not current[i] else "",
-        )
+        if i < len(statuses):
+            mark = statuses[i] if statuses[i] != CURRENT else ""
+        else:
+            mark = "superseded" if i < len(current) and not current[i] else ""
+        flags = (attrs["dates"][i], attrs["certainties"][i], mark)
         extra = ", ".join(x for x in flags if x)
         span = attrs["spans"][i]
         lines.append(f"{title} ({extra}{'; ' + span if span else ''})" if extra or span else title)

@@ -17,6 +17,7 @@ from ..store.embedded import publish_generation, writing_generation
 from ..terms import value
 from .parse import Staged, ontology_files, stage
 from .rules import apply_rules
+from .supersession import drop_status_graphs, snapshot_asserted, status_quads, supersession_problems, write_status
 from .validate import validate
 
 __all__ = ["BuildReport", "build", "check", "claim_triples", "dataset_counts", "refuse_empty", "write_reifiers"]
@@ -135,16 +136,23 @@ def _prepare(
 ) -> tuple[Staged, int, int]:
     progress(f"parsing {ontology_dir} and {data_dir}")
     staged = stage(ontology_dir, data_dir)
+    drop_status_graphs(staged.store)
+    asserted = snapshot_asserted(staged.store)
     progress("applying the build rules")
     derived = apply_rules(staged.store, ontology_dir)
     progress("validating (provenance and SHACL)")
-    problems = validate(staged, ontology_dir)
+    problems = validate(staged, ontology_dir) + supersession_problems(staged.store, staged.files_of)
+    if problems:
+        raise ValidationError(problems)
+    progress("computing the status of every claim's triples (supersession per triple)")
+    status, problems = status_quads(staged.store, asserted, ontology_dir, staged.files_of)
     if problems:
         raise ValidationError(problems)
     data_count = len(staged.files) - len(ontology_files(ontology_dir))
     refuse_empty(dataset_counts(staged.store), data_dir, data_count)
     progress("merging every graph into the default graph (the union view)")
     merge_into_default_graph(staged.store)
+    write_status(staged.store, status)
     progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
     write_reifiers(staged.store)
     checked = 0

@@ -21,6 +21,7 @@ but not the file in its messages.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -163,6 +164,15 @@ class _GraphFiles:
         return self._graphs.get(graph, set())
 
 
+def _claim_files(store: OxStore, files_of: _GraphFiles, claim: str) -> str:
+    """The data files of a claim: those of its own graph and of the source graph that holds its record."""
+    found = set(files_of(claim))
+    for quad in store.quads_for_pattern(NamedNode(claim), None, None, None):
+        if isinstance(quad.graph_name, NamedNode):
+            found |= files_of(quad.graph_name.value)
+    return ", ".join(sorted(found)) or "(derived by the build rules)"
+
+
 def write_reifiers(store: OxStore, workdir: Path) -> None:
     """Write the claims' RDF 1.2 reifiers into the default graph, as the full build does
     (:func:`wickgraph.build.builder.write_reifiers`), streamed: the SELECT's rows become N-Triples lines in a
@@ -193,7 +203,8 @@ def bulk_build(
     """Build the graph into a store directory with the fast, streaming build (see the module docstring).
 
     ``rules=False`` skips the build rules, for input that already holds their output (a dump of a built
-    store). ``progress_bar=True`` draws a progress bar on stderr when it is a terminal. It holds the store's
+    store); the status graphs of such input (supersession per triple) are kept as they are, since they too are
+    computed from the claims as the data state them, before the rules. ``progress_bar=True`` draws a progress bar on stderr when it is a terminal. It holds the store's
     build lock from start to end, as :func:`wickgraph.build` does (``wait=False``: fail when another build holds
     it). Raises :class:`~wickgraph.errors.ParseError` or :class:`~wickgraph.errors.ValidationError` for bad
     data, :class:`~wickgraph.errors.DataError` when the data hold no sources, entities or claims, and
@@ -201,6 +212,7 @@ def bulk_build(
     """
     from .checks import run_checks
     from .derive import derive
+    from .supersession import drop_status_graphs, snapshot_asserted, status_quads, supersession_problems, write_status
 
     started = time.perf_counter()
     ontology = ontology_dir or default_ontology_dir()
@@ -220,6 +232,9 @@ def bulk_build(
             _load(disk, path, progress_bar, scope=f"f{number}")
         if disk.query("ASK { ?s ?p ?o }"):
             raise ValidationError(["triples outside any named graph; put them in the source's graph or a claim graph"])
+        if rules:  # status graphs in the input (a dump) are computed anew below; without the rules they are kept
+            drop_status_graphs(disk)
+        asserted = snapshot_asserted(disk)
         before = len(disk)
         derived = 0
         if rules:
@@ -229,9 +244,17 @@ def bulk_build(
         progress("merging every graph into the default graph (the union view)")
         merge_into_default_graph(disk, root)
         progress("checking the shapes and the provenance rules (SPARQL)")
-        problems = run_checks(disk, ontology / "shapes.ttl", files_of=_GraphFiles(files))
+        files_of = _GraphFiles(files)
+        problems = run_checks(disk, ontology / "shapes.ttl", files_of=files_of)
+        problems += supersession_problems(disk, functools.partial(_claim_files, disk, files_of))
         if problems:
             raise ValidationError(problems)
+        if rules:
+            progress("computing the status of every claim's triples (supersession per triple)")
+            status, problems = status_quads(disk, asserted, ontology, functools.partial(_claim_files, disk, files_of))
+            if problems:
+                raise ValidationError(problems)
+            write_status(disk, status)
         progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
         write_reifiers(disk, root)
         counts = dataset_counts(disk)

@@ -38,7 +38,7 @@ from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
 from ..locations import default_ontology_dir
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WGD, XSD, compact, sparql_prologue
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WGD, XSD, compact, sparql_prologue
 from ..terms import display
 
 __all__ = [
@@ -339,6 +339,7 @@ def provenance_checks() -> list[Check]:
     return [
         check(
             f"GRAPH ?f {{ }} FILTER(?f NOT IN ({entities}, {ontology})) "
+            f'FILTER(!STRSTARTS(STR(?f), "{STATUS_GRAPH}")) '  # a dump's status graphs (with --no-rules)
             "FILTER NOT EXISTS { GRAPH ?f { ?f a wg:Source } } FILTER NOT EXISTS { GRAPH ?src { ?f a wg:Claim } }",
             "is a named graph that is neither the registry, a source graph nor a claim graph "
             "(add a claim record for it to the source's graph)",
@@ -375,10 +376,19 @@ def provenance_checks() -> list[Check]:
             locate="SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p <{f}> }} }} LIMIT 1",
         ),
         check(
-            "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } GRAPH ?t { ?v wg:claimDate ?oldDate } "
+            "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } "
+            "GRAPH ?t { ?v wg:claimDate ?oldClaimDate OPTIONAL { ?t wg:notBefore ?oldNotBefore } } "
+            "BIND(IF(BOUND(?oldNotBefore) && ?oldNotBefore < ?oldClaimDate, ?oldNotBefore, ?oldClaimDate) AS ?oldDate) "
             "FILTER(?newDate < ?oldDate)",
             "supersedes a later claim",
             "supersedes earlier claims",
+        ),
+        check(
+            "GRAPH ?f { ?f a wg:Source . { ?f wg:notBefore ?v ; wg:notAfter ?hi } UNION { ?f wg:notBefore ?v ; "
+            "schema:datePublished ?hi } UNION { ?f schema:datePublished ?v ; wg:notAfter ?hi } } FILTER(?v > ?hi)",
+            "has an empty date window (a lower bound after an upper bound); check wg:notBefore, "
+            "schema:datePublished and wg:notAfter",
+            "date windows",
         ),
         check(
             "GRAPH ?s { ?f wg:supersedes ?v } FILTER NOT EXISTS { GRAPH ?t { ?v a wg:Claim } }",

@@ -260,13 +260,28 @@ def provenance_problems(staged: Staged, labels: dict[str, str]) -> list[str]:
         """
         SELECT ?new ?old ?newDate ?oldDate WHERE {
           GRAPH ?s { ?new wg:supersedes ?old ; wg:claimDate ?newDate }
-          GRAPH ?t { ?old wg:claimDate ?oldDate }
+          GRAPH ?t { ?old wg:claimDate ?oldClaimDate OPTIONAL { ?t wg:notBefore ?oldNotBefore } }
+          # An undated source's claim may be as old as its window's lower bound.
+          BIND(IF(BOUND(?oldNotBefore) && ?oldNotBefore < ?oldClaimDate, ?oldNotBefore, ?oldClaimDate) AS ?oldDate)
           FILTER(?newDate < ?oldDate)
         }""",
     ):
         problems.append(
             f"claim {compact(value(row, 'new'))} ({value(row, 'newDate')}) supersedes the later claim "
             f"{compact(value(row, 'old'))} ({value(row, 'oldDate')}) [in {staged.files_of(value(row, 'new'))}]"
+        )
+    for row in ox_select(
+        store,
+        """
+        SELECT ?src ?lo ?hi WHERE {
+          GRAPH ?src { ?src a wg:Source . { ?src wg:notBefore ?lo ; wg:notAfter ?hi } UNION { ?src wg:notBefore ?lo ; schema:datePublished ?hi }
+                       UNION { ?src schema:datePublished ?lo ; wg:notAfter ?hi } }
+          FILTER(?lo > ?hi)
+        }""",
+    ):
+        problems.append(
+            f"source {compact(value(row, 'src'))}: its date window is empty ({value(row, 'lo')} is after "
+            f"{value(row, 'hi')}); check wg:notBefore, schema:datePublished and wg:notAfter [in {staged.files_of(value(row, 'src'))}]"
         )
     for row in ox_select(
         store,

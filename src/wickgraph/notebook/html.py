@@ -137,7 +137,8 @@ def graph_result_html(result: GraphResult) -> str:
 def _fact_sources(facts: Sequence[Fact]) -> str:
     lines = []
     for f in facts:
-        old = '<span class="wg-tag">superseded</span>' if not f.current else ""
+        old = f'<span class="wg-tag">{escape(f.status)}</span>' if f.status != "current" else ""
+        old += '<span class="wg-tag">inferred</span>' if f.inferred else ""
         certainty = "" if f.certainty == "stated" else f'<span class="wg-tag">{escape(f.certainty)}</span>'
         lines.append(
             f'<span class="wg-src">{escape(f.source_title)}, {escape(f.date)}{certainty}{old}'

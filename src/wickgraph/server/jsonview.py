@@ -52,6 +52,9 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "date": fact.date,
         "certainty": fact.certainty,
         "current": fact.current,
+        "status": fact.status,
+        "status_by": list(fact.status_by),
+        "inferred": fact.inferred,
         "span": fact.span,
     }
 

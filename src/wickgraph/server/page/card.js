@@ -27,9 +27,11 @@ function valueNode(fact) {
 function factList(facts, describe) {
   const list = el("ul");
   for (const f of facts) {
-    const item = el("li", { class: f.current ? "" : "superseded" }, ...describe(f));
+    const status = f.status || (f.current ? "current" : "superseded");
+    const item = el("li", { class: status === "current" ? "" : status }, ...describe(f));
+    const marks = (status === "current" ? "" : ` [${status}]`) + (f.inferred ? " [inferred]" : "");
     item.append(el("div", { class: "prov" },
-      `${f.source_title}, ${f.date}, ${f.certainty}; ${f.span}${f.current ? "" : " [superseded]"}`));
+      `${f.source_title}, ${f.date}, ${f.certainty}; ${f.span}${marks}`));
     list.append(item);
   }
   return list;
