@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -16,10 +17,11 @@ def section(heading: str) -> str:
 
 
 def wickgraph_examples(text: str, fence: str = "console") -> list[tuple[str, list[str]]]:
-    """(command, the lines shown after it) for each ``$ wickgraph …`` line in the ``fence`` blocks of ``text``."""
+    """(command, the lines shown after it) for each ``$ wickgraph …`` line in the ``fence`` blocks of ``text``,
+    indented ones (inside a list item) included."""
     examples = []
     for block in re.findall(rf"```{fence}\n(.*?)```", text, flags=re.S):
-        lines = block.splitlines()
+        lines = textwrap.dedent(block).splitlines()
         for i, line in enumerate(lines):
             if line.startswith("$ wickgraph "):
                 shown = []

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import shlex
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from _readme import section
+from _readme import section, wickgraph_examples
 from wickgraph.cli import cli
 
 SECTION = section("## The data model")
 
 
-def _examples() -> list[tuple[str, list[str]]]:
-    """(command, the lines shown after it) for each ``$ wickgraph …`` line of the section's console blocks,
-    indented ones (inside a list item) included."""
-    examples = []
-    for block in re.findall(r"( *)```console\n(.*?)```", SECTION, flags=re.S):
-        lines = textwrap.dedent(block[1]).splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("$ wickgraph "):
-                shown = []
-                for after in lines[i + 1 :]:
-                    if after.startswith("$ "):
-                        break
-                    shown.append(after)
-                examples.append((line[2:], shown))
-    return examples
-
-
-EXAMPLES = _examples()
+EXAMPLES = wickgraph_examples(SECTION)
 
 
 def test_the_section_shows_supersession_and_date_windows() -> None:
