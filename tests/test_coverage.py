@@ -119,7 +119,7 @@ def test_cli_coverage(built_store: Path, sources_dir: Path) -> None:
         == "Ballerina: Here's What We Know About the John Wick Spin-Off (cinemark-ballerina-what-we-know.txt): 62 sentences"
     )
     assert lines[-1] == (
-        "62 of 62 sentences covered or marked (100.0 %): 42 rest claims, 20 marked as stating no fact, 0 gaps"
+        "62 of 62 sentences covered or marked (100.0 %): 42 carry claims, 20 marked as stating no fact, 0 gaps"
     )
     assert "  cinemark-2024/a42, cinemark-2024/a21" not in result.output  # claims are listed in order
     assert "  cinemark-2024/a21, cinemark-2024/a42" in result.output

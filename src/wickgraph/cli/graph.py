@@ -155,7 +155,7 @@ def coverage(
         click.echo(f"{'':>16}  “{u.text}”")
     click.echo(
         f"{report.covered + report.marked} of {len(report.units)} {report.unit_name} covered or marked "
-        f"({report.percent:.1f} %): {report.covered} rest claims, {report.marked} marked as stating no fact, "
+        f"({report.percent:.1f} %): {report.covered} carry claims, {report.marked} marked as stating no fact, "
         f"{len(report.gaps)} {'gap' if len(report.gaps) == 1 else 'gaps'}"
     )
     if fail_under is not None and report.percent < fail_under:
