@@ -161,3 +161,21 @@ def test_the_script_writes_and_checks_the_file(tmp_path: Path, committed: str) -
     assert bad.returncode == 1
     assert bad.stderr.startswith(f"{written}: wickgraph show: its --help drifted (line ")
     assert len(bad.stderr.splitlines()) == 1
+
+
+def test_readme_first_screen_links_the_reference_and_the_changelog() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = readme[: readme.index("\n## Quickstart")]
+    for target in ("docs/cli.md", "CHANGELOG.md"):
+        assert f"]({target})" in first_screen, target
+        assert (ROOT / target).is_file(), target
+
+
+def test_changelog_has_unreleased_and_the_current_version() -> None:
+    from wickgraph import __version__
+
+    headings = [
+        line for line in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+    ]
+    assert headings[0] == "## Unreleased"
+    assert headings[1].startswith(f"## {__version__} - "), headings[1]
