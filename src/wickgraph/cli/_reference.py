@@ -41,7 +41,7 @@ repository root to rewrite this file (`--check` only compares).
 
 """
 
-_HEADING = re.compile(r"^(#{2,6}) (wickgraph(?: [a-z0-9-]+)*)$", re.M)
+_HEADING = re.compile(r"^(#{2,6}) (wickgraph(?: \S+)*)$", re.M)
 
 
 def commands(
