@@ -24,6 +24,7 @@ too, so ``except SyntaxError`` keeps working::
     │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
     │   ├── QueryFormError        e.g. ask() given a SELECT query
     │   ├── QueryRefusedError     refused by policy: an update on a read-only server, SERVICE, LOAD
+    │   │   └── UpdateTokenError  an update without the server's update token, or with a wrong one
     │   ├── QueryTimeoutError     ran past its time limit and was stopped
     │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
@@ -32,12 +33,22 @@ too, so ``except SyntaxError`` keeps working::
     ├── ProjectionError           unknown projection name (the message lists the known ones)
     ├── StoryOrderCycleError      the story-order facts contain a cycle (the message names it and its claims)
     ├── ExportError               a graph cannot be written in the chosen format, or a file cannot be read back
-    └── VizError                  the view cannot be drawn as asked (too many nodes: the message says how to focus)
+    ├── VizError                  the view cannot be drawn as asked (too many nodes: the message says how to focus)
+    ├── ChromiumError             chromium (the browser that checks and screenshots the views) cannot start or be driven
+    ├── ProtocolError             the SPARQL server will not answer a request as sent (an HTTP status and why)
+    ├── GraphViewUnavailableError the server's graph view is not part of this build
+    └── NotebookError             a notebook cell raised an error while the notebook ran
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
+
 __all__ = [
+    "ChromiumError",
     "CitationError",
     "DataError",
     "EndpointAuthError",
@@ -49,10 +60,13 @@ __all__ = [
     "EngineError",
     "EntityNotFoundError",
     "ExportError",
+    "GraphViewUnavailableError",
     "MissingExtraError",
     "NamedQueryError",
+    "NotebookError",
     "ParseError",
     "ProjectionError",
+    "ProtocolError",
     "PushError",
     "QueryError",
     "QueryFormError",
@@ -64,6 +78,7 @@ __all__ = [
     "StoreError",
     "StoreNotFoundError",
     "StoryOrderCycleError",
+    "UpdateTokenError",
     "ValidationError",
     "VizError",
     "WickgraphError",
@@ -207,6 +222,10 @@ class QueryRefusedError(QueryError, PermissionError):
     """The server refuses the request by policy (an update on a read-only server, SERVICE, LOAD)."""
 
 
+class UpdateTokenError(QueryRefusedError):
+    """An update came without the server's update token, or with a wrong one."""
+
+
 class QueryTimeoutError(QueryError, TimeoutError):
     """The query ran past its time limit and was stopped."""
 
@@ -275,3 +294,25 @@ class ExportError(WickgraphError):
 
 class VizError(WickgraphError):
     """The HTML view cannot be drawn as asked, e.g. more nodes than a readable picture holds."""
+
+
+class ChromiumError(WickgraphError):
+    """Chromium could not be started or driven."""
+
+
+class ProtocolError(WickgraphError):
+    """A request the server will not answer as sent: an HTTP status, a message, and extra headers."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+class GraphViewUnavailableError(WickgraphError):
+    """The ``wickgraph viz`` renderer is not part of this build."""
+
+
+class NotebookError(WickgraphError):
+    """A notebook cell raised an error while the notebook ran."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import QueryRefusedError
+from ..errors import QueryRefusedError, UpdateTokenError
 
 __all__ = ["Limits", "Policy", "SparqlFacts", "UpdateTokenError", "inspect_sparql"]
 
@@ -122,7 +122,3 @@ class Policy:
                 "operator can start the server with --allow-load"
             )
         self.check_query(facts)
-
-
-class UpdateTokenError(QueryRefusedError):
-    """An update came without the server's update token, or with a wrong one."""
