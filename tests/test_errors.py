@@ -6,6 +6,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
 
 import wickgraph
 from wickgraph import errors
@@ -65,3 +71,74 @@ def test_moved_classes_still_import_from_their_old_places() -> None:
         406,
         {"Vary": "Accept"},
     )
+
+
+def test_bad_arguments_raise_tree_members_that_are_still_the_builtins() -> None:
+    import io
+
+    import networkx as nx
+
+    from wickgraph.analysis import centrality
+    from wickgraph.notebook.frames import to_dataframe
+    from wickgraph.output import write_result
+    from wickgraph.projections import project
+    from wickgraph.push import push
+    from wickgraph.results import GraphResult, SelectResult
+    from wickgraph.server.guard import Policy
+
+    cases: list[tuple[Callable[[], object], type[Exception], type[Exception], str]] = [
+        (lambda: push("http://127.0.0.1:9/query", batch_size=0), errors.UsageError, ValueError, "batch_size"),
+        (lambda: Policy(allow_updates=True), errors.UsageError, ValueError, "updates need a token"),
+        (lambda: write_result(True, io.StringIO(), "xls"), errors.UsageError, ValueError, "unknown format 'xls'"),
+        (lambda: GraphResult([]).write(io.StringIO(), "xls"), errors.UsageError, ValueError, "unknown RDF format"),
+        (lambda: centrality(nx.Graph(), "pagerank"), errors.UsageError, ValueError, "degree or betweenness"),
+        (
+            lambda: project(nx.MultiDiGraph(), "co-star", as_of="2024-01-01"),
+            errors.UsageError,
+            ValueError,
+            "as_of needs a KnowledgeGraph",
+        ),
+        (lambda: SelectResult(["x"], []).column("y"), errors.UnknownVariableError, KeyError, "it has x"),
+        (lambda: to_dataframe(True), errors.QueryFormError, TypeError, "not bool"),  # type: ignore[arg-type]
+    ]
+    for call, tree_class, builtin, words in cases:
+        with pytest.raises(tree_class, match=re.escape(words)) as caught:
+            call()
+        assert isinstance(caught.value, builtin) and isinstance(caught.value, errors.WickgraphError)
+        assert "\n" not in str(caught.value) and not str(caught.value).startswith("'")
+
+
+def test_a_streamed_result_read_twice_says_so() -> None:
+    from wickgraph.results import GraphResult, SelectResult
+
+    rows, triples = SelectResult(["x"], iter([])), GraphResult(iter([]))
+    for result in (rows, triples):
+        assert list(result.stream()) == []
+        with pytest.raises(errors.ResultConsumedError, match="already streamed") as caught:
+            list(result.stream())
+        assert isinstance(caught.value, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        ('wickgraph.push("http://127.0.0.1:9/query", batch_size=0)', "Error: batch_size must be at least 1, not 0"),
+        (
+            'project(nx.MultiDiGraph(), "co-star", as_of="2024-01-01")',
+            "Error: as_of needs a KnowledgeGraph; an exported graph is already as of its export date",
+        ),
+    ],
+)
+def test_the_cli_reports_them_on_one_line(call: str, message: str) -> None:
+    """A command that passes a bad argument to the library: one ``Error:`` line and status 1, no traceback."""
+    code = (
+        "import networkx as nx, wickgraph\n"
+        "from wickgraph.cli import cli\n"
+        "from wickgraph.projections import project\n"
+        "@cli.command('misuse')\n"
+        "def misuse() -> None:\n"
+        f"    {call}\n"
+        "cli(['misuse'], prog_name='wickgraph')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", message + "\n")

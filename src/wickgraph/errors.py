@@ -37,7 +37,10 @@ too, so ``except SyntaxError`` keeps working::
     ├── ChromiumError             chromium (the browser that checks and screenshots the views) cannot start or be driven
     ├── ProtocolError             the SPARQL server will not answer a request as sent (an HTTP status and why)
     ├── GraphViewUnavailableError the server's graph view is not part of this build
-    └── NotebookError             a notebook cell raised an error while the notebook ran
+    ├── NotebookError             a notebook cell raised an error while the notebook ran
+    ├── UsageError                an argument a function cannot use: an unknown format, a batch size below 1 (a ValueError)
+    ├── UnknownVariableError      a result has no variable of that name (a KeyError)
+    └── ResultConsumedError       a streamed result's rows or triples read a second time (a RuntimeError)
 """
 
 from __future__ import annotations
@@ -73,12 +76,15 @@ __all__ = [
     "QueryRefusedError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "ResultConsumedError",
     "ResultTooLargeError",
     "SourceTextError",
     "StoreError",
     "StoreNotFoundError",
     "StoryOrderCycleError",
+    "UnknownVariableError",
     "UpdateTokenError",
+    "UsageError",
     "ValidationError",
     "VizError",
     "WickgraphError",
@@ -316,3 +322,19 @@ class GraphViewUnavailableError(WickgraphError):
 
 class NotebookError(WickgraphError):
     """A notebook cell raised an error while the notebook ran."""
+
+
+class UsageError(WickgraphError, ValueError):
+    """A function was given an argument it cannot use: an unknown format or measure, a batch size below 1, an
+    option that needs another; the message says which values it takes."""
+
+
+class UnknownVariableError(WickgraphError, KeyError):
+    """A query result has no variable of that name; the message lists the ones it has."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ResultConsumedError(WickgraphError, RuntimeError):
+    """A streamed result's rows (or triples) were asked for again after they had been read once."""
