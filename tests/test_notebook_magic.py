@@ -118,7 +118,7 @@ def test_an_endpoint_from_the_environment(
 
 
 def test_a_server_that_is_down_is_one_line(shell: InteractiveShell) -> None:
-    from wickgraph.store.oxigraph_server import free_port
+    from wickgraph.store.local import free_port
 
     with pytest.raises(UsageError, match=r"^EndpointUnreachableError: "):
         run(shell, f"--endpoint http://127.0.0.1:{free_port()}/query --union none", "ASK {}")

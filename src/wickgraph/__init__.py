@@ -77,11 +77,14 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .errors import QueryRefusedError as QueryRefusedError
     from .errors import QuerySyntaxError as QuerySyntaxError
     from .errors import QueryTimeoutError as QueryTimeoutError
+    from .errors import ResultConsumedError as ResultConsumedError
     from .errors import ResultTooLargeError as ResultTooLargeError
     from .errors import SourceTextError as SourceTextError
     from .errors import StoreError as StoreError
     from .errors import StoreNotFoundError as StoreNotFoundError
     from .errors import StoryOrderCycleError as StoryOrderCycleError
+    from .errors import UnknownVariableError as UnknownVariableError
+    from .errors import UsageError as UsageError
     from .errors import ValidationError as ValidationError
     from .errors import VizError as VizError
     from .errors import WickgraphError as WickgraphError
@@ -155,6 +158,7 @@ _EXPORTS: dict[str, str] = {
     "QuerySyntaxError": ".errors",
     "QueryTimeoutError": ".errors",
     "RemoteStore": ".store.remote",
+    "ResultConsumedError": ".errors",
     "ResultTooLargeError": ".errors",
     "Score": ".analysis",
     "SelectResult": ".results",
@@ -163,6 +167,8 @@ _EXPORTS: dict[str, str] = {
     "StoreError": ".errors",
     "StoreNotFoundError": ".errors",
     "StoryOrderCycleError": ".errors",
+    "UnknownVariableError": ".errors",
+    "UsageError": ".errors",
     "ValidationError": ".errors",
     "VizError": ".errors",
     "WickgraphError": ".errors",
@@ -236,6 +242,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeoutError",
     "RemoteStore",
+    "ResultConsumedError",
     "ResultTooLargeError",
     "Score",
     "SelectResult",
@@ -244,6 +251,8 @@ __all__ = [
     "StoreError",
     "StoreNotFoundError",
     "StoryOrderCycleError",
+    "UnknownVariableError",
+    "UsageError",
     "ValidationError",
     "VizError",
     "WickgraphError",

@@ -22,7 +22,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import EntityNotFoundError, StoryOrderCycleError
+from .errors import EntityNotFoundError, StoryOrderCycleError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -269,7 +269,7 @@ def centrality(graph: nx.Graph, measure: str = "degree", *, top: int = 10) -> li
     elif measure == "betweenness":
         values = nx.betweenness_centrality(graph)
     else:
-        raise ValueError(f"unknown centrality measure {measure!r}: use degree or betweenness")
+        raise UsageError(f"unknown centrality measure {measure!r}: use degree or betweenness")
     scores = [
         Score(str(n), str(graph.nodes[n].get("label", n)), float(v), int(graph.degree(n))) for n, v in values.items()
     ]

@@ -24,6 +24,7 @@ too, so ``except SyntaxError`` keeps working::
     │   ├── QuerySyntaxError      SPARQL syntax error (line, column, and the query line)
     │   ├── QueryFormError        e.g. ask() given a SELECT query
     │   ├── QueryRefusedError     refused by policy: an update on a read-only server, SERVICE, LOAD
+    │   │   └── UpdateTokenError  an update without the server's update token, or with a wrong one
     │   ├── QueryTimeoutError     ran past its time limit and was stopped
     │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
@@ -32,12 +33,25 @@ too, so ``except SyntaxError`` keeps working::
     ├── ProjectionError           unknown projection name (the message lists the known ones)
     ├── StoryOrderCycleError      the story-order facts contain a cycle (the message names it and its claims)
     ├── ExportError               a graph cannot be written in the chosen format, or a file cannot be read back
-    └── VizError                  the view cannot be drawn as asked (too many nodes: the message says how to focus)
+    ├── VizError                  the view cannot be drawn as asked (too many nodes: the message says how to focus)
+    ├── ChromiumError             chromium (the browser that checks and screenshots the views) cannot start or be driven
+    ├── ProtocolError             the SPARQL server will not answer a request as sent (an HTTP status and why)
+    ├── GraphViewUnavailableError the server's graph view is not part of this build
+    ├── NotebookError             a notebook cell raised an error while the notebook ran
+    ├── UsageError                an argument a function cannot use: an unknown format, a batch size below 1 (a ValueError)
+    ├── UnknownVariableError      a result has no variable of that name (a KeyError)
+    └── ResultConsumedError       a streamed result's rows or triples read a second time (a RuntimeError)
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
+
 __all__ = [
+    "ChromiumError",
     "CitationError",
     "DataError",
     "EndpointAuthError",
@@ -49,21 +63,28 @@ __all__ = [
     "EngineError",
     "EntityNotFoundError",
     "ExportError",
+    "GraphViewUnavailableError",
     "MissingExtraError",
     "NamedQueryError",
+    "NotebookError",
     "ParseError",
     "ProjectionError",
+    "ProtocolError",
     "PushError",
     "QueryError",
     "QueryFormError",
     "QueryRefusedError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "ResultConsumedError",
     "ResultTooLargeError",
     "SourceTextError",
     "StoreError",
     "StoreNotFoundError",
     "StoryOrderCycleError",
+    "UnknownVariableError",
+    "UpdateTokenError",
+    "UsageError",
     "ValidationError",
     "VizError",
     "WickgraphError",
@@ -207,6 +228,10 @@ class QueryRefusedError(QueryError, PermissionError):
     """The server refuses the request by policy (an update on a read-only server, SERVICE, LOAD)."""
 
 
+class UpdateTokenError(QueryRefusedError):
+    """An update came without the server's update token, or with a wrong one."""
+
+
 class QueryTimeoutError(QueryError, TimeoutError):
     """The query ran past its time limit and was stopped."""
 
@@ -275,3 +300,41 @@ class ExportError(WickgraphError):
 
 class VizError(WickgraphError):
     """The HTML view cannot be drawn as asked, e.g. more nodes than a readable picture holds."""
+
+
+class ChromiumError(WickgraphError):
+    """Chromium could not be started or driven."""
+
+
+class ProtocolError(WickgraphError):
+    """A request the server will not answer as sent: an HTTP status, a message, and extra headers."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+class GraphViewUnavailableError(WickgraphError):
+    """The ``wickgraph viz`` renderer is not part of this build."""
+
+
+class NotebookError(WickgraphError):
+    """A notebook cell raised an error while the notebook ran."""
+
+
+class UsageError(WickgraphError, ValueError):
+    """A function was given an argument it cannot use: an unknown format or measure, a batch size below 1, an
+    option that needs another; the message says which values it takes."""
+
+
+class UnknownVariableError(WickgraphError, KeyError):
+    """A query result has no variable of that name; the message lists the ones it has."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ResultConsumedError(WickgraphError, RuntimeError):
+    """A streamed result's rows (or triples) were asked for again after they had been read once."""

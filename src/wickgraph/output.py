@@ -15,6 +15,7 @@ from typing import IO
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from .errors import UsageError
 from .namespaces import XSD
 from .results import GraphResult, QueryResult, Row, SelectResult
 from .terminal import safe_text
@@ -30,7 +31,7 @@ TABLE_WIDTH_ROWS = 1000
 def write_result(result: QueryResult, out: IO[str], fmt: str) -> None:
     """Write a query result in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if isinstance(result, bool):
         if fmt == "json":
             out.write(json.dumps({"head": {}, "boolean": result}) + "\n")

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
-from .errors import ProjectionError
+from .errors import ProjectionError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -380,7 +380,7 @@ def project(source: nx.MultiDiGraph | KnowledgeGraph, name: str, *, as_of: str |
 
         source = to_networkx(source, as_of=as_of)
     elif as_of is not None:
-        raise ValueError("as_of needs a KnowledgeGraph; an exported graph is already as of its export date")
+        raise UsageError("as_of needs a KnowledgeGraph; an exported graph is already as of its export date")
     result = projection(source)
     result.graph.setdefault("as_of", source.graph.get("as_of", ""))
     return result

@@ -41,7 +41,7 @@ from typing import Literal as TypingLiteral
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Triple, serialize
 from pyoxigraph import Store as OxStore
 
-from .errors import EndpointError, EndpointQueryError, PushError, StoreError
+from .errors import EndpointError, EndpointQueryError, PushError, StoreError, UsageError
 from .namespaces import BASE
 from .results import SelectResult
 from .store.embedded import EmbeddedStore
@@ -150,7 +150,7 @@ def push(
     cannot be used at all (nothing written), :class:`~wickgraph.errors.StoreNotFoundError` without a build.
     """
     if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        raise UsageError(f"batch_size must be at least 1, not {batch_size}")
     target = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
     chosen = method if method != "auto" else ("graph-store" if target.graph_store else "update")
     if chosen == "graph-store" and not target.graph_store:

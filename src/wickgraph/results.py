@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from pyoxigraph import Triple
 
+from .errors import ResultConsumedError, UnknownVariableError, UsageError
 from .terms import Term, to_python
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,7 +52,7 @@ class SelectResult:
             if self._rows is not None:
                 yield from self._rows
                 return
-            raise RuntimeError("the rows of this result were already streamed")
+            raise ResultConsumedError("the rows of this result were already streamed")
         source, self._source = self._source, None
         yield from source
 
@@ -74,7 +75,7 @@ class SelectResult:
     def column(self, variable: str) -> list[Term | None]:
         """Every row's value of one variable."""
         if variable not in self.variables:
-            raise KeyError(f"no variable ?{variable} in this result (it has {', '.join(self.variables)})")
+            raise UnknownVariableError(f"no variable ?{variable} in this result (it has {', '.join(self.variables)})")
         return [row.get(variable) for row in self.rows]
 
     def to_python(self) -> list[dict[str, Any]]:
@@ -151,7 +152,7 @@ class GraphResult:
             if self._triples is not None:
                 yield from self._triples
                 return
-            raise RuntimeError("the triples of this result were already streamed")
+            raise ResultConsumedError("the triples of this result were already streamed")
         source, self._source = self._source, None
         yield from source
 
@@ -187,7 +188,7 @@ class GraphResult:
         try:
             rdf_format = formats[format]
         except KeyError:
-            raise ValueError(f"unknown RDF format {format!r}: use one of {', '.join(_RDF_FORMATS)}") from None
+            raise UsageError(f"unknown RDF format {format!r}: use one of {', '.join(_RDF_FORMATS)}") from None
         prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
         triples = self.stream() if self._triples is None else iter(self._triples)
         try:

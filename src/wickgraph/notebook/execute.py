@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingExtraError, WickgraphError
+from ..errors import MissingExtraError, NotebookError, WickgraphError
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
@@ -38,10 +38,6 @@ KERNEL_METADATA = {"name": "python3", "display_name": "Python 3 (ipykernel)", "l
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class NotebookError(WickgraphError):
-    """A notebook cell raised an error while the notebook ran."""
 
 
 def _nbformat() -> Any:

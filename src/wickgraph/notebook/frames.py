@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from ..errors import MissingExtraError, WickgraphError
+from ..errors import MissingExtraError, QueryFormError, WickgraphError
 from ..namespaces import XSD
 from ..namespaces import compact as compact_iri
 from ..results import GraphResult, SelectResult
@@ -226,7 +226,7 @@ def to_dataframe(
         rows = result.rows
         columns = {v: [row.get(v) for row in rows] for v in variables}
     else:
-        raise TypeError(f"to_dataframe() takes a SELECT or CONSTRUCT result, not {type(result).__name__}")
+        raise QueryFormError(f"to_dataframe() takes a SELECT or CONSTRUCT result, not {type(result).__name__}")
     iri_columns = [
         v
         for v in variables

@@ -35,7 +35,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
@@ -49,6 +48,7 @@ from ..errors import EngineError, QueryError, QueryTimeoutError, ResultTooLargeE
 from ..results import GraphResult, QueryResult, Row, SelectResult
 from ..store.base import GraphView, syntax_error
 from ..store.embedded import current_generation
+from ..store.local import find_oxigraph, free_port
 from ..terms import value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,21 +60,6 @@ Params = Sequence[tuple[str, str]]
 
 RESULTS_OR_TRIPLES = "application/sparql-results+json, application/n-triples;q=0.9"
 """The Accept header for the engine: SPARQL results JSON for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE."""
-
-
-def find_oxigraph() -> str:
-    """The ``oxigraph`` executable: beside the running Python (a virtualenv's bin), else on ``PATH``."""
-    candidates = [Path(sysconfig.get_path("scripts")) / "oxigraph", Path(sys.executable).parent / "oxigraph"]
-    for candidate in candidates:
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise EngineError(
-        "the `oxigraph` server is not installed; install it with: pip install 'wickgraph[server]' "
-        "(the PyPI package `oxigraph`)"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +365,7 @@ class EnginePool:
     def _spawn(self) -> _Engine:
         last_error = ""
         for _attempt in range(3):
-            port = _free_port()
+            port = free_port()
             if self.writable:
                 assert self._working_copy is not None
                 generation = None
@@ -530,13 +515,6 @@ def _resolve(root: Path) -> Path | None:
 
 def _reap(process: subprocess.Popen[bytes]) -> None:
     process.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _wait_listening(

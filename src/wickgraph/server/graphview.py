@@ -10,17 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
-from ..errors import WickgraphError
+from ..errors import GraphViewUnavailableError
 from ..results import GraphResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import KnowledgeGraph
 
 __all__ = ["GraphViewUnavailableError", "available", "render_graph"]
-
-
-class GraphViewUnavailableError(WickgraphError):
-    """The ``wickgraph viz`` renderer is not part of this build."""
 
 
 def available() -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import QueryRefusedError
+from ..errors import QueryRefusedError, UpdateTokenError, UsageError
 
 __all__ = ["Limits", "Policy", "SparqlFacts", "UpdateTokenError", "inspect_sparql"]
 
@@ -90,7 +90,7 @@ class Policy:
 
     def __post_init__(self) -> None:
         if self.allow_updates and not self.update_token:
-            raise ValueError("updates need a token: give update_token (clients send it as 'Authorization: Bearer …')")
+            raise UsageError("updates need a token: give update_token (clients send it as 'Authorization: Bearer …')")
 
     def check_query(self, facts: SparqlFacts) -> None:
         """Refuse a query the policy does not allow (raises :class:`QueryRefusedError`)."""
@@ -122,7 +122,3 @@ class Policy:
                 "operator can start the server with --allow-load"
             )
         self.check_query(facts)
-
-
-class UpdateTokenError(QueryRefusedError):
-    """An update came without the server's update token, or with a wrong one."""

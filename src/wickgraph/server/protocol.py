@@ -15,7 +15,7 @@
 >>> negotiate("image/png", "results")
 Traceback (most recent call last):
 ...
-wickgraph.server.protocol.ProtocolError: 406: cannot answer a SELECT or ASK query in image/png; ...
+wickgraph.errors.ProtocolError: 406: cannot answer a SELECT or ASK query in image/png; ...
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 from urllib.parse import parse_qsl
 
-from ..errors import WickgraphError
+from ..errors import ProtocolError
 
 __all__ = [
     "FORMATS",
@@ -74,16 +74,6 @@ _OVERRIDES: dict[tuple[str, str], str] = {
     **{("graph", name): "jsonld" for name in ("jsonld", "json-ld", "json")},
 }
 _KIND_NAMES = {"results": "a SELECT or ASK query", "graph": "a CONSTRUCT or DESCRIBE query"}
-
-
-class ProtocolError(WickgraphError):
-    """A request the server will not answer as sent: an HTTP status, a message, and extra headers."""
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(f"{status}: {message}")
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
 
 
 def _accept_entries(accept: str) -> list[tuple[float, int, int, str]]:

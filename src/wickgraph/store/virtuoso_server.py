@@ -22,14 +22,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import IO
+from typing import Self
 
 from ..errors import StoreError
-from .oxigraph_server import free_port
+from .local import LocalServer, free_port
 from .remote import Endpoint, Union
 
 __all__ = ["VirtuosoServer", "virtuoso_command"]
@@ -93,31 +90,26 @@ MaxQueryExecutionTime = {seconds}
 """
 
 
-class VirtuosoServer:
+class VirtuosoServer(LocalServer):
     """``virtuoso-t +foreground`` on 127.0.0.1, started on enter (ready to answer) and stopped on exit.
 
     ``max_rows`` is Virtuoso's ``ResultSetMaxRows`` (the most rows it returns for one query; Debian ships
     10,000); ``password`` is the ``dba`` password (a random one by default).
     """
 
+    probe_path = "/sparql"
+    probe_timeout = 5.0
+    probe_interval = 0.1
+    stop_seconds = 30.0  # Virtuoso shuts down on SIGTERM (with a checkpoint)
+
     def __init__(
         self, *, max_rows: int = 10_000, password: str | None = None, query_seconds: int = 600, attempts: int = 3
     ) -> None:
+        super().__init__(attempts=attempts)
         self.max_rows = max_rows
         self.password = password or secrets.token_urlsafe(12)
         self.query_seconds = query_seconds
-        self._attempts = attempts
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-        self.port = 0
         self.isql_port = 0
-        self.location: Path | None = None
-
-    @property
-    def url(self) -> str:
-        """The server's base URL."""
-        return f"http://127.0.0.1:{self.port}"
 
     def endpoint(self, *, union: Union | None = None, timeout: float = 60.0, auth: bool = True) -> Endpoint:
         """An :class:`Endpoint` for this server: queries to ``/sparql``, updates to ``/sparql-auth`` as ``dba``.
@@ -135,7 +127,7 @@ class VirtuosoServer:
             union=chosen,
         )
 
-    def start(self) -> VirtuosoServer:
+    def start(self) -> Self:
         """Start the server on a fresh database and wait until it answers a query."""
         command = virtuoso_command()
         last = ""
@@ -155,40 +147,24 @@ class VirtuosoServer:
                     seconds=self.query_seconds,
                 )
             )
-            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the server runs, closed in _kill
             self.process = subprocess.Popen(
                 [command, "+foreground", "+configfile", str(ini)],
                 cwd=self.location,
                 stdin=subprocess.DEVNULL,
-                stdout=self._log,
+                stdout=self._new_log(),
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # a Ctrl-C in the terminal goes to the tests, which stop the server
                 preexec_fn=_die_with_parent,
             )
-            last = self._wait_ready() or self._set_password()
+            last = self._wait_ready(120.0) or self._set_password()
             if not last:
                 return self
             self.stop()
         raise StoreError(f"Virtuoso did not start: {last}")
 
-    def _wait_ready(self, seconds: float = 120.0) -> str:
-        """Wait until the server answers; return why it did not ('' when it did)."""
-        assert self.process is not None
-        deadline = time.monotonic() + seconds
-        probe = f"{self.url}/sparql?query=ASK%7B%7D"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return self._said() or f"exit status {self.process.returncode}"
-            try:
-                request = urllib.request.Request(probe, headers={"Accept": "application/sparql-results+json"})
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    if b"boolean" in response.read():
-                        return ""
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
+    def _no_answer(self, seconds: float) -> str:
         said = self._said()
-        return f"no answer on port {self.port} within {seconds:g} s" + (f" ({said})" if said else "")
+        return super()._no_answer(seconds) + (f" ({said})" if said else "")
 
     def _set_password(self) -> str:
         """Give ``dba`` this server's password (a new database has ``dba``/``dba``); '' when done."""
@@ -210,40 +186,8 @@ class VirtuosoServer:
 
     def _said(self) -> str:
         """The last line Virtuoso wrote to its log."""
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        lines = [line for line in self._log.read().decode("utf-8", "replace").splitlines() if line.strip()]
+        lines = [line for line in self._log_text().splitlines() if line.strip()]
         return lines[-1].strip() if lines else ""
-
-    def _kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # Virtuoso shuts down on SIGTERM (with a checkpoint)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                self.process.kill()
-                self.process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def stop(self) -> None:
-        """Stop the server and remove its database."""
-        self._kill()
-        self.process = None
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
-
-    def __enter__(self) -> VirtuosoServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return f"<VirtuosoServer {self.url if self.port else '(stopped)'}>"
 
 
 def _die_with_parent() -> None:

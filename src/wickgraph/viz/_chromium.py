@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from ..errors import WickgraphError
+from ..errors import ChromiumError
 
 __all__ = ["Chromium", "ChromiumError", "find_chromium"]
 
@@ -46,10 +46,6 @@ FLAGS = [
     "--remote-debugging-address=127.0.0.1",
     "--remote-debugging-port=0",
 ]
-
-
-class ChromiumError(WickgraphError):
-    """Chromium could not be started or driven."""
 
 
 def find_chromium() -> str | None:
