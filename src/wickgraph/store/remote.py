@@ -45,7 +45,7 @@ import urllib.parse
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 from pyoxigraph import (
     BlankNode,
@@ -396,10 +396,7 @@ class RemoteStore:
                 with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
                     response.read()
             except urllib.error.HTTPError as exc:
-                error = _http_error(name, exc.code, exc.reason, exc.read(), exc.headers)
-                if exc.code == 401:
-                    raise _Unauthorized(exc.headers, error) from None
-                raise error from None
+                _refuse(name, exc.code, exc.reason, exc.read(), exc.headers)
             except Exception as exc:
                 raise _transport_error(name, exc, self.endpoint.timeout) from None
 
@@ -431,16 +428,10 @@ class RemoteStore:
             # the HTTP error they replace as their context.
             cause = exc.__context__
             if isinstance(cause, urllib.error.HTTPError):
-                error = _http_error(url, cause.code, cause.reason, _wrapped_body(exc), cause.headers)
-                if cause.code == 401:
-                    raise _Unauthorized(cause.headers, error) from None
-                raise error from None
+                _refuse(url, cause.code, cause.reason, _wrapped_body(exc), cause.headers)
             raise EndpointResponseError(url, str(exc).splitlines()[0]) from None
         except urllib.error.HTTPError as exc:
-            error = _http_error(url, exc.code, exc.reason, exc.read(), exc.headers)
-            if exc.code == 401:
-                raise _Unauthorized(exc.headers, error) from None
-            raise error from None
+            _refuse(url, exc.code, exc.reason, exc.read(), exc.headers)
         except Exception as exc:
             raise _transport_error(url, exc, self.endpoint.timeout) from None
 
@@ -499,6 +490,15 @@ class RemoteStore:
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.location}>"
+
+
+def _refuse(url: str, code: int, reason: str, body: bytes, headers: Message[str, str] | None) -> NoReturn:
+    """Raise the error for an HTTP error answer: ``_Unauthorized`` for a 401 (its challenge may be answered),
+    else the endpoint error that says what the server said."""
+    error = _http_error(url, code, reason, body, headers)
+    if code == 401:
+        raise _Unauthorized(headers, error) from None
+    raise error from None
 
 
 class _Unauthorized(Exception):
