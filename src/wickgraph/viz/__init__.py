@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import VizError
 from .model import MAX_NODES, Model, aggregate, build_model, story_model
+from .pyvis_network import to_pyvis
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -40,6 +41,7 @@ __all__ = [
     "notebook_html",
     "render",
     "render_html",
+    "to_pyvis",
     "view",
     "write_html",
 ]
