@@ -21,7 +21,7 @@ from . import GraphTarget, as_of_option, cli, data_options, graph_options, sourc
     "fast",
     default=None,
     help="Fast build for millions of triples (streamed load, SHACL as SPARQL, no citation check) or the full "
-    "build (pyshacl, citations). Default: the library's choice, fast when the data files exceed 32 MB.",
+    "build (pyshacl, citations). Default: full, or fast when the data files exceed 32 MB.",
 )
 @click.option("--no-rules", is_flag=True, help="Fast build only: skip the build rules (input already derived).")
 @click.option(
