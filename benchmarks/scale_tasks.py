@@ -115,7 +115,7 @@ def full_build(a: dict[str, Any]) -> dict[str, Any]:
 
     shutil.rmtree(a["store"], ignore_errors=True)
     started = time.perf_counter()
-    report = build(a["store"], data_dir=Path(a["data"]), sources_dir=Path(a["texts"]))
+    report = build(a["store"], mode="full", data_dir=Path(a["data"]), sources_dir=Path(a["texts"]))
     return {
         "seconds": time.perf_counter() - started,
         "quads": report.quads,
