@@ -220,3 +220,36 @@ def test_auto_mode_says_it_chose_the_fast_build(tmp_path: Path, monkeypatch: pyt
     report = wickgraph.build(tmp_path / "s", data_dir=data, progress=said.append)
     assert report.fast
     assert any(m.endswith("MB of data: using the fast build") for m in said), said
+
+
+def test_the_cli_passes_the_choice_through_and_says_how_to_overrule_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import wickgraph.building.builder as builder
+    from wickgraph.cli import cli
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "entities.trig").write_text(ENTITIES, encoding="utf-8")
+    _write(data, GOOD)
+    monkeypatch.setattr(builder, "FAST_BUILD_THRESHOLD", 100)
+    runner = CliRunner()
+    auto = runner.invoke(cli, ["build", "--data", str(data), "--store", str(tmp_path / "a")])
+    assert auto.exit_code == 0, auto.output
+    assert "using the fast build (--full to force the full one)" in auto.output
+    assert "fast build: shapes checked as SPARQL" in auto.output
+    forced = runner.invoke(
+        cli,
+        ["build", "--full", "--data", str(data), "--sources", str(tmp_path / "texts"), "--store", str(tmp_path / "f")],
+    )
+    assert forced.exit_code == 0, forced.output
+    assert "2 citations checked against the held source texts" in forced.output
+    assert "using the fast build" not in forced.output
+    # Skipping the rules goes with the fast build, and here the library chose it: the data are read (and, without
+    # the rules' output, fail the shapes), where with the full build the option is refused before anything runs.
+    dump = runner.invoke(cli, ["build", "--no-rules", "--data", str(data), "--store", str(tmp_path / "n"), "-q"])
+    assert dump.exit_code == 1 and "validation problems" in dump.output, dump.output
+    refused = runner.invoke(cli, ["build", "--no-rules", "--full", "--data", str(data), "--store", str(tmp_path / "n")])
+    assert refused.exit_code == 2 and "--no-rules goes with --fast" in refused.output
