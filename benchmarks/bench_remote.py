@@ -41,7 +41,7 @@ def _scaled(source: EmbeddedStore, copies: int) -> EmbeddedStore:
     merge as the default graph, as a build writes it."""
     if copies == 1:
         return source
-    from wickgraph.build.builder import merge_into_default_graph
+    from wickgraph.building.union import merge_into_default_graph
 
     scaled = OxStore()
     quads = [q for q in source.ox if isinstance(q.graph_name, NamedNode)]

@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[6, 20, 40, 120], help="films of synthetic universes")
     args = parser.parse_args()
     import wickgraph
-    from wickgraph.build.bulk import bulk_build
+    from wickgraph.building.builder import bulk_build
     from wickgraph.networkx_export import Vocabulary
     from wickgraph.synthetic import generate
     from wickgraph.viz import neighbourhood, render

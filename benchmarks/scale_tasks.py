@@ -67,7 +67,7 @@ def generate(a: dict[str, Any]) -> dict[str, Any]:
 @task
 def wg_build(a: dict[str, Any]) -> dict[str, Any]:
     """wickgraph's fast build, with the time of each phase (from its progress messages)."""
-    from wickgraph.build.bulk import bulk_build
+    from wickgraph.building.builder import bulk_build
 
     shutil.rmtree(a["store"], ignore_errors=True)
     marks: list[tuple[str, float]] = []
@@ -111,11 +111,11 @@ def raw_load(a: dict[str, Any]) -> dict[str, Any]:
 @task
 def full_build(a: dict[str, Any]) -> dict[str, Any]:
     """wickgraph's full build (pyshacl, citations) of the same data, for the sizes where it is practical."""
-    from wickgraph.build.builder import build
+    from wickgraph.building.builder import build
 
     shutil.rmtree(a["store"], ignore_errors=True)
     started = time.perf_counter()
-    report = build(a["store"], data_dir=Path(a["data"]), sources_dir=Path(a["texts"]))
+    report = build(a["store"], mode="full", data_dir=Path(a["data"]), sources_dir=Path(a["texts"]))
     return {
         "seconds": time.perf_counter() - started,
         "quads": report.quads,

@@ -109,7 +109,7 @@ def test_provenance_rules_catch_an_uncited_triple_and_an_unregistered_entity(
     assert "uncited.trig" in text
 
 
-def _spawn_build(store: Path, data: Path, sources: Path, pause: str | None) -> subprocess.Popen[str]:
+def _spawn_build(store: Path, data: Path, sources: Path, pause: str | None, *extra: str) -> subprocess.Popen[str]:
     env = dict(os.environ)
     if pause:
         env["WICKGRAPH_BUILD_PAUSE"] = pause
@@ -125,6 +125,7 @@ def _spawn_build(store: Path, data: Path, sources: Path, pause: str | None) -> s
             str(data),
             "--sources",
             str(sources),
+            *extra,
         ],
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -133,15 +134,19 @@ def _spawn_build(store: Path, data: Path, sources: Path, pause: str | None) -> s
     )
 
 
-@pytest.mark.parametrize("kill_at", ["writing", "paused before publish"])
+@pytest.mark.parametrize(
+    ("strategy", "kill_at"),
+    [("--full", "writing"), ("--full", "paused before publish"), ("--fast", "paused before publish")],
+)
 def test_sigkill_mid_build_leaves_previous_store_intact(
-    tmp_path: Path, data_copy: Path, sources_dir: Path, kill_at: str
+    tmp_path: Path, data_copy: Path, sources_dir: Path, strategy: str, kill_at: str
 ) -> None:
+    # Both strategies write through the same generation lifecycle: killed at any point, nothing changes.
     store = tmp_path / "store"
     wickgraph.build(store, data_dir=data_copy, sources_dir=sources_dir)
     before = _snapshot(store)
 
-    with _spawn_build(store, data_copy, sources_dir, pause="publish") as proc:
+    with _spawn_build(store, data_copy, sources_dir, "publish", strategy) as proc:
         assert proc.stderr is not None
         for line in proc.stderr:
             if kill_at in line:

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple
 
 import wickgraph
-from wickgraph.build.checks import compile_shapes
-from wickgraph.build.derive import derive, operations
-from wickgraph.build.rules import apply_rules
+from wickgraph.building.derive import derive, operations
+from wickgraph.building.rules import apply_rules
+from wickgraph.building.shapes import compile_shapes
 from wickgraph.cli import cli
 from wickgraph.errors import DataError
 from wickgraph.output import TABLE_WIDTH_ROWS, write_result

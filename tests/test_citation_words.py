@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import Store as OxStore
 
-from wickgraph.build.parse import stage
-from wickgraph.build.rules import apply_rules
+from wickgraph.building.parse import stage
+from wickgraph.building.rules import apply_rules
 from wickgraph.citations import Citation, certainty_cues, check_citations, missing_words, number_spellings
 from wickgraph.cli import cli
 

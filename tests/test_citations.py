@@ -9,8 +9,8 @@ import pytest
 from pyoxigraph import Store as OxStore
 
 import wickgraph
-from wickgraph.build.parse import stage
-from wickgraph.build.rules import apply_rules
+from wickgraph.building.parse import stage
+from wickgraph.building.rules import apply_rules
 from wickgraph.citations import check_citations, date_spellings
 from wickgraph.errors import SourceTextError
 

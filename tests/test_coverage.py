@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import wickgraph
-from wickgraph.build.parse import stage
-from wickgraph.build.rules import apply_rules
+from wickgraph.building.parse import stage
+from wickgraph.building.rules import apply_rules
 from wickgraph.cli import cli
 from wickgraph.errors import SourceTextError
 from wickgraph.spans import segment, short_claim, source_coverage

@@ -28,7 +28,7 @@ def test_importing_the_package_loads_only_what_a_query_needs() -> None:
     code = (
         "import sys, wickgraph; "
         "print(','.join(sorted(m for m in ('rdflib', 'pyshacl', 'networkx', 'pyvis', 'SPARQLWrapper', 'pandas', "
-        "'wickgraph.entity', 'wickgraph.citations', 'wickgraph.synthetic', 'wickgraph.build.bulk') if m in sys.modules)))"
+        "'wickgraph.entity', 'wickgraph.citations', 'wickgraph.synthetic', 'wickgraph.building.builder') if m in sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""

@@ -130,7 +130,7 @@ def test_every_functional_property_has_at_most_one_value_per_claim() -> None:
 
 
 def test_the_fast_build_compiles_every_datatype_and_functional_check() -> None:
-    from wickgraph.build.checks import compile_shapes
+    from wickgraph.building.shapes import compile_shapes
 
     checks = compile_shapes(default_ontology_dir() / "shapes.ttl")
     datatype = {c.path for c in checks if c.label.endswith(" datatype")}

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import BlankNode, Literal, RdfFormat, Store, Triple
 
 import wickgraph
-from wickgraph.build.bulk import load_lines
+from wickgraph.building.loading import load_lines
 from wickgraph.errors import ParseError
 from wickgraph.store.construct import streamed_construct
 
@@ -82,7 +82,7 @@ def test_construct_errors_still_point_at_the_query(kg: wickgraph.KnowledgeGraph)
 
 
 def test_line_based_files_load_in_pieces_with_their_blank_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys.modules["wickgraph.build.bulk"], "_CHUNK_BYTES", 64)
+    monkeypatch.setattr(sys.modules["wickgraph.building.loading"], "_CHUNK_BYTES", 64)
     lines = [f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g> .\n' for i in range(30)]
     lines[3] = '_:x <http://e/p> "first" <http://e/g> .\n'
     lines[25] = '_:x <http://e/q> "last, many pieces later" <http://e/g> .\n'
@@ -96,9 +96,9 @@ def test_line_based_files_load_in_pieces_with_their_blank_nodes(monkeypatch: pyt
 def test_a_syntax_error_in_a_later_piece_names_its_line_in_the_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from wickgraph.build.bulk import bulk_build
+    from wickgraph.building.builder import bulk_build
 
-    monkeypatch.setattr(sys.modules["wickgraph.build.bulk"], "_CHUNK_BYTES", 256)
+    monkeypatch.setattr(sys.modules["wickgraph.building.loading"], "_CHUNK_BYTES", 256)
     data = tmp_path / "data"
     data.mkdir()
     lines = [f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g> .\n' for i in range(40)]

@@ -31,12 +31,9 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _typing
 
-# `build` and `push` are also the names of a subpackage and a module, and importing a submodule the first time
-# sets the package's attribute of that name to the module: these names are bound now, so that no later import
-# can replace them (tests/test_lazy_imports.py checks that no other public name is also a module's name).
-from .build.builder import BuildReport as BuildReport
-from .build.builder import build as build
-from .build.builder import check as check
+# `push` is also the name of a module, and importing a submodule the first time sets the package's attribute of
+# that name to the module: it is bound now, so that no later import can replace it (tests/test_lazy_imports.py
+# checks that no other public name is also a module's name).
 from .push import push as push
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
@@ -50,7 +47,10 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .analysis import communities as communities
     from .analysis import shortest_paths as shortest_paths
     from .analysis import story_order as story_order
-    from .build.bulk import bulk_build as bulk_build
+    from .building.builder import build as build
+    from .building.builder import bulk_build as bulk_build
+    from .building.builder import check as check
+    from .building.report import BuildReport as BuildReport
     from .citations import Citation as Citation
     from .citations import check_citations as check_citations
     from .entity import EntityCard as EntityCard
@@ -119,7 +119,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
 
 _EXPORTS: dict[str, str] = {
     "claim_statuses": ".status",
-    "BuildReport": ".build.builder",
+    "BuildReport": ".building.report",
     "Citation": ".citations",
     "CitationError": ".errors",
     "Connection": ".analysis",
@@ -173,10 +173,10 @@ _EXPORTS: dict[str, str] = {
     "VizError": ".errors",
     "WickgraphError": ".errors",
     "WorkOrder": ".analysis",
-    "build": ".build.builder",
-    "bulk_build": ".build.bulk",
+    "build": ".building.builder",
+    "bulk_build": ".building.builder",
     "centrality": ".analysis",
-    "check": ".build.builder",
+    "check": ".building.builder",
     "check_citations": ".citations",
     "chronology": ".analysis",
     "communities": ".analysis",

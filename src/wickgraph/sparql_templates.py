@@ -1,7 +1,7 @@
 """SPARQL triple templates (of ``INSERT { … }`` and ``CONSTRUCT { … }``) filled in from SELECT solutions.
 
 Two places evaluate a template themselves instead of leaving it to pyoxigraph: the fast build runs the build
-rules as streamed SELECTs (:mod:`wickgraph.build.derive`), and the embedded store runs a CONSTRUCT as a streamed
+rules as streamed SELECTs (:mod:`wickgraph.building.derive`), and the embedded store runs a CONSTRUCT as a streamed
 SELECT (:mod:`wickgraph.store.construct`), because pyoxigraph's own CONSTRUCT keeps every triple it has returned
 (to drop duplicates) and so needs memory in proportion to the answer. Both read a template the same way:
 its variables become ``urn:wickgraph:var:NAME`` IRIs and the result is parsed as TriG.

@@ -1,6 +1,6 @@
 """The status of each claimed triple: current, superseded or disputed, as the build computed it.
 
-The build (:mod:`wickgraph.build.supersession`) writes one record per superseded or disputed triple of a claim
+The build (:mod:`wickgraph.building.supersession`) writes one record per superseded or disputed triple of a claim
 into dated status graphs; this module reads them, for the whole graph or "as known on" a date (the view then
 holds only the status graphs up to that date). Every face (entity cards, the NetworkX export and the HTML view,
 the server's JSON, notebook frames) asks here, so they all say the same thing. Named queries test the same

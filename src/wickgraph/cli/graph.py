@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -52,42 +52,33 @@ def build(
       wickgraph build --fast --data /tmp/universe --store /tmp/big
     """
 
+    from ..building.builder import build as run_build
+    from ..building.builder import choose_mode
+    from ..errors import UsageError
+
     def progress(message: str) -> None:
+        if message.endswith("using the fast build"):  # the library's choice, and how to overrule it here
+            message += " (--full to force the full one)"
         if not quiet or message.startswith("waiting for another build"):  # a wait is said even with -q
             click.echo(f"… {message}", err=True)
 
-    if fast is None:
-        from ..build.bulk import FAST_BUILD_THRESHOLD, input_size
-
-        size = input_size(data_dir)
-        fast = size > FAST_BUILD_THRESHOLD
-        if fast:
-            progress(f"{size / 2**20:,.0f} MB of data: using the fast build (--full to force the full one)")
-    if no_rules and not fast:
-        raise click.UsageError("--no-rules goes with --fast")
-    if fast:
-        from ..build.bulk import bulk_build
-
-        report = bulk_build(
-            store,
-            data_dir=data_dir,
-            ontology_dir=ontology_dir,
-            rules=not no_rules,
-            progress=progress,
-            progress_bar=not quiet,
-            wait=wait,
-        )
-    else:
-        from ..build.builder import build as run_build
-
-        report = run_build(
-            store,
-            data_dir=data_dir,
-            ontology_dir=ontology_dir,
-            sources_dir=sources_dir,
-            progress=progress,
-            wait=wait,
-        )
+    mode: Literal["auto", "full", "fast"] = "auto" if fast is None else "fast" if fast else "full"
+    if no_rules:
+        try:
+            choose_mode(mode, data_dir, rules=False)
+        except UsageError:
+            raise click.UsageError("--no-rules goes with --fast") from None
+    report = run_build(
+        store,
+        mode=mode,
+        data_dir=data_dir,
+        ontology_dir=ontology_dir,
+        sources_dir=sources_dir,
+        rules=not no_rules,
+        progress=progress,
+        progress_bar=not quiet,
+        wait=wait,
+    )
     click.echo(report.summary())
 
 
@@ -100,7 +91,7 @@ def validate(data_dir: Path | None, ontology_dir: Path | None, sources_dir: Path
     Example:
       wickgraph validate --data data/
     """
-    from ..build.builder import check
+    from ..building.builder import check
 
     report = check(data_dir=data_dir, ontology_dir=ontology_dir, sources_dir=sources_dir)
     click.echo("valid: " + report.summary().splitlines()[0].replace("Loaded", "read"))

@@ -130,7 +130,7 @@ def unclean(nb: NotebookNode) -> list[str]:
 def shared_store() -> Iterator[Path]:
     """The store the notebooks of one run share: ``$WICKGRAPH_STORE`` when set (built there if empty), else a
     graph built into a temporary directory that is removed on exit."""
-    from ..build.builder import build
+    from ..building.builder import build
     from ..errors import StoreNotFoundError
     from ..store.embedded import current_generation
 

@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QueryS
 from ..sparql_lexer import closing_brace, strip_comments, tokens
 from ..sparql_templates import VAR, template_quads, template_variables
 
-__all__ = ["StreamedConstruct", "streamed_construct"]
+__all__ = ["StreamedConstruct", "fill_template", "streamed_construct"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,33 +42,45 @@ class StreamedConstruct:
 
     def triples(self, solutions: Iterable[QuerySolution]) -> Iterator[Triple]:
         """The template filled in for each solution of :attr:`select` (read in the order of :attr:`variables`)."""
-        index = {name: i for i, name in enumerate(self.variables)}
-        # Each template term: (index of the solution value, None) or (-1, the constant or template blank node).
-        plan = [
-            [
-                (index[t.value[len(VAR) :]], None) if isinstance(t, NamedNode) and t.value.startswith(VAR) else (-1, t)
-                for t in (q.subject, q.predicate, q.object)
-            ]
-            for q in self.template
+        for subject, predicate, obj, _ in fill_template(self.template, self.variables, solutions):
+            yield Triple(subject, predicate, obj)
+
+
+def fill_template(
+    template: Sequence[Quad], variables: Sequence[str], solutions: Iterable[QuerySolution]
+) -> Iterator[list[Any]]:
+    """The quads of a CONSTRUCT or INSERT template (variables as ``urn:wickgraph:var:`` IRIs) for each solution,
+    as SPARQL says: a fresh blank node per solution for each blank node of the template, and no quad where a
+    variable is unbound or a term is not valid in its place (a literal but as object, anything but an IRI as
+    predicate). ``variables`` names the solutions' values in order. Each quad: subject, predicate, object,
+    graph name.
+    """
+    index = {name: i for i, name in enumerate(variables)}
+    # Each template term: (index of the solution value, None) or (-1, the constant or template blank node).
+    plan = [
+        [
+            (index[t.value[len(VAR) :]], None) if isinstance(t, NamedNode) and t.value.startswith(VAR) else (-1, t)
+            for t in (q.subject, q.predicate, q.object, q.graph_name)
         ]
-        blanks = any(isinstance(t, BlankNode) for parts in plan for _, t in parts)
-        for solution in solutions:
-            values = list(solution)
-            fresh: dict[str, BlankNode] = {}
-            for parts in plan:
-                terms: list[Any] = []
-                for position, (ref, constant) in enumerate(parts):
-                    term = values[ref] if ref >= 0 else constant
-                    if blanks and isinstance(constant, BlankNode):
-                        term = fresh.setdefault(constant.value, BlankNode())
-                    if term is None or (position < 2 and isinstance(term, Literal)):
-                        break
-                    if position == 1 and not isinstance(term, NamedNode):
-                        break
-                    terms.append(term)
-                else:
-                    subject, predicate, obj = terms
-                    yield Triple(subject, predicate, obj)
+        for q in template
+    ]
+    blanks = any(isinstance(t, BlankNode) for parts in plan for _, t in parts)
+    for solution in solutions:
+        values = list(solution)
+        fresh: dict[str, BlankNode] = {}
+        for parts in plan:
+            terms: list[Any] = []
+            for position, (ref, constant) in enumerate(parts):
+                term = values[ref] if ref >= 0 else constant
+                if blanks and isinstance(constant, BlankNode):
+                    term = fresh.setdefault(constant.value, BlankNode())
+                if term is None or (position != 2 and isinstance(term, Literal)):
+                    break
+                if position == 1 and not isinstance(term, NamedNode):
+                    break
+                terms.append(term)
+            else:
+                yield terms
 
 
 def _construct_head(text: str) -> tuple[int, int, list[str]] | None:

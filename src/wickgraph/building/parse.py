@@ -12,9 +12,9 @@ from pyoxigraph import Store as OxStore
 from ..errors import ParseError
 from ..namespaces import ONTOLOGY_GRAPH
 
-__all__ = ["Staged", "data_files", "ontology_files", "ox_select", "stage"]
+__all__ = ["FORMATS", "Staged", "data_files", "display_path", "ontology_files", "ox_select", "stage"]
 
-_FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS}
+FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES, ".nq": RdfFormat.N_QUADS}
 
 
 @dataclass
@@ -27,6 +27,10 @@ class Staged:
     """IRI of a subject or graph name -> the files (as given) that mention it as such."""
     default_graph_files: set[str] = field(default_factory=set)
     """Data files that put triples in the default graph (they belong in a named graph)."""
+
+    def graph_files(self, graph: str) -> set[str]:
+        """The files that state triples in a named graph (or mention the IRI as a subject)."""
+        return self.origins.get(graph, set())
 
     def files_of(self, iri: str) -> str:
         """The files an IRI comes from, comma-separated, or ``"(derived)"``."""
@@ -57,14 +61,14 @@ def data_files(data_dir: Path) -> list[Path]:
                 raise ParseError(
                     "is a symbolic link to a place outside the data directory; the build does not follow it "
                     "(copy the file into the data directory, or remove the link)",
-                    path=_display(path),
+                    path=display_path(path),
                 )
-        if path.suffix in _FORMATS and path.is_file():
+        if path.suffix in FORMATS and path.is_file():
             found.append(path)
     return sorted(found)
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -73,9 +77,11 @@ def _display(path: Path) -> str:
 
 def read_quads(path: Path, *, to_graph: str | None = None) -> list[Quad]:
     """Parse one file; a syntax error becomes a :class:`ParseError` naming file, line and column."""
-    fmt = _FORMATS.get(path.suffix)
+    fmt = FORMATS.get(path.suffix)
     if fmt is None:
-        raise ParseError(f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt or .nq)", path=_display(path))
+        raise ParseError(
+            f"unknown RDF file type {path.suffix!r} (use .ttl, .trig, .nt or .nq)", path=display_path(path)
+        )
     try:
         quads = list(parse(path=str(path), format=fmt, base_iri=None))
     except SyntaxError as exc:
@@ -83,11 +89,11 @@ def read_quads(path: Path, *, to_graph: str | None = None) -> list[Quad]:
         line, column = exc.lineno, exc.offset
         message = str(exc.msg if hasattr(exc, "msg") else exc)
         message = message.split(": ", 1)[1] if message.startswith("Parser error") and ": " in message else message
-        raise ParseError(message, path=_display(path), line=line, column=column) from None
+        raise ParseError(message, path=display_path(path), line=line, column=column) from None
     except OSError as exc:
-        raise ParseError(f"cannot read: {exc.strerror or exc}", path=_display(path)) from None
+        raise ParseError(f"cannot read: {exc.strerror or exc}", path=display_path(path)) from None
     except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text: {exc.reason}", path=_display(path)) from None
+        raise ParseError(f"not UTF-8 text: {exc.reason}", path=display_path(path)) from None
     if to_graph is not None:
         graph = NamedNode(to_graph)
         quads = [Quad(q.subject, q.predicate, q.object, graph) for q in quads]
@@ -106,7 +112,7 @@ def stage(ontology_dir: Path, data_dir: Path) -> Staged:
     for path in ontology_files(ontology_dir):
         store.extend(read_quads(path, to_graph=ONTOLOGY_GRAPH))
     for path in data_files(data_dir):
-        shown = _display(path)
+        shown = display_path(path)
         quads = read_quads(path)
         for q in quads:
             if isinstance(q.graph_name, DefaultGraph):

@@ -26,13 +26,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
 from ..sparql_lexer import Token, closing_brace, strip_comments, tokens
-from ..sparql_templates import VAR, template_quads, template_variables
-from .bulk import load_lines
+from ..sparql_templates import template_quads, template_variables
+from ..store.construct import fill_template
+from .generation import pause_for_tests
+from .loading import load_lines
 from .rules import rule_files
 
 __all__ = ["Operation", "derive", "operations"]
@@ -109,50 +111,16 @@ def _next_at(tokens_: list[Token], position: int) -> int:
     return next((k for k, t in enumerate(tokens_) if t.start >= position), len(tokens_))
 
 
-def _nquad_term(term: NamedNode | BlankNode | Literal | DefaultGraph) -> str:
-    return str(term)
-
-
 def _run(store: OxStore, op: Operation, sink: Path) -> int:
     """Write the quads ``op`` inserts to ``sink`` (N-Quads); return how many lines were written."""
     result = store.query(op.select)
     assert isinstance(result, QuerySolutions)
-    names = [v.value for v in result.variables]
-    index = {name: i for i, name in enumerate(names)}
-    # Each template term: (index of the solution variable, "") or (-1, the constant in N-Quads syntax).
-    plan: list[list[tuple[int, str]]] = []
-    for quad in op.template:
-        parts: list[tuple[int, str]] = []
-        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            if isinstance(term, NamedNode) and term.value.startswith(VAR):
-                parts.append((index[term.value[len(VAR) :]], ""))
-            else:
-                parts.append((-1, "" if isinstance(term, DefaultGraph) else str(term)))
-        plan.append(parts)
+    variables = [v.value for v in result.variables]
     written = 0
     with sink.open("w", encoding="utf-8", buffering=1 << 20) as out:
-        for row in result:
-            values = list(row)
-            for parts in plan:
-                terms: list[str] = []
-                for position, (ref, constant) in enumerate(parts):
-                    if ref < 0:
-                        terms.append(constant)
-                        continue
-                    value = values[ref]
-                    # SPARQL Update skips instantiations that are unbound or not valid RDF (a literal as subject,
-                    # anything but an IRI as predicate, a literal as graph name).
-                    if (
-                        value is None
-                        or (position != 2 and isinstance(value, Literal))
-                        or (position == 1 and not isinstance(value, NamedNode))
-                    ):
-                        break
-                    terms.append(str(value))
-                else:
-                    s, p, o, g = terms
-                    out.write(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
-                    written += 1
+        for s, p, o, g in fill_template(op.template, variables, result):
+            out.write(f"{s} {p} {o} .\n" if isinstance(g, DefaultGraph) else f"{s} {p} {o} {g} .\n")
+            written += 1
     return written
 
 
@@ -168,8 +136,6 @@ def derive(
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
     copy of each quad.
     """
-    from .builder import pause_for_tests
-
     total = 0
     with tempfile.TemporaryDirectory(prefix="wickgraph-derive-", dir=workdir) as tmp:
         sink = Path(tmp) / "derived.nq"

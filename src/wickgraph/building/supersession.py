@@ -20,7 +20,8 @@ claims it depends on were visible (a claim is visible from its ``wg:claimDate`` 
 records give the status as of any date. A dispute ends (``wg:endedBy``, in the graph of its date) when the
 other claim's triple is itself retired. :mod:`wickgraph.status` reads them.
 
-A supersession cycle, or a claim that supersedes itself, is a build error naming the claims and their files.
+A supersession cycle, or a claim that supersedes itself, is a build error naming the claims and their files
+(:func:`wickgraph.building.provenance.supersession_problems`).
 """
 
 from __future__ import annotations
@@ -36,14 +37,13 @@ from pyoxigraph import Store as OxStore
 
 from ..namespaces import BASE, ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG, XSD, compact
 from .parse import ox_select
+from .provenance import supersession_links
 
 __all__ = [
     "Asserted",
     "drop_status_graphs",
     "snapshot_asserted",
     "status_quads",
-    "supersession_links",
-    "supersession_problems",
     "write_status",
 ]
 
@@ -52,105 +52,6 @@ _OWL_FUNCTIONAL = "http://www.w3.org/2002/07/owl#FunctionalProperty"
 
 Asserted = dict[str, set[Triple]]
 """The triples each claim asserts in the data, before the build rules add what follows from them."""
-
-
-def supersession_links(store: OxStore) -> list[tuple[str, str]]:
-    """Every ``(newer, older)`` pair of ``newer wg:supersedes older``, as written in the source graphs."""
-    rows = ox_select(store, "SELECT DISTINCT ?new ?old WHERE { GRAPH ?src { ?new wg:supersedes ?old } }")
-    return sorted(
-        (r["new"].value, r["old"].value)
-        for r in rows
-        if isinstance(r["new"], NamedNode) and isinstance(r["old"], NamedNode)
-    )
-
-
-def supersession_problems(store: OxStore, files_of: Callable[[str], str]) -> list[str]:
-    """A claim that supersedes itself, and every cycle of ``wg:supersedes``: each named with its claims and files
-    (``files_of(iri)`` gives the files an IRI comes from)."""
-    links = supersession_links(store)
-    problems = [
-        f"claim {compact(new)} supersedes itself (claim {compact(new)} wg:supersedes {compact(old)}): a claim "
-        f"can only supersede another, earlier claim [in {files_of(new)}]"
-        for new, old in links
-        if new == old
-    ]
-    edges: dict[str, set[str]] = defaultdict(set)
-    for new, old in links:
-        if new != old:
-            edges[new].add(old)
-    for cycle in _cycles(edges):
-        path = " -> ".join(compact(c) for c in [*cycle, cycle[0]])
-        files = ", ".join(sorted({f for c in cycle for f in files_of(c).split(", ")}))
-        pairs = "; ".join(
-            f"{compact(a)} supersedes {compact(b)}" for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)
-        )
-        problems.append(
-            f"supersession cycle {path}: {pairs}, so none of them would be current; remove one of the "
-            f"wg:supersedes links [in {files}]"
-        )
-    return problems
-
-
-def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
-    """One cycle for each strongly connected component with more than one claim (Tarjan, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    counter = 0
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges.get(root, ()))))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    components.append(component)
-    cycles = []
-    for component in components:
-        members = set(component)
-        start = min(component)
-        # Walk from the smallest claim, always to the smallest next member not yet seen, until back at the start.
-        path, seen, node = [start], {start}, start
-        while True:
-            nexts = sorted(edges[node] & members)
-            if start in nexts and len(path) > 1:
-                break
-            fresh = [n for n in nexts if n not in seen]
-            if not fresh:
-                break
-            node = fresh[0]
-            path.append(node)
-            seen.add(node)
-        cycles.append(path)
-    return sorted(cycles)
 
 
 def drop_status_graphs(store: OxStore) -> int:

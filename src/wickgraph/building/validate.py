@@ -1,4 +1,4 @@
-"""Validation of a staged dataset: SHACL shapes, then the provenance rules of ``data/README.md``.
+"""The full strategy's validation of a staged dataset: the provenance rules, then the SHACL shapes with pyshacl.
 
 Each problem is one sentence a person can act on: the entity by its label, the property, what is wrong, and
 the file it came from.
@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 from pyoxigraph import NamedNode
 from pyoxigraph import Store as OxStore
 
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, WGD, compact
+from ..namespaces import ONTOLOGY_GRAPH, compact
 from ..terms import to_rdflib, value
-from .checks import EACH_GRAPH
 from .parse import Staged, ox_select
+from .shapes import EACH_GRAPH
 
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["labels_of", "provenance_problems", "quiet_rdflib", "shacl_problems", "validate"]
+__all__ = ["labels_of", "quiet_rdflib", "shacl_problems", "validate"]
 
 
 def labels_of(store: OxStore) -> dict[str, str]:
@@ -126,7 +126,7 @@ def _lexical_problems(staged: Staged, shapes: rdflib.Graph, labels: dict[str, st
     pyshacl's results are: for the ``sh:datatype`` shapes that target the subjects of their own path."""
     import rdflib
 
-    from .checks import lexical_condition
+    from .shapes import lexical_condition
 
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     problems: list[str] = []
@@ -200,102 +200,12 @@ def _files_stating(staged: Staged, subject: rdflib.term.Node, path: rdflib.URIRe
     return ", ".join(sorted({f for g in graphs for f in staged.origins[g]}))
 
 
-def provenance_problems(staged: Staged, labels: dict[str, str]) -> list[str]:
-    """Every graph is the registry, a source graph or a claim graph; records and claim graphs pair up; every
-    entity is registered; a superseding claim is not older than what it supersedes."""
-    store = staged.store
-    problems = [
-        f"{path}: triples outside any named graph; put them in the source's graph or a claim graph"
-        for path in sorted(staged.default_graph_files)
-    ]
-    sources = {value(r, "g") for r in ox_select(store, "SELECT ?g WHERE { GRAPH ?g { ?g a wg:Source } }")}
-    records: dict[str, str] = {}
-    for row in ox_select(store, "SELECT ?c ?g WHERE { GRAPH ?g { ?c a wg:Claim } }"):
-        claim, graph = value(row, "c"), value(row, "g")
-        if graph not in sources:
-            problems.append(
-                f"claim record {compact(claim)} is in graph {compact(graph)}, which is not a source graph "
-                f"(a graph that describes itself as a wg:Source) [in {staged.files_of(claim)}]"
-            )
-        if claim in records and records[claim] != graph:
-            problems.append(
-                f"claim {compact(claim)} has records in two source graphs, {compact(records[claim])} "
-                f"and {compact(graph)} [in {staged.files_of(claim)}]"
-            )
-        records[claim] = graph
-    graphs = {g.value for g in store.named_graphs() if isinstance(g, NamedNode)}
-    for graph in sorted(graphs - sources - set(records) - {ENTITIES_GRAPH, ONTOLOGY_GRAPH}):
-        problems.append(
-            f"graph {compact(graph)} has no claim record (add `{compact(graph)} a wg:Claim` with its "
-            f"certainty and span to the source's graph) [in {staged.files_of(graph)}]"
-        )
-    for claim in sorted(set(records) - graphs):
-        problems.append(f"claim {compact(claim)} has a record but no graph of triples [in {staged.files_of(claim)}]")
-    registered = set(labels)
-    performances = {
-        value(r, "p") for r in ox_select(store, "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a wg:Performance } }")
-    }
-    used = ox_select(
-        store,
-        f"""
-        SELECT DISTINCT ?e ?g WHERE {{
-          GRAPH ?g {{ {{ ?e ?p ?o }} UNION {{ ?s ?p ?e }} }}
-          FILTER(isIRI(?e) && STRSTARTS(STR(?e), "{WGD}"))
-          FILTER(?g != wgg:entities)
-        }}""",
-    )
-    missing: dict[str, set[str]] = {}
-    for row in used:
-        entity = value(row, "e")
-        if entity not in registered and entity not in performances:
-            missing.setdefault(entity, set()).add(value(row, "g"))
-    for entity, in_graphs in sorted(missing.items()):
-        files = ", ".join(sorted({staged.files_of(g) for g in in_graphs}))
-        problems.append(
-            f"{compact(entity)} is used but not in the entity registry (add its type and rdfs:label "
-            f"to data/entities.trig) [in {files}]"
-        )
-    for row in ox_select(
-        store,
-        """
-        SELECT ?new ?old ?newDate ?oldDate WHERE {
-          GRAPH ?s { ?new wg:supersedes ?old ; wg:claimDate ?newDate }
-          GRAPH ?t { ?old wg:claimDate ?oldClaimDate OPTIONAL { ?t wg:notBefore ?oldNotBefore } }
-          # An undated source's claim may be as old as its window's lower bound.
-          BIND(IF(BOUND(?oldNotBefore) && ?oldNotBefore < ?oldClaimDate, ?oldNotBefore, ?oldClaimDate) AS ?oldDate)
-          FILTER(?newDate < ?oldDate)
-        }""",
-    ):
-        problems.append(
-            f"claim {compact(value(row, 'new'))} ({value(row, 'newDate')}) supersedes the later claim "
-            f"{compact(value(row, 'old'))} ({value(row, 'oldDate')}) [in {staged.files_of(value(row, 'new'))}]"
-        )
-    for row in ox_select(
-        store,
-        """
-        SELECT ?src ?lo ?hi WHERE {
-          GRAPH ?src { ?src a wg:Source . { ?src wg:notBefore ?lo ; wg:notAfter ?hi } UNION { ?src wg:notBefore ?lo ; schema:datePublished ?hi }
-                       UNION { ?src schema:datePublished ?lo ; wg:notAfter ?hi } }
-          FILTER(?lo > ?hi)
-        }""",
-    ):
-        problems.append(
-            f"source {compact(value(row, 'src'))}: its date window is empty ({value(row, 'lo')} is after "
-            f"{value(row, 'hi')}); check wg:notBefore, schema:datePublished and wg:notAfter [in {staged.files_of(value(row, 'src'))}]"
-        )
-    for row in ox_select(
-        store,
-        """
-        SELECT ?new ?old WHERE { GRAPH ?s { ?new wg:supersedes ?old } FILTER NOT EXISTS { GRAPH ?t { ?old a wg:Claim } } }""",
-    ):
-        problems.append(
-            f"claim {compact(value(row, 'new'))} supersedes {compact(value(row, 'old'))}, which is not a claim "
-            f"[in {staged.files_of(value(row, 'new'))}]"
-        )
-    return problems
-
-
 def validate(staged: Staged, ontology_dir: Path) -> list[str]:
-    """All problems of a staged dataset whose rules have run: provenance first, then SHACL."""
-    labels = labels_of(staged.store)
-    return provenance_problems(staged, labels) + shacl_problems(staged, ontology_dir / "shapes.ttl", labels)
+    """All problems of a staged dataset whose rules have run: provenance first (the rules both strategies
+    share, :mod:`.provenance`), then SHACL with pyshacl."""
+    from .checks import run_checks
+    from .provenance import outside_named_graphs, provenance_checks
+
+    problems = outside_named_graphs(staged.default_graph_files)
+    problems += run_checks(staged.store, provenance_checks(), files_of=staged.graph_files)
+    return problems + shacl_problems(staged, ontology_dir / "shapes.ttl", labels_of(staged.store))

@@ -1,4 +1,4 @@
-"""Validation at scale: the SHACL shapes compiled to SPARQL, and the provenance rules as SPARQL, run on the store.
+"""The SHACL shapes compiled to SPARQL: the fast build's shape checks, run on the store by :mod:`.checks`.
 
 pyshacl needs the whole dataset as an rdflib graph in memory (about 1.3 KB per triple): fine for the real
 data, out of reach at millions of triples. The fast build instead compiles each constraint of
@@ -29,27 +29,19 @@ claim, while two claims may disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, RdfFormat, parse
-from pyoxigraph import Store as OxStore
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 
 from ..errors import DataError
-from ..locations import default_ontology_dir
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WGD, XSD, compact, sparql_prologue
-from ..terms import display
+from ..locations import default_ontology_dir  # noqa: F401  (the doctest's)
+from ..namespaces import RDF, XSD, compact
+from .checks import LIMIT as _LIMIT
+from .checks import Check, Term
 
-__all__ = [
-    "EACH_GRAPH",
-    "LEXICAL_CHECKS",
-    "Check",
-    "compile_shapes",
-    "lexical_condition",
-    "provenance_checks",
-    "run_checks",
-]
+__all__ = ["EACH_GRAPH", "LEXICAL_CHECKS", "compile_shapes", "lexical_condition"]
 
 SH = "http://www.w3.org/ns/shacl#"
 EACH_GRAPH = "https://w3id.org/wickgraph/shapes#eachGraph"
@@ -58,7 +50,6 @@ LEXICAL_CHECKS = frozenset(
     XSD + name for name in ("string", "integer", "decimal", "double", "float", "boolean", "date", "dateTime", "gYear")
 )
 """Datatypes whose lexical form ``sh:datatype`` checks (SPARQL casts them from a string; ``xsd:string`` needs none)."""
-_LIMIT = 20
 _PROPERTY_KEYS = {
     SH + k
     for k in [
@@ -87,26 +78,6 @@ _NODE_KEYS = {
     SH + k
     for k in ["targetClass", "targetSubjectsOf", "property", "or", "xone", "and", "message", "name", "description"]
 } | {RDF + "type", EACH_GRAPH}
-
-Term = NamedNode | BlankNode | Literal
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One SPARQL query that returns the focus nodes (``?f``, and ``?v`` when a value is at fault) breaking a rule."""
-
-    query: str
-    message: str
-    path: str | None
-    """The property the rule is about, or ``None`` for a rule about the entity as a whole."""
-    label: str
-    """Short name of the rule, for progress messages."""
-    locate: str | None = None
-    """A query template (``{f}``: the focus IRI) that finds a graph to name in the message."""
-    shape: bool = False
-    """A SHACL constraint (worded as the full build words pyshacl's results), not a provenance rule."""
-    each_graph: bool = False
-    """Checked on each named graph by itself: the query also returns the graph, ``?g``."""
 
 
 class _Shapes:
@@ -321,161 +292,3 @@ def compile_shapes(path: Path) -> list[Check]:
                     )
                 )
     return checks
-
-
-def provenance_checks() -> list[Check]:
-    """The provenance rules of ``data/README.md`` (as in :func:`wickgraph.build.validate.provenance_problems`)."""
-    entities, ontology = f"<{ENTITIES_GRAPH}>", f"<{ONTOLOGY_GRAPH}>"
-    # Each IRI once (DISTINCT), then the cheap index lookups, and only then its text (STRSTARTS reads it).
-    unregistered = (
-        "FILTER NOT EXISTS {{ GRAPH {entities} {{ ?f rdfs:label ?label }} }} "
-        "FILTER NOT EXISTS {{ GRAPH ?h {{ ?f a wg:Performance }} }} "
-        'FILTER(STRSTARTS(STR(?f), "{wgd}"))'
-    )
-
-    def check(query: str, message: str, label: str, locate: str | None = None) -> Check:
-        return Check(f"SELECT DISTINCT ?f ?v WHERE {{ {query} }} LIMIT {_LIMIT}", message, None, label, locate)
-
-    return [
-        check(
-            f"GRAPH ?f {{ }} FILTER(?f NOT IN ({entities}, {ontology})) "
-            f'FILTER(!STRSTARTS(STR(?f), "{STATUS_GRAPH}")) '  # a dump's status graphs (with --no-rules)
-            "FILTER NOT EXISTS { GRAPH ?f { ?f a wg:Source } } FILTER NOT EXISTS { GRAPH ?src { ?f a wg:Claim } }",
-            "is a named graph that is neither the registry, a source graph nor a claim graph "
-            "(add a claim record for it to the source's graph)",
-            "graphs have a role",
-        ),
-        check(
-            "GRAPH ?v { ?f a wg:Claim } FILTER NOT EXISTS { GRAPH ?v { ?v a wg:Source } }",
-            "is a claim record in a graph that is not a source graph (a graph that describes itself as a wg:Source)",
-            "records in source graphs",
-        ),
-        check(
-            "GRAPH ?g { ?f a wg:Claim } GRAPH ?v { ?f a wg:Claim } FILTER(STR(?g) < STR(?v))",
-            "has claim records in two source graphs",
-            "one record per claim",
-        ),
-        check(
-            "GRAPH ?g { ?f a wg:Claim } FILTER NOT EXISTS { GRAPH ?f { ?s ?p ?o } }",
-            "has a claim record but no graph of triples",
-            "records have graphs",
-        ),
-        check(
-            # GROUP BY (not DISTINCT): the planner does not push the filters below it, to every quad.
-            f"{{ SELECT ?f WHERE {{ GRAPH ?g {{ ?f ?p ?o }} FILTER(?g != {entities} && isIRI(?f)) }} GROUP BY ?f }} "
-            + unregistered.format(entities=entities, wgd=WGD),
-            "is used but not in the entity registry (add its type and rdfs:label to the registry graph)",
-            "subjects registered",
-            locate="SELECT ?g WHERE {{ GRAPH ?g {{ <{f}> ?p ?o }} }} LIMIT 1",
-        ),
-        check(
-            f"{{ SELECT ?f WHERE {{ GRAPH ?g {{ ?s ?p ?f }} FILTER(?g != {entities} && isIRI(?f)) }} GROUP BY ?f }} "
-            + unregistered.format(entities=entities, wgd=WGD),
-            "is used but not in the entity registry (add its type and rdfs:label to the registry graph)",
-            "objects registered",
-            locate="SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p <{f}> }} }} LIMIT 1",
-        ),
-        check(
-            "GRAPH ?s { ?f wg:supersedes ?v ; wg:claimDate ?newDate } "
-            "GRAPH ?t { ?v wg:claimDate ?oldClaimDate OPTIONAL { ?t wg:notBefore ?oldNotBefore } } "
-            "BIND(IF(BOUND(?oldNotBefore) && ?oldNotBefore < ?oldClaimDate, ?oldNotBefore, ?oldClaimDate) AS ?oldDate) "
-            "FILTER(?newDate < ?oldDate)",
-            "supersedes a later claim",
-            "supersedes earlier claims",
-        ),
-        check(
-            "GRAPH ?f { ?f a wg:Source . { ?f wg:notBefore ?v ; wg:notAfter ?hi } UNION { ?f wg:notBefore ?v ; "
-            "schema:datePublished ?hi } UNION { ?f schema:datePublished ?v ; wg:notAfter ?hi } } FILTER(?v > ?hi)",
-            "has an empty date window (a lower bound after an upper bound); check wg:notBefore, "
-            "schema:datePublished and wg:notAfter",
-            "date windows",
-        ),
-        check(
-            "GRAPH ?s { ?f wg:supersedes ?v } FILTER NOT EXISTS { GRAPH ?t { ?v a wg:Claim } }",
-            "supersedes something that is not a claim",
-            "supersedes claims",
-        ),
-    ]
-
-
-def run_checks(
-    store: OxStore,
-    shapes_path: Path | None = None,
-    *,
-    progress: Callable[[str], None] = lambda message: None,
-    files_of: Callable[[str], Iterable[str]] | None = None,
-) -> list[str]:
-    """Every problem the checks find on ``store``, one sentence each (at most 20 per rule).
-
-    ``files_of`` gives the data files of a named graph; with it a shape's problem names the files of the graphs
-    that state the value at fault (or that describe the entity, for a missing value).
-    """
-    shapes_path = shapes_path or default_ontology_dir() / "shapes.ttl"
-    problems: list[str] = []
-    prologue = sparql_prologue()
-    labels: dict[str, str] = {}
-
-    def name(term: object) -> str:
-        if isinstance(term, NamedNode):
-            if term.value not in labels:
-                rows = store.query(
-                    f"SELECT ?l WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ <{term.value}> rdfs:label ?l }} }} LIMIT 1",
-                    prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
-                )
-                assert isinstance(rows, QuerySolutions)
-                found = [r[0].value for r in rows if r[0] is not None]
-                labels[term.value] = f"'{found[0]}' ({compact(term.value)})" if found else compact(term.value)
-            return labels[term.value]
-        return display(term)  # type: ignore[arg-type]
-
-    for check in [*provenance_checks(), *compile_shapes(shapes_path)]:
-        progress(f"checking {check.label}")
-        try:
-            result = store.query(prologue + check.query)
-        except SyntaxError as exc:  # pragma: no cover - a compiler bug
-            raise DataError(f"internal: the check {check.label!r} does not parse: {exc}\n{check.query}") from None
-        assert isinstance(result, QuerySolutions)
-        variables = [v.value for v in result.variables]
-        rows = list(result)
-        for row in rows:
-            focus = row[0]
-            where = compact(check.path) if check.path else "(the entity as a whole)"
-            text = f"{name(focus)}, property {where}: " if check.shape else f"{name(focus)}: "
-            text += check.message
-            if check.locate is not None and isinstance(focus, NamedNode):
-                found = store.query(check.locate.format(f=focus.value))
-                assert isinstance(found, QuerySolutions)
-                graphs = [r[0] for r in found]
-                text += f" (in {compact(graphs[0].value)})" if graphs and graphs[0] is not None else ""
-            value = row["v"] if "v" in variables else None
-            if value is not None and value != focus:
-                shown = str(value) if isinstance(value, Literal) else compact(value.value)
-                text += f" (found {shown})" if check.path else f" ({shown})"
-            graph = row["g"] if check.each_graph and "g" in variables else None
-            if isinstance(graph, NamedNode):
-                text += f" (in {compact(graph.value)})"
-            if files_of is not None and check.shape and isinstance(focus, (NamedNode, BlankNode)):
-                named = _graphs_of(store, focus, check.path, value if value != focus else None, graph)
-                files = sorted({f for g in named for f in files_of(g)})
-                text += f" [in {', '.join(files)}]" if files else ""
-            problems.append(text)
-        if len(rows) == _LIMIT:
-            problems.append(f"… and possibly more breaking the rule {check.label!r} (only the first {_LIMIT} shown)")
-    return problems
-
-
-def _graphs_of(store: OxStore, focus: Term, path: str | None, value: Term | None, graph: Term | None) -> list[str]:
-    """The named graphs a problem is about: the one it was found in, those stating the value at fault, or (for a
-    value that is missing) a few that describe the entity."""
-    if isinstance(graph, NamedNode):
-        return [graph.value]
-    predicate = NamedNode(path) if path is not None and value is not None else None
-    quads = store.quads_for_pattern(focus, predicate, value if predicate is not None else None)  # type: ignore[arg-type]
-    found: list[str] = []
-    for quad in quads:
-        name = quad.graph_name
-        if isinstance(name, NamedNode) and name.value != ONTOLOGY_GRAPH and name.value not in found:
-            found.append(name.value)
-            if predicate is None and len(found) == 3:
-                break
-    return found

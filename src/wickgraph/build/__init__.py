@@ -1,1 +1,0 @@
-"""Building the graph: parse (``parse``), derive (``rules``), validate (``validate``), publish (``builder``)."""

@@ -1,0 +1,48 @@
+"""The store generation a build writes: one lifecycle, whichever strategy fills it.
+
+:func:`publish_new_generation` takes the store's build lock (waiting for another build, or failing with
+``wait=False``), removes what killed builds left, gives the strategy a fresh generation directory to fill,
+and makes it current with one atomic rename only when the strategy returned; when it raises (or the process
+is killed) the generation is removed (or left for the next build to remove) and the previous graph stays
+current. The primitives are those of :mod:`wickgraph.store.embedded`; this module is the only caller.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from ..store.embedded import publish_generation, writing_generation
+
+__all__ = ["pause_for_tests", "publish_new_generation"]
+
+_T = TypeVar("_T")
+
+
+def publish_new_generation(
+    root: Path, fill: Callable[[Path], _T], *, wait: bool, progress: Callable[[str], None]
+) -> _T:
+    """Fill a fresh generation of the store at ``root`` with ``fill(directory)`` and publish it atomically;
+    return what ``fill`` returned. Raises :class:`~wickgraph.errors.StoreError` when the store cannot be
+    written or (``wait=False``) another build holds it; whatever ``fill`` raises leaves the previous graph."""
+    with writing_generation(root, wait=wait, progress=progress) as generation:
+        result = fill(generation)
+        pause_for_tests("publish", progress)
+        progress("publishing (atomic switch of the current generation)")
+        publish_generation(root, generation)
+    return result
+
+
+def pause_for_tests(stage: str, progress: Callable[[str], None]) -> None:
+    """Fault-injection seam for the crash and concurrency tests: with WICKGRAPH_BUILD_PAUSE=STAGE the build
+    stops here for WICKGRAPH_BUILD_PAUSE_SECONDS (60), or until the file WICKGRAPH_BUILD_PAUSE_UNTIL exists."""
+    if os.environ.get("WICKGRAPH_BUILD_PAUSE") != stage:
+        return
+    progress(f"paused before {stage} (WICKGRAPH_BUILD_PAUSE)")
+    deadline = time.monotonic() + float(os.environ.get("WICKGRAPH_BUILD_PAUSE_SECONDS", "60"))
+    until = os.environ.get("WICKGRAPH_BUILD_PAUSE_UNTIL")
+    while time.monotonic() < deadline and not (until and Path(until).exists()):
+        time.sleep(0.05)
