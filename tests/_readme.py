@@ -84,7 +84,7 @@ def blocks(page: str, fences: tuple[str, ...] = ("console", "pycon")) -> list[Bl
         if not opening:
             i += 1
             continue
-        indent, fence = opening.groups()
+        fence = opening.group(2)
         end = next(j for j in range(i + 1, len(lines)) if lines[j].strip() == "```")
         if fence in fences:
             before = lines[i - 1] if i else ""
