@@ -243,3 +243,25 @@ def test_the_api_page_lists_every_public_name_once() -> None:
     missing = sorted(public - mentioned)
     assert not missing, f"docs/python-api.md does not list {missing}"
     assert not sorted(set(entries) - public), "listed but not in wickgraph.__all__"
+
+
+def _commands(page: str) -> list[str]:
+    return [command for block in blocks(page, ("console",)) for command, _ in _session(block.text)]
+
+
+def test_the_pages_show_what_they_are_about() -> None:
+    """The examples the old README sections had stay on their pages: supersession and date windows in the data
+    model, the synthetic universe and the fast build at scale, the NetworkX and HTML view commands."""
+    model = _commands("docs/data-model.md")
+    assert any(c.startswith("wickgraph show") for c in model) and any("--as-of" in c for c in model)
+    assert len(model) >= 4
+    assert [shlex.split(c)[1] for c in _commands("docs/scale.md")] == ["generate", "build", "query"]
+    assert "--fast" in _commands("docs/scale.md")[1]
+    assert {shlex.split(c)[1] for c in _commands("docs/networkx.md")} == {"analyze", "export"}
+    assert len([c for c in _commands("docs/html-view.md") if c.startswith("wickgraph viz")]) >= 4
+    for page in ("docs/networkx.md", "docs/html-view.md", "docs/jupyter.md"):
+        assert blocks(page, ("pycon",)), page
+    tour = [shlex.split(c.split(" | ")[-1])[1] for c in _commands("README.md")]
+    assert {"build", "query", "show", "viz", "serve"} <= set(tour)
+    assert any(c.startswith("wickgraph query lead-of") for c in _commands("README.md"))
+    assert blocks("README.md", ("pycon",))
