@@ -5,8 +5,9 @@ against the session's built graph as the default store (``$WICKGRAPH_STORE``); `
 fresh store of its own, and ``/tmp/`` in a command is a directory of the test's own. The lines shown after a
 command are its output, compared line by line, numbers included. Only what differs from run to run is masked:
 how long something took (``in 3.85 s``) and the test's own paths. ``...`` on a line of its own stands for lines
-left out, and ``…`` ends a line that is shown cut (a wide table). A pycon block is a doctest, with ``wickgraph``
-and ``kg`` (the built graph, opened) in its namespace. Test ids are ``page:line``.
+left out, and ``…`` in a line for a part left out (the end of a wide table's line, a path). A pycon block is a
+doctest, with ``wickgraph``, ``kg`` (the built graph, opened) and ``sources`` (the held texts' directory) in its
+namespace. Test ids are ``page:line``.
 """
 
 from __future__ import annotations
@@ -125,8 +126,8 @@ def run_console(block: Block, built_store: Path, sources_dir: Path, tmp_path: Pa
         compare([_mask(line, {}) for line in shown], printed, where)
 
 
-def run_pycon(block: Block, kg: wickgraph.KnowledgeGraph) -> None:
-    namespace = {"wickgraph": wickgraph, "kg": kg}
+def run_pycon(block: Block, kg: wickgraph.KnowledgeGraph, sources_dir: Path) -> None:
+    namespace = {"wickgraph": wickgraph, "kg": kg, "sources": sources_dir}
     test = doctest.DocTestParser().get_doctest(block.text, namespace, block.id, block.page, block.line)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     output: list[str] = []
@@ -150,7 +151,7 @@ def test_example(
     if block.fence == "console":
         run_console(block, built_store, sources_dir, tmp_path)
     else:
-        run_pycon(block, request.getfixturevalue("kg"))
+        run_pycon(block, request.getfixturevalue("kg"), sources_dir)
 
 
 # ---- the pages as a whole ---------------------------------------------------------------------------------------
