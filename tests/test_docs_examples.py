@@ -226,11 +226,44 @@ def test_every_docs_page_is_linked_from_the_readme_and_every_link_resolves() -> 
                 assert anchor in _anchors(linked), f"{page}: no heading #{anchor} in {linked}"
 
 
-def test_the_reader_finds_indented_blocks_and_markers(tmp_path: Path) -> None:
-    blocks_here = blocks("docs/data-model.md")
-    assert any(b.line > 1 and b.text.startswith("$ wickgraph") for b in blocks_here)
-    assert all(not b.text.startswith(" ") for b in blocks_here)
-    assert os.path.basename(blocks_here[0].page) == "data-model.md"
+def test_the_reader_finds_indented_blocks_and_markers() -> None:
+    indented = [b for b in blocks("docs/data-model.md") if "<< wgd:ballerina wg:director ?d >>" in b.text]
+    assert len(indented) == 1 and indented[0].text.startswith("$ wickgraph query")  # inside a list item
+    assert os.path.basename(indented[0].page) == "data-model.md"
+    (serve,) = [b for b in blocks("README.md") if b.text.startswith("$ wickgraph serve")]
+    assert serve.not_run is not None and "Ctrl-C" in serve.not_run
+    assert serve not in BLOCKS and serve in NOT_RUN
+
+
+def _block(page: str, starts: str) -> Block:
+    (found,) = [b for b in BLOCKS if b.page == page and b.text.startswith(starts)]
+    return found
+
+
+def test_a_page_that_drifted_from_the_command_fails(built_store: Path, sources_dir: Path, tmp_path: Path) -> None:
+    """The runner itself, given a real block with one number changed, a line dropped from the middle, or a
+    command that is not wickgraph's, fails and says where."""
+    block = _block("README.md", "$ wickgraph queries")
+    run_console(block, built_store, sources_dir, tmp_path)  # as written, it passes
+    drifted = [
+        block.text.replace("Parabellum: release, 17 May 2019", "Parabellum: release, 18 May 2019"),
+        block.text.replace("Parabellum: New York premiere, 9 May 2019  wg:ReleaseEvent\n", ""),
+        block.text.replace("$ wickgraph search parabellum", "$ wickgraph search ruska"),
+    ]
+    for text in drifted:
+        assert text != block.text
+        with pytest.raises(AssertionError, match=r"README\.md:\d+, command 2"):
+            run_console(Block(block.page, block.line, "console", text), built_store, sources_dir, tmp_path)
+    with pytest.raises(AssertionError, match="mark the block not-run"):
+        run_console(Block("x.md", 1, "console", "$ make notebooks\n"), built_store, sources_dir, tmp_path)
+
+
+def test_a_pycon_block_with_a_wrong_answer_fails(kg: wickgraph.KnowledgeGraph, sources_dir: Path) -> None:
+    block = _block("README.md", ">>> import wickgraph")
+    wrong = block.text.replace("['no date yet', 'planned', 'postponed']", "['planned', 'postponed']")
+    assert wrong != block.text
+    with pytest.raises(AssertionError, match="Expected:"):
+        run_pycon(Block(block.page, block.line, "pycon", wrong), kg, sources_dir)
 
 
 def test_the_api_page_lists_every_public_name_once() -> None:
