@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup setup-dev demo test lint typecheck unit notebooks notebooks-strip clean
+.PHONY: setup setup-dev demo test lint typecheck unit notebooks notebooks-strip docs clean
 
 $(BIN)/.core: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ notebooks-strip: setup-dev  ## clear outputs and metadata from the saved noteboo
 
 bench: setup  ## the scale benchmark (10k, 100k, 1M quads): writes docs/benchmarks.md; BENCH_ARGS="--sizes 10k,100k,1M,10M" adds 10M
 	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
+
+docs: setup  ## regenerate the generated pages: docs/cli.md (from --help) and docs/queries.md (from the .rq headers)
+	$(BIN)/python -m wickgraph.cli._reference
+	$(BIN)/python -m wickgraph.queries._reference
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache notebooks/executed

@@ -33,8 +33,8 @@ _HEADER = """\
 
 Every `wickgraph` command and what its `--help` prints (on a terminal at least {columns} columns wide; a
 narrower one wraps the same text). Options that read an environment variable say which; the settings that
-several commands share (the store, the SPARQL server options, the config file) are explained in the README's
-[Using a SPARQL server](../README.md#using-a-sparql-server) section.
+several commands share (the store, the SPARQL server options, the config file) are explained in
+[Using a SPARQL server](remote.md).
 
 After changing a command, an option or a help text, run `python -m wickgraph.cli._reference` from the
 repository root to rewrite this file (`--check` only compares).
