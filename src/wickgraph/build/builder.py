@@ -168,19 +168,28 @@ def _prepare(
     return staged, derived, checked
 
 
+def _sources(sources_dir: Path | None, citations: bool) -> Path | None:
+    """Where to check the citations: nowhere when ``citations`` is off."""
+    if not citations:
+        return None
+    return sources_dir if sources_dir is not None else default_sources_dir()
+
+
 def check(
     *,
     ontology_dir: Path | None = None,
     data_dir: Path | None = None,
     sources_dir: Path | None = None,
+    citations: bool = True,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Everything a build does except writing: parse, derive, validate, check citations."""
+    """Everything a build does except writing: parse, derive, validate, check citations (unless
+    ``citations=False``)."""
     started = time.perf_counter()
     staged, derived, checked = _prepare(
         ontology_dir or default_ontology_dir(),
         data_dir or default_data_dir(),
-        sources_dir if sources_dir is not None else default_sources_dir(),
+        _sources(sources_dir, citations),
         progress,
     )
     return _report(None, staged, derived, checked, started)
@@ -192,6 +201,7 @@ def build(
     ontology_dir: Path | None = None,
     data_dir: Path | None = None,
     sources_dir: Path | None = None,
+    citations: bool = True,
     progress: Callable[[str], None] = lambda message: None,
     wait: bool = True,
 ) -> BuildReport:
@@ -201,6 +211,8 @@ def build(
     when everything succeeded; a failure (or a kill) at any point leaves the previous graph current.
     One build writes a store at a time: when another holds the store's build lock this one waits for it, or
     with ``wait=False`` raises :class:`~wickgraph.errors.StoreError` (see :mod:`wickgraph.store.embedded`).
+    The citations are checked against the held texts at ``sources_dir`` (default:
+    :func:`~wickgraph.locations.default_sources_dir`, when there are any); ``citations=False`` skips that check.
     Raises :class:`~wickgraph.errors.ParseError`, :class:`~wickgraph.errors.ValidationError` or
     :class:`~wickgraph.errors.CitationError` for bad data, :class:`~wickgraph.errors.DataError` when the data
     hold no sources, entities or claims, :class:`~wickgraph.errors.StoreError` when the store cannot be written.
@@ -210,7 +222,7 @@ def build(
     staged, derived, checked = _prepare(
         ontology_dir or default_ontology_dir(),
         data_dir or default_data_dir(),
-        sources_dir if sources_dir is not None else default_sources_dir(),
+        _sources(sources_dir, citations),
         progress,
     )
     with writing_generation(root, wait=wait, progress=progress) as generation:
