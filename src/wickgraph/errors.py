@@ -39,6 +39,7 @@ too, so ``except SyntaxError`` keeps working::
     ├── GraphViewUnavailableError the server's graph view is not part of this build
     ├── NotebookError             a notebook cell raised an error while the notebook ran
     ├── UsageError                an argument a function cannot use: an unknown format, a batch size below 1 (a ValueError)
+    │   └── ConflictingTargetsError   a store and an endpoint given at the same level (arguments, environment)
     ├── UnknownVariableError      a result has no variable of that name (a KeyError)
     └── ResultConsumedError       a streamed result's rows or triples read a second time (a RuntimeError)
 """
@@ -53,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ChromiumError",
     "CitationError",
+    "ConflictingTargetsError",
     "DataError",
     "EndpointAuthError",
     "EndpointError",
@@ -327,6 +329,15 @@ class NotebookError(WickgraphError):
 class UsageError(WickgraphError, ValueError):
     """A function was given an argument it cannot use: an unknown format or measure, a batch size below 1, an
     option that needs another; the message says which values it takes."""
+
+
+class ConflictingTargetsError(UsageError):
+    """A store and an endpoint are both given at the same level of :func:`wickgraph.config.resolve_target`;
+    ``where`` says which: ``"argument"`` or ``"environment"`` (a face words its own flags from it)."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 class UnknownVariableError(WickgraphError, KeyError):
