@@ -126,7 +126,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - imported on first use
 
 __version__ = _version.__version__
 
-_EXPORT = _re.compile(r"^ +from (\.[\w.]*) import (\w+) as \2$", _re.M)
+_EXPORT = _re.compile(r"^ *from (\.[\w.]*) import (\w+) as \2$", _re.M)
 
 
 @_functools.cache
