@@ -131,3 +131,15 @@ def test_verify_sources_prints_quotes(built_store: Path, sources_dir: Path) -> N
     assert result.exit_code == 0, result.output
     assert "“Ana de Armas stars as Rooney," in result.output
     assert f"citations verified against {sources_dir} (" in result.output.strip().splitlines()[-1]
+
+
+def test_a_missing_parameter_is_worded_as_the_option_that_gives_it(
+    built_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wickgraph.queries as queries
+
+    shipped = queries.named_queries()
+    extra = queries._parse("roles-of", "# title: Roles\n# param: who (entity wg:Person) -- the actor\nSELECT ?r {}\n")
+    monkeypatch.setattr(queries, "named_queries", lambda: {**shipped, "roles-of": extra})
+    result = CliRunner().invoke(cli, ["query", "roles-of", "--store", str(built_store)])
+    assert (result.exit_code, result.output) == (1, "Error: query 'roles-of' needs --param who=... (the actor)\n")

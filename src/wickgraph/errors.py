@@ -28,6 +28,7 @@ too, so ``except SyntaxError`` keeps working::
     │   ├── QueryTimeoutError     ran past its time limit and was stopped
     │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
+    │   └── MissingParameterError a named query's parameter without a value (names the query and the parameter)
     ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
     ├── MissingExtraError         an optional package is not installed (the message names the extra)
     ├── ProjectionError           unknown projection name (the message lists the known ones)
@@ -67,6 +68,7 @@ __all__ = [
     "ExportError",
     "GraphViewUnavailableError",
     "MissingExtraError",
+    "MissingParameterError",
     "NamedQueryError",
     "NotebookError",
     "ParseError",
@@ -262,6 +264,17 @@ class NamedQueryError(WickgraphError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class MissingParameterError(NamedQueryError):
+    """A named query's parameter has no value and no default; ``query``, ``parameter`` and ``description`` say
+    which (a face words its own option from them, e.g. ``--param NAME=...``)."""
+
+    def __init__(self, query: str, parameter: str, description: str) -> None:
+        super().__init__(f"query {query!r} needs the parameter {parameter} ({description})")
+        self.query = query
+        self.parameter = parameter
+        self.description = description
 
 
 class EntityNotFoundError(WickgraphError, LookupError):
