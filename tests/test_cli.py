@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,27 @@ def test_a_missing_parameter_is_worded_as_the_option_that_gives_it(
     monkeypatch.setattr(queries, "named_queries", lambda: {**shipped, "roles-of": extra})
     result = CliRunner().invoke(cli, ["query", "roles-of", "--store", str(built_store)])
     assert (result.exit_code, result.output) == (1, "Error: query 'roles-of' needs --param who=... (the actor)\n")
+
+
+def test_the_command_table_names_each_command_and_its_module() -> None:
+    # In a fresh process: every module of the table imported, the commands they register are the table's.
+    code = (
+        "import importlib, json, wickgraph.cli as c\n"
+        "for m in set(c.COMMANDS.values()): importlib.import_module('wickgraph.cli.' + m)\n"
+        "print(json.dumps({n: cmd.callback.__module__ for n, cmd in c.cli.commands.items()}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    from wickgraph.cli import COMMANDS
+
+    assert json.loads(out) == {name: f"wickgraph.cli.{module}" for name, module in COMMANDS.items()}
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    code = (
+        "import sys, wickgraph.cli as c\n"
+        "c.cli(['queries'], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('wickgraph.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "lead-of" in out
+    assert out.strip().splitlines()[-1] == "['wickgraph.cli.graph']"
