@@ -147,6 +147,11 @@ def test_a_missing_parameter_is_worded_as_the_option_that_gives_it(
     assert (result.exit_code, result.output) == (1, "Error: query 'roles-of' needs --param who=... (the actor)\n")
 
 
+def _python(code: str) -> str:
+    """What a fresh Python process running ``code`` prints."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
 def test_the_command_table_names_each_command_and_its_module() -> None:
     # In a fresh process: every module of the table imported, the commands they register are the table's.
     code = (
@@ -154,7 +159,7 @@ def test_the_command_table_names_each_command_and_its_module() -> None:
         "for m in set(c.COMMANDS.values()): importlib.import_module('wickgraph.cli.' + m)\n"
         "print(json.dumps({n: cmd.callback.__module__ for n, cmd in c.cli.commands.items()}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = _python(code)
     from wickgraph.cli import COMMANDS
 
     assert json.loads(out) == {name: f"wickgraph.cli.{module}" for name, module in COMMANDS.items()}
@@ -166,6 +171,6 @@ def test_a_command_loads_only_its_own_module() -> None:
         "c.cli(['queries'], standalone_mode=False)\n"
         "print(sorted(m for m in sys.modules if m.startswith('wickgraph.cli.')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = _python(code)
     assert "lead-of" in out
     assert out.strip().splitlines()[-1] == "['wickgraph.cli.graph']"

@@ -82,54 +82,18 @@ def import_graph(root: Path = PACKAGE, lazy: bool = False) -> dict[str, set[str]
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """One cycle (a list of modules, the first repeated at the end) per strongly connected component that has
-    one, found with Tarjan's algorithm; sorted, so a failure reads the same on every run."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[set[str]] = []
+    one: a cycle through the component's first module; sorted, so a failure reads the same on every run."""
+    import networkx as nx
 
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph.get(node, ())):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = set()
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.add(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                components.append(component)
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return sorted(_a_cycle(graph, component) for component in components)
-
-
-def _a_cycle(graph: dict[str, set[str]], component: set[str]) -> list[str]:
-    """A shortest cycle through the component's first module (breadth-first search inside the component)."""
-    start = min(component)
-    paths = {start: [start]}
-    queue = [start]
-    while queue:
-        node = queue.pop(0)
-        for target in sorted(graph[node] & component):
-            if target == start:
-                return [*paths[node], start]
-            if target not in paths:
-                paths[target] = [*paths[node], target]
-                queue.append(target)
-    raise AssertionError(f"no cycle through {start}")  # pragma: no cover - a component always has one
+    digraph = nx.DiGraph([(a, b) for a, targets in graph.items() for b in targets])
+    found = []
+    for component in nx.strongly_connected_components(digraph):
+        if len(component) > 1:
+            start = min(component)
+            inner = digraph.subgraph(component)
+            back = min(p for p in inner.predecessors(start))
+            found.append([*nx.shortest_path(inner, start, back), start])
+    return sorted(found)
 
 
 def test_the_finder_sees_a_cycle_it_is_shown(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from .errors import ConflictingTargetsError, UsageError, WickgraphError
 
@@ -54,7 +54,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
     from .store.remote import Endpoint
 
-__all__ = ["Target", "config_path", "endpoint_config", "resolve_endpoint", "resolve_server", "resolve_target"]
+__all__ = [
+    "EndpointSettings",
+    "Target",
+    "config_path",
+    "endpoint_config",
+    "resolve_endpoint",
+    "resolve_server",
+    "resolve_target",
+]
 
 Origin = Literal["argument", "environment", "config", "default"]
 
@@ -185,33 +193,29 @@ class Target:
         return open_graph(self.store, allow_service=allow_service, timeout=self.timeout)
 
 
+class EndpointSettings(TypedDict, total=False):
+    """An endpoint's settings other than its query URL (each one ``None`` when not given)."""
+
+    update: str | None
+    graph_store: str | None
+    user: str | None
+    password: str | None
+    token: str | None
+    timeout: float | None
+    union: str | None
+
+
 def resolve_server(
     endpoint: str | Endpoint | None = None,
     *,
-    update: str | None = None,
-    graph_store: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    token: str | None = None,
-    timeout: float | None = None,
-    union: str | None = None,
     config: Mapping[str, Any] | None = None,
+    **given: Unpack[EndpointSettings],
 ) -> tuple[Endpoint | None, Origin | None]:
     """The SPARQL server the arguments, else ``WICKGRAPH_ENDPOINT``, else the config file name, and which of
     them named it; ``(None, None)`` when none does. The other settings follow the rule of :func:`resolve_target`."""
     if endpoint is not None and not isinstance(endpoint, str):
         return endpoint, "argument"
-    settings = _settings(
-        {
-            "update": update,
-            "graph_store": graph_store,
-            "user": user,
-            "password": password,
-            "token": token,
-            "timeout": timeout,
-            "union": union,
-        }
-    )
+    settings = _settings(given)
     origin: Origin = "argument"
     if endpoint is None:
         endpoint, origin = _variable("WICKGRAPH_ENDPOINT"), "environment"
@@ -225,34 +229,21 @@ def resolve_target(
     store: str | os.PathLike[str] | None = None,
     endpoint: str | Endpoint | None = None,
     *,
-    update: str | None = None,
-    graph_store: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    token: str | None = None,
-    timeout: float | None = None,
-    union: str | None = None,
     config: Mapping[str, Any] | None = None,
+    **given: Unpack[EndpointSettings],
 ) -> Target:
     """The graph to use: ``store`` or ``endpoint``, else ``WICKGRAPH_STORE`` or ``WICKGRAPH_ENDPOINT``, else the
     config file's endpoint, else the default store (see the module docstring for the whole rule).
 
-    ``config`` is the config file's ``[endpoint]`` table (read from the file when not given). Raises
-    :class:`~wickgraph.errors.ConflictingTargetsError` when a store and an endpoint are given at the same level,
-    :class:`~wickgraph.errors.UsageError` for a setting that is not a number where one is needed.
+    The keywords are the endpoint's other settings (:class:`EndpointSettings`: ``update``, ``graph_store``,
+    ``user``, ``password``, ``token``, ``timeout``, ``union``); ``timeout`` also limits each query on an
+    embedded store. ``config`` is the config file's ``[endpoint]`` table (read from the file when not given).
+    Raises :class:`~wickgraph.errors.ConflictingTargetsError` when a store and an endpoint are given at the same
+    level, :class:`~wickgraph.errors.UsageError` for a timeout that is not a positive number.
     """
     if store is not None and endpoint is not None:
         raise ConflictingTargetsError("store and endpoint are both given: use one", where="argument")
-    companions: dict[str, Any] = {
-        "update": update,
-        "graph_store": graph_store,
-        "user": user,
-        "password": password,
-        "token": token,
-        "timeout": timeout,
-        "union": union,
-    }
-    limit = _settings({"timeout": timeout})["timeout"]
+    limit = _settings({"timeout": given.get("timeout")})["timeout"]
     if store is not None:
         return Target(Path(store), None, "argument", limit)
     if endpoint is None:
@@ -263,7 +254,7 @@ def resolve_target(
             )
         if env_store is not None:
             return Target(Path(env_store), None, "environment", limit)
-    server, origin = resolve_server(endpoint, config=config, **companions)
+    server, origin = resolve_server(endpoint, config=config, **given)
     if server is not None and origin is not None:
         return Target(None, server, origin)
     from .locations import default_store_path
