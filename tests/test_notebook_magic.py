@@ -29,14 +29,14 @@ SELECT DISTINCT ?character ?name WHERE {
 def shell() -> Iterator[InteractiveShell]:
     from IPython.testing.globalipapp import get_ipython
 
-    ip = get_ipython()
+    ip = get_ipython()  # type: ignore[no-untyped-call]
     ip.run_line_magic("load_ext", "wickgraph")
     yield ip
     ip.magics_manager.registry["SparqlMagics"].close()
 
 
 def run(shell: InteractiveShell, line: str, cell: str) -> Any:
-    result = shell.run_cell(f"%%sparql {line}\n{cell}")
+    result = shell.run_cell(f"%%sparql {line}\n{cell}")  # type: ignore[no-untyped-call]
     if result.error_in_exec is not None:
         raise result.error_in_exec
     return result.result
