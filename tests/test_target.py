@@ -211,6 +211,8 @@ def test_the_library_messages_name_parameters_not_flags(places: Places, monkeypa
         resolve_target()
     with pytest.raises(UsageError, match=r"^timeout must be a positive number of seconds, not -1$"):
         resolve_target(store="/a", timeout=-1)
+    with pytest.raises(UsageError, match=r"^timeout must be a positive number of seconds, not 'soon'$"):
+        resolve_target(store="/a", timeout="soon")  # type: ignore[arg-type]
 
 
 def test_the_endpoint_settings_come_from_arguments_then_environment_then_file(

@@ -41,6 +41,7 @@ Target(store=PosixPath('/tmp/wick'), endpoint=None, origin='argument', timeout=5
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -167,8 +168,14 @@ def _settings(explicit: Mapping[str, Any]) -> dict[str, Any]:
         elif text is not None:
             settings[key] = text
     timeout = settings["timeout"]
-    if timeout is not None and not float(timeout) > 0:
-        raise UsageError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if timeout is not None:
+        try:
+            seconds = float(timeout)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not seconds > 0:
+            raise UsageError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        settings["timeout"] = seconds
     return settings
 
 
