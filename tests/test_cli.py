@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,12 +17,9 @@ from pyoxigraph import RdfFormat, parse
 from wickgraph.cli import cli
 from wickgraph.store.embedded import current_generation
 
-Run = Callable[..., Result]
-"""The ``wickgraph`` command on the session's built store: ``run("query", "who-plays", stdin=None)``."""
-
 
 @pytest.fixture()
-def run(built_store: Path) -> Run:
+def run(built_store: Path) -> Callable[..., Result]:
     runner = CliRunner()
 
     def invoke(*args: str, stdin: str | None = None) -> Result:
@@ -29,7 +28,7 @@ def run(built_store: Path) -> Run:
     return invoke
 
 
-def test_query_formats(run: Run) -> None:
+def test_query_formats(run: Callable[..., Result]) -> None:
     table = run("query", "who-plays", "--param", "character=Rooney", "--format", "table")
     assert table.exit_code == 0
     assert table.output.splitlines()[0].split()[:2] == ["actorLabel", "workLabel"]
@@ -49,7 +48,7 @@ def test_query_formats(run: Run) -> None:
     assert {"type": "literal", "value": "Unity Phelan"} in [b["actorLabel"] for b in data["results"]["bindings"]]
 
 
-def test_construct_as_turtle_and_ask(run: Run) -> None:
+def test_construct_as_turtle_and_ask(run: Callable[..., Result]) -> None:
     out = run(
         "query",
         "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }",
@@ -61,7 +60,7 @@ def test_construct_as_turtle_and_ask(run: Run) -> None:
     assert run("query", "ASK { wgd:ballerina wg:director wgd:chad-stahelski }").output.strip() == "false"
 
 
-def test_query_from_stdin_and_file(run: Run, tmp_path: Path) -> None:
+def test_query_from_stdin_and_file(run: Callable[..., Result], tmp_path: Path) -> None:
     q = "SELECT ?l WHERE { wgd:ruska-roma rdfs:label ?l }"
     assert '"Ruska Roma"' in run("query", stdin=q).output
     path = tmp_path / "q.rq"
@@ -69,14 +68,14 @@ def test_query_from_stdin_and_file(run: Run, tmp_path: Path) -> None:
     assert "Ruska Roma" in run("query", "--file", str(path), "--format", "csv").output
 
 
-def test_as_of_answers_from_what_was_published_then(run: Run) -> None:
+def test_as_of_answers_from_what_was_published_then(run: Callable[..., Result]) -> None:
     then = run("query", "lead-of", "--as-of", "2024-01-03", "--format", "csv").output
     now = run("query", "lead-of", "--format", "csv").output
     assert {r["name"] for r in csv.DictReader(io.StringIO(then))} == {"Rooney"}
     assert "Eve Macarro" in {r["name"] for r in csv.DictReader(io.StringIO(now))}
 
 
-def test_queries_lists_every_named_query(run: Run) -> None:
+def test_queries_lists_every_named_query(run: Callable[..., Result]) -> None:
     from wickgraph import named_queries
 
     out = CliRunner().invoke(cli, ["queries", "-v"]).output
@@ -85,7 +84,7 @@ def test_queries_lists_every_named_query(run: Run) -> None:
     assert "--param character=" in out
 
 
-def test_show_and_search(run: Run) -> None:
+def test_show_and_search(run: Callable[..., Result]) -> None:
     card = run("show", "eve macarro").output
     assert card.startswith("Eve Macarro  (wgd:eve-macarro)")
     assert "Rooney" in card and "[superseded]" in card and "≠ sources disagree" in card
@@ -111,7 +110,7 @@ def test_show_and_search(run: Run) -> None:
     ],
 )
 def test_bad_input_gets_a_one_line_error_and_changes_nothing(
-    run: Run, built_store: Path, args: list[str], message: str
+    run: Callable[..., Result], built_store: Path, args: list[str], message: str
 ) -> None:
     generation = current_generation(built_store)
     result = CliRunner().invoke(cli, [*args, "--store", str(built_store)])
@@ -135,3 +134,44 @@ def test_verify_sources_prints_quotes(built_store: Path, sources_dir: Path) -> N
     assert result.exit_code == 0, result.output
     assert "“Ana de Armas stars as Rooney," in result.output
     assert f"citations verified against {sources_dir} (" in result.output.strip().splitlines()[-1]
+
+
+def test_a_missing_parameter_is_worded_as_the_option_that_gives_it(
+    built_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wickgraph.queries as queries
+
+    shipped = queries.named_queries()
+    extra = queries._parse("roles-of", "# title: Roles\n# param: who (entity wg:Person) -- the actor\nSELECT ?r {}\n")
+    monkeypatch.setattr(queries, "named_queries", lambda: {**shipped, "roles-of": extra})
+    result = CliRunner().invoke(cli, ["query", "roles-of", "--store", str(built_store)])
+    assert (result.exit_code, result.output) == (1, "Error: query 'roles-of' needs --param who=... (the actor)\n")
+
+
+def _python(code: str) -> str:
+    """What a fresh Python process running ``code`` prints."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_command_table_names_each_command_and_its_module() -> None:
+    # In a fresh process: every module of the table imported, the commands they register are the table's.
+    code = (
+        "import importlib, json, wickgraph.cli as c\n"
+        "for m in set(c.COMMANDS.values()): importlib.import_module('wickgraph.cli.' + m)\n"
+        "print(json.dumps({n: cmd.callback.__module__ for n, cmd in c.cli.commands.items()}))"
+    )
+    out = _python(code)
+    from wickgraph.cli import COMMANDS
+
+    assert json.loads(out) == {name: f"wickgraph.cli.{module}" for name, module in COMMANDS.items()}
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    code = (
+        "import sys, wickgraph.cli as c\n"
+        "c.cli(['queries'], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('wickgraph.cli.')))"
+    )
+    out = _python(code)
+    assert "lead-of" in out
+    assert out.strip().splitlines()[-1] == "['wickgraph.cli.graph']"

@@ -7,13 +7,12 @@ span, and the fact sheet, cited by line), not taken from the queries' own output
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import wickgraph
 from wickgraph.terms import to_python
 
 
-def rows(kg: wickgraph.KnowledgeGraph, name: str, as_of: str | None = None, **params: str) -> list[dict[str, Any]]:
+def rows(kg: wickgraph.KnowledgeGraph, name: str, as_of: str | None = None, **params: str) -> list[dict[str, object]]:
     result = kg.run(name, as_of=as_of, **params)
     assert isinstance(result, wickgraph.SelectResult)
     return result.to_python()
@@ -26,7 +25,7 @@ def test_cq1_lead_and_character_name_per_source(kg: wickgraph.KnowledgeGraph) ->
     now = rows(kg, "lead-of")
     current = {r["name"] for r in now if r["current"]}
     assert "Eve Macarro" in current
-    article = [r for r in now if r["sourceTitle"].startswith("Ballerina: Here's What We Know")]
+    article = [r for r in now if str(r["sourceTitle"]).startswith("Ballerina: Here's What We Know")]
     assert article and all(r["name"] == "Rooney" and r["current"] is False for r in article)
 
 
@@ -49,14 +48,14 @@ def test_cq3_set_between_and_the_two_orders(kg: wickgraph.KnowledgeGraph) -> Non
     }
     assert len({r["sourceTitle"] for r in between}) >= 2  # the article and Wikipedia both say so
     order = rows(kg, "story-order")
-    story = [r["workLabel"] for r in sorted(order, key=lambda r: (r["storyPosition"], r["workLabel"]))]
+    story = [r["workLabel"] for r in sorted(order, key=lambda r: (float(str(r["storyPosition"])), str(r["workLabel"])))]
     assert (
         story.index("John Wick: Chapter 3 – Parabellum")
         < story.index("Ballerina")
         < story.index("John Wick: Chapter 4")
     )
     assert story.index("The Continental: From the World of John Wick") < story.index("John Wick (2014)")
-    release = [r["workLabel"] for r in sorted(order, key=lambda r: r["released"])]
+    release = [r["workLabel"] for r in sorted(order, key=lambda r: r["released"])]  # type: ignore[arg-type,return-value]
     assert release == [
         "John Wick (2014)",
         "John Wick: Chapter 2",
@@ -65,7 +64,7 @@ def test_cq3_set_between_and_the_two_orders(kg: wickgraph.KnowledgeGraph) -> Non
         "The Continental: From the World of John Wick",
         "Ballerina",
     ]
-    assert [r["releasePosition"] for r in sorted(order, key=lambda r: r["released"])] == [1, 2, 3, 4, 5, 6]
+    assert [r["releasePosition"] for r in sorted(order, key=lambda r: r["released"])] == [1, 2, 3, 4, 5, 6]  # type: ignore[arg-type,return-value]
 
 
 def test_cq4_writing_history(kg: wickgraph.KnowledgeGraph) -> None:
@@ -204,7 +203,7 @@ def test_cq16_most_central_people(kg: wickgraph.KnowledgeGraph) -> None:
 def test_cq17_any_fact_with_source_date_certainty_span(kg: wickgraph.KnowledgeGraph) -> None:
     facts = rows(kg, "fact-provenance", entity="Emerald Fennell")
     rewrote = [r for r in facts if r["property"] == "rewrote"]
-    assert rewrote, facts
+    assert len(rewrote) == 1, facts  # one source says she rewrote the script
     r = rewrote[0]
     assert r["sourceTitle"] == "Ballerina: Here's What We Know About the John Wick Spin-Off"
     assert r["claimDate"] == dt.date(2024, 1, 3) and r["certainty"] == "stated"

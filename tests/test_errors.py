@@ -142,3 +142,47 @@ def test_the_cli_reports_them_on_one_line(call: str, message: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (1, "", message + "\n")
+
+
+# The `raise ValueError/TypeError/KeyError/RuntimeError` left in the package, each one internal: raised and
+# caught inside the package (a fallback signal), or a programming error no user input reaches. By file and the
+# start of the message, so that a new one must be either a tree member or added here with its reason.
+_INTERNAL_BUILTIN_RAISES = {
+    # a file-like's write() given bytes: the io protocol's own TypeError, for code that misuses the writer
+    ("terminal.py", 'TypeError(f"write() argument must be str'),
+    # a fact row without a value: the query guarantees it; caught nowhere because it cannot happen
+    ("entity.py", 'ValueError("unbound value in a fact row'),
+    # term conversions asked for a kind that does not exist: programming errors
+    ("terms.py", 'TypeError(f"rdflib has no form for'),
+    ("terms.py", 'TypeError(f"no pyoxigraph form for'),
+    # a row's unbound variable: a KeyError, as a Mapping's missing key is
+    ("terms.py", 'KeyError(f"?{variable} is unbound in this row'),
+    # caught by the template filling, which reports the file
+    ("sparql_lexer.py", 'ValueError("unbalanced braces'),
+    # caught by the rule loader, which raises a DataError naming the rule file
+    ("build/derive.py", 'ValueError(f"{name}: only INSERT'),
+    ("build/derive.py", 'ValueError(f"{name}: cannot read'),
+    ("build/derive.py", 'ValueError(f"{name}: INSERT without WHERE'),
+    ("build/derive.py", 'ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT'),
+    # caught by the SPARQL-JSON reader, which raises EndpointResponseError naming the endpoint
+    ("store/remote.py", "ValueError(\"no 'head' member"),
+    ("store/remote.py", "ValueError(f\"'boolean' is {answer!r}"),
+    ("store/remote.py", 'ValueError(f"unknown term type {kind!r}'),
+    # caught by the DataFrame column builder, which falls back to plain values
+    ("notebook/frames.py", 'ValueError("a date with a time zone'),
+    ("notebook/frames.py", 'ValueError("not all date-times'),
+    ("notebook/frames.py", "ValueError(kind"),
+    # a fast path given a graph it was not written for: a programming error
+    ("networkx_export.py", 'TypeError("direct filling needs an empty graph'),
+}
+
+
+def test_no_new_builtin_raise_outside_the_tree() -> None:
+    package = next(iter(wickgraph.__path__))
+    found = set()
+    for path in sorted(__import__("pathlib").Path(package).rglob("*.py")):
+        for match in re.finditer(r"raise ((?:ValueError|TypeError|KeyError|RuntimeError)\(.*)", path.read_text()):
+            where = path.relative_to(package).as_posix()
+            if not any(where == f and match[1].startswith(m) for f, m in _INTERNAL_BUILTIN_RAISES):
+                found.add(f"{where}: raise {match[1]}")
+    assert sorted(found) == []

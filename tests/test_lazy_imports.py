@@ -21,7 +21,11 @@ def test_no_public_name_is_replaced_by_a_module_of_the_same_name() -> None:
         importlib.import_module(module.name)
     for name in wickgraph.__all__:
         assert not isinstance(getattr(wickgraph, name), types.ModuleType), f"wickgraph.{name} is a module"
-    assert callable(wickgraph.build) and callable(wickgraph.push) and callable(wickgraph.generate)
+    from wickgraph.building.builder import build
+    from wickgraph.push import push
+    from wickgraph.synthetic import generate
+
+    assert (wickgraph.build, wickgraph.push, wickgraph.generate) == (build, push, generate)
 
 
 def test_importing_the_package_loads_only_what_a_query_needs() -> None:

@@ -16,7 +16,6 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 import wickgraph
-from _results import as_rows
 from wickgraph.namespaces import WGD, XSD
 from wickgraph.notebook import to_dataframe
 from wickgraph.terms import Term
@@ -111,7 +110,9 @@ def test_an_existing_label_variable_is_not_overwritten(kg: wickgraph.KnowledgeGr
 
 
 def test_optional_gives_missing_values(kg: wickgraph.KnowledgeGraph) -> None:
-    df = as_rows(kg.run("release-history", film="Ballerina")).to_dataframe()
+    result = kg.run("release-history", film="Ballerina")
+    assert isinstance(result, wickgraph.SelectResult)
+    df = result.to_dataframe()
     london = df[df["location"].notna()]
     assert set(london["location"]) == {"London"}
     assert df["location"].isna().sum() == len(df) - len(london) > 0

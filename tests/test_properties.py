@@ -13,7 +13,13 @@ import wickgraph
 from wickgraph.output import write_result
 from wickgraph.results import SelectResult
 
-texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+texts = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
+
+
+def _solutions(text: str, fmt: QueryResultsFormat) -> QuerySolutions:
+    parsed = parse_query_results(text.encode(), format=fmt)
+    assert isinstance(parsed, QuerySolutions)
+    return parsed
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -37,11 +43,10 @@ def test_json_output_round_trips(values: list[str], lang: str | None) -> None:
     rows = [{"v": Literal(v, language=lang) if lang else Literal(v), "missing": None} for v in values]
     out = io.StringIO()
     write_result(SelectResult(["v", "missing"], rows), out, "json")
-    parsed = parse_query_results(out.getvalue().encode(), format=QueryResultsFormat.JSON)
-    assert isinstance(parsed, QuerySolutions)
-    solutions = list(parsed)
-    assert [solution["v"] for solution in solutions] == [r["v"] for r in rows]
-    assert [solution["missing"] for solution in solutions] == [None] * len(values)
+    back = [solution["v"] for solution in _solutions(out.getvalue(), QueryResultsFormat.JSON)]
+    assert back == [r["v"] for r in rows]
+    missing = [solution["missing"] for solution in _solutions(out.getvalue(), QueryResultsFormat.JSON)]
+    assert missing == [None] * len(values)
     assert json.loads(out.getvalue())["head"]["vars"] == ["v", "missing"]
 
 
@@ -51,6 +56,5 @@ def test_tsv_output_round_trips(values: list[str]) -> None:
     rows = [{"v": Literal(v)} for v in values]
     out = io.StringIO()
     write_result(SelectResult(["v"], rows), out, "tsv")
-    parsed = parse_query_results(out.getvalue().encode(), format=QueryResultsFormat.TSV)
-    assert isinstance(parsed, QuerySolutions)
+    parsed = _solutions(out.getvalue(), QueryResultsFormat.TSV)
     assert [solution["v"] for solution in parsed] == [r["v"] for r in rows]

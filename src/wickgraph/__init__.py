@@ -28,15 +28,22 @@ fast: a query does not pay for the build, the checks or the entity cards.
 
 from __future__ import annotations
 
+import functools as _functools
 import importlib as _importlib
+import re as _re
 import typing as _typing
+from pathlib import Path as _Path
 
-# `push` is also the name of a module, and importing a submodule the first time sets the package's attribute of
-# that name to the module: it is bound now, so that no later import can replace it (tests/test_lazy_imports.py
-# checks that no other public name is also a module's name).
+from . import _version
+
+# The public names: each ``from .module import name as name`` line below (in this file, before ``_EXPORT``) is
+# one, and is the only place it is listed. `push` is also the name of a module, and importing a submodule the
+# first time sets the package's attribute of that name to the module: it is bound now, so that no later import
+# can replace it (tests/test_lazy_imports.py checks that no other public name is also a module's name). The
+# others are imported on first use (``__getattr__`` below).
 from .push import push as push
 
-if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
+if _typing.TYPE_CHECKING:  # pragma: no cover - imported on first use
     from .analysis import Connection as Connection
     from .analysis import EdgeFact as EdgeFact
     from .analysis import Score as Score
@@ -117,178 +124,23 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .viz import render_html as render_html
     from .viz import write_html as write_html
 
-_EXPORTS: dict[str, str] = {
-    "claim_statuses": ".status",
-    "BuildReport": ".building.report",
-    "Citation": ".citations",
-    "CitationError": ".errors",
-    "Connection": ".analysis",
-    "Coverage": ".spans",
-    "DataError": ".errors",
-    "EdgeFact": ".analysis",
-    "Endpoint": ".store.remote",
-    "EndpointAuthError": ".errors",
-    "EndpointError": ".errors",
-    "EndpointQueryError": ".errors",
-    "EndpointResponseError": ".errors",
-    "EndpointRowCapError": ".errors",
-    "EndpointUnreachableError": ".errors",
-    "EngineError": ".errors",
-    "EntityCard": ".entity",
-    "EntityMatch": ".entity",
-    "EntityNotFoundError": ".errors",
-    "ExportError": ".errors",
-    "Fact": ".entity",
-    "GenerateReport": ".synthetic",
-    "GraphResult": ".results",
-    "HtmlView": ".viz",
-    "KnowledgeGraph": ".graph",
-    "MissingExtraError": ".errors",
-    "NamedQuery": ".queries",
-    "NamedQueryError": ".errors",
-    "ParseError": ".errors",
-    "Projection": ".projections",
-    "ProjectionError": ".errors",
-    "PushError": ".errors",
-    "PushReport": ".push",
-    "QueryError": ".errors",
-    "QueryFormError": ".errors",
-    "QueryRefusedError": ".errors",
-    "QueryResult": ".results",
-    "QuerySyntaxError": ".errors",
-    "QueryTimeoutError": ".errors",
-    "RemoteStore": ".store.remote",
-    "ResultConsumedError": ".errors",
-    "ResultTooLargeError": ".errors",
-    "Score": ".analysis",
-    "SelectResult": ".results",
-    "SourceTextError": ".errors",
-    "Step": ".analysis",
-    "StoreError": ".errors",
-    "StoreNotFoundError": ".errors",
-    "StoryOrderCycleError": ".errors",
-    "UnknownVariableError": ".errors",
-    "UsageError": ".errors",
-    "ValidationError": ".errors",
-    "VizError": ".errors",
-    "WickgraphError": ".errors",
-    "WorkOrder": ".analysis",
-    "build": ".building.builder",
-    "bulk_build": ".building.builder",
-    "centrality": ".analysis",
-    "check": ".building.builder",
-    "check_citations": ".citations",
-    "chronology": ".analysis",
-    "communities": ".analysis",
-    "construct_to_networkx": ".networkx_export",
-    "generate": ".synthetic",
-    "load_ipython_extension": ".notebook.magic",
-    "named_queries": ".queries",
-    "neighbourhood": ".viz",
-    "notebook_html": ".viz",
-    "open_graph": ".graph",
-    "project": ".projections",
-    "push": ".push",
-    "read_graph": ".exchange",
-    "render_html": ".viz",
-    "result_to_networkx": ".networkx_export",
-    "shortest_paths": ".analysis",
-    "source_coverage": ".spans",
-    "story_order": ".analysis",
-    "to_networkx": ".networkx_export",
-    "write_graph": ".exchange",
-    "write_html": ".viz",
-}
+__version__ = _version.__version__
 
-__version__ = "0.1.0"
+_EXPORT = _re.compile(r"^ *from (\.[\w.]*) import (\w+) as \2$", _re.M)
 
-__all__ = [
-    "BuildReport",
-    "Citation",
-    "CitationError",
-    "Connection",
-    "Coverage",
-    "DataError",
-    "EdgeFact",
-    "Endpoint",
-    "EndpointAuthError",
-    "EndpointError",
-    "EndpointQueryError",
-    "EndpointResponseError",
-    "EndpointRowCapError",
-    "EndpointUnreachableError",
-    "EngineError",
-    "EntityCard",
-    "EntityMatch",
-    "EntityNotFoundError",
-    "ExportError",
-    "Fact",
-    "GenerateReport",
-    "GraphResult",
-    "HtmlView",
-    "KnowledgeGraph",
-    "MissingExtraError",
-    "NamedQuery",
-    "NamedQueryError",
-    "ParseError",
-    "Projection",
-    "ProjectionError",
-    "PushError",
-    "PushReport",
-    "QueryError",
-    "QueryFormError",
-    "QueryRefusedError",
-    "QueryResult",
-    "QuerySyntaxError",
-    "QueryTimeoutError",
-    "RemoteStore",
-    "ResultConsumedError",
-    "ResultTooLargeError",
-    "Score",
-    "SelectResult",
-    "SourceTextError",
-    "Step",
-    "StoreError",
-    "StoreNotFoundError",
-    "StoryOrderCycleError",
-    "UnknownVariableError",
-    "UsageError",
-    "ValidationError",
-    "VizError",
-    "WickgraphError",
-    "WorkOrder",
-    "__version__",
-    "build",
-    "bulk_build",
-    "centrality",
-    "check",
-    "check_citations",
-    "chronology",
-    "claim_statuses",
-    "communities",
-    "construct_to_networkx",
-    "generate",
-    "load_ipython_extension",
-    "named_queries",
-    "neighbourhood",
-    "notebook_html",
-    "open_graph",
-    "project",
-    "push",
-    "read_graph",
-    "render_html",
-    "result_to_networkx",
-    "shortest_paths",
-    "source_coverage",
-    "story_order",
-    "to_networkx",
-    "write_graph",
-    "write_html",
-]
+
+@_functools.cache
+def _exports() -> dict[str, str]:
+    """Each public name and the module it comes from, read from the imports above: the one list of the public
+    names (tests/test_public_api.py compares it with the names the API promises)."""
+    text = _Path(__file__).read_text(encoding="utf-8")
+    return {name: module for module, name in _EXPORT.findall(text.split("_EXPORT = ", 1)[0])}
 
 
 def __getattr__(name: str) -> _typing.Any:
-    module = _EXPORTS.get(name)
+    if name == "__all__":
+        return sorted([*_exports(), "__version__"])
+    module = _exports().get(name)
     if module is None:
         raise AttributeError(f"module 'wickgraph' has no attribute {name!r}")
     found = getattr(_importlib.import_module(module, __name__), name)
@@ -297,4 +149,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})
+    return sorted(set(_exports()) | {n for n in globals() if n.startswith("__")})

@@ -28,6 +28,7 @@ too, so ``except SyntaxError`` keeps working::
     │   ├── QueryTimeoutError     ran past its time limit and was stopped
     │   └── ResultTooLargeError   more rows (or bytes) than the server returns
     ├── NamedQueryError           unknown named query, or a missing / unknown parameter
+    │   └── MissingParameterError a named query's parameter without a value (names the query and the parameter)
     ├── EntityNotFoundError       no entity matches a name (or several do: the message lists them)
     ├── MissingExtraError         an optional package is not installed (the message names the extra)
     ├── ProjectionError           unknown projection name (the message lists the known ones)
@@ -39,6 +40,7 @@ too, so ``except SyntaxError`` keeps working::
     ├── GraphViewUnavailableError the server's graph view is not part of this build
     ├── NotebookError             a notebook cell raised an error while the notebook ran
     ├── UsageError                an argument a function cannot use: an unknown format, a batch size below 1 (a ValueError)
+    │   └── ConflictingTargetsError   a store and an endpoint given at the same level (arguments, environment)
     ├── UnknownVariableError      a result has no variable of that name (a KeyError)
     └── ResultConsumedError       a streamed result's rows or triples read a second time (a RuntimeError)
 """
@@ -53,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ChromiumError",
     "CitationError",
+    "ConflictingTargetsError",
     "DataError",
     "EndpointAuthError",
     "EndpointError",
@@ -65,6 +68,7 @@ __all__ = [
     "ExportError",
     "GraphViewUnavailableError",
     "MissingExtraError",
+    "MissingParameterError",
     "NamedQueryError",
     "NotebookError",
     "ParseError",
@@ -262,6 +266,17 @@ class NamedQueryError(WickgraphError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class MissingParameterError(NamedQueryError):
+    """A named query's parameter has no value and no default; ``query``, ``parameter`` and ``description`` say
+    which (a face words its own option from them, e.g. ``--param NAME=...``)."""
+
+    def __init__(self, query: str, parameter: str, description: str) -> None:
+        super().__init__(f"query {query!r} needs the parameter {parameter} ({description})")
+        self.query = query
+        self.parameter = parameter
+        self.description = description
+
+
 class EntityNotFoundError(WickgraphError, LookupError):
     """No entity matches the name, or several do and the caller must choose."""
 
@@ -327,6 +342,15 @@ class NotebookError(WickgraphError):
 class UsageError(WickgraphError, ValueError):
     """A function was given an argument it cannot use: an unknown format or measure, a batch size below 1, an
     option that needs another; the message says which values it takes."""
+
+
+class ConflictingTargetsError(UsageError):
+    """A store and an endpoint are both given at the same level of :func:`wickgraph.config.resolve_target`;
+    ``where`` says which: ``"argument"`` or ``"environment"`` (a face words its own flags from it)."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 class UnknownVariableError(WickgraphError, KeyError):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .errors import EndpointQueryError, QueryFormError, QuerySyntaxError, WickgraphError
+from .errors import ConflictingTargetsError, EndpointQueryError, QueryFormError, QuerySyntaxError, WickgraphError
 from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, sparql_prologue
 from .results import GraphResult, QueryResult, SelectResult
 from .store.base import GraphView, Store
@@ -253,30 +253,36 @@ def open_graph(
 ) -> KnowledgeGraph:
     """Open a built graph: the embedded store at ``store``, or the SPARQL server at ``endpoint``.
 
-    With neither, the embedded store at :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a
-    query URL or an :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
+    With neither, the graph :func:`wickgraph.config.resolve_target` chooses, as the ``wickgraph`` command does:
+    ``$WICKGRAPH_STORE`` or ``$WICKGRAPH_ENDPOINT``, else the config file's endpoint, else the embedded store at
+    :func:`wickgraph.locations.default_store_path`. ``endpoint`` is a query URL or an
+    :class:`~wickgraph.store.remote.Endpoint` (update URL, credentials, timeout, union mode).
 
     On the embedded store, a query that uses SERVICE (the engine would send requests to other hosts) raises
     :class:`~wickgraph.errors.QueryRefusedError` unless ``allow_service=True``; ``timeout`` (seconds) stops a
     query that runs longer with :class:`~wickgraph.errors.QueryTimeoutError` (it runs in a worker process that
     is killed). With an endpoint, ``timeout`` is the endpoint's timeout when ``endpoint`` is a URL, and SERVICE
     is the server's business.
-    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``, and
+    Raises :class:`~wickgraph.errors.StoreNotFoundError` when nothing has been built at ``store``,
+    :class:`~wickgraph.errors.ConflictingTargetsError` when given both (or when both variables are set), and
     :class:`~wickgraph.errors.EndpointError` (at the first query) when the server cannot be used::
 
         kg = wickgraph.open_graph(endpoint="http://127.0.0.1:7878/query")
     """
+    if store is None and endpoint is None:
+        from .config import resolve_target
+
+        return resolve_target(timeout=timeout).open(allow_service=allow_service)
     if endpoint is not None:
         if store is not None:
-            raise WickgraphError("open_graph() takes a store or an endpoint, not both")
+            raise ConflictingTargetsError("open_graph() takes a store or an endpoint, not both", where="argument")
         from .store.remote import Endpoint as _Endpoint
         from .store.remote import RemoteStore
 
         if isinstance(endpoint, str) and timeout is not None:
             endpoint = _Endpoint(endpoint, timeout=timeout)
         return KnowledgeGraph(RemoteStore(endpoint))
-    from .locations import default_store_path
     from .store.embedded import EmbeddedStore
 
-    root = store if store is not None else default_store_path()
-    return KnowledgeGraph(EmbeddedStore.open(root, allow_service=allow_service, timeout=timeout))
+    assert store is not None
+    return KnowledgeGraph(EmbeddedStore.open(store, allow_service=allow_service, timeout=timeout))

@@ -66,6 +66,7 @@ def build(
     ontology_dir: Path | None = None,
     data_dir: Path | None = None,
     sources_dir: Path | None = None,
+    citations: bool = True,
     rules: bool = True,
     progress: Callable[[str], None] = lambda message: None,
     progress_bar: bool = False,
@@ -78,7 +79,9 @@ def build(
     rename only when everything succeeded; a failure (or a kill) at any point leaves the previous graph current.
     One build writes a store at a time: when another holds the store's build lock this one waits for it, or
     with ``wait=False`` raises :class:`~wickgraph.errors.StoreError` (see :mod:`wickgraph.store.embedded`).
-    ``sources_dir`` (the full strategy's) holds the texts the citations are checked against; ``rules=False``
+    ``sources_dir`` (the full strategy's) holds the texts the citations are checked against (default:
+    :func:`~wickgraph.locations.default_sources_dir`, when there are any); ``citations=False`` skips that check;
+    ``rules=False``
     (the fast strategy's) skips the build rules for input that already holds their output (a dump of a built
     store), keeping its status graphs; ``progress_bar=True`` draws the fast strategy's progress bar on stderr
     when it is a terminal.
@@ -96,7 +99,7 @@ def build(
     if chosen == "full":
         from .full import prepare, write_prepared
 
-        prepared = prepare(ontology, data, _sources(sources_dir), progress)
+        prepared = prepare(ontology, data, _sources(sources_dir, citations), progress)
         publish_new_generation(
             root, lambda generation: write_prepared(prepared, generation, progress), wait=wait, progress=progress
         )
@@ -166,19 +169,27 @@ def check(
     ontology_dir: Path | None = None,
     data_dir: Path | None = None,
     sources_dir: Path | None = None,
+    citations: bool = True,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Everything a full build does except writing: parse, derive, validate, check citations."""
+    """Everything a full build does except writing: parse, derive, validate, check citations (unless
+    ``citations=False``)."""
     from .full import prepare
 
     started = time.perf_counter()
     prepared = prepare(
-        ontology_dir or default_ontology_dir(), data_dir or default_data_dir(), _sources(sources_dir), progress
+        ontology_dir or default_ontology_dir(),
+        data_dir or default_data_dir(),
+        _sources(sources_dir, citations),
+        progress,
     )
     return _report(None, prepared.staged.store, len(prepared.staged.files), prepared.derived, prepared.checked, started)
 
 
-def _sources(sources_dir: Path | None) -> Path | None:
+def _sources(sources_dir: Path | None, citations: bool) -> Path | None:
+    """Where to check the citations: nowhere when ``citations`` is off."""
+    if not citations:
+        return None
     return sources_dir if sources_dir is not None else default_sources_dir()
 
 

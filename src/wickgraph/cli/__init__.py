@@ -1,8 +1,7 @@
 """The ``wickgraph`` command: a thin face over the library.
 
-The group and the shared options live here; each topic's commands live in a module of their own
-(``graph``: build, validate, verify-sources, query, queries, show, search; ``serve``: the HTTP server),
-imported at the bottom.
+The group and the shared options live here; each topic's commands live in a module of their own, listed in
+:data:`COMMANDS` and imported only when one of its commands runs or ``--help`` lists them.
 
 Each command parses its options, calls the public API, and prints. Every :class:`~wickgraph.errors.WickgraphError`
 becomes a one-line ``Error: …`` and exit status 1; no traceback.
@@ -11,24 +10,62 @@ becomes a one-line ``Error: …`` and exit status 1; no traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from .. import __version__
-from ..errors import WickgraphError
+from .._version import __version__
+from ..config import Target as GraphTarget
+from ..errors import ConflictingTargetsError, WickgraphError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..graph import KnowledgeGraph
-    from ..store.remote import Endpoint
+__all__ = [
+    "COMMANDS",
+    "GraphTarget",
+    "as_of_option",
+    "cli",
+    "data_options",
+    "endpoint_options",
+    "graph_options",
+    "main",
+    "sources_option",
+    "store_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+COMMANDS: dict[str, str] = {
+    "analyze": "analyze",
+    "build": "graph",
+    "coverage": "graph",
+    "export": "export",
+    "generate": "generate",
+    "push": "remote",
+    "queries": "graph",
+    "query": "graph",
+    "search": "graph",
+    "serve": "serve",
+    "show": "graph",
+    "validate": "graph",
+    "verify-sources": "graph",
+    "viz": "viz",
+}
+"""Each command of ``wickgraph`` and the module (in this package) that defines it; the module is imported when
+the command runs or ``--help`` lists it, and registers its commands on :data:`cli` as it is imported."""
+
 
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"{__name__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -112,44 +149,44 @@ _ENDPOINT_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
     ),
 ]
 _ENDPOINT_PARAMS = [name for _, name, _, _ in _ENDPOINT_OPTIONS]
-_LEVELS = {
-    click.core.ParameterSource.COMMANDLINE: 3,
-    click.core.ParameterSource.ENVIRONMENT: 2,
+# The library's names of the endpoint settings (wickgraph.config.resolve_target).
+_SETTING_NAMES = {
+    "update_url": "update",
+    "graph_store_url": "graph_store",
+    "user": "user",
+    "password": "password",
+    "token": "token",
+    "timeout": "timeout",
+    "union": "union",
 }
 
 
-def _endpoint(ctx: click.Context, values: dict[str, Any]) -> tuple[Endpoint | None, int]:
-    """The endpoint the options, environment and config file describe, and where its URL came from."""
-    from ..config import resolve_endpoint
+def _typed(ctx: click.Context, name: str, value: Any) -> Any:
+    """The value when it was typed on the command line; the library reads the environment itself (click reads
+    it too, only to check it and to show the variables in ``--help``)."""
+    return value if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE else None
 
-    endpoint = resolve_endpoint(
-        query=values["endpoint_url"],
-        update=values["update_url"],
-        graph_store=values["graph_store_url"],
-        user=values["user"],
-        password=values["password"],
-        token=values["token"],
-        timeout=values["timeout"],
-        union=values["union"],
-    )
-    if endpoint is None:
-        return None, 0
-    source = ctx.get_parameter_source("endpoint_url")
-    return endpoint, _LEVELS.get(source, 1) if source is not None and values["endpoint_url"] else 1
+
+def _settings(ctx: click.Context, values: dict[str, Any]) -> dict[str, Any]:
+    return {setting: _typed(ctx, name, values[name]) for name, setting in _SETTING_NAMES.items()}
 
 
 def endpoint_options(func: F) -> F:
     """``--endpoint URL`` and its companions (update and graph-store URLs, credentials, timeout, union mode).
 
     Each also reads an environment variable (``WICKGRAPH_ENDPOINT`` …), then the config file
-    (:mod:`wickgraph.config`). The command receives ``endpoint``: an :class:`~wickgraph.store.remote.Endpoint`,
-    or ``None`` when no URL is given anywhere.
+    (:func:`wickgraph.config.resolve_server`). The command receives ``endpoint``: an
+    :class:`~wickgraph.store.remote.Endpoint`, or ``None`` when no URL is given anywhere.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..config import resolve_server
+
+        ctx = click.get_current_context()
         values = {name: kwargs.pop(name) for name in _ENDPOINT_PARAMS}
-        endpoint, _ = _endpoint(click.get_current_context(), values)
+        url = _typed(ctx, "endpoint_url", values["endpoint_url"])
+        endpoint, _ = resolve_server(url, **_settings(ctx, values))
         return func(*args, endpoint=endpoint, **kwargs)
 
     return _add_endpoint_options(wrapper)  # type: ignore[return-value]
@@ -161,46 +198,28 @@ def _add_endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@dataclass(frozen=True, slots=True)
-class GraphTarget:
-    """Which graph a reading command opens: an embedded store directory, or a SPARQL server."""
-
-    store: Path | None
-    endpoint: Endpoint | None
-    timeout: float | None = None
-    """``--timeout`` for the embedded store (an endpoint carries its own)."""
-
-    def open(self, *, allow_service: bool = False) -> KnowledgeGraph:
-        from ..graph import open_graph
-
-        if self.endpoint is not None:
-            return open_graph(endpoint=self.endpoint)
-        return open_graph(self.store, allow_service=allow_service, timeout=self.timeout)
-
-
 def graph_options(func: F) -> F:
-    """``--store`` and the endpoint options; the command receives ``target``, a :class:`GraphTarget`.
+    """``--store`` and the endpoint options; the command receives ``target``, a :class:`wickgraph.config.Target`.
 
-    The graph comes from the most explicit setting: the command line, then the environment
-    (``WICKGRAPH_STORE`` or ``WICKGRAPH_ENDPOINT``), then the config file, then the default store. A store and
-    an endpoint given at the same level is an error.
+    The graph comes from the most explicit setting (:func:`wickgraph.config.resolve_target`): the command line,
+    then the environment (``WICKGRAPH_STORE`` or ``WICKGRAPH_ENDPOINT``), then the config file, then the default
+    store. A store and an endpoint given at the same level is an error.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..config import resolve_target
+
         ctx = click.get_current_context()
-        store = kwargs.pop("store")
+        store = _typed(ctx, "store", kwargs.pop("store"))
         values = {name: kwargs.pop(name) for name in _ENDPOINT_PARAMS}
-        endpoint, endpoint_level = _endpoint(ctx, values)
-        source = ctx.get_parameter_source("store")
-        store_level = _LEVELS.get(source, 0) if source is not None and store is not None else 0
-        if endpoint is not None and endpoint_level == store_level:
-            where = "on the command line" if store_level == 3 else "in the environment"
-            raise click.UsageError(f"--store and --endpoint are both given {where}: use one")
-        if endpoint is not None and endpoint_level > store_level:
-            target = GraphTarget(None, endpoint)
-        else:
-            target = GraphTarget(store, None, values["timeout"])
+        url = _typed(ctx, "endpoint_url", values["endpoint_url"])
+        try:
+            target = resolve_target(store, url, **_settings(ctx, values))
+        except ConflictingTargetsError as exc:
+            if exc.where == "argument":
+                raise click.UsageError("--store and --endpoint are both given on the command line: use one") from None
+            raise click.UsageError(str(exc)) from None
         return func(*args, target=target, **kwargs)
 
     return store_option(_add_endpoint_options(wrapper))  # type: ignore[return-value]
@@ -265,13 +284,3 @@ def main() -> None:
 
         sys.stdout = TerminalWriter(sys.stdout)
     cli(prog_name="wickgraph")
-
-
-# Command modules register themselves on `cli` when imported.
-from . import analyze as _analyze  # noqa: E402,F401
-from . import export as _export  # noqa: E402,F401
-from . import generate as _generate  # noqa: E402,F401
-from . import graph as _graph  # noqa: E402,F401
-from . import remote as _remote  # noqa: E402,F401
-from . import serve as _serve  # noqa: E402,F401
-from . import viz as _viz  # noqa: E402,F401

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import click
 
-from ..errors import WickgraphError
+from ..errors import MissingParameterError, WickgraphError
 from . import GraphTarget, as_of_option, cli, data_options, graph_options, sources_option, store_option
 
 
@@ -273,7 +273,12 @@ def query(
 
         def run_named() -> None:
             with target.open(allow_service=allow_service) as kg:
-                result = kg.run(query, as_of=as_of, **parsed)
+                try:
+                    result = kg.run(query, as_of=as_of, **parsed)
+                except MissingParameterError as exc:  # the library names the parameter; here it is an option
+                    raise WickgraphError(
+                        f"query {exc.query!r} needs --param {exc.parameter}=... ({exc.description})"
+                    ) from None
                 write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
 
         _interruptible(run_named)

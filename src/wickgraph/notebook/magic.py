@@ -8,8 +8,8 @@ Load it with ``%load_ext wickgraph``, then::
 Options (IPython expands ``$name`` and ``{expression}`` in this line, so ``--store $store`` works):
 
 - ``--store PATH``: the embedded store. With none of ``--store``, ``--endpoint``, ``--graph``: what the
-  ``wickgraph`` command would use (``$WICKGRAPH_STORE`` or ``$WICKGRAPH_ENDPOINT``, else the config file's
-  endpoint, else the default store);
+  ``wickgraph`` command would use (:func:`wickgraph.config.resolve_target`: ``$WICKGRAPH_STORE`` or
+  ``$WICKGRAPH_ENDPOINT``, else the config file's endpoint, else the default store);
 - ``--endpoint URL``: a SPARQL server's query URL instead (credentials and timeout from the environment or the
   config file, as for the ``wickgraph`` command); ``--union server|client|none``: how its default graph is
   the union of the graphs (see :mod:`wickgraph.store.remote`);
@@ -29,21 +29,18 @@ and is shown as IPython shows a bad magic call: ``UsageError: QuerySyntaxError: 
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 
-from ..errors import WickgraphError
-from ..graph import KnowledgeGraph, open_graph
+from ..config import resolve_target
+from ..errors import ConflictingTargetsError, WickgraphError
+from ..graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.core.interactiveshell import InteractiveShell
-
-    from ..store.remote import Endpoint
 
 __all__ = ["SparqlMagics", "load_ipython_extension"]
 
@@ -91,23 +88,19 @@ class SparqlMagics(Magics):
         *,
         allow_service: bool = False,
     ) -> KnowledgeGraph:
-        """The graph to query: the server at ``endpoint``, else the embedded store at ``store`` (reopened when it
-        has been rebuilt since); with neither, what the ``wickgraph`` command would use (see :func:`default_target`)."""
-        if store is None and endpoint is None:
-            store, endpoint = default_target()
-        if endpoint is not None:
-            target = _endpoint(endpoint, union)
-            key: tuple[str, object] = ("endpoint", target)  # an Endpoint is a frozen dataclass: credentials included
-            if key not in self._graphs:
-                self._graphs[key] = open_graph(endpoint=target)
-            return self._graphs[key]
-        from ..locations import default_store_path
-        from ..store.embedded import current_generation
+        """The graph to query, as :func:`wickgraph.config.resolve_target` chooses it (the rule of the ``wickgraph``
+        command): ``store`` or ``endpoint``, else ``$WICKGRAPH_STORE`` or ``$WICKGRAPH_ENDPOINT``, else the config
+        file's endpoint, else the default store. An embedded store is reopened when it has been rebuilt since."""
+        target = resolve_target(store, endpoint, union=union)
+        if target.endpoint is not None:
+            key: tuple[str, object] = ("endpoint", target.endpoint)  # a frozen dataclass: credentials included
+        else:
+            from ..store.embedded import current_generation
 
-        root = Path(store) if store is not None else default_store_path()
-        key = ("store", (str(current_generation(root)), allow_service))
+            assert target.store is not None
+            key = ("store", (str(current_generation(target.store)), allow_service, target.timeout))
         if key not in self._graphs:
-            self._graphs[key] = open_graph(root, allow_service=allow_service)
+            self._graphs[key] = target.open(allow_service=allow_service)
         return self._graphs[key]
 
     @cell_magic
@@ -124,8 +117,8 @@ class SparqlMagics(Magics):
         except ValueError as exc:  # an unclosed quote
             raise UsageError(f"%%sparql: {exc} in {line!r}") from None
         args = _PARSER.parse_args(words)
-        chosen = [name for name in ("store", "endpoint", "graph") if getattr(args, name)]
-        if len(chosen) > 1:
+        chosen = [f"--{name}" for name in ("store", "endpoint", "graph") if getattr(args, name)]
+        if args.graph and len(chosen) > 1:  # a store and an endpoint are the library's to refuse (below)
             raise UsageError(f"%%sparql takes one of --store, --endpoint, --graph (got {', '.join(chosen)})")
         try:
             if args.graph:
@@ -136,6 +129,12 @@ class SparqlMagics(Magics):
                 kg = self.graph_for(args.store, args.endpoint, args.union, allow_service=args.allow_service)
             result = kg.query(cell, as_of=args.as_of)
             answer: Any = result if isinstance(result, bool) else result.to_dataframe(args.labels, compact=args.compact)
+        except ConflictingTargetsError as exc:
+            if exc.where == "argument":
+                raise UsageError(
+                    f"%%sparql takes one of --store, --endpoint, --graph (got {', '.join(chosen)})"
+                ) from None
+            raise _brief(exc) from None
         except WickgraphError as exc:
             raise _brief(exc) from None
         if args.var and self.shell is not None:
@@ -147,41 +146,6 @@ class SparqlMagics(Magics):
         for kg in self._graphs.values():
             kg.close()
         self._graphs.clear()
-
-
-def default_target() -> tuple[str | None, str | None]:
-    """(store, endpoint) when a cell names neither, as the ``wickgraph`` command decides: ``$WICKGRAPH_STORE``
-    or ``$WICKGRAPH_ENDPOINT`` (not both), else the config file's endpoint, else the default store."""
-    from ..config import endpoint_config
-
-    store, endpoint = os.environ.get("WICKGRAPH_STORE") or None, os.environ.get("WICKGRAPH_ENDPOINT") or None
-    if store and endpoint:
-        raise WickgraphError("WICKGRAPH_STORE and WICKGRAPH_ENDPOINT are both set: give --store or --endpoint")
-    if store or endpoint:
-        return store, endpoint
-    query = endpoint_config().get("query")
-    return None, query if isinstance(query, str) else None
-
-
-def _endpoint(url: str, union: str | None) -> Endpoint:
-    """The server at ``url``, with the settings the environment and config file give it (credentials, timeout)."""
-    from ..config import resolve_endpoint
-
-    env = {key: os.environ.get(f"WICKGRAPH_{key.upper()}") or None for key in ("user", "password", "token", "timeout")}
-    try:
-        timeout = float(env["timeout"]) if env["timeout"] else None
-    except ValueError:
-        raise WickgraphError(f"WICKGRAPH_TIMEOUT is {env['timeout']!r}: give a number of seconds") from None
-    endpoint = resolve_endpoint(
-        query=url,
-        union=union or os.environ.get("WICKGRAPH_UNION") or None,
-        timeout=timeout,
-        user=env["user"],
-        password=env["password"],
-        token=env["token"],
-    )
-    assert endpoint is not None
-    return endpoint
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:

@@ -30,7 +30,7 @@ from importlib import resources
 
 from pyoxigraph import Literal, NamedNode
 
-from ..errors import NamedQueryError
+from ..errors import MissingParameterError, NamedQueryError
 
 __all__ = ["NamedQuery", "Parameter", "get", "named_queries"]
 
@@ -87,7 +87,7 @@ class NamedQuery:
         for param in self.parameters:
             value = given.get(param.name, param.default)
             if value is None:
-                raise NamedQueryError(f"query {self.name!r} needs --param {param.name}=... ({param.description})")
+                raise MissingParameterError(self.name, param.name, param.description)
             out[param.name] = value
         return out
 

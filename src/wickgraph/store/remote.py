@@ -577,7 +577,7 @@ def query_form(sparql: str) -> str:
 
 
 def _user_agent() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return f"wickgraph/{__version__} (SPARQLWrapper)"
 

@@ -104,7 +104,7 @@ _TEMPLATE = """<!DOCTYPE html>
 
 def page(model: Model) -> str:
     """The HTML page of a view model."""
-    from .. import __version__
+    from .._version import __version__
 
     vis = vis_network_js()
     view = _asset("view.js")
