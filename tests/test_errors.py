@@ -160,10 +160,10 @@ _INTERNAL_BUILTIN_RAISES = {
     # caught by the template filling, which reports the file
     ("sparql_lexer.py", 'ValueError("unbalanced braces'),
     # caught by the rule loader, which raises a DataError naming the rule file
-    ("build/derive.py", 'ValueError(f"{name}: only INSERT'),
-    ("build/derive.py", 'ValueError(f"{name}: cannot read'),
-    ("build/derive.py", 'ValueError(f"{name}: INSERT without WHERE'),
-    ("build/derive.py", 'ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT'),
+    ("building/derive.py", 'ValueError(f"{name}: only INSERT'),
+    ("building/derive.py", 'ValueError(f"{name}: cannot read'),
+    ("building/derive.py", 'ValueError(f"{name}: INSERT without WHERE'),
+    ("building/derive.py", 'ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT'),
     # caught by the SPARQL-JSON reader, which raises EndpointResponseError naming the endpoint
     ("store/remote.py", "ValueError(\"no 'head' member"),
     ("store/remote.py", "ValueError(f\"'boolean' is {answer!r}"),

@@ -169,7 +169,7 @@ def _add(net: Network, model: Model) -> None:
 
 def offline_page(net: Network) -> str:
     """The self-contained page of any pyvis network: its nodes, edges and options, vis-network inline."""
-    from .. import __version__
+    from .._version import __version__
 
     nodes, edges, heading, height, width, options = net.get_network_data()
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options}
