@@ -18,7 +18,7 @@ from wickgraph import errors
 
 # Raised and caught inside one function each, never seen by a caller: a finished HTTP response leaving a WSGI
 # handler early, and an HTTP 401 carrying the EndpointError to raise when the challenge cannot be answered.
-_PRIVATE_SIGNALS = {"wickgraph.server.app._Response", "wickgraph.store.remote._Unauthorized"}
+_PRIVATE_SIGNALS = {"wickgraph.server.responses._Response", "wickgraph.store.remote._Unauthorized"}
 
 
 def _exception_classes() -> dict[str, type[BaseException]]:

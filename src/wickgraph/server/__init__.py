@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .app import ServerConfig as ServerConfig
 from .app import WickgraphApp as WickgraphApp
+from .config import ServerConfig as ServerConfig
 from .guard import Limits as Limits
 from .guard import Policy as Policy
 from .http import HttpSettings as HttpSettings
