@@ -57,7 +57,7 @@ def test_moved_classes_still_import_from_their_old_places() -> None:
     from wickgraph.server.graphview import GraphViewUnavailableError
     from wickgraph.server.guard import UpdateTokenError
     from wickgraph.server.protocol import ProtocolError
-    from wickgraph.viz._chromium import ChromiumError
+    from wickgraph.testing.chromium import ChromiumError
 
     assert NotebookError is errors.NotebookError
     assert GraphViewUnavailableError is errors.GraphViewUnavailableError

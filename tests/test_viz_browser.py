@@ -6,7 +6,6 @@ skip, saying so; `.ci/run` installs it and sets WICKGRAPH_REQUIRE_BROWSER=1, whi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from _pages import require_chromium
+from wickgraph.testing.chromium import Chromium
 from wickgraph.viz import neighbourhood, notebook_html, write_html
-from wickgraph.viz._chromium import Chromium, find_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STABLE = "window.wickgraph && window.wickgraph.stable === true"
@@ -23,11 +23,7 @@ STABLE = "window.wickgraph && window.wickgraph.stable === true"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
-    if find_chromium() is None:
-        message = "chromium is not installed (apt-get install chromium)"
-        if os.environ.get("WICKGRAPH_REQUIRE_BROWSER"):
-            pytest.fail(message + "; this run requires it")
-        pytest.skip(message)
+    require_chromium()
     with Chromium(width=1280, height=800) as chromium:
         yield chromium
 
