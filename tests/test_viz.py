@@ -13,6 +13,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from _franchise import STORY_ORDER
+from _pages import hostile_graph
 from wickgraph.cli import cli
 from wickgraph.errors import VizError
 from wickgraph.viz import MAX_NODES, neighbourhood, notebook_html, render, render_html, write_html
@@ -113,22 +115,7 @@ def test_what_the_full_view_draws(exported: nx.MultiDiGraph, full_page: str) -> 
 
 
 def test_labels_and_tooltips_are_text(tmp_path: Path) -> None:
-    graph = nx.MultiDiGraph(name="hostile")
-    graph.add_node("wgd:x", label=HOSTILE[0], kind="wg:Person", **{"wg:remark": [HOSTILE[1]]})
-    graph.add_node("wgd:y", label=HOSTILE[1], kind="<b>kind</b>")
-    graph.add_edge(
-        "wgd:x",
-        "wgd:y",
-        key="wg:workedWith",
-        label=HOSTILE[2],
-        claims=["wgc:s/1"],
-        sources=["wgs:s"],
-        source_titles=[HOSTILE[0]],
-        dates=["2024-01-03"],
-        certainties=["stated"],
-        spans=[""],
-        current=[True],
-    )
+    graph = hostile_graph(HOSTILE[0], HOSTILE[1], HOSTILE[2], key="wg:workedWith", second_kind="<b>kind</b>")
     page = render_html(graph, title=HOSTILE[2])
     body = page.split('<script type="application/json"', 1)[0]
     data_block = page.split('id="wg-data">', 1)[1].split("</script>", 1)[0]
@@ -183,14 +170,7 @@ def test_story_view_puts_both_chronologies_side_by_side(exported: nx.MultiDiGrap
     assert data["physics"] is False
     top = sorted((n for n in data["nodes"] if n["id"].startswith("story:")), key=lambda n: n["x"])
     bottom = sorted((n for n in data["nodes"] if n["id"].startswith("release:")), key=lambda n: n["x"])
-    assert [n["id"][6:] for n in top] == [
-        "wgd:the-continental",
-        "wgd:john-wick",
-        "wgd:john-wick-chapter-2",
-        "wgd:parabellum",
-        "wgd:ballerina",
-        "wgd:john-wick-chapter-4",
-    ]
+    assert [n["id"][6:] for n in top] == STORY_ORDER
     assert [n["id"][8:] for n in bottom][-2:] == ["wgd:the-continental", "wgd:ballerina"]
     assert bottom[0]["label"] == "1. John Wick (2014)\n2014-10-24"
     assert all(n["y"] < m["y"] for n in top for m in bottom)
