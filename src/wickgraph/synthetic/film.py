@@ -27,13 +27,7 @@ class _Generator(_Universe):
         key = _slug(wl)
         slug = key
         facts: dict[str, object] = {}
-        db = self.source(
-            f"db-{key}",
-            f"{wl}: the synthetic film database page",
-            "W",
-            work.released + _dt.timedelta(days=rng.randrange(30, 1500)),
-            "last-updated date of the page",
-        )
+        db = self.database_page(wl, work.released + _dt.timedelta(days=rng.randrange(30, 1500)))
         announce = None
         if full or rng.random() < 0.4:
             announce = self.source(

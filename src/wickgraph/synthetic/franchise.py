@@ -144,13 +144,7 @@ def _earlier_film(gen: _Generator, film: _Work, *, days: int) -> tuple[_Work, _S
     title = gen.new_title()
     work = _Work(f"<{WGD}f-{_slug(title)}>", title, film.released - _dt.timedelta(days=days))
     gen.register(work.iri, "Film", title)
-    page = gen.source(
-        f"db-{_slug(title)}",
-        f"{title}: the synthetic film database page",
-        "W",
-        work.released + _dt.timedelta(days=400),
-        "last-updated date of the page",
-    )
+    page = gen.database_page(title, work.released + _dt.timedelta(days=400))
     return work, page
 
 

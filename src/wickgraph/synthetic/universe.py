@@ -171,6 +171,16 @@ class _Universe:
         self.sources += 1
         return src
 
+    def database_page(self, title: str, known_since: _dt.date) -> _Source:
+        """The synthetic film database's page about the work called ``title`` (a source)."""
+        return self.source(
+            f"db-{_slug(title)}",
+            f"{title}: the synthetic film database page",
+            "W",
+            known_since,
+            "last-updated date of the page",
+        )
+
     def describe_sources(self, file_name: str, sha: str, sources: list[_Source]) -> None:
         for src in sources:
             g = src.iri
