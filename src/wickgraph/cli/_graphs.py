@@ -1,5 +1,6 @@
-"""Options shared by the commands that turn the knowledge graph into a NetworkX graph (export, viz, analyze);
-the graph itself comes from :func:`wickgraph.analysis.analysis_graph`."""
+"""Options shared by the commands that turn the knowledge graph into a NetworkX graph (export, viz, analyze; the
+graph itself comes from :func:`wickgraph.analysis.analysis_graph`) and by those that write one file (viz,
+generate)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ def projection_option(default: str | None = None, help: str = "Use this projecti
         )(func)
 
     return decorate
+
+
+def output_file_option(help: str) -> Callable[[F], F]:
+    """``-o/--output FILE``: the one file a command writes (required)."""
+    return click.option(
+        "-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=True, help=help
+    )
 
 
 def query_file_option(func: F) -> F:

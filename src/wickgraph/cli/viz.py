@@ -7,18 +7,11 @@ from pathlib import Path
 import click
 
 from . import GraphTarget, as_of_option, cli, graph_options
-from ._graphs import projection_option, query_file_option
+from ._graphs import output_file_option, projection_option, query_file_option
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The HTML file to write.",
-)
+@output_file_option(help="The HTML file to write.")
 @click.option(
     "--focus", metavar="NAME", default=None, help="Draw the neighbourhood of this entity (label, alias or id)."
 )
