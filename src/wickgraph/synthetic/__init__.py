@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import WickgraphError
+from ..errors import UsageError, WickgraphError
 from .film import _Generator
 from .franchise import _universe
 from .universe import _Texts
@@ -104,7 +104,7 @@ def generate(
     now and then. The same ``films`` and ``seed`` always give the same bytes.
     """
     if films < 6:
-        raise WickgraphError(f"--films must be at least 6 (the anchor franchise alone has 6 works), not {films}")
+        raise UsageError(f"films must be at least 6 (the anchor franchise alone has 6 works), not {films}")
     started = time.perf_counter()
     target = Path(path)
     trig = target.suffix == ".trig"
