@@ -114,7 +114,13 @@ def render(
     vocabulary: Vocabulary | None = None,
     seed: int = 7,
 ) -> Rendered:
-    """:func:`render_html`'s page, with the numbers of nodes and edges it draws."""
+    """The self-contained HTML page of ``graph``, with the numbers of nodes and edges it draws.
+
+    ``story`` draws the franchise's story order beside its release order (``graph`` is a full export);
+    ``aggregated`` draws the graph by class; otherwise the graph itself, centred on ``focus`` when given. Past
+    ``max_nodes`` nodes the view refuses with a :class:`~wickgraph.errors.VizError` that says how to focus it.
+    The layout is seeded (``seed``): the same graph gives the same page and the same picture.
+    """
     from .page import page
 
     chosen = title or _title(graph)
@@ -138,13 +144,7 @@ def render(
 
 
 def render_html(graph: nx.Graph, **options: Unpack[RenderOptions]) -> str:
-    """The self-contained HTML page of ``graph`` (the options: :func:`render`).
-
-    ``story`` draws the franchise's story order beside its release order (``graph`` is a full export);
-    ``aggregated`` draws the graph by class. Past ``max_nodes`` nodes the view refuses with a
-    :class:`~wickgraph.errors.VizError` that says how to focus it. The layout is seeded: the same graph gives
-    the same page and the same picture.
-    """
+    """The self-contained HTML page of ``graph``: :func:`render`'s page (the same options), as text."""
     return render(graph, **options).html
 
 
