@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import wickgraph
+from _results import as_rows
 from wickgraph.cli import cli
 from wickgraph.synthetic import QUADS_PER_FILM, GenerateReport, generate
 from wickgraph.terms import value
@@ -95,16 +96,13 @@ def test_the_anchor_franchise_has_what_the_questions_ask(
     universe: GenerateReport, universe_kg: wickgraph.KnowledgeGraph
 ) -> None:
     # The lead was announced under an earlier name, later superseded: both claims, one current.
-    lead = universe_kg.run("lead-of", **universe.params["lead-of"])
-    assert isinstance(lead, wickgraph.SelectResult)
+    lead = as_rows(universe_kg.run("lead-of", **universe.params["lead-of"]))
     assert {value(row, "current") for row in lead if row["current"] is not None} == {"true", "false"}
     # The spin-off's lead character was played by another actor in an earlier film.
-    plays = universe_kg.run("who-plays", **universe.params["who-plays"])
-    assert isinstance(plays, wickgraph.SelectResult)
+    plays = as_rows(universe_kg.run("who-plays", **universe.params["who-plays"]))
     assert len({value(row, "actorLabel") for row in plays if row["actorLabel"] is not None}) >= 2
     # The shortest connection between the lead and the distant newcomer takes four hops.
-    path = universe_kg.run("shortest-connection", **universe.params["shortest-connection"])
-    assert isinstance(path, wickgraph.SelectResult)
+    path = as_rows(universe_kg.run("shortest-connection", **universe.params["shortest-connection"]))
     assert value(path[0], "hops") == "4"
 
 

@@ -95,7 +95,7 @@ def test_entity_names_are_resolved_once_on_a_read_only_store(
 
     def counting(graph: wickgraph.KnowledgeGraph, name: str, **kwargs: str | None) -> str:
         calls.append(name)
-        return real(graph, name, **kwargs)  # type: ignore[arg-type]
+        return real(graph, name, **kwargs)
 
     monkeypatch.setattr(wickgraph.entity, "resolve", counting)
     first = kg.named_query_text("set-between", work="Ballerina")

@@ -172,7 +172,9 @@ def test_ask(backend: KnowledgeGraph) -> None:
 def test_construct(backend: KnowledgeGraph, embedded: KnowledgeGraph) -> None:
     query = "CONSTRUCT { wgd:ballerina ?p ?o } WHERE { wgd:ballerina ?p ?o }"
     graph = backend.construct(query)
-    labels = {str(t.object.value) for t in graph if t.predicate == NamedNode(RDFS + "label")}
+    labels = {
+        str(t.object.value) for t in graph if t.predicate == NamedNode(RDFS + "label") and isinstance(t.object, Literal)
+    }
     assert labels == {"Ballerina"}
     assert _rows(graph) == _rows(embedded.construct(query))
 

@@ -20,6 +20,7 @@ from wickgraph.errors import EndpointRowCapError, ResultTooLargeError
 from wickgraph.results import SelectResult
 from wickgraph.store.remote import MERGE_GRAPH
 from wickgraph.store.virtuoso_server import VirtuosoServer
+from wickgraph.terms import value
 
 _CROSS = "SELECT ?a ?b WHERE { GRAPH <https://w3id.org/wickgraph/graph/entities> { ?a a ?t . ?b a ?u } }"
 """An answer far bigger than 10,000 rows (every pair of entities)."""
@@ -76,13 +77,8 @@ def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGr
     need_virtuoso()
     with VirtuosoServer() as server:
         report = wickgraph.push(server.endpoint(), built_store)
-        merged = int(
-            str(
-                kg.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")[
-                    0
-                ]["n"].value
-            )
-        )  # type: ignore[union-attr]
+        named = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+        merged = int(value(kg.select(named)[0], "n"))
         assert report.merged == merged
         assert report.server_union is True
         assert report.default_graph == merged and report.merge_graph == MERGE_GRAPH
@@ -93,7 +89,7 @@ def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGr
         # once each (the issue's 31 rows for 10 came from the server's own union).
         with wickgraph.open_graph(endpoint=server.endpoint(union="client")) as graph:
             distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-            assert int(str(graph.select(distinct)[0]["n"].value)) == merged  # type: ignore[union-attr]
+            assert int(value(graph.select(distinct)[0], "n")) == merged
             performances = "SELECT ?perf WHERE { ?perf wg:work wgd:ballerina }"
             assert sorted(map(str, graph.select(performances).column("perf"))) == sorted(
                 map(str, kg.select(performances).column("perf"))
@@ -187,14 +183,14 @@ def test_digest_answer_is_rfc_7616() -> None:
         'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", '
         'opaque="5ccc069c403ebaf9f0171e9517f40e41"'
     )
-    original = remote.secrets_token  # type: ignore[attr-defined]
+    original = remote.secrets_token
     try:
-        remote.secrets_token = lambda: "0a4f113b"  # type: ignore[attr-defined]
+        remote.secrets_token = lambda: "0a4f113b"
         header = remote.digest_authorization(
             challenge, "GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life"
         )
     finally:
-        remote.secrets_token = original  # type: ignore[attr-defined]
+        remote.secrets_token = original
     assert 'response="6629fae49393a05397450978507c4ef1"' in header
     assert 'opaque="5ccc069c403ebaf9f0171e9517f40e41"' in header
 
