@@ -13,11 +13,12 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+import wickgraph
 from _franchise import STORY_ORDER
 from _pages import hostile_graph
 from wickgraph.cli import cli
-from wickgraph.errors import VizError
-from wickgraph.viz import MAX_NODES, neighbourhood, notebook_html, render, render_html, write_html
+from wickgraph.errors import UsageError, VizError
+from wickgraph.viz import MAX_NODES, neighbourhood, notebook_html, render, render_html, view, write_html
 
 HOSTILE = ["<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">', "</script><b>bold</b>"]
 
@@ -216,3 +217,20 @@ def test_write_html_reports_what_it_drew(exported: nx.MultiDiGraph, tmp_path: Pa
     assert written.nodes == len(page_data(written.html)["nodes"]) and written.edges == len(
         page_data(written.html)["edges"]
     )
+
+
+def test_the_command_writes_what_the_library_view_draws(
+    kg: wickgraph.KnowledgeGraph, built_store: Path, tmp_path: Path
+) -> None:
+    shown = view(kg, focus="Ana de Armas", depth=1)
+    assert shown.nodes == len(page_data(shown.html)["nodes"]) and shown.edges == len(page_data(shown.html)["edges"])
+    out = tmp_path / "ana.html"
+    result = CliRunner().invoke(cli, ["viz", "--focus", "Ana de Armas", "-o", str(out), "--store", str(built_store)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == shown.html
+    assert result.output.startswith(f"wrote {out}: {shown.nodes} nodes, {shown.edges} edges (")
+    # The chronologies are of the whole graph: the library refuses what they cannot honour, in its own words.
+    with pytest.raises(UsageError, match=r"^story draws the franchise's works: it takes no focus"):
+        view(kg, story=True, focus="Ballerina")
+    with pytest.raises(VizError, match=r"^cannot write "):
+        shown.save(tmp_path / "no-such-dir" / "x.html")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from ..errors import VizError
+from ..errors import UsageError, VizError
 from .model import MAX_NODES, Model, build_model
 from .overviews import aggregate, story_model
 
@@ -210,11 +210,13 @@ def view(
 ) -> HtmlView:
     """The view of a knowledge graph, as the command line draws it (``wickgraph viz``), for a notebook:
     the whole graph, a CONSTRUCT ``query`` result, or a ``projection``; as known ``as_of`` a date; around a
-    ``focus`` entity up to ``depth`` steps; the ``story`` chronologies (of the whole graph: the other choices
-    do not apply); or ``aggregated`` by class."""
+    ``focus`` entity up to ``depth`` steps; the ``story`` chronologies (of the whole graph: with a focus, a query,
+    a projection or ``aggregated`` it is a :class:`~wickgraph.errors.UsageError`); or ``aggregated`` by class."""
     from ..analysis import analysis_graph
     from ..networkx_export import Vocabulary
 
+    if story and (focus or query or projection or aggregated):
+        raise UsageError("story draws the franchise's works: it takes no focus, query, projection or aggregated")
     vocabulary = Vocabulary.load(kg)
     graph = analysis_graph(kg, query=query, projection=None if story else projection, as_of=as_of)
     if story:
