@@ -30,6 +30,11 @@ def size_name(quads: int) -> str:
     return f"{quads / 1_000:g}k" if quads >= 1000 else str(quads)
 
 
+def _failed(what: str, error: object, *, columns: int) -> str:
+    """A table row that says a measurement failed, its other cells empty."""
+    return f"| {what} | failed: {error} |" + " |" * (columns - 2)
+
+
 def fmt_s(value: float | None) -> str:
     if value is None:
         return "n/a"
@@ -102,15 +107,14 @@ def size_section(result: dict[str, Any]) -> list[str]:
             else f"| pyoxigraph `Store.bulk_load` of the built store | failed: {built.get('error')} | | | | |"
         )
     full = result.get("full")
-    if full is not None:
-        if "error" in full:
-            lines.append(f"| wickgraph full build (pyshacl, citations) | failed: {full['error']} | | | | |")
-        else:
-            lines.append(
-                f"| wickgraph full build (pyshacl, {full['citations']:,} citations checked) | "
-                f"{fmt_s(full['seconds'])} | {gen['quads'] / full['seconds']:,.0f} | {full['peak_mb']:,.0f} MB | | "
-                f"{ratio(full['seconds'], raw_s)} |"
-            )
+    if full is not None and "error" in full:
+        lines.append(_failed("wickgraph full build (pyshacl, citations)", full["error"], columns=6))
+    elif full is not None:
+        lines.append(
+            f"| wickgraph full build (pyshacl, {full['citations']:,} citations checked) | "
+            f"{fmt_s(full['seconds'])} | {gen['quads'] / full['seconds']:,.0f} | {full['peak_mb']:,.0f} MB | | "
+            f"{ratio(full['seconds'], raw_s)} |"
+        )
     if "derived" in build:
         lines.append("")
         lines.append(
@@ -156,14 +160,13 @@ def size_section(result: dict[str, Any]) -> list[str]:
             f"{_speed(nxr['seconds'] + nxr['load_seconds'], nx['seconds']) if nxr and 'seconds' in nxr else 'n/a'} "
             "with rdflib's parse |"
         )
-    if nxr is not None:
-        if "error" in nxr:
-            lines.append(f"| rdflib `rdflib_to_networkx_multidigraph` | failed: {nxr['error']} | | | |")
-        else:
-            lines.append(
-                f"| rdflib `rdflib_to_networkx_multidigraph` (after a {fmt_s(nxr['load_seconds'])} load) | "
-                f"{fmt_s(nxr['seconds'])} | {nxr['peak_mb']:,.0f} MB | {nxr['nodes']:,} nodes, {nxr['edges']:,} edges | 1.00x |"
-            )
+    if nxr is not None and "error" in nxr:
+        lines.append(_failed("rdflib `rdflib_to_networkx_multidigraph`", nxr["error"], columns=5))
+    elif nxr is not None:
+        lines.append(
+            f"| rdflib `rdflib_to_networkx_multidigraph` (after a {fmt_s(nxr['load_seconds'])} load) | "
+            f"{fmt_s(nxr['seconds'])} | {nxr['peak_mb']:,.0f} MB | {nxr['nodes']:,} nodes, {nxr['edges']:,} edges | 1.00x |"
+        )
     for pname, p in (nx.get("projections") or {}).items():
         lines.append(
             f"| projection `{pname}` | {fmt_s(p['seconds'])} | | {p['nodes']:,} nodes, {p['edges']:,} edges | |"
