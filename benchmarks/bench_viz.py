@@ -26,8 +26,8 @@ def main() -> None:
     from wickgraph.building.builder import bulk_build
     from wickgraph.networkx_export import Vocabulary
     from wickgraph.synthetic import generate
+    from wickgraph.testing.chromium import Chromium
     from wickgraph.viz import neighbourhood, render
-    from wickgraph.viz._chromium import Chromium
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

@@ -11,14 +11,12 @@ slows them down.
 from __future__ import annotations
 
 import argparse
-import http.client
 import statistics
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+from _clients import KeepAlive, percentile_ms, start_server
 
 REQUESTS = [
     ("GET", "/sparql?" + urlencode({"query": "SELECT ?actor WHERE { ?actor wg:plays wgd:eve-macarro }"})),
@@ -28,53 +26,13 @@ REQUESTS = [
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def start_server(store: Path, timeout: float, workers: int) -> tuple[subprocess.Popen[str], str]:
-    cmd = [sys.executable, "-m", "wickgraph", "serve", "--store", str(store), "--port", "0"]
-    cmd += ["--timeout", str(timeout), "--workers", str(workers)]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("Listening on "):
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    return process, line.split()[-1].rstrip("/")
-
-
-class Client(threading.Thread):
-    def __init__(self, base: str, until: float, requests: list[tuple[str, str]]) -> None:
-        super().__init__(daemon=True)
-        self.base = urlsplit(base)
-        self.until = until
-        self.requests = requests
-        self.latencies: list[float] = []
-        self.statuses: dict[int, int] = {}
-        self.failures = 0
-
-    def run(self) -> None:
-        conn = http.client.HTTPConnection(self.base.hostname, self.base.port, timeout=60)
-        i = 0
-        while time.monotonic() < self.until:
-            method, path = self.requests[i % len(self.requests)]
-            i += 1
-            started = time.perf_counter()
-            try:
-                conn.request(method, path, headers={"Accept": "application/sparql-results+json"})
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                self.failures += 1
-                conn.close()
-                conn = http.client.HTTPConnection(self.base.hostname, self.base.port, timeout=60)
-                continue
-            self.latencies.append(time.perf_counter() - started)
-            self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
-        conn.close()
-
-
 def phase(base: str, clients: int, seconds: float, runaway: bool, requests: list[tuple[str, str]]) -> None:
     until = time.monotonic() + seconds
-    workers = [Client(base, until, requests) for _ in range(clients)]
-    bad = Client(base, until, [("GET", "/sparql?" + urlencode({"query": RUNAWAY}))]) if runaway else None
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 0
+    workers = [KeepAlive(host, port, until, requests) for _ in range(clients)]
+    runaway_requests = [("GET", "/sparql?" + urlencode({"query": RUNAWAY}))]
+    bad = KeepAlive(host, port, until, runaway_requests) if runaway else None
     started = time.monotonic()
     for w in [*workers, *([bad] if bad else [])]:
         w.start()
@@ -82,9 +40,9 @@ def phase(base: str, clients: int, seconds: float, runaway: bool, requests: list
         w.join()
     elapsed = time.monotonic() - started
     latencies = sorted(x for w in workers for x in w.latencies)
-    errors = sum(w.failures for w in workers) + sum(n for w in workers for s, n in w.statuses.items() if s != 200)
+    errors = sum(w.errors for w in workers)
     p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
-    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000 if latencies else float("nan")
+    p99 = percentile_ms(latencies, 0.99)
     title = f"{clients} clients" + (" + 1 runaway client" if runaway else "")
     print(
         f"{title}, {elapsed:.1f} s: {len(latencies) / elapsed:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
@@ -107,7 +65,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="the server's --workers")
     parser.add_argument("--mix", choices=["mixed", "simple"], default="mixed", help="simple: only the one-hop SELECT")
     args = parser.parse_args()
-    process, base = start_server(args.store, args.timeout, args.workers)
+    process, base = start_server(args.store, "--timeout", str(args.timeout), "--workers", str(args.workers))
     try:
         print(f"wickgraph serve at {base}: {args.workers} engines, timeout {args.timeout:g} s")
         requests = REQUESTS[:1] if args.mix == "simple" else REQUESTS

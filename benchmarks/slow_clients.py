@@ -21,29 +21,18 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from _clients import HEADERS, KeepAlive, percentile_ms, start_server
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from _slowclients import SlowCrowd, open_sockets, raise_fd_limit
 
 PATH = "/sparql?" + urlencode({"query": "SELECT ?actor WHERE { ?actor wg:plays wgd:eve-macarro }"})
-HEADERS = {"Accept": "application/sparql-results+json"}
-
-
-def start_server(store: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
-    cmd = [sys.executable, "-m", "wickgraph", "serve", "--store", str(store), "--port", "0", "--workers", str(workers)]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("Listening on "):
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    return process, line.split()[-1].rstrip("/")
 
 
 class Probe(threading.Thread):
@@ -75,36 +64,6 @@ class Probe(threading.Thread):
             time.sleep(0.05)
 
 
-class KeepAlive(threading.Thread):
-    """Requests back to back on one kept-alive connection until ``until``."""
-
-    def __init__(self, host: str, port: int, until: float) -> None:
-        super().__init__(daemon=True)
-        self.host, self.port, self.until = host, port, until
-        self.done = 0
-        self.failures = 0
-
-    def run(self) -> None:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        while time.monotonic() < self.until:
-            try:
-                conn.request("GET", PATH, headers=HEADERS)
-                response = conn.getresponse()
-                response.read()
-                self.done += response.status == 200
-                self.failures += response.status != 200
-            except (OSError, http.client.HTTPException):
-                self.failures += 1
-                conn.close()
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        conn.close()
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
-
-
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) process ``pid`` has used so far (its own, not its engines')."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -123,7 +82,7 @@ def measure(host: str, port: int, seconds: float, clients: int, timeout: float, 
     cpu_before = cpu_seconds(pid)
     until = time.monotonic() + seconds
     probe = Probe(host, port, until, timeout)
-    loaders = [KeepAlive(host, port, until) for _ in range(clients)]
+    loaders = [KeepAlive(host, port, until, [("GET", PATH)]) for _ in range(clients)]
     started = time.monotonic()
     for t in [probe, *loaders]:
         t.start()
@@ -136,15 +95,15 @@ def measure(host: str, port: int, seconds: float, clients: int, timeout: float, 
     for t in [probe, *loaders]:
         t.join(timeout + 5)
     elapsed = time.monotonic() - started
-    served = len(probe.latencies) + sum(t.done for t in loaders)
+    served = len(probe.latencies) + sum(t.ok for t in loaders)
     return {
         "cpu_ms": (cpu_seconds(pid) - cpu_before) * 1000 / max(1, served),
         "probe_n": len(probe.latencies),
         "probe_failures": probe.failures,
         "probe_p50": statistics.median(probe.latencies) * 1000 if probe.latencies else float("nan"),
-        "probe_p99": _percentile(probe.latencies, 0.99),
-        "rps": sum(t.done for t in loaders) / elapsed,
-        "errors": sum(t.failures for t in loaders),
+        "probe_p99": percentile_ms(probe.latencies, 0.99),
+        "rps": sum(t.ok for t in loaders) / elapsed,
+        "errors": sum(t.errors for t in loaders),
         "held_min": min(held),
         "held_median": statistics.median(held),
         "rss_max": max(memory),
@@ -174,7 +133,7 @@ def main() -> None:
     limit = raise_fd_limit(args.crowd + 512)
     if limit < args.crowd + 100:
         raise SystemExit(f"this process may open only {limit} files; raise `ulimit -n` for a crowd of {args.crowd}")
-    process, base = start_server(args.store, args.workers)
+    process, base = start_server(args.store, "--workers", str(args.workers))
     parts = urlsplit(base)
     host, port = parts.hostname or "127.0.0.1", parts.port or 0
     crowd = SlowCrowd(host, port, args.crowd, interval=args.interval)

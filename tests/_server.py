@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph
@@ -97,18 +98,16 @@ class ServerProcess:
                 continue
         return sorted(set(pids))
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | list[tuple[str, str]] | None = None,
-        body: bytes | str | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float = 60,
-    ) -> Reply:
-        """One raw HTTP request (a new connection each time)."""
-        return raw_request(self.url, method, path, params=params, body=body, headers=headers, timeout=timeout)
+    def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Reply:
+        """One raw HTTP request (a new connection each time); the options as :func:`raw_request`'s."""
+        return raw_request(self.url, method, path, **options)
+
+
+class RequestOptions(TypedDict, total=False):
+    params: Mapping[str, str] | list[tuple[str, str]] | None
+    body: bytes | str | None
+    headers: Mapping[str, str] | None
+    timeout: float
 
 
 def raw_request(

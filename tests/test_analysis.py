@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
+from _franchise import STORY_ORDER
 from wickgraph.analysis import centrality, chronology, communities, find_node, shortest_paths, story_order
 from wickgraph.errors import EntityNotFoundError, StoryOrderCycleError
 from wickgraph.projections import project
@@ -92,14 +93,7 @@ def test_the_continental_is_its_own_community(exported: nx.MultiDiGraph) -> None
 
 def test_story_order_of_the_six_works(exported: nx.MultiDiGraph) -> None:
     # The Continental is a prequel; Ballerina sits between Parabellum and Chapter 4.
-    assert story_order(exported) == [
-        "wgd:the-continental",
-        "wgd:john-wick",
-        "wgd:john-wick-chapter-2",
-        "wgd:parabellum",
-        "wgd:ballerina",
-        "wgd:john-wick-chapter-4",
-    ]
+    assert story_order(exported) == STORY_ORDER
     rows = chronology(exported)
     assert [(r.story_position, r.release_position) for r in rows] == [(1, 5), (2, 1), (3, 2), (4, 3), (5, 6), (6, 4)]
 

@@ -18,7 +18,7 @@ from wickgraph import errors
 
 # Raised and caught inside one function each, never seen by a caller: a finished HTTP response leaving a WSGI
 # handler early, and an HTTP 401 carrying the EndpointError to raise when the challenge cannot be answered.
-_PRIVATE_SIGNALS = {"wickgraph.server.app._Response", "wickgraph.store.remote._Unauthorized"}
+_PRIVATE_SIGNALS = {"wickgraph.server.responses._Response", "wickgraph.store.remote._Unauthorized"}
 
 
 def _exception_classes() -> dict[str, type[BaseException]]:
@@ -57,7 +57,7 @@ def test_moved_classes_still_import_from_their_old_places() -> None:
     from wickgraph.server.graphview import GraphViewUnavailableError
     from wickgraph.server.guard import UpdateTokenError
     from wickgraph.server.protocol import ProtocolError
-    from wickgraph.viz._chromium import ChromiumError
+    from wickgraph.testing.chromium import ChromiumError
 
     assert NotebookError is errors.NotebookError
     assert GraphViewUnavailableError is errors.GraphViewUnavailableError

@@ -167,3 +167,11 @@ def test_the_benchmark_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     queries = results["results"][0]["queries"]["queries"]
     assert set(queries) == set(wickgraph.named_queries())
     assert all(q["rows"] == q["raw_rows"] and q["rows"] > 0 for q in queries.values())
+
+
+def test_too_few_films_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from wickgraph.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"^films must be at least 6 .* not 5$"):
+        generate(tmp_path / "few" / "universe.nq", films=5)
+    assert not (tmp_path / "few").exists()

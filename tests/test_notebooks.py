@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 import wickgraph
-from _pages import external_references, srcdoc
+from _pages import external_references, require_chromium, srcdoc
 from wickgraph.notebook.execute import NotebookError, execute_notebook, main, strip_notebook, unclean
 
 REPO = Path(__file__).resolve().parent.parent
@@ -153,13 +153,9 @@ def test_the_inline_views_fetch_nothing(executed: dict[str, Any]) -> None:
 
 def test_the_inline_views_draw_in_a_browser_offline(executed: dict[str, Any], tmp_path: Path) -> None:
     """Notebook 03's views, as an exported HTML file holds them, drawn by headless chromium with no network."""
-    from wickgraph.viz._chromium import Chromium, find_chromium
+    from wickgraph.testing.chromium import Chromium
 
-    if find_chromium() is None:
-        message = "chromium is not installed (apt-get install chromium)"
-        if os.environ.get("WICKGRAPH_REQUIRE_BROWSER"):
-            pytest.fail(message + "; this run requires it")
-        pytest.skip(message)
+    require_chromium()
     frames = inline_views(executed["03-story-order-and-networks"])
     host = tmp_path / "03-exported.html"
     host.write_text(

@@ -6,17 +6,11 @@ import networkx as nx
 import pytest
 
 import wickgraph
+from _franchise import STORY_ORDER
 from wickgraph.errors import ProjectionError
 from wickgraph.projections import PROJECTIONS, credits, get_projection, project, release_dates
 
-FRANCHISE = {
-    "wgd:the-continental",
-    "wgd:john-wick",
-    "wgd:john-wick-chapter-2",
-    "wgd:parabellum",
-    "wgd:ballerina",
-    "wgd:john-wick-chapter-4",
-}
+FRANCHISE = set(STORY_ORDER)
 
 
 def test_every_projection_is_documented() -> None:

@@ -3,7 +3,6 @@ saved file draws in a real browser (Debian's chromium, headless) with no network
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +10,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from _pages import require_chromium
 from wickgraph.errors import VizError
+from wickgraph.testing.chromium import Chromium
 from wickgraph.viz import neighbourhood, to_pyvis, write_html
-from wickgraph.viz._chromium import Chromium, find_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 HOSTILE = '</script><script>document.title="owned"</script><img src=x onerror="document.title=1">'
@@ -21,11 +21,7 @@ HOSTILE = '</script><script>document.title="owned"</script><img src=x onerror="d
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
-    if find_chromium() is None:
-        message = "chromium is not installed (apt-get install chromium)"
-        if os.environ.get("WICKGRAPH_REQUIRE_BROWSER"):
-            pytest.fail(message + "; this run requires it")
-        pytest.skip(message)
+    require_chromium()
     with Chromium(width=1280, height=800) as chromium:
         yield chromium
 

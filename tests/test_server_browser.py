@@ -9,9 +9,6 @@ entity link to its card, and checks that nothing tried to leave 127.0.0.1.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,84 +19,13 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from _pages import require_chromium
 from _server import ServerProcess
+from wickgraph.testing.chromium import Chromium
 
-websocket = pytest.importorskip("websocket", reason="websocket-client is a development dependency")
+pytest.importorskip("websocket", reason="websocket-client is a development dependency")
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 QUERY = "SELECT ?actor ?character WHERE {\n  ?actor wg:plays ?character .\n}\nORDER BY ?actor ?character"
-
-
-class DevTools:
-    """A minimal Chrome DevTools Protocol client over one websocket, with one attached page."""
-
-    def __init__(self, url: str) -> None:
-        self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
-        self._id = 0
-        self.session: str | None = None
-        self.requests: list[str] = []
-        self.blocked: list[str] = []
-
-    def call(self, method: str, params: dict[str, Any] | None = None, *, page: bool = True) -> dict[str, Any]:
-        self._id += 1
-        call_id = self._id
-        message: dict[str, Any] = {"id": call_id, "method": method, "params": params or {}}
-        if page and self.session:
-            message["sessionId"] = self.session
-        self.ws.send(json.dumps(message))
-        while True:
-            reply = json.loads(self.ws.recv())
-            if reply.get("id") == call_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply.get("result", {})
-                return result
-            self._event(reply)
-
-    def _event(self, message: dict[str, Any]) -> None:
-        if message.get("method") != "Fetch.requestPaused":
-            return
-        params = message["params"]
-        url = params["request"]["url"]
-        self.requests.append(url)
-        self._id += 1
-        if urlsplit(url).hostname == "127.0.0.1":
-            command = {"method": "Fetch.continueRequest", "params": {"requestId": params["requestId"]}}
-        else:
-            self.blocked.append(url)
-            command = {
-                "method": "Fetch.failRequest",
-                "params": {"requestId": params["requestId"], "errorReason": "BlockedByClient"},
-            }
-        self.ws.send(json.dumps({"id": self._id, "sessionId": message.get("sessionId"), **command}))
-
-    def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, seconds: float = 20) -> Any:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"the page never satisfied {expression!r}")
-
-    def click(self, selector: str) -> None:
-        box = self.evaluate(
-            f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
-            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
-        )
-        for kind in ("mousePressed", "mouseReleased"):
-            self.call(
-                "Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1}
-            )
-
-    def close(self) -> None:
-        self.ws.close()
 
 
 @pytest.fixture()
@@ -109,57 +35,14 @@ def server(built_store: Path) -> Iterator[ServerProcess]:
 
 
 @pytest.fixture()
-def browser(tmp_path: Path) -> Iterator[DevTools]:
-    if CHROMIUM is None:
-        message = "chromium is not installed (apt-get install chromium; .ci/run installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    profile = tmp_path / "profile"
-    args = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-default-apps",
-        "--disable-extensions",
-        f"--user-data-dir={profile}",
-        "--remote-debugging-port=0",
-        # Behind the Fetch interception: no proxy that works, and no name resolves.
-        "--proxy-server=http://127.0.0.1:9",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-        "about:blank",
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.is_file() and len(port_file.read_text().split()) >= 2):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("chromium did not open its DevTools port")
-            time.sleep(0.05)
-        port, path = port_file.read_text().split()[:2]
-        tools = DevTools(f"ws://127.0.0.1:{port}{path}")
-        target = tools.call("Target.createTarget", {"url": "about:blank"}, page=False)["targetId"]
-        tools.session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True}, page=False)[
-            "sessionId"
-        ]
-        tools.call("Fetch.enable", {"patterns": [{"urlPattern": "*"}]})
-        tools.call("Runtime.enable")
-        tools.call("Page.enable")
-        yield tools
-        tools.close()
-    finally:
-        process.kill()
-        process.wait()
+def browser() -> Iterator[Chromium]:
+    require_chromium()
+    with Chromium(allow_hosts=("127.0.0.1",)) as chromium:
+        yield chromium
 
 
-def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: DevTools) -> None:
-    browser.call("Page.navigate", {"url": server.url + "/"})
+def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: Chromium) -> None:
+    browser.open(server.url + "/")
     # The named queries arrive as examples.
     names = browser.wait_for(
         "(() => { const b = [...document.querySelectorAll('#query-list button')];"
@@ -169,7 +52,7 @@ def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: 
     # Type the query into the editor, as a person would, and press Run.
     browser.evaluate("document.getElementById('query').value = ''")
     browser.click("#query")
-    browser.call("Input.insertText", {"text": QUERY})
+    browser.type_text(QUERY)
     assert browser.evaluate("document.getElementById('query').value") == QUERY
     browser.click("#run")
     browser.wait_for("/rows? in/.test(document.getElementById('status').textContent)")
@@ -187,18 +70,18 @@ def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: 
     assert ana["iri"] == "wgd:ana-de-armas"  # the label, with the IRI beside it
     assert ana["href"] == "/card?name=https%3A%2F%2Fw3id.org%2Fwickgraph%2Fid%2Fana-de-armas"
     # The entity link leads to its card.
-    browser.call("Page.navigate", {"url": server.url + ana["href"]})
+    browser.open(server.url + ana["href"])
     heading = browser.wait_for("(document.querySelector('#card h2') || {}).textContent")
     assert heading == "Ana de Armas"
     assert browser.evaluate("document.body.textContent.includes('Eve Macarro')")
     # Everything the pages asked for came from the server; nothing tried to go elsewhere.
-    assert any(url.endswith("/static/app.js") for url in browser.requests)
+    assert any(url.endswith("/static/app.js") for url in browser.fetched)
     assert browser.blocked == []
-    assert all(urlsplit(url).hostname == "127.0.0.1" for url in browser.requests)
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in browser.fetched)
 
 
-def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: DevTools) -> None:
-    browser.call("Page.navigate", {"url": server.url + "/"})
+def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: Chromium) -> None:
+    browser.open(server.url + "/")
     browser.wait_for("document.querySelectorAll('#query-list button').length")
     browser.evaluate(
         "document.getElementById('query').value = "
@@ -219,8 +102,8 @@ def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: Dev
     assert browser.blocked == []
 
 
-def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: DevTools) -> None:
-    browser.call("Page.navigate", {"url": server.url + "/"})
+def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: Chromium) -> None:
+    browser.open(server.url + "/")
     browser.wait_for("document.querySelectorAll('#query-list button').length")
     browser.evaluate("document.getElementById('query').value = 'SELECT ?x WHERE { ?x'")
     browser.click("#run")
@@ -231,34 +114,27 @@ def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: D
     assert browser.blocked == []
 
 
-def test_the_browser_cannot_reach_other_hosts(browser: DevTools) -> None:
+def test_the_browser_cannot_reach_other_hosts(browser: Chromium) -> None:
     """The blocking the other tests rely on: a request to another host is stopped and recorded."""
-    result = browser.call("Page.navigate", {"url": "http://example.org/"})
+    result = browser.send("Page.navigate", url="http://example.org/")
     assert result.get("errorText")  # the navigation failed
     assert [urlsplit(url).hostname for url in browser.blocked] == ["example.org"]
 
 
-def _frame_targets(browser: DevTools) -> list[tuple[str, str]]:
+def _frame_targets(browser: Chromium) -> list[tuple[str, str]]:
     """Frames running out of process (targets of their own): the URL each was sent to, and its location and title."""
     frames = []
-    for target in browser.call("Target.getTargets", page=False)["targetInfos"]:
-        if target["type"] != "iframe":
-            continue
-        session = browser.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, page=False)
-        page, browser.session = browser.session, session["sessionId"]
-        try:
-            shown = browser.evaluate("location.href + ' | ' + document.title")
-        finally:
-            browser.session = page
-        frames.append((target["url"], shown))
+    for session in browser.iframe_sessions():
+        info = browser.send("Target.getTargetInfo", targetId=browser.targets[session]["targetId"])["targetInfo"]
+        frames.append((info["url"], browser.evaluate("location.href + ' | ' + document.title", session=session)))
     return frames
 
 
 def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server(
-    server: ServerProcess, browser: DevTools
+    server: ServerProcess, browser: Chromium
 ) -> None:
     construct = "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }"
-    browser.call("Page.navigate", {"url": server.url + "/"})
+    browser.open(server.url + "/")
     browser.wait_for("document.querySelectorAll('#query-list button').length")
     browser.evaluate("document.getElementById('query').value = " + json.dumps(construct))
     browser.click("#run")
@@ -290,10 +166,11 @@ def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server
     other = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=other.serve_forever, daemon=True).start()
     try:
-        browser.call("Page.navigate", {"url": f"http://127.0.0.1:{other.server_address[1]}/"})
+        browser.send("Page.navigate", url=f"http://127.0.0.1:{other.server_address[1]}/")
         deadline = time.monotonic() + 20
         while True:  # answer the browser's requests as they come, until all four frames have settled
-            children = [c["frame"] for c in browser.call("Page.getFrameTree")["frameTree"].get("childFrames", [])]
+            browser.iframe_sessions()  # a frame in a process of its own starts paused: let it run
+            children = [c["frame"] for c in browser.send("Page.getFrameTree")["frameTree"].get("childFrames", [])]
             if (len(children) == 4 and all(f["url"] for f in children)) or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
@@ -307,16 +184,16 @@ def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server
     }, children
 
 
-def test_a_card_marks_each_facts_status_in_the_browser(server: ServerProcess, browser: DevTools) -> None:
+def test_a_card_marks_each_facts_status_in_the_browser(server: ServerProcess, browser: Chromium) -> None:
     # Chapter 4: Sunday estimate superseded, the two budgets disputed; Chapter 2: the editors' "set after" inferred.
-    browser.call("Page.navigate", {"url": server.url + "/card?name=" + quote("John Wick: Chapter 4")})
+    browser.open(server.url + "/card?name=" + quote("John Wick: Chapter 4"))
     browser.wait_for("(document.querySelector('#card h2') || {}).textContent")
     lines = browser.evaluate("[...document.querySelectorAll('#card .prov')].map(d => d.textContent)")
     assert any("411mania" in line and line.endswith("[superseded]") for line in lines)
     assert sum(line.endswith("[disputed]") for line in lines) >= 2
     classes = browser.evaluate("[...document.querySelectorAll('#card li.disputed')].length")
     assert classes >= 2
-    browser.call("Page.navigate", {"url": server.url + "/card?name=" + quote("John Wick: Chapter 2")})
+    browser.open(server.url + "/card?name=" + quote("John Wick: Chapter 2"))
     browser.wait_for("(document.querySelector('#card h2') || {}).textContent === 'John Wick: Chapter 2'")
     assert browser.evaluate(
         "[...document.querySelectorAll('#card .prov')].some(d => d.textContent.endsWith('[inferred]'))"

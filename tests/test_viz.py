@@ -13,9 +13,12 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+import wickgraph
+from _franchise import STORY_ORDER
+from _pages import hostile_graph
 from wickgraph.cli import cli
-from wickgraph.errors import VizError
-from wickgraph.viz import MAX_NODES, neighbourhood, notebook_html, render, render_html, write_html
+from wickgraph.errors import UsageError, VizError
+from wickgraph.viz import MAX_NODES, neighbourhood, notebook_html, render, render_html, view, write_html
 
 HOSTILE = ["<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">', "</script><b>bold</b>"]
 
@@ -113,22 +116,7 @@ def test_what_the_full_view_draws(exported: nx.MultiDiGraph, full_page: str) -> 
 
 
 def test_labels_and_tooltips_are_text(tmp_path: Path) -> None:
-    graph = nx.MultiDiGraph(name="hostile")
-    graph.add_node("wgd:x", label=HOSTILE[0], kind="wg:Person", **{"wg:remark": [HOSTILE[1]]})
-    graph.add_node("wgd:y", label=HOSTILE[1], kind="<b>kind</b>")
-    graph.add_edge(
-        "wgd:x",
-        "wgd:y",
-        key="wg:workedWith",
-        label=HOSTILE[2],
-        claims=["wgc:s/1"],
-        sources=["wgs:s"],
-        source_titles=[HOSTILE[0]],
-        dates=["2024-01-03"],
-        certainties=["stated"],
-        spans=[""],
-        current=[True],
-    )
+    graph = hostile_graph(HOSTILE[0], HOSTILE[1], HOSTILE[2], key="wg:workedWith", second_kind="<b>kind</b>")
     page = render_html(graph, title=HOSTILE[2])
     body = page.split('<script type="application/json"', 1)[0]
     data_block = page.split('id="wg-data">', 1)[1].split("</script>", 1)[0]
@@ -183,14 +171,7 @@ def test_story_view_puts_both_chronologies_side_by_side(exported: nx.MultiDiGrap
     assert data["physics"] is False
     top = sorted((n for n in data["nodes"] if n["id"].startswith("story:")), key=lambda n: n["x"])
     bottom = sorted((n for n in data["nodes"] if n["id"].startswith("release:")), key=lambda n: n["x"])
-    assert [n["id"][6:] for n in top] == [
-        "wgd:the-continental",
-        "wgd:john-wick",
-        "wgd:john-wick-chapter-2",
-        "wgd:parabellum",
-        "wgd:ballerina",
-        "wgd:john-wick-chapter-4",
-    ]
+    assert [n["id"][6:] for n in top] == STORY_ORDER
     assert [n["id"][8:] for n in bottom][-2:] == ["wgd:the-continental", "wgd:ballerina"]
     assert bottom[0]["label"] == "1. John Wick (2014)\n2014-10-24"
     assert all(n["y"] < m["y"] for n in top for m in bottom)
@@ -236,3 +217,20 @@ def test_write_html_reports_what_it_drew(exported: nx.MultiDiGraph, tmp_path: Pa
     assert written.nodes == len(page_data(written.html)["nodes"]) and written.edges == len(
         page_data(written.html)["edges"]
     )
+
+
+def test_the_command_writes_what_the_library_view_draws(
+    kg: wickgraph.KnowledgeGraph, built_store: Path, tmp_path: Path
+) -> None:
+    shown = view(kg, focus="Ana de Armas", depth=1)
+    assert shown.nodes == len(page_data(shown.html)["nodes"]) and shown.edges == len(page_data(shown.html)["edges"])
+    out = tmp_path / "ana.html"
+    result = CliRunner().invoke(cli, ["viz", "--focus", "Ana de Armas", "-o", str(out), "--store", str(built_store)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == shown.html
+    assert result.output.startswith(f"wrote {out}: {shown.nodes} nodes, {shown.edges} edges (")
+    # The chronologies are of the whole graph: the library refuses what they cannot honour, in its own words.
+    with pytest.raises(UsageError, match=r"^story draws the franchise's works: it takes no focus"):
+        view(kg, story=True, focus="Ballerina")
+    with pytest.raises(VizError, match=r"^cannot write "):
+        shown.save(tmp_path / "no-such-dir" / "x.html")

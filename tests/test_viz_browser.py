@@ -6,7 +6,6 @@ skip, saying so; `.ci/run` installs it and sets WICKGRAPH_REQUIRE_BROWSER=1, whi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from _pages import hostile_graph, require_chromium
+from wickgraph.testing.chromium import Chromium
 from wickgraph.viz import neighbourhood, notebook_html, write_html
-from wickgraph.viz._chromium import Chromium, find_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STABLE = "window.wickgraph && window.wickgraph.stable === true"
@@ -23,11 +23,7 @@ STABLE = "window.wickgraph && window.wickgraph.stable === true"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
-    if find_chromium() is None:
-        message = "chromium is not installed (apt-get install chromium)"
-        if os.environ.get("WICKGRAPH_REQUIRE_BROWSER"):
-            pytest.fail(message + "; this run requires it")
-        pytest.skip(message)
+    require_chromium()
     with Chromium(width=1280, height=800) as chromium:
         yield chromium
 
@@ -147,22 +143,7 @@ def test_filters_and_search(browser: Chromium, exported: nx.MultiDiGraph, tmp_pa
 
 def test_hostile_labels_execute_nothing(browser: Chromium, tmp_path: Path) -> None:
     hostile = ["<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">']
-    graph = nx.MultiDiGraph(name="hostile")
-    graph.add_node("wgd:x", label=hostile[0], kind="wg:Person", **{"wg:remark": [hostile[1]]})
-    graph.add_node("wgd:y", label=hostile[1], kind="wg:Film")
-    graph.add_edge(
-        "wgd:x",
-        "wgd:y",
-        key="wg:castIn",
-        label=hostile[1],
-        claims=["wgc:s/1"],
-        sources=["wgs:s"],
-        source_titles=[hostile[0]],
-        dates=["2024-01-03"],
-        certainties=["stated"],
-        spans=[""],
-        current=[True],
-    )
+    graph = hostile_graph(hostile[0], hostile[1], hostile[1], key="wg:castIn", second_kind="wg:Film")
     path = tmp_path / "hostile.html"
     write_html(graph, path, title=hostile[1])
     _load(browser, path)

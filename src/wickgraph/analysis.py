@@ -48,18 +48,33 @@ __all__ = [
 def analysis_graph(
     source: nx.MultiDiGraph | KnowledgeGraph,
     *,
+    query: str | None = None,
     projection: str | None = None,
     as_of: str | _dt.date | None = None,
+    include_ontology: bool = False,
+    aliases: bool = False,
 ) -> nx.Graph:
-    """The graph an analysis runs on: ``source`` itself (an exported graph), or ``source`` exported (a knowledge
-    graph, ``as_of`` a date); then its ``projection`` when one is named."""
+    """The graph an analysis (a view, an export) runs on: ``source`` itself (an exported graph), or ``source``
+    exported (a knowledge graph: the whole graph, or the result of the CONSTRUCT ``query``; as known ``as_of``
+    a date; with the ontology's terms, with aliases); then its ``projection`` when one is named.
+
+    This is the one place that exports and projects: :func:`wickgraph.project` of a knowledge graph, the HTML
+    view and the command line come here.
+    """
     from .graph import KnowledgeGraph
     from .projections import project
 
     if isinstance(source, KnowledgeGraph):
-        from .networkx_export import to_networkx
+        from .networkx_export import construct_to_networkx, to_networkx
 
-        source = to_networkx(source, as_of=as_of)
+        if query is not None:
+            if include_ontology:
+                raise UsageError("include_ontology goes with the whole graph, not with a CONSTRUCT query")
+            source = construct_to_networkx(source, query, as_of=as_of, aliases=aliases)
+        else:
+            source = to_networkx(source, include_ontology=include_ontology, aliases=aliases, as_of=as_of)
+    elif query is not None or include_ontology or aliases:
+        raise UsageError("query, include_ontology and aliases need a KnowledgeGraph, not an exported graph")
     return project(source, projection) if projection else source
 
 

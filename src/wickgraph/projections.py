@@ -376,10 +376,10 @@ def project(source: nx.MultiDiGraph | KnowledgeGraph, name: str, *, as_of: str |
     from .graph import KnowledgeGraph
 
     if isinstance(source, KnowledgeGraph):
-        from .networkx_export import to_networkx
+        from .analysis import analysis_graph
 
-        source = to_networkx(source, as_of=as_of)
-    elif as_of is not None:
+        return analysis_graph(source, projection=name, as_of=as_of)
+    if as_of is not None:
         raise UsageError("as_of needs a KnowledgeGraph; an exported graph is already as of its export date")
     result = projection(source)
     result.graph.setdefault("as_of", source.graph.get("as_of", ""))

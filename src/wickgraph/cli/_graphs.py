@@ -1,17 +1,14 @@
-"""Options shared by the commands that turn the knowledge graph into a NetworkX graph (export, viz, analyze)."""
+"""Options shared by the commands that turn the knowledge graph into a NetworkX graph (export, viz, analyze; the
+graph itself comes from :func:`wickgraph.analysis.analysis_graph`) and by those that write one file (viz,
+generate)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
-
-if TYPE_CHECKING:  # pragma: no cover
-    import networkx as nx
-
-    from ..graph import KnowledgeGraph
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +31,13 @@ def projection_option(default: str | None = None, help: str = "Use this projecti
     return decorate
 
 
+def output_file_option(help: str) -> Callable[[F], F]:
+    """``-o/--output FILE``: the one file a command writes (required)."""
+    return click.option(
+        "-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=True, help=help
+    )
+
+
 def query_file_option(func: F) -> F:
     """``--query FILE.rq``: a CONSTRUCT query whose result is the graph."""
     return click.option(
@@ -43,25 +47,3 @@ def query_file_option(func: F) -> F:
         default=None,
         help="Use the result of this CONSTRUCT query (a .rq file) instead of the whole graph.",
     )(func)
-
-
-def load_graph(
-    kg: KnowledgeGraph,
-    *,
-    as_of: str | None = None,
-    query_file: Path | None = None,
-    projection: str | None = None,
-    include_ontology: bool = False,
-    aliases: bool = False,
-) -> nx.Graph:
-    """The whole graph or a CONSTRUCT result, as known on ``as_of``, then its projection when one is named."""
-    from ..networkx_export import construct_to_networkx, to_networkx
-    from ..projections import project
-
-    if query_file is not None:
-        if include_ontology:
-            raise click.UsageError("--include-ontology goes with the whole graph, not with --query")
-        graph = construct_to_networkx(kg, query_file.read_text(encoding="utf-8"), as_of=as_of, aliases=aliases)
-    else:
-        graph = to_networkx(kg, include_ontology=include_ontology, aliases=aliases, as_of=as_of)
-    return project(graph, projection) if projection else graph

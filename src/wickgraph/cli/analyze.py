@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import GraphTarget, as_of_option, cli, graph_options
-from ._graphs import load_graph, projection_option
+from ._graphs import projection_option
 
 
 @cli.group()
@@ -48,10 +48,10 @@ def path(
       wickgraph analyze path "Len Wiseman" "Chad Stahelski"
       wickgraph analyze path "Ana de Armas" "Laurence Fishburne" --projection co-star
     """
-    from ..analysis import shortest_paths
+    from ..analysis import analysis_graph, shortest_paths
 
     with target.open() as kg:
-        graph = load_graph(kg, as_of=as_of, projection=projection)
+        graph = analysis_graph(kg, as_of=as_of, projection=projection)
     found = shortest_paths(graph, a, b, limit=limit)
     if not found:
         click.echo(f"no connection between {a!r} and {b!r} in this graph")
@@ -98,10 +98,11 @@ def centrality(
       wickgraph analyze centrality
       wickgraph analyze centrality --measure betweenness --projection co-star --top 5
     """
+    from ..analysis import analysis_graph
     from ..analysis import centrality as rank
 
     with target.open() as kg:
-        graph = load_graph(kg, as_of=as_of, projection=projection)
+        graph = analysis_graph(kg, as_of=as_of, projection=projection)
     measures = ["degree", "betweenness"] if measure == "both" else [measure]
     for name in measures:
         click.echo(f"{name} centrality in the {projection} projection ({graph.number_of_nodes()} nodes):")
@@ -128,10 +129,11 @@ def communities(
     Example:
       wickgraph analyze communities --projection co-star
     """
+    from ..analysis import analysis_graph
     from ..analysis import communities as find
 
     with target.open() as kg:
-        graph = load_graph(kg, as_of=as_of, projection=projection)
+        graph = analysis_graph(kg, as_of=as_of, projection=projection)
     for i, members in enumerate(find(graph, seed=seed), start=1):
         names = ", ".join(str(graph.nodes[n].get("label", n)) for n in members)
         click.echo(f"{i:3}. ({len(members)}) {names}")
@@ -154,10 +156,10 @@ def story_order(
       wickgraph analyze story-order
       wickgraph analyze story-order --as-of 2024-01-03
     """
-    from ..analysis import chronology
+    from ..analysis import analysis_graph, chronology
 
     with target.open() as kg:
-        graph = load_graph(kg, as_of=as_of)
+        graph = analysis_graph(kg, as_of=as_of)
     rows = chronology(graph)
     width = max((len(r.label) for r in rows), default=4)
     click.echo(f"{'story':>5}  {'work':{width}}  {'released':10}  {'release':>7}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import GraphTarget, as_of_option, cli, graph_options
-from ._graphs import load_graph, projection_option, query_file_option
+from ._graphs import projection_option, query_file_option
 
 
 @cli.command()
@@ -55,14 +55,17 @@ def export(
       wickgraph export --format csv -o wick-csv/ --as-of 2024-01-03
       wickgraph export --query cast.rq -o cast.json
     """
+    from ..analysis import analysis_graph
     from ..exchange import format_from_path, write_graph
 
+    if query_file is not None and include_ontology:
+        raise click.UsageError("--include-ontology goes with the whole graph, not with --query")
     chosen = fmt or format_from_path(output)
     with target.open() as kg:
-        graph = load_graph(
+        graph = analysis_graph(
             kg,
+            query=query_file.read_text(encoding="utf-8") if query_file is not None else None,
             as_of=as_of,
-            query_file=query_file,
             projection=projection,
             include_ontology=include_ontology,
             aliases=aliases,

@@ -8,17 +8,14 @@ from pathlib import Path
 import click
 
 from . import cli
+from ._graphs import output_file_option
 
 
 @cli.command()
 @click.option("--films", type=click.IntRange(min=6), required=True, help="Number of works (about 205 quads each).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same file.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The RDF file to write: N-Quads (.nq) or TriG (.trig). Held texts go to OUTPUT-STEM-texts/ beside it.",
+@output_file_option(
+    help="The RDF file to write: N-Quads (.nq) or TriG (.trig). Held texts go to OUTPUT-STEM-texts/ beside it."
 )
 @click.option(
     "--params",

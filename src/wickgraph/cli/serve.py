@@ -3,42 +3,36 @@
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any, TypeVar
 
 import click
 
 from . import cli, store_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _limit(flag: str, default: float, kind: click.ParamType[Any], help: str) -> Callable[[F], F]:
+    """A number option with its default shown (a limit, a timeout, a count)."""
+    return click.option(flag, default=default, show_default=True, type=kind, help=help)
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=int, help="Port to listen on (0: any free port).")
 @store_option
-@click.option(
+@_limit(
     "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds a query may run; then the engine process running it is killed.",
+    10.0,
+    click.FloatRange(min=0.1),
+    "Seconds a query may run; then the engine process running it is killed.",
 )
-@click.option(
-    "--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1), help="Most rows (or triples) returned."
-)
-@click.option(
-    "--max-request-bytes",
-    default=256 * 1024,
-    show_default=True,
-    type=click.IntRange(min=1024),
-    help="Largest request body or URL query string.",
-)
-@click.option(
-    "--workers",
-    default=4,
-    show_default=True,
-    type=click.IntRange(min=1, max=64),
-    help="Engine processes: queries that run at the same time.",
-)
+@_limit("--max-rows", 10_000, click.IntRange(min=1), "Most rows (or triples) returned.")
+@_limit("--max-request-bytes", 256 * 1024, click.IntRange(min=1024), "Largest request body or URL query string.")
+@_limit("--workers", 4, click.IntRange(min=1, max=64), "Engine processes: queries that run at the same time.")
 @click.option(
     "--allow-updates",
     is_flag=True,
@@ -62,26 +56,18 @@ from . import cli, store_option
     help="A host name clients may use besides localhost and IP addresses ('*': any); repeatable. "
     "Other Host headers get 421 (a guard against DNS rebinding).",
 )
-@click.option(
-    "--max-connections",
-    default=2048,
-    show_default=True,
-    type=click.IntRange(min=16),
-    help="Connections held at once (idle, slow or busy).",
-)
-@click.option(
+@_limit("--max-connections", 2048, click.IntRange(min=16), "Connections held at once (idle, slow or busy).")
+@_limit(
     "--request-timeout",
-    default=30.0,
-    show_default=True,
-    type=click.FloatRange(min=0.5),
-    help="Seconds a request may take to arrive (head and body, however slowly it trickles); then 408.",
+    30.0,
+    click.FloatRange(min=0.5),
+    "Seconds a request may take to arrive (head and body, however slowly it trickles); then 408.",
 )
-@click.option(
+@_limit(
     "--idle-timeout",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.5),
-    help="Seconds a connection may stay open with no request; then it is closed.",
+    60.0,
+    click.FloatRange(min=0.5),
+    "Seconds a connection may stay open with no request; then it is closed.",
 )
 def serve(
     host: str,

@@ -7,18 +7,11 @@ from pathlib import Path
 import click
 
 from . import GraphTarget, as_of_option, cli, graph_options
-from ._graphs import projection_option, query_file_option
+from ._graphs import output_file_option, projection_option, query_file_option
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The HTML file to write.",
-)
+@output_file_option(help="The HTML file to write.")
 @click.option(
     "--focus", metavar="NAME", default=None, help="Draw the neighbourhood of this entity (label, alias or id)."
 )
@@ -65,30 +58,23 @@ def viz(
       wickgraph viz --story-order -o story.html
       wickgraph viz --as-of 2024-01-03 --focus Ballerina -o ballerina-2024.html
     """
-    from ..networkx_export import Vocabulary, construct_to_networkx, to_networkx
-    from ..projections import project
-    from ..viz import MAX_NODES, neighbourhood, write_html
+    from ..viz import MAX_NODES, view
 
     if story and (focus or query_file or projection or aggregated):
         raise click.UsageError(
             "--story-order draws the franchise's works: it takes no --focus, --query, --projection or --aggregate"
         )
     with target.open() as kg:
-        vocabulary = Vocabulary.load(kg)
-        if query_file is not None:
-            graph = construct_to_networkx(kg, query_file.read_text(encoding="utf-8"), as_of=as_of)
-        else:
-            graph = to_networkx(kg, as_of=as_of)
-    if story:
-        written = write_html(graph, output, story=True, vocabulary=vocabulary)
-    else:
-        if projection:
-            graph = project(graph, projection)
-        if focus:
-            graph = neighbourhood(graph, focus, depth)
-        written = write_html(
-            graph, output, aggregated=aggregated, max_nodes=max_nodes or MAX_NODES, vocabulary=vocabulary
+        shown = view(
+            kg,
+            focus=focus,
+            depth=depth,
+            query=query_file.read_text(encoding="utf-8") if query_file is not None else None,
+            projection=projection,
+            as_of=as_of,
+            story=story,
+            aggregated=aggregated,
+            max_nodes=max_nodes or MAX_NODES,
         )
-    click.echo(
-        f"wrote {output}: {written.nodes} nodes, {written.edges} edges ({len(written.html.encode()) / 2**20:.2f} MB)"
-    )
+    shown.save(output)
+    click.echo(f"wrote {output}: {shown.nodes} nodes, {shown.edges} edges ({len(shown.html.encode()) / 2**20:.2f} MB)")

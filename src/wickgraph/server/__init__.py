@@ -1,6 +1,8 @@
 """``wickgraph serve``: a SPARQL 1.1 endpoint with a query page, safe to expose.
 
-- :mod:`.app`: the WSGI application (routes, errors, the JSON API);
+- :mod:`.app`: the WSGI application (routes, pages, the JSON API), over :mod:`.sparql` (the SPARQL protocol at
+  ``/sparql``); :mod:`.responses`: answers, the status each error maps to, the ``Host`` guard; :mod:`.config`:
+  :class:`ServerConfig`;
 - :mod:`.protocol`: reading SPARQL protocol requests, content negotiation, writing results;
 - :mod:`.guard`: the read-only default, SERVICE / LOAD refusal, and the size and time limits;
 - :mod:`.engine`: the pool of ``oxigraph`` processes that run the queries and can be stopped;
@@ -17,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .app import ServerConfig as ServerConfig
 from .app import WickgraphApp as WickgraphApp
+from .config import ServerConfig as ServerConfig
 from .guard import Limits as Limits
 from .guard import Policy as Policy
 from .http import HttpSettings as HttpSettings

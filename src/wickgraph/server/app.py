@@ -23,41 +23,26 @@ wrong and what to change: plain text on /sparql (as SPARQL clients expect), JSON
 from __future__ import annotations
 
 import json
-import sys
-import traceback
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
-from ..errors import (
-    EngineError,
-    EntityNotFoundError,
-    NamedQueryError,
-    QueryRefusedError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    ResultTooLargeError,
-    WickgraphError,
-)
+from ..errors import EntityNotFoundError, NamedQueryError, ResultTooLargeError
 from ..graph import KnowledgeGraph
-from ..namespaces import PREFIXES, sparql_prologue
-from ..store.base import GraphView
+from ..namespaces import PREFIXES
 from ..terms import value
-from .engine import EnginePool, EngineStore, dataset_params
-from .graphview import GraphViewUnavailableError
+from .config import ServerConfig
+from .engine import EnginePool
 from .graphview import available as graph_view_available
-from .guard import Limits, Policy, UpdateTokenError, inspect_sparql
-from .http import HttpSettings
-from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
+from .guard import inspect_sparql
+from .protocol import SparqlRequest
+from .responses import _REASONS, _json, _only, _params, _Response, _text, error_response, refused_host
+from .sparql import ENDPOINT, SparqlEndpoint
 
 __all__ = ["ServerConfig", "WickgraphApp"]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
-ENDPOINT = "/sparql"
 _STATIC = {
     "app.js": "text/javascript; charset=utf-8",
     "card.js": "text/javascript; charset=utf-8",
@@ -76,83 +61,19 @@ _VIZ_CSP = (
 )
 _PAGE_HEADERS = {"Content-Security-Policy": _PAGE_CSP, "X-Frame-Options": "DENY"}
 _VIZ_HEADERS = {"Content-Security-Policy": _VIZ_CSP, "X-Frame-Options": "SAMEORIGIN"}
-# Names that cannot be rebound to this machine by someone else's DNS (an IP literal names no DNS record).
-_LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 _PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, POST",
     "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
     "Access-Control-Max-Age": "600",
 }
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    300: "Multiple Choices",
-    303: "See Other",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    408: "Request Timeout",
-    413: "Content Too Large",
-    414: "URI Too Long",
-    415: "Unsupported Media Type",
-    421: "Misdirected Request",
-    422: "Unprocessable Content",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-}
 
 
-@dataclass(frozen=True)
-class ServerConfig:
-    """Everything ``wickgraph serve`` can set."""
-
-    store: Path
-    host: str = "127.0.0.1"
-    port: int = 7878
-    workers: int = 4
-    """Engine processes: how many queries run at once (read-only mode)."""
-    limits: Limits = field(default_factory=Limits)
-    policy: Policy = field(default_factory=Policy)
-    cors: bool = False
-    """Let pages from other origins (a hosted YASGUI, say) call the endpoint and the JSON API."""
-    allowed_hosts: tuple[str, ...] = ()
-    """Host names (``example.org``, or ``*`` for any) the server answers to besides its own address, ``localhost``
-    and IP literals; any other ``Host`` header gets 421 (a guard against DNS rebinding)."""
-    http: HttpSettings = field(default_factory=HttpSettings)
-    """Connections: how many, and how long a request may take to arrive (see :mod:`wickgraph.server.http`)."""
-
-
-class _Response(Exception):
-    """A finished response, raised to leave a handler early."""
-
-    def __init__(self, status: int, body: bytes, content_type: str, headers: Mapping[str, str] | None = None):
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.headers = dict(headers or {})
-
-
-def _json(status: int, value: Any, headers: Mapping[str, str] | None = None) -> _Response:
-    body = json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-    return _Response(status, body, "application/json; charset=utf-8", headers)
-
-
-def _text(status: int, message: str, headers: Mapping[str, str] | None = None) -> _Response:
-    return _Response(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
-
-
-class WickgraphApp:
-    """The WSGI application over an :class:`EnginePool` (started and closed by the caller)."""
+class WickgraphApp(SparqlEndpoint):
+    """The WSGI application over an :class:`EnginePool` (started and closed by the caller): the SPARQL endpoint
+    (:class:`~wickgraph.server.sparql.SparqlEndpoint`), the pages and the JSON API."""
 
     def __init__(self, config: ServerConfig, pool: EnginePool) -> None:
-        self.config = config
-        self.pool = pool
-        self.store = EngineStore(pool)
+        super().__init__(config, pool)
         self._routes: dict[str, Callable[[Mapping[str, Any]], _Response]] = {
             "/": self._page,
             "/index.html": self._page,
@@ -172,7 +93,7 @@ class WickgraphApp:
         path = environ.get("PATH_INFO") or "/"
         json_errors = path != ENDPOINT and not path.startswith(ENDPOINT + "/")
         try:
-            refused = self._refused_host(environ)
+            refused = refused_host(environ, self.config)
             if refused is not None:
                 raise _json(421, {"error": refused, "status": 421}) if json_errors else _text(421, refused)
             if self.config.cors and environ.get("REQUEST_METHOD") == "OPTIONS" and path != "/":
@@ -188,7 +109,7 @@ class WickgraphApp:
         except _Response as done:
             response = done
         except Exception as exc:
-            response = self._error(exc, json_errors)
+            response = error_response(exc, json_errors)
         headers = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))]
         headers += list(response.headers.items())
         headers.append(("X-Content-Type-Options", "nosniff"))
@@ -198,57 +119,6 @@ class WickgraphApp:
         if environ.get("REQUEST_METHOD") == "HEAD":
             return [b""]
         return [response.body]
-
-    def _refused_host(self, environ: Mapping[str, Any]) -> str | None:
-        """Why this request's ``Host`` is refused, or ``None``. A page on a domain its owner has pointed at
-        127.0.0.1 (DNS rebinding) sends that domain as its Host, and gets 421 rather than the graph. The port plays
-        no part (a rebinding page uses the real one; a forwarded port shows another), nor does a missing Host
-        (HTTP/1.0 clients; browsers always send one)."""
-        host = str(environ.get("HTTP_HOST") or "").strip().lower()
-        if not host or "*" in self.config.allowed_hosts:
-            return None
-        name = _host_name(host)
-        allowed = {h.strip().lower() for h in self.config.allowed_hosts}
-        if name in _LOCAL_NAMES or name in allowed or name == self.config.host.lower() or _is_ip_literal(name):
-            return None
-        from ..terminal import safe_text
-
-        shown = safe_text(name.encode("ascii", "backslashreplace").decode("ascii")[:200], one_line=True)
-        return (
-            f"this server does not answer to the host name {shown!r} (a guard against DNS rebinding); "
-            f"if that name is yours, start the server with --allowed-host {shown}"
-        )
-
-    def _error(self, exc: Exception, as_json: bool) -> _Response:
-        status, headers, extra = 500, {}, {}
-        message = str(exc)
-        if isinstance(exc, ProtocolError):
-            status, headers, message = exc.status, exc.headers, exc.message
-        elif isinstance(exc, UpdateTokenError):
-            status, headers = 401, {"WWW-Authenticate": 'Bearer realm="wickgraph"'}
-        elif isinstance(exc, QueryRefusedError):
-            status = 403
-        elif isinstance(exc, QuerySyntaxError):
-            status = 400
-        elif isinstance(exc, QueryTimeoutError):
-            status = 503
-        elif isinstance(exc, ResultTooLargeError):
-            status = 422
-        elif isinstance(exc, EngineError):
-            status, headers = 503, {"Retry-After": "1"}
-        elif isinstance(exc, GraphViewUnavailableError):
-            status = 501
-        elif isinstance(exc, EntityNotFoundError):
-            status = 300 if exc.candidates else 404
-            extra = {"candidates": [{"iri": iri, "label": label} for iri, label in exc.candidates]}
-        elif isinstance(exc, WickgraphError):  # NamedQueryError, a bad date, …
-            status = 400
-        else:
-            traceback.print_exc(file=sys.stderr)
-            message = f"internal error: {type(exc).__name__}: {exc}"
-        if as_json:
-            return _json(status, {"error": message, "status": status, **extra}, headers)
-        return _text(status, message, headers)
 
     # ---- pages ----------------------------------------------------------------------------------------------
     def _asset(self, name: str) -> bytes:
@@ -268,125 +138,6 @@ class WickgraphApp:
         if name not in _STATIC:
             raise _json(404, {"error": f"no static file {name!r}"})
         return _Response(200, self._asset(name), _STATIC[name], {"Cache-Control": "no-cache"})
-
-    # ---- SPARQL protocol ------------------------------------------------------------------------------------
-    def _kg(self) -> KnowledgeGraph:
-        return KnowledgeGraph(self.store)
-
-    def _endpoint_url(self, environ: Mapping[str, Any]) -> str:
-        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
-        return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{ENDPOINT}"
-
-    def _prologue(self, environ: Mapping[str, Any]) -> str:
-        return f"BASE <{self._endpoint_url(environ)}>\n" + sparql_prologue()
-
-    def _sparql(self, environ: Mapping[str, Any]) -> _Response:
-        if str(environ.get("REQUEST_METHOD", "")).upper() == "HEAD":  # answered as GET; the body is left out
-            environ = {**environ, "REQUEST_METHOD": "GET"}
-        request = parse_request(environ, max_bytes=self.config.limits.max_request_bytes)
-        if request is None:
-            return self._service_description(environ)
-        if request.operation == "update":
-            return self._update(environ, request)
-        return self._run_query(environ, request)
-
-    def _run_query(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
-        facts = inspect_sparql(request.text)
-        self.config.policy.check_query(facts)
-        accept = environ.get("HTTP_ACCEPT")
-        if facts.form in ("SELECT", "ASK"):
-            negotiate(accept, "results", request.format)  # 406 before any work
-        elif facts.form in ("CONSTRUCT", "DESCRIBE"):
-            negotiate(accept, "graph", request.format)
-        elif facts.form == "UPDATE":
-            raise ProtocolError(400, "this is an update: send it as update= or as application/sparql-update")
-        prologue = self._prologue(environ)
-        text = prologue + request.text
-        view: GraphView | None = None
-        if request.as_of:
-            if request.default_graphs or request.named_graphs:
-                raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
-            view = self._kg().view_as_of(request.as_of)
-        params = dataset_params(text, view)
-        params += [("default-graph-uri", g) for g in request.default_graphs]
-        params += [("named-graph-uri", g) for g in request.named_graphs]
-        response = self.pool.request("/query", params)
-        if response.status == 400:
-            raise ProtocolError(
-                400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n"))
-            )
-        if response.status != 200:
-            raise ProtocolError(502, f"the query engine answered {response.status}: {response.text.strip()[:1000]}")
-        fmt, body = render_result(
-            response.content_type,
-            response.body,
-            accept=accept,
-            override=request.format,
-            max_rows=self.config.limits.max_rows,
-        )
-        content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
-        return _Response(200, body, content_type, {"Vary": "Accept"})
-
-    def _update(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
-        facts = inspect_sparql(request.text)
-        auth = str(environ.get("HTTP_AUTHORIZATION") or "")
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        self.config.policy.check_update(facts, token)
-        if (request.default_graphs or request.named_graphs) and facts.names_dataset:
-            raise ProtocolError(
-                400,
-                "give the update's dataset either with using-graph-uri / using-named-graph-uri or with "
-                "USING / USING NAMED / WITH in the update, not both",
-            )
-        prologue = self._prologue(environ)
-        params = [("update", prologue + request.text)]
-        params += [("using-graph-uri", g) for g in request.default_graphs]
-        params += [("using-named-graph-uri", g) for g in request.named_graphs]
-        response = self.pool.request("/update", params, accept="*/*")
-        if response.status == 400:
-            raise ProtocolError(400, shift_positions(response.text.strip(), prologue.count("\n")))
-        if response.status >= 300:
-            raise ProtocolError(502, f"the query engine answered {response.status}: {response.text.strip()[:1000]}")
-        return _Response(204, b"", "text/plain; charset=utf-8")
-
-    def _service_description(self, environ: Mapping[str, Any]) -> _Response:
-        from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
-
-        accept = environ.get("HTTP_ACCEPT") or ""
-        if "text/html" in accept and not any(f.media_type in accept for f in FORMATS):
-            raise _Response(303, b"", "text/plain", {"Location": "/"})  # a browser: show the query page
-        fmt = negotiate(accept, "graph", None)
-        sd = "http://www.w3.org/ns/sparql-service-description#"
-        formats = "http://www.w3.org/ns/formats/"
-        rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-        service, dataset, graph = BlankNode(), BlankNode(), BlankNode()
-        triples = [
-            Triple(service, rdf_type, NamedNode(sd + "Service")),
-            Triple(service, NamedNode(sd + "endpoint"), NamedNode(self._endpoint_url(environ))),
-            Triple(service, NamedNode(sd + "supportedLanguage"), NamedNode(sd + "SPARQL11Query")),
-            Triple(service, NamedNode(sd + "defaultDataset"), dataset),
-            Triple(dataset, rdf_type, NamedNode(sd + "Dataset")),
-            Triple(dataset, NamedNode(sd + "defaultGraph"), graph),
-            Triple(graph, rdf_type, NamedNode(sd + "Graph")),
-        ]
-        if self.config.policy.allow_updates:
-            triples.append(Triple(service, NamedNode(sd + "supportedLanguage"), NamedNode(sd + "SPARQL11Update")))
-        if self.config.policy.allow_service:
-            triples.append(Triple(service, NamedNode(sd + "feature"), NamedNode(sd + "BasicFederatedQuery")))
-        for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV"):
-            triples.append(Triple(service, NamedNode(sd + "resultFormat"), NamedNode(formats + name)))
-        for name in ("Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
-            triples.append(Triple(service, NamedNode(sd + "resultFormat"), NamedNode(formats + name)))
-        rdf_format = {
-            "turtle": RdfFormat.TURTLE,
-            "ntriples": RdfFormat.N_TRIPLES,
-            "rdfxml": RdfFormat.RDF_XML,
-            "jsonld": RdfFormat.JSON_LD,
-        }[fmt.key]
-        prefixes = {"sd": sd, "formats": formats} if fmt.key == "turtle" else None
-        body = serialize(triples, format=rdf_format, prefixes=prefixes) or b""
-        content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
-        return _Response(200, body, content_type, {"Vary": "Accept"})
 
     # ---- JSON API for scripts and the page --------------------------------------------------------------------
     def _queries(self, environ: Mapping[str, Any]) -> _Response:
@@ -521,38 +272,6 @@ class WickgraphApp:
                 "engine_network": self.pool.protection,
             },
         )
-
-
-def _host_name(host: str) -> str:
-    """The name in a Host header: ``example.org:8080`` → ``example.org``, ``[::1]:7878`` → ``[::1]``."""
-    if host.startswith("["):
-        return host[: host.find("]") + 1] if "]" in host else host
-    return host.split(":", 1)[0] if host.count(":") == 1 else host
-
-
-def _is_ip_literal(name: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
-    except ValueError:
-        return False
-    return True
-
-
-def _only(environ: Mapping[str, Any], *methods: str) -> None:
-    method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-    if method not in methods:
-        allowed = ", ".join(methods)
-        raise _json(405, {"error": f"{method} is not allowed here; use {allowed}"}, {"Allow": allowed})
-
-
-def _params(environ: Mapping[str, Any]) -> dict[str, str]:
-    try:
-        pairs = parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _json(400, {"error": f"the URL's query string is not valid UTF-8: {exc}"}) from None
-    return dict(pairs)
 
 
 def _bind_defaults(kg: KnowledgeGraph, name: str) -> str:

@@ -12,7 +12,8 @@ True
 >>> notebook_html(g).startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
 True
 
-What is drawn, and how, is described in :mod:`wickgraph.viz.model`; the page in :mod:`wickgraph.viz.page`.
+What is drawn, and how, is described in :mod:`wickgraph.viz.model` (the overviews by class and in story order in
+:mod:`wickgraph.viz.overviews`); the page in :mod:`wickgraph.viz.page`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import datetime as _dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from ..errors import VizError
-from .model import MAX_NODES, Model, aggregate, build_model, story_model
+from ..errors import UsageError, VizError
+from .model import MAX_NODES, Model, build_model
+from .overviews import aggregate, story_model
 from .pyvis_network import to_pyvis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_NODES",
     "HtmlView",
+    "RenderOptions",
     "Rendered",
     "neighbourhood",
     "notebook_html",
@@ -80,6 +83,19 @@ def _title(graph: nx.Graph) -> str:
     return title + (f" (as of {graph.graph['as_of']})" if graph.graph.get("as_of") else "")
 
 
+class RenderOptions(TypedDict, total=False):
+    """What :func:`render` takes besides the graph (and :func:`render_html`, :func:`write_html`,
+    :func:`notebook_html` pass on)."""
+
+    title: str | None
+    focus: str | None
+    max_nodes: int
+    aggregated: bool
+    story: bool
+    vocabulary: Vocabulary | None
+    seed: int
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A rendered page and how much it draws."""
@@ -100,7 +116,13 @@ def render(
     vocabulary: Vocabulary | None = None,
     seed: int = 7,
 ) -> Rendered:
-    """:func:`render_html`'s page, with the numbers of nodes and edges it draws."""
+    """The self-contained HTML page of ``graph``, with the numbers of nodes and edges it draws.
+
+    ``story`` draws the franchise's story order beside its release order (``graph`` is a full export);
+    ``aggregated`` draws the graph by class; otherwise the graph itself, centred on ``focus`` when given. Past
+    ``max_nodes`` nodes the view refuses with a :class:`~wickgraph.errors.VizError` that says how to focus it.
+    The layout is seeded (``seed``): the same graph gives the same page and the same picture.
+    """
     from .page import page
 
     chosen = title or _title(graph)
@@ -123,48 +145,26 @@ def render(
     return Rendered(page(model), len(model.nodes), len(model.edges))
 
 
-def render_html(
-    graph: nx.Graph,
-    *,
-    title: str | None = None,
-    focus: str | None = None,
-    max_nodes: int = MAX_NODES,
-    aggregated: bool = False,
-    story: bool = False,
-    vocabulary: Vocabulary | None = None,
-    seed: int = 7,
-) -> str:
-    """The self-contained HTML page of ``graph``.
-
-    ``story`` draws the franchise's story order beside its release order (``graph`` is a full export);
-    ``aggregated`` draws the graph by class. Past ``max_nodes`` nodes the view refuses with a
-    :class:`~wickgraph.errors.VizError` that says how to focus it. The layout is seeded: the same graph gives
-    the same page and the same picture.
-    """
-    return render(
-        graph,
-        title=title,
-        focus=focus,
-        max_nodes=max_nodes,
-        aggregated=aggregated,
-        story=story,
-        vocabulary=vocabulary,
-        seed=seed,
-    ).html
+def render_html(graph: nx.Graph, **options: Unpack[RenderOptions]) -> str:
+    """The self-contained HTML page of ``graph``: :func:`render`'s page (the same options), as text."""
+    return render(graph, **options).html
 
 
-def write_html(graph: nx.Graph, path: str | Path, **options: Any) -> Rendered:
+def write_html(graph: nx.Graph, path: str | Path, **options: Unpack[RenderOptions]) -> Rendered:
     """Write :func:`render_html`'s page to ``path``; what was written (the page, its node and edge counts)."""
-    target = Path(path)
     rendered = render(graph, **options)
-    try:
-        target.write_text(rendered.html, encoding="utf-8")
-    except OSError as exc:
-        raise VizError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    _write(Path(path), rendered.html)
     return rendered
 
 
-def notebook_html(graph_or_page: nx.Graph | str, *, height: int = 640, **options: Any) -> str:
+def _write(target: Path, page: str) -> None:
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise VizError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def notebook_html(graph_or_page: nx.Graph | str, *, height: int = 640, **options: Unpack[RenderOptions]) -> str:
     """An ``<iframe srcdoc=…>`` holding the page, for a notebook cell: no file path, no server, sandboxed
     (scripts run, but cannot reach the notebook)."""
     text = graph_or_page if isinstance(graph_or_page, str) else render_html(graph_or_page, **options)
@@ -175,19 +175,22 @@ def notebook_html(graph_or_page: nx.Graph | str, *, height: int = 640, **options
 
 
 class HtmlView:
-    """A rendered view: shows itself inline in Jupyter, and saves to a file."""
+    """A rendered view: shows itself inline in Jupyter, and saves to a file. ``nodes`` and ``edges``: how much
+    it draws (when known)."""
 
-    def __init__(self, page: str, *, height: int = 640) -> None:
+    def __init__(self, page: str, *, height: int = 640, nodes: int | None = None, edges: int | None = None) -> None:
         self.html = page
         self.height = height
+        self.nodes = nodes
+        self.edges = edges
 
     def _repr_html_(self) -> str:
         return notebook_html(self.html, height=self.height)
 
     def save(self, path: str | Path) -> Path:
-        """Write the page to ``path``."""
+        """Write the page to ``path`` (a :class:`~wickgraph.errors.VizError` when it cannot be written)."""
         target = Path(path)
-        target.write_text(self.html, encoding="utf-8")
+        _write(target, self.html)
         return target
 
     def __repr__(self) -> str:
@@ -209,18 +212,19 @@ def view(
 ) -> HtmlView:
     """The view of a knowledge graph, as the command line draws it (``wickgraph viz``), for a notebook:
     the whole graph, a CONSTRUCT ``query`` result, or a ``projection``; as known ``as_of`` a date; around a
-    ``focus`` entity up to ``depth`` steps; the ``story`` chronologies; or ``aggregated`` by class."""
-    from ..networkx_export import Vocabulary, construct_to_networkx, to_networkx
-    from ..projections import project
+    ``focus`` entity up to ``depth`` steps; the ``story`` chronologies (of the whole graph: with a focus, a query,
+    a projection or ``aggregated`` it is a :class:`~wickgraph.errors.UsageError`); or ``aggregated`` by class."""
+    from ..analysis import analysis_graph
+    from ..networkx_export import Vocabulary
 
+    if story and (focus or query or projection or aggregated):
+        raise UsageError("story draws the franchise's works: it takes no focus, query, projection or aggregated")
     vocabulary = Vocabulary.load(kg)
-    graph: nx.Graph = construct_to_networkx(kg, query, as_of=as_of) if query else to_networkx(kg, as_of=as_of)
+    graph = analysis_graph(kg, query=query, projection=None if story else projection, as_of=as_of)
     if story:
-        return HtmlView(render_html(graph, story=True, vocabulary=vocabulary), height=height)
-    if projection:
-        graph = project(graph, projection)
-    if focus:
-        graph = neighbourhood(graph, focus, depth)
-    return HtmlView(
-        render_html(graph, aggregated=aggregated, max_nodes=max_nodes, vocabulary=vocabulary), height=height
-    )
+        drawn = render(graph, story=True, vocabulary=vocabulary)
+    else:
+        if focus:
+            graph = neighbourhood(graph, focus, depth)
+        drawn = render(graph, aggregated=aggregated, max_nodes=max_nodes, vocabulary=vocabulary)
+    return HtmlView(drawn.html, height=height, nodes=drawn.nodes, edges=drawn.edges)

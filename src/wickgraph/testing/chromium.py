@@ -1,11 +1,13 @@
-"""A small driver for headless chromium over the DevTools protocol, for the browser tests and the benchmark.
+"""The one driver of headless chromium over the DevTools protocol, for the browser tests and the benchmarks.
 
 It starts Debian's ``chromium`` with a fresh profile and every network path closed (a dead proxy, and a host
-resolver that resolves nothing), opens pages, evaluates JavaScript in them (or in one of their frames), records
-console errors, exceptions and every request the page made, moves the mouse, and takes screenshots. It needs
+resolver that resolves nothing but 127.0.0.1), opens pages, evaluates JavaScript in them (or in one of their
+frames), types and clicks, records console errors, exceptions and every request the page made, moves the mouse,
+and takes screenshots. With ``allow_hosts`` every request passes through the DevTools ``Fetch`` domain: those to
+an allowed host go on, any other is failed and recorded (:attr:`Chromium.blocked`). It needs
 ``websocket-client`` (a development dependency).
 
-Not part of the public API.
+Test infrastructure: not part of the wheel.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ FLAGS = [
     "--hide-scrollbars",
     # Nothing leaves the machine: every connection goes to a closed port, every host name resolves to nothing.
     "--proxy-server=127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     "--remote-debugging-address=127.0.0.1",
     "--remote-debugging-port=0",
 ]
@@ -65,9 +67,19 @@ class Chromium:
             browser.open(path)                       # a local file, network blocked
             browser.wait_for("window.ready === true")
             browser.evaluate("document.title")
+
+    ``allow_hosts=("127.0.0.1",)``: requests to other hosts are failed (and listed in :attr:`blocked`); every
+    request is listed in :attr:`fetched`, across pages.
     """
 
-    def __init__(self, *, width: int = 1280, height: int = 800, executable: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        width: int = 1280,
+        height: int = 800,
+        executable: str | None = None,
+        allow_hosts: tuple[str, ...] | None = None,
+    ) -> None:
         self.executable = executable or find_chromium()
         if self.executable is None:
             raise ChromiumError("no chromium found: install Debian's chromium (apt-get install chromium)")
@@ -80,6 +92,10 @@ class Chromium:
         self.contexts: dict[str, int] = {}  # frame id -> default execution context id
         self.sessions: list[str] = []  # DevTools sessions of out-of-process frames (sandboxed iframes)
         self._paused: list[str] = []
+        self.targets: dict[str, dict[str, Any]] = {}  # session -> the attached target's info (type, url)
+        self.allow_hosts = allow_hosts
+        self.fetched: list[str] = []  # with allow_hosts: every request's URL, allowed or not
+        self.blocked: list[str] = []  # with allow_hosts: the URLs of the requests failed
 
     # ---- life cycle ----------------------------------------------------------------------------------
     def __enter__(self) -> Chromium:
@@ -120,6 +136,8 @@ class Chromium:
         self._socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
+        if self.allow_hosts is not None:
+            self.send("Fetch.enable", patterns=[{"urlPattern": "*"}])
         # Frames in other processes (a sandboxed iframe) attach as sessions of their own, paused until resumed.
         self.send("Target.setAutoAttach", autoAttach=True, waitForDebuggerOnStart=True, flatten=True)
         self.send(
@@ -181,16 +199,44 @@ class Chromium:
                 self._record(message)
 
     def _record(self, event: dict[str, Any]) -> None:
+        if event["method"] == "Fetch.requestPaused":
+            self._decide(event)
+            return
         self.events.append(event)
         if event["method"] == "Target.attachedToTarget":
             session = event["params"]["sessionId"]
             self.sessions.append(session)
             self._paused.append(session)
+            self.targets[session] = event["params"].get("targetInfo", {})
+        if event["method"] == "Target.detachedFromTarget":
+            gone = event["params"].get("sessionId")
+            self.sessions = [s for s in self.sessions if s != gone]
+            self._paused = [s for s in self._paused if s != gone]
         if event["method"] == "Runtime.executionContextCreated":
             context = event["params"]["context"]
             aux = context.get("auxData", {})
             if aux.get("isDefault") and aux.get("frameId"):
                 self.contexts[aux["frameId"]] = context["id"]
+
+    def _decide(self, event: dict[str, Any]) -> None:
+        """A paused request (``allow_hosts``): let it go on to an allowed host, fail it otherwise. The answer is
+        sent without waiting for its reply (it arrives, with an id nobody waits for, and is dropped)."""
+        from urllib.parse import urlsplit
+
+        params = event["params"]
+        url = params["request"]["url"]
+        self.fetched.append(url)
+        command: dict[str, Any] = {"requestId": params["requestId"]}
+        if urlsplit(url).hostname in (self.allow_hosts or ()):
+            method = "Fetch.continueRequest"
+        else:
+            self.blocked.append(url)
+            method, command["errorReason"] = "Fetch.failRequest", "BlockedByClient"
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": command}
+        if event.get("sessionId"):
+            message["sessionId"] = event["sessionId"]
+        self._socket.send(json.dumps(message))
 
     # ---- pages ---------------------------------------------------------------------------------------
     def open(self, path: str | Path) -> None:
@@ -208,6 +254,8 @@ class Chromium:
             session = self._paused.pop(0)
             for domain in ("Runtime", "Log", "Network"):
                 self.send(f"{domain}.enable", session=session)
+            if self.allow_hosts is not None:
+                self.send("Fetch.enable", session=session, patterns=[{"urlPattern": "*"}])
             self.send("Runtime.runIfWaitingForDebugger", session=session)
 
     def iframe_sessions(self) -> list[str]:
@@ -230,14 +278,15 @@ class Chromium:
 
     def wait_for(
         self, expression: str, *, timeout: float = 120, frame: str | None = None, session: str | None = None
-    ) -> float:
-        """Wait until the expression is truthy; the seconds it took."""
+    ) -> Any:
+        """Wait until the expression is truthy; its value."""
         started = time.monotonic()
         while True:
             self._resume()
             try:
-                if self.evaluate(expression, frame=frame, session=session):
-                    return time.monotonic() - started
+                value = self.evaluate(expression, frame=frame, session=session)
+                if value:
+                    return value
             except (ChromiumError, KeyError):
                 pass
             if time.monotonic() - started > timeout:
@@ -248,6 +297,19 @@ class Chromium:
         """Ids of the page's child frames (iframes), in document order."""
         tree = self.send("Page.getFrameTree")["frameTree"]
         return [child["frame"]["id"] for child in tree.get("childFrames", [])]
+
+    def click(self, selector: str) -> None:
+        """Click (press and release the left button) in the middle of the element ``selector`` finds."""
+        x, y = self.evaluate(
+            f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def type_text(self, text: str) -> None:
+        """Type ``text`` into the focused element, as a keyboard would insert it."""
+        self.send("Input.insertText", text=text)
 
     def move_mouse(self, x: float, y: float) -> None:
         """Move the mouse pointer to page coordinates (CSS pixels)."""

@@ -1,0 +1,147 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``: queries and updates through the engine pool, and the service
+description. :class:`SparqlEndpoint` is the base of :class:`~wickgraph.server.app.WickgraphApp`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..graph import KnowledgeGraph
+from ..namespaces import sparql_prologue
+from ..store.base import GraphView
+from .config import ServerConfig
+from .engine import EnginePool, EngineStore, dataset_params
+from .guard import inspect_sparql
+from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
+from .responses import _Response
+
+__all__ = ["ENDPOINT", "SparqlEndpoint"]
+
+ENDPOINT = "/sparql"
+
+
+class SparqlEndpoint:
+    """The SPARQL protocol over an :class:`EnginePool` (started and closed by the caller)."""
+
+    def __init__(self, config: ServerConfig, pool: EnginePool) -> None:
+        self.config = config
+        self.pool = pool
+        self.store = EngineStore(pool)
+
+    def _kg(self) -> KnowledgeGraph:
+        return KnowledgeGraph(self.store)
+
+    def _endpoint_url(self, environ: Mapping[str, Any]) -> str:
+        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
+        return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{ENDPOINT}"
+
+    def _prologue(self, environ: Mapping[str, Any]) -> str:
+        return f"BASE <{self._endpoint_url(environ)}>\n" + sparql_prologue()
+
+    def _sparql(self, environ: Mapping[str, Any]) -> _Response:
+        if str(environ.get("REQUEST_METHOD", "")).upper() == "HEAD":  # answered as GET; the body is left out
+            environ = {**environ, "REQUEST_METHOD": "GET"}
+        request = parse_request(environ, max_bytes=self.config.limits.max_request_bytes)
+        if request is None:
+            return self._service_description(environ)
+        if request.operation == "update":
+            return self._update(environ, request)
+        return self._run_query(environ, request)
+
+    def _run_query(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
+        facts = inspect_sparql(request.text)
+        self.config.policy.check_query(facts)
+        accept = environ.get("HTTP_ACCEPT")
+        if facts.form in ("SELECT", "ASK"):
+            negotiate(accept, "results", request.format)  # 406 before any work
+        elif facts.form in ("CONSTRUCT", "DESCRIBE"):
+            negotiate(accept, "graph", request.format)
+        elif facts.form == "UPDATE":
+            raise ProtocolError(400, "this is an update: send it as update= or as application/sparql-update")
+        prologue = self._prologue(environ)
+        text = prologue + request.text
+        view: GraphView | None = None
+        if request.as_of:
+            if request.default_graphs or request.named_graphs:
+                raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
+            view = self._kg().view_as_of(request.as_of)
+        params = dataset_params(text, view)
+        params += [("default-graph-uri", g) for g in request.default_graphs]
+        params += [("named-graph-uri", g) for g in request.named_graphs]
+        response = self.pool.request("/query", params)
+        if response.status == 400:
+            raise ProtocolError(
+                400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n"))
+            )
+        if response.status != 200:
+            raise ProtocolError(502, f"the query engine answered {response.status}: {response.text.strip()[:1000]}")
+        fmt, body = render_result(
+            response.content_type,
+            response.body,
+            accept=accept,
+            override=request.format,
+            max_rows=self.config.limits.max_rows,
+        )
+        content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+        return _Response(200, body, content_type, {"Vary": "Accept"})
+
+    def _update(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
+        facts = inspect_sparql(request.text)
+        auth = str(environ.get("HTTP_AUTHORIZATION") or "")
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        self.config.policy.check_update(facts, token)
+        if (request.default_graphs or request.named_graphs) and facts.names_dataset:
+            raise ProtocolError(
+                400,
+                "give the update's dataset either with using-graph-uri / using-named-graph-uri or with "
+                "USING / USING NAMED / WITH in the update, not both",
+            )
+        prologue = self._prologue(environ)
+        params = [("update", prologue + request.text)]
+        params += [("using-graph-uri", g) for g in request.default_graphs]
+        params += [("using-named-graph-uri", g) for g in request.named_graphs]
+        response = self.pool.request("/update", params, accept="*/*")
+        if response.status == 400:
+            raise ProtocolError(400, shift_positions(response.text.strip(), prologue.count("\n")))
+        if response.status >= 300:
+            raise ProtocolError(502, f"the query engine answered {response.status}: {response.text.strip()[:1000]}")
+        return _Response(204, b"", "text/plain; charset=utf-8")
+
+    def _service_description(self, environ: Mapping[str, Any]) -> _Response:
+        from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
+
+        accept = environ.get("HTTP_ACCEPT") or ""
+        if "text/html" in accept and not any(f.media_type in accept for f in FORMATS):
+            raise _Response(303, b"", "text/plain", {"Location": "/"})  # a browser: show the query page
+        fmt = negotiate(accept, "graph", None)
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        formats = "http://www.w3.org/ns/formats/"
+        rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        service, dataset, graph = BlankNode(), BlankNode(), BlankNode()
+        triples = [
+            Triple(service, rdf_type, NamedNode(sd + "Service")),
+            Triple(service, NamedNode(sd + "endpoint"), NamedNode(self._endpoint_url(environ))),
+            Triple(service, NamedNode(sd + "supportedLanguage"), NamedNode(sd + "SPARQL11Query")),
+            Triple(service, NamedNode(sd + "defaultDataset"), dataset),
+            Triple(dataset, rdf_type, NamedNode(sd + "Dataset")),
+            Triple(dataset, NamedNode(sd + "defaultGraph"), graph),
+            Triple(graph, rdf_type, NamedNode(sd + "Graph")),
+        ]
+        if self.config.policy.allow_updates:
+            triples.append(Triple(service, NamedNode(sd + "supportedLanguage"), NamedNode(sd + "SPARQL11Update")))
+        if self.config.policy.allow_service:
+            triples.append(Triple(service, NamedNode(sd + "feature"), NamedNode(sd + "BasicFederatedQuery")))
+        for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV"):
+            triples.append(Triple(service, NamedNode(sd + "resultFormat"), NamedNode(formats + name)))
+        for name in ("Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+            triples.append(Triple(service, NamedNode(sd + "resultFormat"), NamedNode(formats + name)))
+        rdf_format = {
+            "turtle": RdfFormat.TURTLE,
+            "ntriples": RdfFormat.N_TRIPLES,
+            "rdfxml": RdfFormat.RDF_XML,
+            "jsonld": RdfFormat.JSON_LD,
+        }[fmt.key]
+        prefixes = {"sd": sd, "formats": formats} if fmt.key == "turtle" else None
+        body = serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+        content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+        return _Response(200, body, content_type, {"Vary": "Accept"})
