@@ -15,6 +15,7 @@ from ..errors import CitationError, DataError, ValidationError
 from ..locations import default_data_dir, default_ontology_dir, default_sources_dir, default_store_path
 from ..store.embedded import publish_generation, writing_generation
 from ..terms import value
+from .drafts import refuse_drafts
 from .parse import Staged, ontology_files, stage
 from .rules import apply_rules
 from .supersession import drop_status_graphs, snapshot_asserted, status_quads, supersession_problems, write_status
@@ -136,6 +137,7 @@ def _prepare(
 ) -> tuple[Staged, int, int]:
     progress(f"parsing {ontology_dir} and {data_dir}")
     staged = stage(ontology_dir, data_dir)
+    refuse_drafts(staged)
     drop_status_graphs(staged.store)
     asserted = snapshot_asserted(staged.store)
     progress("applying the build rules")

@@ -275,3 +275,4 @@ from . import graph as _graph  # noqa: E402,F401
 from . import remote as _remote  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 from . import viz as _viz  # noqa: E402,F401
+from . import propose as _propose  # noqa: E402,F401
