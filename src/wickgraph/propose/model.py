@@ -17,11 +17,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registry import Registry
 
 __all__ = [
+    "IRI",
     "RELATIONS",
     "Candidate",
     "Context",
     "Extractor",
-    "IRI",
     "Lit",
     "Mention",
     "NewEntity",

@@ -261,7 +261,7 @@ def _unknown_names(
         start, end = _strip(flat, start, end)
         surface = text[start:end]
         words = surface.split()
-        if len(words) < 2 or words[0].casefold() in _NOT_NAMES and len(words) < 3:
+        if len(words) < 2 or (words[0].casefold() in _NOT_NAMES and len(words) < 3):
             continue
         if words[0].casefold() in _MONTHS or any(lo <= start < hi for lo, hi in headlines):
             continue

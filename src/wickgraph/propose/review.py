@@ -46,6 +46,7 @@ class Decision:
     """``accept``, ``reject`` or ``nofact``."""
     reason: str = "WriterAside"
     note: str | None = None
+    edited: bool = False
 
 
 @dataclass
@@ -146,7 +147,7 @@ def review(
     for d in decisions:
         if d.action == "accept":
             result.accepted += 1
-            result.edited += d.note is not None or getattr(d.candidate, "_edited", False)
+            result.edited += d.edited
         elif d.action == "reject":
             result.rejected += 1
     result.no_fact = len({(d.candidate.start, d.candidate.end) for d in decisions if d.action == "nofact"})
@@ -227,8 +228,7 @@ def _edit(
             show(f"  a {certainty} claim needs a cue word in its span; this span has none")
             return None
     edited.cue = cue
-    setattr(edited, "_edited", True)  # noqa: B010 - a mark for the summary only
-    return Decision(edited, "accept", note=note)
+    return Decision(edited, "accept", note=note, edited=True)
 
 
 def _entity(name: str, registry: Registry, cand: Candidate | None) -> str | None:

@@ -69,7 +69,7 @@ def group(triples: Iterable[Triple], prefixes: dict[str, str], indent: str = "  
         for p, objects in ordered:
             verb = "a" if p.value == _RDF_TYPE else iri(p.value, prefixes)
             parts.append(f"{verb} " + ", ".join(term(o, prefixes) for o in objects))
-        lines.append(f"{indent}{iri(subject.value, prefixes)} " + " ;\n{0}    ".format(indent).join(parts) + " .")
+        lines.append(f"{indent}{iri(subject.value, prefixes)} " + f" ;\n{indent}    ".join(parts) + " .")
     return lines
 
 
