@@ -19,7 +19,7 @@ def refuse_drafts(staged: Staged) -> None:
     problems = []
     for quad in staged.store.quads_for_pattern(None, _TYPE, _DRAFT, None):
         graph = quad.graph_name
-        name = graph.value if isinstance(graph, NamedNode) else quad.subject.value
+        name = graph.value if isinstance(graph, NamedNode) else str(quad.subject)
         count = sum(1 for _ in staged.store.quads_for_pattern(None, _TYPE, _CANDIDATE, graph))
         where = staged.files_of(name)
         problems.append(

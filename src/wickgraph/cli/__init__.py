@@ -272,7 +272,7 @@ from . import analyze as _analyze  # noqa: E402,F401
 from . import export as _export  # noqa: E402,F401
 from . import generate as _generate  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
+from . import propose as _propose  # noqa: E402,F401
 from . import remote as _remote  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 from . import viz as _viz  # noqa: E402,F401
-from . import propose as _propose  # noqa: E402,F401

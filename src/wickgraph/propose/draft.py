@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataError
 from ..namespaces import WG
@@ -181,22 +182,22 @@ def read_draft(path: Path) -> Draft:
     drafts = [q for q in quads if q.predicate.value == WGP_TYPE and q.object == NamedNode(WGP + "Draft")]
     if not drafts:
         raise DataError(f"{path}: not a draft of `wickgraph propose` (no wgp:Draft in it); nothing to review")
-    dg = drafts[0].subject.value
-    by_graph: dict[str, list[tuple[object, str, object]]] = {}
+    dg = str(drafts[0].subject.value)  # type: ignore[union-attr]
+    by_graph: dict[str, list[tuple[Any, str, Any]]] = {}
     for q in quads:
         g = q.graph_name.value if isinstance(q.graph_name, NamedNode) else ""
         by_graph.setdefault(g, []).append((q.subject, q.predicate.value, q.object))
 
-    def props(graph: str) -> dict[str, dict[str, list[object]]]:
-        out: dict[str, dict[str, list[object]]] = {}
+    def props(graph: str) -> dict[str, dict[str, list[Any]]]:
+        out: dict[str, dict[str, list[Any]]] = {}
         for s, p, o in by_graph.get(graph, []):
             key = s.value if isinstance(s, NamedNode) else f"_:{s.value}" if isinstance(s, BlankNode) else str(s)
             out.setdefault(key, {}).setdefault(p, []).append(o)
         return out
 
-    def one(d: dict[str, list[object]], p: str) -> str:
+    def one(d: dict[str, list[Any]], p: str) -> str:
         v = d.get(p)
-        return str(v[0].value) if v else ""  # type: ignore[attr-defined]
+        return str(v[0].value) if v else ""
 
     dp = props(dg)
     head = dp[dg]
@@ -229,7 +230,7 @@ def read_draft(path: Path) -> Draft:
                 one(d, WGP + "surface"),
                 one(d, WGP + "match").rsplit("#", 1)[-1].lower(),
                 entity=one(d, WGP + "entity") or None,
-                candidates=tuple(sorted(str(o.value) for o in d.get(WGP + "candidate", []))),  # type: ignore[attr-defined]
+                candidates=tuple(sorted(str(o.value) for o in d.get(WGP + "candidate", []))),
                 score=float(one(d, WGP + "score") or 1.0),
                 proposed=one(d, WGP + "proposedEntity") or None,
             )
@@ -253,10 +254,10 @@ def read_draft(path: Path) -> Draft:
                 if isinstance(o, Literal)
                 else Lit(str(o))
             )
-            triples.append((IRI(s.value), IRI(p), obj))  # type: ignore[attr-defined]
+            triples.append((IRI(s.value), IRI(p), obj))
         aliases = []
         for node in d.get(WGP + "alias", []):
-            ad = dp.get(f"_:{node.value}", {})  # type: ignore[attr-defined]
+            ad = dp.get(f"_:{node.value}", {})
             aliases.append((one(ad, WGP + "entity"), one(ad, WGP + "name")))
         candidates[subject] = Candidate(
             relation=one(d, WGP + "relation"),
@@ -268,7 +269,7 @@ def read_draft(path: Path) -> Draft:
             cue=one(d, WGP + "cue") or None,
             new_entities=[
                 new_entities[str(o.value)] for o in d.get(WGP + "newEntity", []) if str(o.value) in new_entities
-            ],  # type: ignore[attr-defined]
+            ],
             aliases=aliases,
             why=one(d, WGP + "why"),
         )

@@ -325,9 +325,9 @@ def _entities(draft: Draft, accepted: list[Decision], registry: Registry) -> dic
                     continue
                 if t.value in out:
                     continue
-                ne = proposed.get(t.value)
-                if ne is not None:
-                    out[t.value] = [f"a wg:{ne.type}", f"rdfs:label {lit(ne.label)}"]
+                found = proposed.get(t.value)
+                if found is not None:
+                    out[t.value] = [f"a wg:{found.type}", f"rdfs:label {lit(found.label)}"]
                 elif not _is_node_in_claim(t.value, d.candidate.triples):
                     raise DataError(
                         f"review: claim at {d.candidate.start}-{d.candidate.end} uses <{t.value}>, which is neither in "
