@@ -318,7 +318,10 @@ def _type_guess(words: list[str], flat: str, start: int) -> str:
     folded = {w.casefold() for w in words}
     if words[-1].casefold().strip(".") in _COMPANY_WORDS or folded & _PRESS_WORDS:
         return "Company"
-    if folded & _COMMON_WORDS:
+    if folded & _COMMON_WORDS or any(w in ("of", "the", "and", "to") for w in words[1:]):
+        return "Film"
+    end = start + len(" ".join(words))
+    if re.match(r"\s+(?:remake|movie|film|series|sequel|franchise|trilogy)\b", flat[end : end + 12].lower()):
         return "Film"
     if all(w.isupper() for w in words if w.isalpha()) or words[0] in {"The", "A"}:
         return "Film"

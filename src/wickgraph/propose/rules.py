@@ -53,6 +53,7 @@ _T_CAST = re.compile(
     r"|filmed scenes|appears?|appearing)\b"
 )
 _ROLE = re.compile(r"\b(?:as|plays?|playing|role)\b")
+_CREW_BEFORE = re.compile(r"\b(?:writer|screenwriter|director|producer)\s+$")
 _T_REPRISE = re.compile(r"\b(?:reprises?|reprising|returning|returns?)\b")
 _T_DIRECT = re.compile(r"\b(?:direct(?:s|ed|ing)?|director)\b")
 _T_WRITE = re.compile(r"\b(?:writer|wrote|screenwriter|penned|script (?:from|by))\b")
@@ -69,9 +70,7 @@ _T_LEADS = re.compile(r"\b(?:head of|leads?|leader of|in charge of|runs)\b")
 _T_MEMBER = re.compile(r"\b(?:members? of|joins?|joined)\b")
 _T_DIED = re.compile(r"\b(?:died|death|the late)\b")
 # A work's name used as a modifier ("the John Wick spinoff movie", "the John Wick cast") fills no work slot.
-_MODIFIED = re.compile(
-    r"^\s*(?:spin-?offs?|franchise|series|cast|characters?|movies|universe|team|director|writer|world|fans?)\b"
-)
+_MODIFIED = re.compile(r"^\s*(?:spin-?offs?|franchise|series|cast|characters?|movies|universe|team|world|fans?)\b")
 # Triggers whose person comes after them ("director Chad Stahelski", "a script from Shay Hatten").
 _PERSON_AFTER = re.compile(r"^(?:writer|screenwriter|script from|script by|director|directed by|produced by)$")
 _NEGATED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+)?$")
@@ -115,7 +114,11 @@ class _Sentence:
         found = []
         for m in pool:
             if lo <= m.start and m.end <= hi and not m.in_parentheses:
-                if types <= WORK_TYPES and _MODIFIED.match(self.flat[m.end : m.end + 20].lower()):
+                if types <= WORK_TYPES and (
+                    _MODIFIED.match(self.flat[m.end : m.end + 20].lower())
+                    or self.qualified_title(m)
+                    or m.surface.islower()  # "the original": an alias in prose, too loose to name a work
+                ):
                     continue
                 iri = self.typed(m, types)
                 if iri:
@@ -129,6 +132,12 @@ class _Sentence:
         if not found:
             return None
         return min(found, key=lambda f: min(abs(f[0].start - at), abs(f[0].end - at)))
+
+    def qualified_title(self, mention: Mention) -> bool:
+        """ "John Wick" in "John Wick: Parabellum": the title that follows the colon is the work."""
+        if self.flat[mention.end : mention.end + 2] != ": ":
+            return False
+        return any(m.start == mention.end + 2 for m in self.top)
 
     def person_for(self, t0: int, t1: int, types: set[str]) -> tuple[Mention, str] | None:
         """The person a trigger speaks of: after it for "director X", before it for "X directs"."""
@@ -153,11 +162,13 @@ class _Sentence:
         found = self.adjacent_work(trig_start, trig_end, lo, hi)
         if found:
             return found[1], 1.0, found[0]
-        # "in BALLERINA" anywhere in the clause.
+        return self.work_in(lo, hi)
+
+    def work_in(self, lo: int, hi: int) -> tuple[str | None, float, Mention | None]:
+        """A work introduced by "in" or "for" in the clause ("stars as Rooney in BALLERINA"), else the article's."""
         for m, iri in self.of_type(set(WORK_TYPES), lo, hi):
-            if re.search(
-                r"\b(?:in|for)\s+(?:the\s+)?(?:film\s+|movie\s+)?$", self.flat[max(lo, m.start - 12) : m.start].lower()
-            ):
+            before = self.flat[max(lo, m.start - 16) : m.start].lower()
+            if re.search(r"\b(?:in|for)\s+(?:the\s+)?(?:film\s+|movie\s+)?$", before):
                 return iri, 0.9, m
         return self.about(), 0.6, None
 
@@ -206,11 +217,16 @@ class _Sentence:
         spans.append((cursor, self.s.end))
         return spans
 
-    def triggers(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[tuple[int, int]]:
+    def triggers(self, pattern: re.Pattern[str], lo: int, hi: int, *, in_names: bool = False) -> list[tuple[int, int]]:
+        """Where the trigger words are: not negated ("is not directing"), and not part of a name ("The
+        Director" directs nothing) unless ``in_names``."""
         text = self.flat[lo:hi].lower()
         found = []
         for m in pattern.finditer(text):
             if _NEGATED.search(text[max(0, m.start() - 20) : m.start()]):
+                continue
+            at = lo + m.start()
+            if not in_names and any(x.start <= at < x.end for x in self.all):
                 continue
             found.append((lo + m.start(), lo + m.end()))
         return found
@@ -238,13 +254,19 @@ class _Sentence:
         people = self.of_type({"Person"}, lo, hi)
         if not people:
             return
-        work, work_score, work_m = self.work(triggers[0][0], triggers[0][1], lo, hi)
+        reprise = bool(_T_REPRISE.search(self.flat[lo:hi].lower()))
+        if reprise:
+            # "returning to her Chapter 3 role": the work named is the earlier one; the new one is "in WORK".
+            work, work_score, work_m = self.work_in(lo, hi)
+        else:
+            work, work_score, work_m = self.work(triggers[0][0], triggers[0][1], lo, hi)
         if work is None:
             return
-        reprise = bool(_T_REPRISE.search(self.flat[lo:hi].lower()))
         triples: list[Triple] = []
         used: list[Mention] = []
         for i, (person_m, person) in enumerate(people):
+            if _CREW_BEFORE.search(self.flat[max(lo, person_m.start - 16) : person_m.start].lower()):
+                continue  # "writer Shay Hatten has said": crew, not cast
             nxt = people[i + 1][0].start if i + 1 < len(people) else hi
             character = None
             for m, iri in self.of_type({"Character"}, person_m.end, nxt):
@@ -424,7 +446,7 @@ class _Sentence:
                 return
 
     def leads(self) -> None:
-        for t0, t1 in self.triggers(_T_LEADS, self.s.start, self.s.end):
+        for t0, t1 in self.triggers(_T_LEADS, self.s.start, self.s.end, in_names=True):
             org = self.nearest({"FictionalOrganisation"}, t1, t1, self.s.end, nested=True)
             if org is None:
                 continue
