@@ -347,3 +347,65 @@ def test_extractor_plugin_is_loaded_in_a_real_process(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 1 and "not an extractor" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "propose" / "chapter-4-primer.txt"
+
+
+def test_unseen_text_end_to_end_with_drop_and_gaps(tmp_path: Path, sources_dir: Path) -> None:
+    """The whole loop on a text the graph has not seen (the editors' own short primer)."""
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    held = tmp_path / "sources"
+    shutil.copytree(sources_dir, held)
+    shutil.copy(FIXTURE, held)
+    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-2026")
+    draft = read_draft(path)
+    text = FIXTURE.read_text(encoding="utf-8")
+    high_table = [m for m in draft.mentions if m.surface == "High Table"]
+    assert high_table and high_table[0].match == "unknown"
+    answers = []
+    for cand in draft.candidates.values():
+        names = {t.value for triple in cand.triples for t in triple}
+        if any(v.endswith("/high-table") for v in names):
+            answers += ["e", "", "", "-High Table"]  # keep the Marquis, drop the misread name
+        elif cand.relation == "story-order":
+            answers += ["e", "", "", "wgd:john-wick=wgd:john-wick-chapter-4"]
+        else:
+            answers.append("a")
+    gaps = [s for s in draft.sentences if not any(s.start <= c.start < s.end for c in draft.candidates.values())]
+    assert text[gaps[0].start : gaps[0].end] == "A Short Primer on John Wick: Chapter 4"
+    answers += ["n:Heading"] + ["s"] * (len(gaps) - 1)
+    out = _run("review", path, "--gaps", "--answers", ",".join(answers), "--data", data, "--sources", held)
+    assert "2 edited" in out and "1 sentences marked" in out
+    written = path.read_text()
+    assert "high-table" not in written and "wgd:perf-john-wick-chapter-4-bill-skarsgard" in written
+    assert "wgd:john-wick-chapter-4 wg:setAfter wgd:parabellum" in written
+    assert "wgd:wickgraph-editors a wg:Company" in written  # the publisher, new to the registry
+    store = tmp_path / "store"
+    _run("build", "--data", data, "--store", store, "--sources", held)
+    out = _run("coverage", "primer-2026", "--store", store, "--sources", held)
+    assert "no fact: heading" in out.lower() and "GAP" in out
+    out = _run("show", "Hiroyuki Sanada", "--store", store)
+    assert "chapter-4-primer.txt" in out
+
+
+def test_review_gap_answers_are_checked(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-x")
+    n = len(read_draft(path).candidates)
+    before = path.read_bytes()
+    out = _run(
+        "review",
+        path,
+        "--gaps",
+        "--answers",
+        ",".join(["r"] * n + ["n:Nonsense"]),
+        "--data",
+        data,
+        "--sources",
+        FIXTURE.parent,
+        ok=False,
+    )
+    assert "n[:REASON] or s" in out and path.read_bytes() == before

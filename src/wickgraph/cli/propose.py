@@ -111,9 +111,12 @@ def propose(
     default=None,
     help="Write here instead of over the draft.",
 )
+@click.option(
+    "--gaps", is_flag=True, help="Then ask about each sentence with no candidate: n[:REASON] no fact, s skip."
+)
 @sources_option
 def review(
-    draft: Path, answers: str | None, data_dir: Path | None, output: Path | None, sources_dir: Path | None
+    draft: Path, answers: str | None, data_dir: Path | None, output: Path | None, gaps: bool, sources_dir: Path | None
 ) -> None:
     """Decide on each candidate claim of DRAFT, one at a time, and write the data file.
 
@@ -141,5 +144,6 @@ def review(
         out=output,
         sources_dir=sources_dir or default_sources_dir(),
         data_dir=data_dir,
+        gaps=gaps,
     )
     click.echo(result.summary())

@@ -94,8 +94,13 @@ def review(
     sources_dir: Path | None = None,
     data_dir: Path | None = None,
     today: date | None = None,
+    gaps: bool = False,
 ) -> ReviewResult:
-    """Review the draft at ``draft_path`` and write the data file (default: over the draft)."""
+    """Review the draft at ``draft_path`` and write the data file (default: over the draft).
+
+    With ``gaps``, also ask about each sentence no candidate rests on: ``n[:REASON]`` marks it as stating no
+    fact, ``s`` skips it (``wickgraph coverage`` will list it as a gap).
+    """
     from ..locations import default_data_dir
 
     draft = read_draft(draft_path)
@@ -138,6 +143,8 @@ def review(
                     raise UsageError(f"review: answer {answer!r} for claim {number}: use a, e, r, n[:REASON] or q")
                 continue
             break
+    if gaps:
+        _ask_gaps(draft, text, decisions, prompt, show, scripted=answers is not None)
     target = out or draft_path
     body = render_reviewed(draft, decisions, registry, today or date.today())
     tmp = target.with_name(f".{target.name}.tmp")
@@ -152,6 +159,37 @@ def review(
             result.rejected += 1
     result.no_fact = len({(d.candidate.start, d.candidate.end) for d in decisions if d.action == "nofact"})
     return result
+
+
+def _ask_gaps(
+    draft: Draft,
+    text: str,
+    decisions: list[Decision],
+    prompt: Callable[[str], str],
+    show: Callable[[str], None],
+    *,
+    scripted: bool,
+) -> None:
+    taken = [(d.candidate.start, d.candidate.end) for d in decisions]
+    for sentence in draft.sentences:
+        if any(start < sentence.end and sentence.start < end for start, end in taken):
+            continue
+        show(
+            f"\n[no candidate] span {sentence.start}-{sentence.end}: {' '.join(text[sentence.start : sentence.end].split())}"
+        )
+        while True:
+            answer = prompt("[n]o fact[:REASON] [s]kip? ").strip()
+            choice, _, rest = answer.partition(":")
+            if choice.lower() in ("s", "skip", ""):
+                break
+            reason = rest.strip() or "WriterAside"
+            if choice.lower() in ("n", "nofact") and reason in _REASONS:
+                none = Candidate("no fact", sentence.start, sentence.end, [], 0.0)
+                decisions.append(Decision(none, "nofact", reason=reason))
+                break
+            show(f"  answer n[:REASON] (REASON one of {', '.join(_REASONS)}) or s")
+            if scripted:
+                raise UsageError(f"review: answer {answer!r} for the sentence at {sentence.start}: use n[:REASON] or s")
 
 
 def _answerer(ask: Callable[[str], str] | None, answers: list[str] | None) -> Callable[[str], str]:
@@ -204,9 +242,18 @@ def _edit(
             show(f"  span must be START-END within 0-{len(text)}")
             return None
         start, end = int(match.group(1)), int(match.group(2))
-    replace = prompt("  replace an entity OLD=NEW (labels or wgd: names) []: ").strip()
+    replace = prompt("  replace an entity OLD=NEW, or drop one: -OLD (labels or wgd: names) []: ").strip()
     triples = list(cand.triples)
-    if replace:
+    if replace.startswith("-"):
+        gone = _entity(replace[1:], registry, cand)
+        if gone is None:
+            show(f"  cannot resolve {replace[1:]!r}: name an entity of the claim")
+            return None
+        triples = _drop(triples, gone)
+        if not triples:
+            show("  nothing would be left of the claim: reject it instead")
+            return None
+    elif replace:
         old_s, _, new_s = replace.partition("=")
         old, new = _entity(old_s, registry, cand), _entity(new_s, registry, None)
         if old is None or new is None:
@@ -229,6 +276,12 @@ def _edit(
             return None
     edited.cue = cue
     return Decision(edited, "accept", note=note, edited=True)
+
+
+def _drop(triples: list[Triple], gone: str) -> list[Triple]:
+    """The triples without ``gone``, and without the qualified nodes that spoke of it (its performance)."""
+    nodes = {s.value for s, _, o in triples if o == IRI(gone) and _is_node_in_claim(s.value, triples)}
+    return [t for t in triples if IRI(gone) not in t and t[0].value not in nodes]
 
 
 def _entity(name: str, registry: Registry, cand: Candidate | None) -> str | None:

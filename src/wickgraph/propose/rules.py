@@ -52,14 +52,17 @@ _T_CAST = re.compile(
     r"\b(?:stars?|starring|starred|plays?|played|playing|reprises?|reprising|returning|returns?|shows up|cast"
     r"|filmed scenes|appears?|appearing)\b"
 )
-_ROLE = re.compile(r"\b(?:as|plays?|playing|role)\b")
+_ROLE = re.compile(r"\b(?:as|plays?|played|playing|role)\b")
 _CREW_BEFORE = re.compile(r"\b(?:writer|screenwriter|director|producer)\s+$")
 _T_REPRISE = re.compile(r"\b(?:reprises?|reprising|returning|returns?)\b")
 _T_DIRECT = re.compile(r"\b(?:direct(?:s|ed|ing)?|director)\b")
 _T_WRITE = re.compile(r"\b(?:writer|wrote|screenwriter|penned|script (?:from|by))\b")
 _T_REWRITE = re.compile(r"\b(?:rewr(?:ite|ites|ote|iting|itten)|additional work)\b")
 _T_PRODUCE = re.compile(r"\b(?:produc(?:e|es|ed|ing|er|ers))\b")
-_T_DISTRIBUTE = re.compile(r"\b(?:distribut\w*|released by|has set an?\b[^.]*\brelease)\b")
+_T_DISTRIBUTE = re.compile(
+    r"\b(?:distribut\w*|released by|releases? (?:it|the film|the movie)|released (?:it|the film|the movie)"
+    r"|has set an?\b[^.]*\brelease)\b"
+)
 _T_RELEASE = re.compile(
     r"\b(?:release[sd]?|opens?|opening|comes? out|premieres?|hits|in theat(?:er|re)s|arrives?|planned for|out on)\b"
 )
@@ -146,6 +149,21 @@ class _Sentence:
         if _PERSON_AFTER.match(self.flat[t0:t1].lower()):
             return after[0] if after else (before[-1] if before else None)
         return before[-1] if before else (after[0] if after else None)
+
+    def coordinated(self, first: tuple[Mention, str], types: set[str]) -> list[tuple[Mention, str]]:
+        """The mention and those joined to it by "and" or a comma ("Shay Hatten and Michael Finch wrote")."""
+        found = self.of_type(types, self.s.start, self.s.end)
+        i = next(k for k, f in enumerate(found) if f[0] is first[0])
+        group = [found[i]]
+        for step in (-1, 1):
+            k = i
+            while 0 <= k + step < len(found):
+                a, b = (found[k + step], found[k]) if step < 0 else (found[k], found[k + step])
+                if not re.fullmatch(r"\s*(?:,|,?\s*and)\s*", self.flat[a[0].end : b[0].start]):
+                    break
+                k += step
+                group.append(found[k])
+        return sorted(group, key=lambda f: f[0].start)
 
     def adjacent_work(self, trig_start: int, trig_end: int, lo: int, hi: int) -> tuple[Mention, str] | None:
         """A work named right next to the trigger ("BALLERINA opens", "directing Ballerina", "in BALLERINA")."""
@@ -300,8 +318,10 @@ class _Sentence:
             work, work_score, work_m = self.work(t0, t1, self.s.start, self.s.end)
             if work is None:
                 continue
-            used = [person[0]] + ([work_m] if work_m else [])
-            self.add(relation, make(work, person[1]), 0.85 * work_score, used, f"{role} word '{self.flat[t0:t1]}'")
+            people = self.coordinated(person, {"Person"})
+            used = [m for m, _ in people] + ([work_m] if work_m else [])
+            triples = [t for _, iri in people for t in make(work, iri)]
+            self.add(relation, triples, 0.85 * work_score, used, f"{role} word '{self.flat[t0:t1]}'")
             return
 
     def produces(self) -> None:
@@ -354,7 +374,7 @@ class _Sentence:
 
     def distributes(self) -> None:
         for t0, t1 in self.triggers(_T_DISTRIBUTE, self.s.start, self.s.end):
-            company = self.nearest({"Company"}, t0, self.s.start, self.s.end)
+            company = self.person_for(t0, t1, {"Company"})
             if company is None:
                 continue
             work, work_score, work_m = self.work(t0, t1, self.s.start, self.s.end)
