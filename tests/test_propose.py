@@ -409,3 +409,15 @@ def test_review_gap_answers_are_checked(tmp_path: Path) -> None:
         ok=False,
     )
     assert "n[:REASON] or s" in out and path.read_bytes() == before
+
+
+def test_review_with_answers_left_over_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-y")
+    n = len(read_draft(path).candidates)
+    before = path.read_bytes()
+    out = _run(
+        "review", path, "--answers", ",".join(["r"] * (n + 2)), "--data", data, "--sources", FIXTURE.parent, ok=False
+    )
+    assert "2 answers left over" in out and path.read_bytes() == before

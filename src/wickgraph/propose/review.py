@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -145,6 +145,8 @@ def review(
             break
     if gaps:
         _ask_gaps(draft, text, decisions, prompt, show, scripted=answers is not None)
+    if isinstance(prompt, _Scripted):
+        prompt.finish()
     target = out or draft_path
     body = render_reviewed(draft, decisions, registry, today or date.today())
     tmp = target.with_name(f".{target.name}.tmp")
@@ -192,17 +194,30 @@ def _ask_gaps(
                 raise UsageError(f"review: answer {answer!r} for the sentence at {sentence.start}: use n[:REASON] or s")
 
 
+class _Scripted:
+    """Answers from a list; running out, or leaving some unused, is an error (nothing is written)."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers, self.used = answers, 0
+
+    def __call__(self, question: str) -> str:
+        if self.used >= len(self.answers):
+            raise UsageError(f"review: the answers ran out at {question.strip()!r}; nothing was written")
+        self.used += 1
+        return self.answers[self.used - 1]
+
+    def finish(self) -> None:
+        left = len(self.answers) - self.used
+        if left:
+            raise UsageError(
+                f"review: {left} answers left over after the last question (first: {self.answers[self.used]!r}); "
+                "nothing was written"
+            )
+
+
 def _answerer(ask: Callable[[str], str] | None, answers: list[str] | None) -> Callable[[str], str]:
     if answers is not None:
-        queue: Iterator[str] = iter(answers)
-
-        def scripted(question: str) -> str:
-            try:
-                return next(queue)
-            except StopIteration:
-                raise UsageError(f"review: the answers ran out at {question.strip()!r}; nothing was written") from None
-
-        return scripted
+        return _Scripted(answers)
     if ask is None:
         raise UsageError("review: no answers and no terminal to ask")
     return ask
