@@ -421,3 +421,56 @@ def test_review_with_answers_left_over_writes_nothing(tmp_path: Path) -> None:
         "review", path, "--answers", ",".join(["r"] * (n + 2)), "--data", data, "--sources", FIXTURE.parent, ok=False
     )
     assert "2 answers left over" in out and path.read_bytes() == before
+
+
+def test_review_killed_midway_leaves_the_draft(tmp_path: Path) -> None:
+    """A real `wickgraph review` process answering from a pipe, killed after the first answer."""
+    import os
+    import signal
+
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-k")
+    before = path.read_bytes()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-m", "wickgraph", "review", str(path), "--data", str(data)]
+    command += ["--sources", str(FIXTURE.parent)]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL}
+    with subprocess.Popen(command, env=env, text=True, **pipes) as proc:  # type: ignore[call-overload]
+        try:
+            seen = ""
+            while "[1/" not in seen:
+                line = proc.stdout.readline()
+                assert line, "review printed no first question"
+                seen += line
+            proc.stdin.write("a\n")
+            proc.stdin.flush()
+            while "[2/" not in seen:  # the second question is on screen: the first answer was taken
+                line = proc.stdout.readline()
+                assert line
+                seen += line
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in data.iterdir() if p.name.startswith(".")) == []
+
+
+def test_review_from_a_pipe_that_ends_early(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-e")
+    before = path.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "wickgraph", "review", str(path), "--data", str(data), "--sources", str(FIXTURE.parent)],
+        input="a\nr\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "standard input ended" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "[2/" in done.stdout and "[3/" in done.stdout
+    assert path.read_bytes() == before

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UsageError
 from . import cli, sources_option
 
 
@@ -134,8 +135,18 @@ def review(
 
             def ask(question: str) -> str:
                 return str(click.prompt(question.rstrip(), default="", show_default=False))
+
         else:
-            listed = [line.rstrip("\n") for line in sys.stdin]
+
+            def ask(question: str) -> str:
+                # One answer a line, read as the questions come (a script can answer what it sees).
+                click.echo(question, nl=False)
+                line = sys.stdin.readline()
+                if not line:
+                    raise UsageError(f"review: standard input ended at {question.strip()!r}; nothing was written")
+                click.echo(line.rstrip("\n"))
+                return line.rstrip("\r\n")
+
     result = run(
         draft,
         ask=ask,
