@@ -11,6 +11,7 @@ turned it into claims. The draft cites the text by offsets only: it copies none 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -94,10 +95,10 @@ def write_draft(path: Path, draft: Draft) -> None:
         "# Spans are Unicode character offsets (end exclusive) into the held text with the SHA-256 below; the draft",
         "# copies none of its sentences.",
     ]
-    lines += [f"@prefix {k}: <{v}> ." for k, v in prefixes.items()]
+    lines += [f"@prefix {k + ':':<7} <{v}> ." for k, v in prefixes.items()]
     lines += ["", f"wgs:{key} {{", *draft.source.lines(), "}", "", f"<{dg}> {{"]
-    lines.append(f"  <{dg}> a wgp:Draft ; wgp:source wgs:{key} ; wgp:textPath {lit(draft.text_path)} ;")
-    lines.append(f"      wgp:extractor {lit(draft.extractor)} .")
+    lines.append(f"  <{dg}> a wgp:Draft ; wgp:source wgs:{key} ;")
+    lines.append(f"      wgp:textPath {lit(draft.text_path)} ; wgp:extractor {lit(draft.extractor)} .")
     if draft.publisher_entity:
         pe = draft.publisher_entity
         lines.append(f"  <{dg}> wgp:newPublisher {iri(pe.iri, prefixes)} .")
@@ -136,7 +137,7 @@ def write_draft(path: Path, draft: Draft) -> None:
             props.append("wgp:nested true")
         if m.in_parentheses:
             props.append("wgp:inParentheses true")
-        lines.append(f"  x:m{i:03d} " + " ; ".join(props) + " .")
+        lines.append(f"  x:m{i:03d} " + " ; ".join(props[:4]) + " ;\n      " + " ; ".join(props[4:]) + " .")
     lines.append("")
     lines.append("  # Candidate claims: each a span, a certainty from the span's words, a score; triples in its graph.")
     for name, cand in draft.candidates.items():
@@ -155,7 +156,15 @@ def write_draft(path: Path, draft: Draft) -> None:
             props.append(f"wgp:newEntity {iri(ne.iri, prefixes)}")
         for entity, alias in cand.aliases:
             props.append(f"wgp:alias [ wgp:entity {iri(entity, prefixes)} ; wgp:name {lit(alias)} ]")
-        lines.append(f"  {iri(name, prefixes)} " + " ;\n      ".join(props) + " .")
+        lines.append(
+            f"  {iri(name, prefixes)} "
+            + " ; ".join(props[:3])
+            + " ;\n      "
+            + " ; ".join(props[3:6])
+            + " ;\n      "
+            + " ;\n      ".join(props[6:])
+            + " ."
+        )
     entities = dict(draft.new_entities)
     if draft.publisher_entity:
         entities[draft.publisher_entity.iri] = draft.publisher_entity
@@ -169,7 +178,10 @@ def write_draft(path: Path, draft: Draft) -> None:
     lines.append("}")
     for name, cand in draft.candidates.items():
         lines += ["", f"{iri(name, prefixes)} {{", *group(cand.triples, prefixes), "}"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Written beside, then renamed: a killed run leaves no half draft.
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def read_draft(path: Path) -> Draft:
