@@ -474,3 +474,28 @@ def test_review_from_a_pipe_that_ends_early(tmp_path: Path) -> None:
     assert "standard input ended" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "[2/" in done.stdout and "[3/" in done.stdout
     assert path.read_bytes() == before
+
+
+def test_fuzzy_name_becomes_an_alias_and_passes_the_citation_check(tmp_path: Path, sources_dir: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    held = tmp_path / "sources"
+    shutil.copytree(sources_dir, held)
+    text = held / "misspelt.txt"
+    text.write_text("Anjelica Hustin plays The Director in Ballerina.\n", encoding="utf-8")
+    path = _propose(data, text, "Gone Trending", "2025-01-01", "misspelt-2025")
+    draft = read_draft(path)
+    fuzzy = [m for m in draft.mentions if m.match == "fuzzy"]
+    assert [(m.surface, m.entity) for m in fuzzy] == [
+        ("Anjelica Hustin", "https://w3id.org/wickgraph/id/anjelica-huston")
+    ]
+    assert 0.85 < fuzzy[0].score < 1
+    (cand,) = draft.candidates.values()
+    assert cand.aliases == [("https://w3id.org/wickgraph/id/anjelica-huston", "Anjelica Hustin")]
+    _run("review", path, "--answers", "a", "--data", data, "--sources", held)
+    assert 'wgd:anjelica-huston skos:altLabel "Anjelica Hustin"' in path.read_text()
+    _run("validate", "--data", data, "--sources", held)
+    # Without the alias the span does not name her: the citation check says so.
+    path.write_text(path.read_text().replace('skos:altLabel "Anjelica Hustin"', 'skos:altLabel "Someone Else"'))
+    out = _run("validate", "--data", data, "--sources", held, ok=False)
+    assert "does not name Anjelica Huston" in out

@@ -311,7 +311,7 @@ def _strip(flat: str, start: int, end: int) -> tuple[int, int]:
 def _title_case(sentence: str) -> bool:
     """A headline: most of its words (four or more) are capitalised."""
     words = re.findall(r"[A-Za-z][\w']*", sentence)
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
 
 
 def _type_guess(words: list[str], flat: str, start: int) -> str:
