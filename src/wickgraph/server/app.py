@@ -52,6 +52,7 @@ from .graphview import available as graph_view_available
 from .guard import Limits, Policy, UpdateTokenError, inspect_sparql
 from .http import HttpSettings
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
+from .review import review_page
 
 __all__ = ["ServerConfig", "WickgraphApp"]
 
@@ -165,6 +166,7 @@ class WickgraphApp:
             "/labels": self._labels,
             "/viz": self._viz,
             "/status": self._status,
+            "/review": lambda environ: review_page(self, environ),
         }
 
     # ---- WSGI -----------------------------------------------------------------------------------------------
