@@ -114,6 +114,15 @@ def test_build_refuses_a_draft_and_keeps_the_old_store(tmp_path: Path, sources_d
     out = _run("build", "--data", data, "--store", store, ok=False)
     assert "unreviewed draft" in out and "probe-d.trig" in out
     assert not store.exists()
+    # The fast (streaming) build refuses it too, and the graph built before stays current.
+    (data / "probe-d.trig").rename(tmp_path / "probe-d.trig")
+    _run("build", "--fast", "--data", data, "--store", store)
+    before = sorted(p.name for p in (store / "generations").iterdir())
+    (tmp_path / "probe-d.trig").rename(data / "probe-d.trig")
+    out = _run("build", "--fast", "--data", data, "--store", store, ok=False)
+    assert "unreviewed draft of `wickgraph propose` (" in out and "probe-d.trig" in out
+    assert sorted(p.name for p in (store / "generations").iterdir()) == before
+    _run("query", "lead-of", "--store", store)
 
 
 def test_propose_never_overwrites_without_force(tmp_path: Path, sources_dir: Path) -> None:

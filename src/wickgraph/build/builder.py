@@ -137,7 +137,7 @@ def _prepare(
 ) -> tuple[Staged, int, int]:
     progress(f"parsing {ontology_dir} and {data_dir}")
     staged = stage(ontology_dir, data_dir)
-    refuse_drafts(staged)
+    refuse_drafts(staged.store, staged.files_of)
     drop_status_graphs(staged.store)
     asserted = snapshot_asserted(staged.store)
     progress("applying the build rules")

@@ -40,6 +40,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 from ..progress import ProgressBar, ProgressReader
 from ..store.embedded import publish_generation, writing_generation
 from .builder import BuildReport, dataset_counts, pause_for_tests, refuse_empty
+from .drafts import refuse_drafts
 from .parse import data_files, ontology_files
 
 __all__ = ["FAST_BUILD_THRESHOLD", "bulk_build", "input_size", "load_lines"]
@@ -230,6 +231,7 @@ def bulk_build(
         for number, path in enumerate(files):
             progress(f"loading {path}")
             _load(disk, path, progress_bar, scope=f"f{number}")
+        refuse_drafts(disk, _GraphFiles(files))
         if disk.query("ASK { ?s ?p ?o }"):
             raise ValidationError(["triples outside any named graph; put them in the source's graph or a claim graph"])
         if rules:  # status graphs in the input (a dump) are computed anew below; without the rules they are kept
