@@ -105,7 +105,6 @@ def load_registry(data_dir: Path) -> Registry:
                 names[subject.value].append(str(obj.value))
     registry = Registry()
     for iri, label in labels.items():
-        # A label with a qualifier, "John Wick (2014)", is also named without it: "John Wick".
         registry.add(Entity(iri, types.get(iri, "Thing"), label, tuple(dict.fromkeys(names[iri]))))
     return registry
 
@@ -114,67 +113,36 @@ _NAME_WORD = r"(?:[A-Z][\w'&-]*|\d+)"
 _JOINERS = r"(?:de|del|la|van|von|der|du|da|of|the|and)"
 _CAPITALISED = re.compile(rf"[A-Z][\w'&-]*(?:[ ](?:{_JOINERS}[ ])*{_NAME_WORD})+")
 _COMPANY_WORDS = {"films", "pictures", "entertainment", "studios", "productions", "media", "television", "inc", "ltd"}
-_MONTHS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "spring",
-    "summer",
-    "fall",
-    "autumn",
-    "winter",
-}
-_PRESS_WORDS = {"reporter", "times", "news", "post", "magazine", "weekly", "journal", "variety", "tomatoes"}
-_COMMON_WORDS = {
-    "movie",
-    "movies",
-    "film",
-    "films",
-    "series",
-    "spinoff",
-    "spin-off",
-    "cast",
-    "trailer",
-    "day",
-    "time",
-    "chapter",
-    "here's",
-    "will",
-    "star",
-    "in",
-    "excellent",
-    "some",
-    "what",
-    "know",
-    "about",
-}
-_NOT_NAMES = {
-    "here's",
-    "yes",
-    "the",
-    "a",
-    "an",
-    "so",
-    "then",
-    "but",
-    "and",
-    "as",
-    "now",
-    "it",
-    "who",
-    "what",
-    "when",
-    "is",
-}
+# A capitalised run that starts with a month or season is a date, not a name.
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "spring",
+        "summer",
+        "fall",
+        "autumn",
+        "winter",
+    ]
+)
+_PRESS_WORDS = frozenset(["reporter", "times", "news", "post", "magazine", "weekly", "journal", "variety", "tomatoes"])
+# Words that make a capitalised run a title rather than a person's name.
+_COMMON_WORDS = frozenset(
+    ["movie", "movies", "film", "films", "series", "spinoff", "spin-off", "cast", "trailer", "day", "time", "chapter"]
+)
+_NOT_NAMES = frozenset(
+    ["here's", "yes", "the", "a", "an", "so", "then", "but", "and", "as", "now", "it", "who", "what", "when", "is"]
+)
 
 
 def find_mentions(text: str, sentences: list[Sentence], registry: Registry) -> list[Mention]:
