@@ -10,7 +10,7 @@ It reads English news prose about films; it is a first pass for a person to revi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from ..namespaces import WG, WGD
@@ -91,12 +91,12 @@ class RuleExtractor:
         out: list[Candidate] = []
         for sentence in sentences:
             inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
-            out.extend(_Sentence(self, flat, sentence, inside, context).candidates())
+            out.extend(_Sentence(flat, sentence, inside, context).candidates())
         return out
 
 
 class _Sentence:
-    def __init__(self, owner: RuleExtractor, flat: str, sentence: Sentence, mentions: list[Mention], ctx: Context):
+    def __init__(self, flat: str, sentence: Sentence, mentions: list[Mention], ctx: Context) -> None:
         self.flat, self.s, self.ctx = flat, sentence, ctx
         self.all = mentions
         self.top = [m for m in mentions if not m.nested]
@@ -309,8 +309,9 @@ class _Sentence:
         words = self.flat[triggers[0][0] : triggers[0][1]]
         self.add("performance", triples, 0.8 * work_score, used, f"cast word '{words}'")
 
-    def crew(self, pattern: re.Pattern[str], relation: str, role: str, make: object) -> None:
-        assert callable(make)
+    def crew(
+        self, pattern: re.Pattern[str], relation: str, role: str, make: Callable[[str, str], list[Triple]]
+    ) -> None:
         for t0, t1 in self.triggers(pattern, self.s.start, self.s.end):
             person = self.person_for(t0, t1, {"Person"})
             if person is None:
