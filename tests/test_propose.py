@@ -508,3 +508,49 @@ def test_fuzzy_name_becomes_an_alias_and_passes_the_citation_check(tmp_path: Pat
     path.write_text(path.read_text().replace('skos:altLabel "Anjelica Hustin"', 'skos:altLabel "Someone Else"'))
     out = _run("validate", "--data", data, "--sources", held, ok=False)
     assert "does not name Anjelica Huston" in out
+
+
+def test_review_on_a_real_terminal(tmp_path: Path) -> None:
+    """`wickgraph review` on a pseudo-terminal: it asks, one claim at a time, and takes typed answers."""
+    import os
+    import pty
+    import select
+
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-tty")
+    n = len(read_draft(path).candidates)
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "wickgraph", "review", str(path), "--data", str(data)]
+    command += ["--sources", str(FIXTURE.parent)]
+    proc = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    screen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal screen
+        while marker not in screen:
+            ready, _, _ = select.select([leader], [], [], 60)
+            assert ready, f"no {marker!r} on the terminal; it shows {screen[-300:]!r}"
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                chunk = b""
+            assert chunk, f"the terminal closed before {marker!r}; it showed {screen[-300:]!r}"
+            screen += chunk
+
+    try:
+        for i in range(1, n + 1):
+            read_until(f"[{i}/{n}]".encode())
+            read_until(b"[q]uit?")
+            screen = screen[screen.rindex(b"[q]uit?") + 1 :]
+            os.write(leader, b"a\n" if i == 1 else b"r\n")
+        read_until(b"claims accepted")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        os.close(leader)
+    assert "1 claims accepted" in screen.decode(errors="replace")
+    written = path.read_text()
+    assert written.count("a wg:Claim") == 1 and "wgp:" not in written
