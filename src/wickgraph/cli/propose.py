@@ -134,7 +134,7 @@ def review(
         if sys.stdin.isatty():
 
             def ask(question: str) -> str:
-                return str(click.prompt(question.rstrip(), default="", show_default=False))
+                return str(click.prompt(question.rstrip(), default="", show_default=False, prompt_suffix=" "))
 
         else:
 
