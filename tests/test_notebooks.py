@@ -24,7 +24,13 @@ from wickgraph.notebook.execute import NotebookError, execute_notebook, main, st
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
-EXPECTED = ["01-quickstart", "02-what-was-known-when", "03-story-order-and-networks", "04-remote-endpoint"]
+EXPECTED = [
+    "01-quickstart",
+    "02-what-was-known-when",
+    "03-story-order-and-networks",
+    "04-remote-endpoint",
+    "05-adding-an-article",
+]
 _SKIP_DIRS = {".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__", ".hypothesis"}
 
 
@@ -59,7 +65,7 @@ def snapshot(root: Path) -> dict[str, int]:
     return found
 
 
-def test_the_four_notebooks_are_there() -> None:
+def test_the_notebooks_are_there() -> None:
     assert [p.stem for p in saved()] == EXPECTED
 
 
@@ -229,3 +235,11 @@ def test_strip_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert unclean(stripped) == [] and stripped.cells[0].source == "1 + 1"
     assert main([str(path), "--check"]) == 0
     assert unclean(strip_notebook(stripped)) == []
+
+
+def test_05_adding_an_article(executed: dict[str, Any]) -> None:
+    text = run(executed, "05-adding-an-article")
+    assert "an unreviewed draft of `wickgraph propose`" in text  # the build refused the draft
+    assert "(2 edited)" in text and "1 sentences marked as stating no fact" in text
+    assert "citations checked against the held source texts" in text  # the reviewed claims passed the check
+    assert "Donnie Yen as Caine: 'Donnie Yen plays Caine" in text  # the quoted span is the text's own

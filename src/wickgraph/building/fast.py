@@ -29,6 +29,7 @@ from pyoxigraph import Store as OxStore
 
 from ..errors import ValidationError
 from ..namespaces import ONTOLOGY_GRAPH
+from .drafts import refuse_drafts
 from .loading import load_file
 from .parse import FORMATS, display_path, ontology_files
 from .report import dataset_counts, refuse_empty
@@ -104,6 +105,7 @@ def fill_fast(
         progress(f"loading {path}")
         load_file(disk, path, progress_bar, scope=f"f{number}")
     files_of = _GraphFiles(files)
+    refuse_drafts(disk, files_of)
     if disk.query("ASK { ?s ?p ?o }"):
         raise ValidationError(outside_named_graphs(files_of.default_graph_files()))
     if rules:  # status graphs in the input (a dump) are computed anew below; without the rules they are kept

@@ -11,6 +11,7 @@ from pathlib import Path
 from pyoxigraph import Store as OxStore
 
 from ..errors import CitationError, ValidationError
+from .drafts import refuse_drafts
 from .parse import Staged, ontology_files, stage
 from .provenance import claim_files, supersession_problems
 from .report import dataset_counts, refuse_empty
@@ -38,6 +39,7 @@ def prepare(ontology_dir: Path, data_dir: Path, sources_dir: Path | None, progre
     everything but writing the store (a :class:`~wickgraph.errors.WickgraphError` for bad data)."""
     progress(f"parsing {ontology_dir} and {data_dir}")
     staged = stage(ontology_dir, data_dir)
+    refuse_drafts(staged.store, staged.files_of)
     drop_status_graphs(staged.store)
     asserted = snapshot_asserted(staged.store)
     progress("applying the build rules")

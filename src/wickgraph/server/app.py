@@ -37,6 +37,7 @@ from .graphview import available as graph_view_available
 from .guard import inspect_sparql
 from .protocol import SparqlRequest
 from .responses import _REASONS, _json, _only, _params, _Response, _text, error_response, refused_host
+from .review import review_page
 from .sparql import ENDPOINT, SparqlEndpoint
 
 __all__ = ["ServerConfig", "WickgraphApp"]
@@ -86,6 +87,7 @@ class WickgraphApp(SparqlEndpoint):
             "/labels": self._labels,
             "/viz": self._viz,
             "/status": self._status,
+            "/review": lambda environ: review_page(self, environ),
         }
 
     # ---- WSGI -----------------------------------------------------------------------------------------------
