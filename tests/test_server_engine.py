@@ -11,7 +11,8 @@ import pytest
 
 from wickgraph.errors import QuerySyntaxError, QueryTimeoutError
 from wickgraph.graph import KnowledgeGraph
-from wickgraph.server.engine import EnginePool, EngineStore, _Watchdog
+from wickgraph.server.engine import EnginePool, EngineStore
+from wickgraph.server.watchdog import Watchdog
 from wickgraph.store.embedded import current_generation, new_generation_dir, publish_generation
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -31,7 +32,7 @@ def pool(store_copy: Path) -> Iterator[EnginePool]:
 
 
 def test_watchdog_runs_what_is_due_and_not_what_is_cancelled() -> None:
-    watchdog = _Watchdog()
+    watchdog = Watchdog()
     fired: list[str] = []
     done = threading.Event()
     keep = watchdog.schedule(0.05, lambda: (fired.append("kept"), done.set()))

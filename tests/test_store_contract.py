@@ -29,9 +29,9 @@ from conftest import need_virtuoso
 from wickgraph import KnowledgeGraph, named_queries
 from wickgraph.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDFS, SOURCE, WGD, XSD
 from wickgraph.results import GraphResult, SelectResult
-from wickgraph.store.oxigraph_server import OxigraphServer
 from wickgraph.store.remote import RemoteStore
-from wickgraph.store.virtuoso_server import VirtuosoServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
+from wickgraph.testing.virtuoso_server import VirtuosoServer
 
 BACKENDS = ["embedded", "remote", "remote-union", "virtuoso"]
 EXACT = ("remote", "virtuoso")

@@ -19,7 +19,7 @@ from wickgraph.cli import cli
 from wickgraph.errors import EndpointRowCapError, ResultTooLargeError
 from wickgraph.results import SelectResult
 from wickgraph.store.remote import MERGE_GRAPH
-from wickgraph.store.virtuoso_server import VirtuosoServer
+from wickgraph.testing.virtuoso_server import VirtuosoServer
 
 _CROSS = "SELECT ?a ?b WHERE { GRAPH <https://w3id.org/wickgraph/graph/entities> { ?a a ?t . ?b a ?u } }"
 """An answer far bigger than 10,000 rows (every pair of entities)."""
@@ -236,7 +236,7 @@ def test_no_server_is_left_behind_stopped_or_killed(tmp_path: Path) -> None:
 
     script = (
         "import sys, time\n"
-        "from wickgraph.store.virtuoso_server import VirtuosoServer\n"
+        "from wickgraph.testing.virtuoso_server import VirtuosoServer\n"
         "server = VirtuosoServer().start()\n"
         "print(server.process.pid, server.location, flush=True)\n"
         "time.sleep(600)\n"
@@ -310,7 +310,7 @@ def test_answers_are_made_alike_at_the_boundary(virtuoso: VirtuosoServer) -> Non
     """Virtuoso's booleans (1/0), number forms and blank-node labels come out as the embedded store gives them."""
     from pyoxigraph import BlankNode, Literal, NamedNode
 
-    from wickgraph.store.remote import _parse_answer
+    from wickgraph.store.answers import parse_answer
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     store = RemoteStore(virtuoso.endpoint(union="none"))
@@ -331,7 +331,7 @@ def test_answers_are_made_alike_at_the_boundary(virtuoso: VirtuosoServer) -> Non
         "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "007" } },
       { "b": { "type": "bnode", "value": "nodeID://b10092" }, "x": { "type": "typed-literal",
         "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "seven" } } ] } }"""
-    parsed = _parse_answer("http://127.0.0.1:1/sparql", body, "application/sparql-results+json")
+    parsed = parse_answer("http://127.0.0.1:1/sparql", body, "application/sparql-results+json")
     assert isinstance(parsed, SelectResult)
     first, second = parsed.rows
     assert first["b"] == second["b"]  # one label, one node, within an answer

@@ -37,7 +37,7 @@ import typing as _typing
 from .build.builder import BuildReport as BuildReport
 from .build.builder import build as build
 from .build.builder import check as check
-from .push import push as push
+from .publish import push as push
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for type checkers and readers
     from .analysis import Connection as Connection
@@ -98,7 +98,7 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - the same names, imported for typ
     from .notebook.magic import load_ipython_extension as load_ipython_extension
     from .projections import Projection as Projection
     from .projections import project as project
-    from .push import PushReport as PushReport
+    from .publish import PushReport as PushReport
     from .queries import NamedQuery as NamedQuery
     from .queries import named_queries as named_queries
     from .results import GraphResult as GraphResult
@@ -150,7 +150,7 @@ _EXPORTS: dict[str, str] = {
     "Projection": ".projections",
     "ProjectionError": ".errors",
     "PushError": ".errors",
-    "PushReport": ".push",
+    "PushReport": ".publish",
     "QueryError": ".errors",
     "QueryFormError": ".errors",
     "QueryRefusedError": ".errors",
@@ -188,7 +188,7 @@ _EXPORTS: dict[str, str] = {
     "notebook_html": ".viz",
     "open_graph": ".graph",
     "project": ".projections",
-    "push": ".push",
+    "push": ".publish",
     "read_graph": ".exchange",
     "render_html": ".viz",
     "result_to_networkx": ".networkx_export",

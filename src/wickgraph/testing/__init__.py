@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks (local SPARQL servers, a browser driver); not part of the wheel."""
