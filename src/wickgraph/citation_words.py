@@ -3,7 +3,7 @@ cue words of the certainty rule, and how a span's words are compared (case-folde
 plurals and possessives ignored, function words skipped).
 
 >>> date_spellings(date(2025, 6, 6))[:3]
-['2025-06-06', 'June 6, 2025', 'June 6 2025']
+['2025-06-06', 'June 6, 2025', '6 June 2025']
 """
 
 from __future__ import annotations
