@@ -93,16 +93,7 @@ class Builder:
                 v = literal_value(o)
                 if v not in values:
                     values.append(v)
-                lkey = (sid, pid, type(v), v)
-                held = literal_claims.get(lkey)
-                if claim is None or held is _ALWAYS:
-                    literal_claims[lkey] = _ALWAYS
-                elif held is None:
-                    literal_claims[lkey] = claim
-                elif type(held) is list:
-                    held.append(claim)
-                else:
-                    literal_claims[lkey] = [held, claim]
+                _hold(literal_claims, (sid, pid, type(v), v), claim)
                 continue
             if isinstance(o, Triple):
                 continue
@@ -117,16 +108,7 @@ class Builder:
                 values = attrs.setdefault(sid, {}).setdefault(pid, [])
                 if oid not in values:
                     values.append(oid)
-                lkey = (sid, pid, str, oid)
-                held = literal_claims.get(lkey)
-                if claim is None or held is _ALWAYS:
-                    literal_claims[lkey] = _ALWAYS
-                elif held is None:
-                    literal_claims[lkey] = claim
-                elif type(held) is list:
-                    held.append(claim)
-                else:
-                    literal_claims[lkey] = [held, claim]
+                _hold(literal_claims, (sid, pid, str, oid), claim)
                 continue
             else:
                 found = ids.get(o)
@@ -324,6 +306,20 @@ class Builder:
 _MISSING = object()
 _ALWAYS = object()
 SUPERSEDED_SUFFIX = " (superseded)"
+
+
+def _hold(table: dict[Any, Any], key: Any, claim: str | None) -> None:
+    """Note that ``claim`` states the attribute value ``key`` (``None``: the registry, which always holds it):
+    one claim id, then a list of them."""
+    held = table.get(key)
+    if claim is None or held is _ALWAYS:
+        table[key] = _ALWAYS
+    elif held is None:
+        table[key] = claim
+    elif type(held) is list:
+        held.append(claim)
+    else:
+        table[key] = [held, claim]
 
 
 def _edge_key(item: tuple[tuple[str, str, str], Any]) -> tuple[str, str, str]:
