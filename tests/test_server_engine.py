@@ -11,9 +11,11 @@ import pytest
 
 from wickgraph.errors import QuerySyntaxError, QueryTimeoutError
 from wickgraph.graph import KnowledgeGraph
+from wickgraph.results import SelectResult
 from wickgraph.server.engine import EnginePool, EngineStore
 from wickgraph.server.watchdog import Watchdog
 from wickgraph.store.embedded import current_generation, new_generation_dir, publish_generation
+from wickgraph.terms import optional_value
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -35,7 +37,12 @@ def test_watchdog_runs_what_is_due_and_not_what_is_cancelled() -> None:
     watchdog = Watchdog()
     fired: list[str] = []
     done = threading.Event()
-    keep = watchdog.schedule(0.05, lambda: (fired.append("kept"), done.set()))
+
+    def kept() -> None:
+        fired.append("kept")
+        done.set()
+
+    keep = watchdog.schedule(0.05, kept)
     dropped = watchdog.schedule(0.01, lambda: fired.append("cancelled"))
     watchdog.cancel(dropped)
     assert done.wait(10)
@@ -47,7 +54,8 @@ def test_watchdog_runs_what_is_due_and_not_what_is_cancelled() -> None:
 def test_the_library_runs_on_the_engines(pool: EnginePool) -> None:
     kg = KnowledgeGraph(EngineStore(pool))
     rows = kg.run("who-plays", character="Rooney")
-    assert "Ana de Armas" in {str(r["actorLabel"].value) for r in rows if r["actorLabel"] is not None}
+    assert isinstance(rows, SelectResult)
+    assert "Ana de Armas" in {optional_value(r, "actorLabel") for r in rows}
     assert kg.ask("ASK { wgd:ballerina wg:director wgd:len-wiseman }") is True
     assert kg.entity("Ana de Armas").label == "Ana de Armas"
     with pytest.raises(QuerySyntaxError) as info:

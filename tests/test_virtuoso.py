@@ -19,6 +19,7 @@ from wickgraph.cli import cli
 from wickgraph.errors import EndpointRowCapError, ResultTooLargeError
 from wickgraph.results import SelectResult
 from wickgraph.store.remote import MERGE_GRAPH
+from wickgraph.terms import value
 from wickgraph.testing.virtuoso_server import VirtuosoServer
 
 _CROSS = "SELECT ?a ?b WHERE { GRAPH <https://w3id.org/wickgraph/graph/entities> { ?a a ?t . ?b a ?u } }"
@@ -76,13 +77,10 @@ def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGr
     need_virtuoso()
     with VirtuosoServer() as server:
         report = wickgraph.push(server.endpoint(), built_store)
-        merged = int(
-            str(
-                kg.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")[
-                    0
-                ]["n"].value
-            )
-        )  # type: ignore[union-attr]
+        counted = kg.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+        )
+        merged = int(value(counted[0], "n"))
         assert report.merged == merged
         assert report.server_union is True
         assert report.default_graph == merged and report.merge_graph == MERGE_GRAPH
