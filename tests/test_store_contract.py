@@ -306,6 +306,20 @@ def test_the_export_reads_alike_through_the_protocol(other: KnowledgeGraph, expo
     assert sorted(got.edges(keys=True, data=True), key=repr) == sorted(exported.edges(keys=True, data=True), key=repr)
 
 
+def test_push_reads_any_store_through_the_protocol(graphs: dict[str, KnowledgeGraph], embedded: KnowledgeGraph) -> None:
+    """Push takes any Store as its source: from the engine pool into a fresh server, the graphs and the default
+    graph come out as a push from the embedded store makes them."""
+    with OxigraphServer() as server:
+        report = wickgraph.push(server.endpoint(), graphs["engine"].store)
+        assert report.graphs == len(embedded.store.named_graphs())
+        assert report.default_graph_is_union is True
+        with wickgraph.open_graph(endpoint=server.endpoint(timeout=600)) as copy:
+            assert copy.store.named_graphs() == embedded.store.named_graphs()
+            assert copy.counts() == embedded.counts()
+            query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isTRIPLE(?o)) }"  # reifiers are not pushed
+            assert _multiset(copy.select(query)) == _multiset(embedded.select(query))
+
+
 def test_embedded_close_twice_then_use_says_closed(built_store: Path) -> None:
     store = EmbeddedStore.open(built_store)
     assert store.named_graphs()

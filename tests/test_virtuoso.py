@@ -179,20 +179,20 @@ def test_syntax_error_is_placed_in_the_users_lines(virtuoso: VirtuosoServer) -> 
 
 def test_digest_answer_is_rfc_7616() -> None:
     """The worked example of RFC 2617 section 3.5 (MD5, qop=auth), with its client nonce."""
-    from wickgraph.store import remote
+    from wickgraph.store import auth
 
     challenge = (
         'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", '
         'opaque="5ccc069c403ebaf9f0171e9517f40e41"'
     )
-    original = remote.secrets_token  # type: ignore[attr-defined]
+    original = auth.secrets_token
     try:
-        remote.secrets_token = lambda: "0a4f113b"  # type: ignore[attr-defined]
-        header = remote.digest_authorization(
+        auth.secrets_token = lambda: "0a4f113b"
+        header = auth.digest_authorization(
             challenge, "GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life"
         )
     finally:
-        remote.secrets_token = original  # type: ignore[attr-defined]
+        auth.secrets_token = original
     assert 'response="6629fae49393a05397450978507c4ef1"' in header
     assert 'opaque="5ccc069c403ebaf9f0171e9517f40e41"' in header
 
