@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..errors import QuerySyntaxError
+from ..errors import QuerySyntaxError, ResultTooLargeError
 from ..results import QueryResult, SelectResult
 from ..terms import Term, value
 
@@ -65,11 +65,20 @@ QUAD_CHUNK = 200
 
 def sparql_quads(store: Store, graphs: Sequence[str] | None = None) -> Iterator[Quad]:
     """:meth:`Store.quads` for a store that reads them with SPARQL: one ``SELECT`` per :data:`QUAD_CHUNK` graphs,
-    each streamed."""
+    each streamed. A request whose answer is too large for the server (a row cap, such as Virtuoso's
+    ``ResultSetMaxRows``, or the engine's byte limit) is asked again in halves, down to one graph a request."""
     wanted = list(store.named_graphs() if graphs is None else graphs)
-    for start in range(0, len(wanted), QUAD_CHUNK):
-        values = " ".join(f"<{g}>" for g in wanted[start : start + QUAD_CHUNK])
-        result = store.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    pending = [wanted[start : start + QUAD_CHUNK] for start in range(0, len(wanted), QUAD_CHUNK)]
+    while pending:
+        chunk = pending.pop(0)
+        values = " ".join(f"<{g}>" for g in chunk)
+        try:
+            result = store.query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        except ResultTooLargeError:
+            if len(chunk) == 1:
+                raise
+            pending[:0] = [chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]]
+            continue
         assert isinstance(result, SelectResult)
         for row in result.stream():
             s, p, o = row["s"], row["p"], row["o"]
