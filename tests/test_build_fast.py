@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from wickgraph.errors import DataError
 from wickgraph.output import TABLE_WIDTH_ROWS, write_result
 from wickgraph.progress import ProgressBar, ProgressReader
 from wickgraph.results import GraphResult, SelectResult
+from wickgraph.terms import Term
 
 BROKEN = """
 @prefix wg:     <https://w3id.org/wickgraph/ontology#> .
@@ -114,7 +116,7 @@ def test_streamed_rules_add_what_sparql_update_adds(ontology_dir: Path, tmp_path
     derive(disk, ontology_dir)
 
     def quads(store: Store) -> set[str]:  # the ontology's blank nodes differ between two loads
-        return {str(q) for q in store if not any(isinstance(t, BlankNode) for t in q)}  # type: ignore[attr-defined]
+        return {str(q) for q in store if not any(isinstance(t, BlankNode) for t in q)}
 
     assert quads(disk) == quads(memory)
     assert any("castMember" in q for q in quads(disk)) and any("setBetween" in q for q in quads(disk))
@@ -177,7 +179,7 @@ def test_progress_bar_counts_triples_and_rate() -> None:
 def test_every_select_format_streams_the_rows() -> None:
     count = 3 * TABLE_WIDTH_ROWS
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[dict[str, Term | None]]:
         for i in range(count):
             yield {"n": Literal(str(i)), "s": NamedNode(f"https://w3id.org/wickgraph/id/e{i}")}
 
@@ -193,7 +195,7 @@ def test_every_select_format_streams_the_rows() -> None:
 
 
 def test_construct_results_stream_in_every_rdf_format() -> None:
-    def triples():  # type: ignore[no-untyped-def]
+    def triples() -> Iterator[Triple]:
         for i in range(2000):
             yield Triple(NamedNode(f"http://e/s{i}"), NamedNode("http://e/p"), Literal(f"v{i} é"))
 

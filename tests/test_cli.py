@@ -5,27 +5,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from pyoxigraph import RdfFormat, parse
 
 from wickgraph.cli import cli
 from wickgraph.store.embedded import current_generation
 
+Run = Callable[..., Result]
+"""The ``wickgraph`` command on the session's built store: ``run("query", "who-plays", stdin=None)``."""
+
 
 @pytest.fixture()
-def run(built_store: Path):  # type: ignore[no-untyped-def]
+def run(built_store: Path) -> Run:
     runner = CliRunner()
 
-    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, stdin: str | None = None) -> Result:
         return runner.invoke(cli, [*args, "--store", str(built_store)], input=stdin, catch_exceptions=False)
 
     return invoke
 
 
-def test_query_formats(run) -> None:  # type: ignore[no-untyped-def]
+def test_query_formats(run: Run) -> None:
     table = run("query", "who-plays", "--param", "character=Rooney", "--format", "table")
     assert table.exit_code == 0
     assert table.output.splitlines()[0].split()[:2] == ["actorLabel", "workLabel"]
@@ -45,7 +49,7 @@ def test_query_formats(run) -> None:  # type: ignore[no-untyped-def]
     assert {"type": "literal", "value": "Unity Phelan"} in [b["actorLabel"] for b in data["results"]["bindings"]]
 
 
-def test_construct_as_turtle_and_ask(run) -> None:  # type: ignore[no-untyped-def]
+def test_construct_as_turtle_and_ask(run: Run) -> None:
     out = run(
         "query",
         "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }",
@@ -53,11 +57,11 @@ def test_construct_as_turtle_and_ask(run) -> None:  # type: ignore[no-untyped-de
         "turtle",
     )
     triples = list(parse(out.output.encode(), format=RdfFormat.TURTLE))
-    assert [t.object.value for t in triples] == ["https://w3id.org/wickgraph/id/len-wiseman"]  # type: ignore[union-attr]
+    assert [t.object.value for t in triples] == ["https://w3id.org/wickgraph/id/len-wiseman"]
     assert run("query", "ASK { wgd:ballerina wg:director wgd:chad-stahelski }").output.strip() == "false"
 
 
-def test_query_from_stdin_and_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_query_from_stdin_and_file(run: Run, tmp_path: Path) -> None:
     q = "SELECT ?l WHERE { wgd:ruska-roma rdfs:label ?l }"
     assert '"Ruska Roma"' in run("query", stdin=q).output
     path = tmp_path / "q.rq"
@@ -65,14 +69,14 @@ def test_query_from_stdin_and_file(run, tmp_path: Path) -> None:  # type: ignore
     assert "Ruska Roma" in run("query", "--file", str(path), "--format", "csv").output
 
 
-def test_as_of_answers_from_what_was_published_then(run) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_answers_from_what_was_published_then(run: Run) -> None:
     then = run("query", "lead-of", "--as-of", "2024-01-03", "--format", "csv").output
     now = run("query", "lead-of", "--format", "csv").output
     assert {r["name"] for r in csv.DictReader(io.StringIO(then))} == {"Rooney"}
     assert "Eve Macarro" in {r["name"] for r in csv.DictReader(io.StringIO(now))}
 
 
-def test_queries_lists_every_named_query(run) -> None:  # type: ignore[no-untyped-def]
+def test_queries_lists_every_named_query(run: Run) -> None:
     from wickgraph import named_queries
 
     out = CliRunner().invoke(cli, ["queries", "-v"]).output
@@ -81,7 +85,7 @@ def test_queries_lists_every_named_query(run) -> None:  # type: ignore[no-untype
     assert "--param character=" in out
 
 
-def test_show_and_search(run) -> None:  # type: ignore[no-untyped-def]
+def test_show_and_search(run: Run) -> None:
     card = run("show", "eve macarro").output
     assert card.startswith("Eve Macarro  (wgd:eve-macarro)")
     assert "Rooney" in card and "[superseded]" in card and "≠ sources disagree" in card
@@ -107,8 +111,8 @@ def test_show_and_search(run) -> None:  # type: ignore[no-untyped-def]
     ],
 )
 def test_bad_input_gets_a_one_line_error_and_changes_nothing(
-    run, built_store: Path, args: list[str], message: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, built_store: Path, args: list[str], message: str
+) -> None:
     generation = current_generation(built_store)
     result = CliRunner().invoke(cli, [*args, "--store", str(built_store)])
     assert result.exit_code == 1

@@ -7,12 +7,13 @@ span, and the fact sheet, cited by line), not taken from the queries' own output
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import wickgraph
 from wickgraph.terms import to_python
 
 
-def rows(kg: wickgraph.KnowledgeGraph, name: str, as_of: str | None = None, **params: str) -> list[dict[str, object]]:
+def rows(kg: wickgraph.KnowledgeGraph, name: str, as_of: str | None = None, **params: str) -> list[dict[str, Any]]:
     result = kg.run(name, as_of=as_of, **params)
     assert isinstance(result, wickgraph.SelectResult)
     return result.to_python()
@@ -25,7 +26,7 @@ def test_cq1_lead_and_character_name_per_source(kg: wickgraph.KnowledgeGraph) ->
     now = rows(kg, "lead-of")
     current = {r["name"] for r in now if r["current"]}
     assert "Eve Macarro" in current
-    article = [r for r in now if r["sourceTitle"].startswith("Ballerina: Here's What We Know")]  # type: ignore[union-attr]
+    article = [r for r in now if r["sourceTitle"].startswith("Ballerina: Here's What We Know")]
     assert article and all(r["name"] == "Rooney" and r["current"] is False for r in article)
 
 
@@ -48,14 +49,14 @@ def test_cq3_set_between_and_the_two_orders(kg: wickgraph.KnowledgeGraph) -> Non
     }
     assert len({r["sourceTitle"] for r in between}) >= 2  # the article and Wikipedia both say so
     order = rows(kg, "story-order")
-    story = [r["workLabel"] for r in sorted(order, key=lambda r: (r["storyPosition"], r["workLabel"]))]  # type: ignore[arg-type,return-value]
+    story = [r["workLabel"] for r in sorted(order, key=lambda r: (r["storyPosition"], r["workLabel"]))]
     assert (
         story.index("John Wick: Chapter 3 – Parabellum")
         < story.index("Ballerina")
         < story.index("John Wick: Chapter 4")
     )
     assert story.index("The Continental: From the World of John Wick") < story.index("John Wick (2014)")
-    release = [r["workLabel"] for r in sorted(order, key=lambda r: r["released"])]  # type: ignore[arg-type,return-value]
+    release = [r["workLabel"] for r in sorted(order, key=lambda r: r["released"])]
     assert release == [
         "John Wick (2014)",
         "John Wick: Chapter 2",
@@ -64,7 +65,7 @@ def test_cq3_set_between_and_the_two_orders(kg: wickgraph.KnowledgeGraph) -> Non
         "The Continental: From the World of John Wick",
         "Ballerina",
     ]
-    assert [r["releasePosition"] for r in sorted(order, key=lambda r: r["released"])] == [1, 2, 3, 4, 5, 6]  # type: ignore[arg-type,return-value]
+    assert [r["releasePosition"] for r in sorted(order, key=lambda r: r["released"])] == [1, 2, 3, 4, 5, 6]
 
 
 def test_cq4_writing_history(kg: wickgraph.KnowledgeGraph) -> None:

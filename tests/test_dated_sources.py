@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import wickgraph
+from _results import as_rows
 from wickgraph.citations import check_citations
 
 GONE_TRENDING = "gonetrending-2022-04-29-de-armas-to-star.txt"
@@ -57,8 +59,8 @@ def test_the_articles_are_not_copied_into_the_repository(sources_dir: Path) -> N
         assert sentences and not any(s[:60] in data for s in sentences), file
 
 
-def _history(kg: wickgraph.KnowledgeGraph, as_of: str | None) -> list[dict[str, object]]:
-    return list(kg.run("release-history", film="Ballerina", as_of=as_of).to_python())
+def _history(kg: wickgraph.KnowledgeGraph, as_of: str | None) -> list[dict[str, Any]]:
+    return list(as_rows(kg.run("release-history", film="Ballerina", as_of=as_of)).to_python())
 
 
 def test_release_history_as_known_on_2022_05_01(kg: wickgraph.KnowledgeGraph) -> None:
@@ -103,7 +105,7 @@ def test_release_history_today(kg: wickgraph.KnowledgeGraph) -> None:
 def test_lead_of_before_the_character_had_a_name(kg: wickgraph.KnowledgeGraph, as_of: str) -> None:
     # Gone Trending: de Armas "has officially agreed to star" as "a young female assassin"; The Digital Fix:
     # "Ana de Armas stars as an assassin". Neither names the character, so lead-of (which lists names) is empty.
-    assert list(kg.run("lead-of", film="Ballerina", as_of=as_of).to_python()) == []
+    assert list(as_rows(kg.run("lead-of", film="Ballerina", as_of=as_of)).to_python()) == []
     leads = kg.select(
         "SELECT DISTINCT ?who WHERE { ?p wg:work wgd:ballerina ; wg:creditType wg:LeadRole ; wg:actor ?a . ?a rdfs:label ?who }",
         as_of=as_of,
@@ -113,9 +115,9 @@ def test_lead_of_before_the_character_had_a_name(kg: wickgraph.KnowledgeGraph, a
 
 def test_lead_of_as_known_on_2024_01_03_and_today(kg: wickgraph.KnowledgeGraph) -> None:
     # Cinemark: "Ana de Armas stars as Rooney"; Wikipedia: "Ana de Armas as a ballerina and assassin Eve Macarro".
-    then = kg.run("lead-of", film="Ballerina", as_of="2024-01-03").to_python()
+    then = as_rows(kg.run("lead-of", film="Ballerina", as_of="2024-01-03")).to_python()
     assert {(r["actorLabel"], r["name"], r["current"]) for r in then} == {("Ana de Armas", "Rooney", True)}
-    now = kg.run("lead-of", film="Ballerina").to_python()
+    now = as_rows(kg.run("lead-of", film="Ballerina")).to_python()
     assert {r["name"] for r in now if r["current"] is True} == {"Eve Macarro"}
     assert {r["name"] for r in now if r["current"] in NOT_CURRENT} == {"Rooney"}
 

@@ -17,7 +17,7 @@ from wickgraph.projections import PROJECTIONS, project
 
 # Text XML can carry: no control characters but tab and newline (a carriage return is a line end to XML).
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\ufffe\uffff"),
+    alphabet=st.characters(codec="utf-8", exclude_characters="\r\ufffe\uffff"),
     max_size=12,
 ).filter(lambda s: not any(ord(c) < 32 and c not in "\t\n" for c in s))
 SCALARS = {

@@ -13,8 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 import wickgraph
+from _results import as_rows
 from wickgraph.cli import cli
 from wickgraph.synthetic import QUADS_PER_FILM, GenerateReport, generate
+from wickgraph.terms import value
 
 REPO = Path(__file__).resolve().parent.parent
 FILMS = 14  # about 3,000 quads: the anchor franchise and a few more works
@@ -94,17 +96,14 @@ def test_the_anchor_franchise_has_what_the_questions_ask(
     universe: GenerateReport, universe_kg: wickgraph.KnowledgeGraph
 ) -> None:
     # The lead was announced under an earlier name, later superseded: both claims, one current.
-    lead = universe_kg.run("lead-of", **universe.params["lead-of"])
-    assert not isinstance(lead, bool)
-    assert {row["current"].value for row in lead if row["current"] is not None} == {"true", "false"}
+    lead = as_rows(universe_kg.run("lead-of", **universe.params["lead-of"]))
+    assert {value(row, "current") for row in lead if row["current"] is not None} == {"true", "false"}
     # The spin-off's lead character was played by another actor in an earlier film.
-    plays = universe_kg.run("who-plays", **universe.params["who-plays"])
-    assert not isinstance(plays, bool)
-    assert len({row["actorLabel"].value for row in plays if row["actorLabel"] is not None}) >= 2
+    plays = as_rows(universe_kg.run("who-plays", **universe.params["who-plays"]))
+    assert len({value(row, "actorLabel") for row in plays if row["actorLabel"] is not None}) >= 2
     # The shortest connection between the lead and the distant newcomer takes four hops.
-    path = universe_kg.run("shortest-connection", **universe.params["shortest-connection"])
-    assert not isinstance(path, bool)
-    assert path[0]["hops"] is not None and path[0]["hops"].value == "4"
+    path = as_rows(universe_kg.run("shortest-connection", **universe.params["shortest-connection"]))
+    assert value(path[0], "hops") == "4"
 
 
 def test_the_fast_build_makes_the_same_store_as_the_full_build(
@@ -121,10 +120,7 @@ def _quads(store: Path) -> set[tuple[str, ...]]:
     import pyoxigraph
 
     opened = pyoxigraph.Store.read_only(str((store / "current").resolve()))
-    return {
-        tuple("_:b" if isinstance(t, pyoxigraph.BlankNode) else str(t) for t in q)  # type: ignore[attr-defined]
-        for q in opened
-    }
+    return {tuple("_:b" if isinstance(t, pyoxigraph.BlankNode) else str(t) for t in q) for q in opened}
 
 
 def test_cli_generate_writes_the_file_the_texts_and_the_parameters(tmp_path: Path) -> None:

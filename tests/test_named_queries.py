@@ -95,7 +95,7 @@ def test_entity_names_are_resolved_once_on_a_read_only_store(
 
     def counting(graph: wickgraph.KnowledgeGraph, name: str, **kwargs: str | None) -> str:
         calls.append(name)
-        return real(graph, name, **kwargs)  # type: ignore[arg-type]
+        return real(graph, name, **kwargs)
 
     monkeypatch.setattr(wickgraph.entity, "resolve", counting)
     first = kg.named_query_text("set-between", work="Ballerina")
@@ -107,7 +107,7 @@ def test_entity_names_are_resolved_once_on_a_read_only_store(
     from wickgraph.store.embedded import EmbeddedStore
 
     memory = wickgraph.KnowledgeGraph(EmbeddedStore.in_memory())
-    assert not memory.store.read_only  # type: ignore[attr-defined]
+    assert not memory.store.read_only
     for _ in range(2):
         with pytest.raises(wickgraph.EntityNotFoundError):
             memory.named_query_text("set-between", work="Ballerina")

@@ -16,8 +16,10 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 import wickgraph
+from _results import as_rows
 from wickgraph.namespaces import WGD, XSD
 from wickgraph.notebook import to_dataframe
+from wickgraph.terms import Term
 
 
 def typed(value: str, datatype: str) -> Literal:
@@ -25,7 +27,7 @@ def typed(value: str, datatype: str) -> Literal:
 
 
 def test_column_types_follow_the_datatypes() -> None:
-    rows = [
+    rows: list[dict[str, Term | None]] = [
         {
             "i": typed("7", "integer"),
             "f": typed("2.5", "double"),
@@ -62,7 +64,7 @@ def test_column_types_follow_the_datatypes() -> None:
 
 
 def test_label_columns_from_a_mapping_sit_beside_their_iri_column() -> None:
-    rows = [
+    rows: list[dict[str, Term | None]] = [
         {"who": NamedNode(WGD + "ana-de-armas"), "n": typed("1", "integer"), "x": BlankNode("b1")},
         {"who": NamedNode(WGD + "nobody"), "n": None, "x": None},
     ]
@@ -109,7 +111,7 @@ def test_an_existing_label_variable_is_not_overwritten(kg: wickgraph.KnowledgeGr
 
 
 def test_optional_gives_missing_values(kg: wickgraph.KnowledgeGraph) -> None:
-    df = kg.run("release-history", film="Ballerina").to_dataframe()
+    df = as_rows(kg.run("release-history", film="Ballerina")).to_dataframe()
     london = df[df["location"].notna()]
     assert set(london["location"]) == {"London"}
     assert df["location"].isna().sum() == len(df) - len(london) > 0

@@ -430,7 +430,7 @@ def test_a_failed_service_call_is_one_clean_error(built_store: Path) -> None:
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{failing.url()}> {{ ?s ?p ?o }} }}",
         ):
             with pytest.raises(QueryError) as caught:
-                kg.query(text).rows if text.startswith("SELECT") else list(kg.query(text))  # type: ignore[union-attr]
+                kg.select(text).rows if text.startswith("SELECT") else list(kg.construct(text))
             assert "\n" not in str(caught.value) and "500" in str(caught.value)
 
 

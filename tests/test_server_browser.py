@@ -300,8 +300,8 @@ def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server
     finally:
         other.shutdown()
         other.server_close()
-    shown = {f.get("unreachableUrl") or f["url"]: f["url"] for f in children}
-    assert shown == {
+    framed = {child.get("unreachableUrl") or child["url"]: child["url"] for child in children}
+    assert framed == {
         **{server.url + path: "chrome-error://chromewebdata/" for path in pages},  # refused by the browser
         server.url + "/status": server.url + "/status",
     }, children

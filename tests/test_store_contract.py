@@ -35,7 +35,6 @@ from wickgraph.results import GraphResult, SelectResult
 from wickgraph.server.engine import EnginePool, EngineStore
 from wickgraph.store import EmbeddedStore, Store
 from wickgraph.store.remote import RemoteStore
-from wickgraph.terms import to_python
 from wickgraph.testing.oxigraph_server import OxigraphServer
 from wickgraph.testing.virtuoso_server import VirtuosoServer
 
@@ -201,7 +200,9 @@ def test_ask(backend: KnowledgeGraph) -> None:
 def test_construct(other: KnowledgeGraph, embedded: KnowledgeGraph) -> None:
     query = "CONSTRUCT { wgd:ballerina ?p ?o } WHERE { wgd:ballerina ?p ?o }"
     graph = other.construct(query)
-    labels = {to_python(t.object) for t in graph if t.predicate == NamedNode(RDFS + "label")}
+    labels = {
+        str(t.object.value) for t in graph if t.predicate == NamedNode(RDFS + "label") and isinstance(t.object, Literal)
+    }
     assert labels == {"Ballerina"}
     assert _rows(graph) == _rows(embedded.construct(query))
 

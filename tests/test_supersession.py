@@ -16,6 +16,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 import wickgraph
+from _results import as_rows
 from _server import ServerProcess
 from wickgraph.namespaces import CLAIM, WG, WGD, XSD
 from wickgraph.status import claim_statuses
@@ -203,18 +204,18 @@ def test_the_chancellor_is_not_known_before_a_dated_source_names_him(
     # The only held text dated by 2024-02-22 is the article, and it never names the Chancellor; the pages that
     # do (the Spanish press kit, Looper) are undated.
     assert "Chancellor" not in _text(sources_dir, CINEMARK)
-    early = kg.run("who-plays", as_of="2024-02-22", character="The Chancellor")
+    early = as_rows(kg.run("who-plays", as_of="2024-02-22", character="The Chancellor"))
     assert [value(r, "actorLabel") for r in early] == []
-    assert "Gabriel Byrne" in [value(r, "actorLabel") for r in kg.run("who-plays", character="The Chancellor")]
+    assert "Gabriel Byrne" in [value(r, "actorLabel") for r in as_rows(kg.run("who-plays", character="The Chancellor"))]
 
 
 def test_john_wick_is_not_released_before_a_source_dated_by_then_says_so(kg: wickgraph.KnowledgeGraph) -> None:
-    released = [r for r in kg.run("release-history", as_of="2014-06-01", film="John Wick (2014)")]
+    released = list(as_rows(kg.run("release-history", as_of="2014-06-01", film="John Wick (2014)")))
     assert released == []
     dated = kg.select("""
         SELECT ?src WHERE { GRAPH ?src { ?src wg:knownSince ?d FILTER(?d <= "2014-06-01"^^xsd:date) } }""")
     assert [value(r, "src") for r in dated] == []  # nothing we hold had certainly been said by then
-    assert {value(r, "status") for r in kg.run("release-history", film="John Wick (2014)")} == {"released"}
+    assert {value(r, "status") for r in as_rows(kg.run("release-history", film="John Wick (2014)"))} == {"released"}
 
 
 def test_reeves_is_not_a_cameo_as_known_on_2024_01_03(kg: wickgraph.KnowledgeGraph, sources_dir: Path) -> None:
@@ -276,7 +277,7 @@ def test_inferred_claims_are_on_entity_cards(kg: wickgraph.KnowledgeGraph) -> No
     rendered = card.render()
     assert "  set after:\n    John Wick (2014)\n" in rendered and "[inferred]" in rendered
     # The named query lists it too, with its certainty and no span of its own.
-    rows = kg.run("fact-provenance", entity="John Wick: Chapter 2")
+    rows = as_rows(kg.run("fact-provenance", entity="John Wick: Chapter 2"))
     (inferred,) = [
         r for r in rows if value(r, "property") == "set after" and value(r, "subject") == "John Wick: Chapter 2"
     ]
@@ -355,7 +356,7 @@ def test_every_face_gives_the_same_status(
     (fact,) = [f for f in card.facts if f.property == WG + p and f.value_label == shown and f.claim == iri]
     assert fact.status == status
     # the named query
-    rows = kg.run("fact-provenance", as_of=as_of, entity=name)
+    rows = as_rows(kg.run("fact-provenance", as_of=as_of, entity=name))
     found = {value(r, "status") for r in rows if value(r, "claim") == iri and value(r, "value") == shown}
     assert found == {status}
     # the NetworkX export (a literal: filed under "(superseded)" only when every claim has it superseded)
@@ -619,12 +620,12 @@ def test_a_dispute_ends_when_the_other_value_is_superseded(build: object, tiny: 
             statuses = claim_statuses(small, as_of=day)
             assert statuses.of(one, ballerina, p, minutes[125]).status == expect_one, day
             assert statuses.of(two, ballerina, p, minutes[126]).status == expect_two, day
-            rows = small.run("fact-provenance", as_of=day, entity="Ballerina")
+            rows = as_rows(small.run("fact-provenance", as_of=day, entity="Ballerina"))
             by_claim = {
                 value(r, "claim"): value(r, "status") for r in rows if value(r, "property") == "runtime (minutes)"
             }
             assert by_claim[one] == expect_one and by_claim[two] == expect_two, day
         # The window's lower bound never counts: on 2024-05-02 the later source is not visible yet.
         assert CLAIM + "tiny/three" not in {
-            value(r, "claim") for r in small.run("fact-provenance", as_of="2024-05-02", entity="Ballerina")
+            value(r, "claim") for r in as_rows(small.run("fact-provenance", as_of="2024-05-02", entity="Ballerina"))
         }

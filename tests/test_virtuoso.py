@@ -79,10 +79,8 @@ def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGr
     need_virtuoso()
     with VirtuosoServer() as server:
         report = wickgraph.push(server.endpoint(), built_store)
-        counted = kg.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-        )
-        merged = int(value(counted[0], "n"))
+        named = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+        merged = int(value(kg.select(named)[0], "n"))
         assert report.merged == merged
         assert report.server_union is True
         assert report.default_graph == merged and report.merge_graph == MERGE_GRAPH
@@ -93,7 +91,7 @@ def test_push_report_counts_the_default_graph(built_store: Path, kg: KnowledgeGr
         # once each (the 31 rows for 10 came from the server's own union).
         with wickgraph.open_graph(endpoint=server.endpoint(union="client")) as graph:
             distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-            assert int(str(graph.select(distinct)[0]["n"].value)) == merged  # type: ignore[union-attr]
+            assert int(value(graph.select(distinct)[0], "n")) == merged
             performances = "SELECT ?perf WHERE { ?perf wg:work wgd:ballerina }"
             assert sorted(map(str, graph.select(performances).column("perf"))) == sorted(
                 map(str, kg.select(performances).column("perf"))

@@ -16,10 +16,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from _server import Reply, ServerProcess, make_store, raw_request
+
+if TYPE_CHECKING:
+    import rdflib
 
 PROTOCOL = Path(__file__).resolve().parent.parent.parent / "shared/conformance/w3c-sparql11/sparql/sparql11/protocol"
 TOKEN = "w3c-protocol-test-token"
@@ -52,6 +56,11 @@ class ProtocolTest:
         return self.name.startswith(("update_", "bad_update_"))
 
 
+def _node(node: rdflib.term.Node | None) -> rdflib.term.Node:
+    assert node is not None, "the manifest lacks a list it should have"
+    return node
+
+
 def _load_manifest() -> list[ProtocolTest]:
     import rdflib
     from rdflib.collection import Collection
@@ -61,12 +70,12 @@ def _load_manifest() -> list[ProtocolTest]:
     ns = rdflib.Namespace
     mf, ht, cnt = ns(MF), ns(HT), ns(CNT)
     manifest = next(graph.subjects(rdflib.RDF.type, mf.Manifest))
-    entries = Collection(graph, graph.value(manifest, mf.entries))
+    entries = Collection(graph, _node(graph.value(manifest, mf.entries)))
     tests = []
     for entry in entries:
         test = ProtocolTest(str(entry).rsplit("#", 1)[-1], str(graph.value(entry, mf.name)))
         action = graph.value(entry, mf.action)
-        for request in Collection(graph, graph.value(action, ht.requests)):
+        for request in Collection(graph, _node(graph.value(action, ht.requests))):
             headers = {}
             header_list = graph.value(request, ht.headers)
             if header_list is not None:
@@ -87,7 +96,7 @@ def _load_manifest() -> list[ProtocolTest]:
                     headers=headers,
                     body=body,
                     statuses={str(s).rsplit("#", 1)[-1] for s in graph.objects(response, mf.expectedStatus)},
-                    boolean=None if boolean is None else bool(boolean.toPython()),
+                    boolean=None if boolean is None else str(boolean) == "true",
                     format=None if fmt is None else str(fmt),
                 )
             )
