@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from ..errors import EndpointError, EndpointQueryError
 from ..results import SelectResult
-from ..store.base import Store
-from ..store.remote import RemoteStore
 from ..terms import value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store.base import Store
+    from ..store.remote import RemoteStore
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

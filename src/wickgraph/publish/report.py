@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import EndpointError, PushError
-from ..store.remote import NOT_UNION
 
 __all__ = ["PushReport", "failed"]
 
@@ -66,6 +65,8 @@ class PushReport:
                     "query with --union client, which names wickgraph's graphs in every query"
                 )
             else:
+                from ..store.remote import NOT_UNION
+
                 lines.append(f"  note: {NOT_UNION}")
         return "\n".join(lines)
 

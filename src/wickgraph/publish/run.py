@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from typing import Literal as TypingLiteral
 
 from ..errors import EndpointError, PushError, StoreError, UsageError
 from ..namespaces import BASE
 from ..results import SelectResult
-from ..store.base import Store
-from ..store.remote import MERGE_GRAPH, Endpoint, RemoteStore
 from ..terms import value
 from .batches import (
     DEFAULT_BATCH_SIZE,
@@ -24,6 +23,10 @@ from .batches import (
     write_in_pieces,
 )
 from .report import PushReport, failed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store.base import Store
+    from ..store.remote import Endpoint, RemoteStore
 
 __all__ = ["PushMethod", "push"]
 
@@ -52,6 +55,8 @@ def push(
     and in which state the server is), another :class:`~wickgraph.errors.EndpointError` when the server
     cannot be used at all (nothing written), :class:`~wickgraph.errors.StoreNotFoundError` without a build.
     """
+    from ..store.remote import MERGE_GRAPH, Endpoint, RemoteStore  # the HTTP client, loaded when a push runs
+
     if batch_size < 1:
         raise UsageError(f"batch_size must be at least 1, not {batch_size}")
     target = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
