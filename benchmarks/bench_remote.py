@@ -30,10 +30,10 @@ from pyoxigraph import NamedNode, Quad
 from pyoxigraph import Store as OxStore
 
 import wickgraph
-from wickgraph.push import DEFAULT_BATCH_SIZE
+from wickgraph.publish import DEFAULT_BATCH_SIZE
 from wickgraph.results import SelectResult
 from wickgraph.store.embedded import EmbeddedStore
-from wickgraph.store.oxigraph_server import OxigraphServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
 
 
 def _scaled(source: EmbeddedStore, copies: int) -> EmbeddedStore:

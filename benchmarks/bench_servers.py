@@ -11,8 +11,8 @@ from contextlib import ExitStack
 
 import wickgraph
 from wickgraph import named_queries
-from wickgraph.store.oxigraph_server import OxigraphServer
-from wickgraph.store.virtuoso_server import VirtuosoServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
+from wickgraph.testing.virtuoso_server import VirtuosoServer
 
 
 def main() -> None:

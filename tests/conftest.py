@@ -10,8 +10,8 @@ import pytest
 
 import wickgraph
 from wickgraph.locations import default_data_dir, default_ontology_dir
-from wickgraph.store.oxigraph_server import OxigraphServer
-from wickgraph.store.virtuoso_server import VirtuosoServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
+from wickgraph.testing.virtuoso_server import VirtuosoServer
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = Path(os.environ.get("WICKGRAPH_SOURCES") or REPO.parent / "shared" / "sources")

@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 
 from wickgraph import named_queries
 from wickgraph.cli import cli
-from wickgraph.store.oxigraph_server import OxigraphServer
-from wickgraph.store.virtuoso_server import VirtuosoServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
+from wickgraph.testing.virtuoso_server import VirtuosoServer
 
 Run = Callable[..., Result]
 

@@ -18,7 +18,7 @@ from wickgraph import errors
 
 # Raised and caught inside one function each, never seen by a caller: a finished HTTP response leaving a WSGI
 # handler early, and an HTTP 401 carrying the EndpointError to raise when the challenge cannot be answered.
-_PRIVATE_SIGNALS = {"wickgraph.server.responses._Response", "wickgraph.store.remote._Unauthorized"}
+_PRIVATE_SIGNALS = {"wickgraph.server.responses._Response", "wickgraph.store.auth._Unauthorized"}
 
 
 def _exception_classes() -> dict[str, type[BaseException]]:
@@ -82,7 +82,7 @@ def test_bad_arguments_raise_tree_members_that_are_still_the_builtins() -> None:
     from wickgraph.notebook.frames import to_dataframe
     from wickgraph.output import write_result
     from wickgraph.projections import project
-    from wickgraph.push import push
+    from wickgraph.publish import push
     from wickgraph.results import GraphResult, SelectResult
     from wickgraph.server.guard import Policy
 

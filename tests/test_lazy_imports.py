@@ -22,7 +22,7 @@ def test_no_public_name_is_replaced_by_a_module_of_the_same_name() -> None:
     for name in wickgraph.__all__:
         assert not isinstance(getattr(wickgraph, name), types.ModuleType), f"wickgraph.{name} is a module"
     from wickgraph.building.builder import build
-    from wickgraph.push import push
+    from wickgraph.publish import push
     from wickgraph.synthetic import generate
 
     assert (wickgraph.build, wickgraph.push, wickgraph.generate) == (build, push, generate)

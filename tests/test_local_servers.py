@@ -12,8 +12,9 @@ import pytest
 
 from wickgraph.errors import StoreError
 from wickgraph.server import engine
-from wickgraph.store import local, oxigraph_server
-from wickgraph.store.oxigraph_server import OxigraphServer
+from wickgraph.store import local
+from wickgraph.testing import oxigraph_server
+from wickgraph.testing.oxigraph_server import OxigraphServer
 
 
 def test_one_oxigraph_finder_and_one_free_port() -> None:

@@ -137,7 +137,7 @@ def test_entity_names_are_resolved_once_on_a_read_only_store(
     from wickgraph.store.embedded import EmbeddedStore
 
     memory = wickgraph.KnowledgeGraph(EmbeddedStore.in_memory())
-    assert not memory.store.read_only  # type: ignore[attr-defined]
+    assert not memory.store.read_only
     for _ in range(2):
         with pytest.raises(wickgraph.EntityNotFoundError):
             memory.named_query_text("set-between", work="Ballerina")

@@ -16,7 +16,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 import wickgraph
-from wickgraph.store.oxigraph_server import OxigraphServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
 
 LEAD_NAMES = """
 SELECT DISTINCT ?character ?name WHERE {

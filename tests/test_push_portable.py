@@ -20,7 +20,7 @@ import wickgraph
 from test_remote import Reply, Responder, local_server
 from wickgraph import Endpoint, KnowledgeGraph, PushError, RemoteStore
 from wickgraph.results import SelectResult
-from wickgraph.store.oxigraph_server import OxigraphServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
 
 _REFUSAL = (
     b"Virtuoso 37000 Error SP031: SPARQL: Internal error: The length of generated SQL text has exceeded 10000 lines"

@@ -41,7 +41,7 @@ from wickgraph import (
 from wickgraph.cli import cli
 from wickgraph.config import endpoint_config, resolve_endpoint
 from wickgraph.store.local import free_port
-from wickgraph.store.oxigraph_server import OxigraphServer
+from wickgraph.testing.oxigraph_server import OxigraphServer
 
 Reply = tuple[int, dict[str, str], bytes]
 Responder = Callable[[BaseHTTPRequestHandler, bytes], Reply]

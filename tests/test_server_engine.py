@@ -12,7 +12,8 @@ import pytest
 from _results import as_rows
 from wickgraph.errors import QuerySyntaxError, QueryTimeoutError
 from wickgraph.graph import KnowledgeGraph
-from wickgraph.server.engine import EnginePool, EngineStore, _Watchdog
+from wickgraph.server.engine import EnginePool, EngineStore
+from wickgraph.server.watchdog import Watchdog
 from wickgraph.store.embedded import current_generation, new_generation_dir, publish_generation
 from wickgraph.terms import value
 
@@ -33,7 +34,7 @@ def pool(store_copy: Path) -> Iterator[EnginePool]:
 
 
 def test_watchdog_runs_what_is_due_and_not_what_is_cancelled() -> None:
-    watchdog = _Watchdog()
+    watchdog = Watchdog()
     fired: list[str] = []
     done = threading.Event()
 

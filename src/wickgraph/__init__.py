@@ -37,11 +37,8 @@ from pathlib import Path as _Path
 from . import _version
 
 # The public names: each ``from .module import name as name`` line below (in this file, before ``_EXPORT``) is
-# one, and is the only place it is listed. `push` is also the name of a module, and importing a submodule the
-# first time sets the package's attribute of that name to the module: it is bound now, so that no later import
-# can replace it (tests/test_lazy_imports.py checks that no other public name is also a module's name). The
-# others are imported on first use (``__getattr__`` below).
-from .push import push as push
+# one, and is the only place it is listed. Each is imported on first use (``__getattr__`` below); no public name
+# is also the name of a submodule (tests/test_lazy_imports.py checks it), so no import can replace one.
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - imported on first use
     from .analysis import Connection as Connection
@@ -105,7 +102,8 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - imported on first use
     from .notebook.magic import load_ipython_extension as load_ipython_extension
     from .projections import Projection as Projection
     from .projections import project as project
-    from .push import PushReport as PushReport
+    from .publish import PushReport as PushReport
+    from .publish import push as push
     from .queries import NamedQuery as NamedQuery
     from .queries import named_queries as named_queries
     from .results import GraphResult as GraphResult

@@ -40,12 +40,32 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode
 
+if TYPE_CHECKING:  # pragma: no cover
+    from pyoxigraph import Store as OxStore
+
+from .citation_words import (
+    BOOLEAN_CUES,
+    CUES,
+    NEGATIONS,
+    STOP_WORDS,
+    certainty_cues,
+    cites,
+    date_spellings,
+    in_span,
+    missing_words,
+    norm,
+    number_spellings,
+    words_of,
+)
 from .errors import SourceTextError
 from .namespaces import WG, WGD, sparql_prologue
+from .results import SelectResult
+from .store.base import Store
+from .store.embedded import as_store
 from .terms import value
 
 __all__ = [
@@ -67,165 +87,6 @@ _SEASON_BOUNDS = {WG + "earliestDate", WG + "latestDate"}
 # The editors' own structure, not a statement of the source: the order of the script's drafts follows from the
 # sequence the span tells ("original script", "rewrite", "additional work on top of that draft").
 _STRUCTURAL = {WG + "draftOrdinal"}
-# The certainty rule: cue words (whole words, or word prefixes ending in "*") that make a span reported or
-# expected. A reported or expected claim needs one; a stated claim must not have one (unless
-# wg:certaintyNote says why).
-_CUES: dict[str, tuple[str, ...]] = {
-    "Reported": ("reportedly", "according", "report", "estimate*", "rumo*"),
-    "Expected": (
-        "will",
-        "would",
-        "won't",
-        "llegará",
-        "expect*",
-        "likely",
-        "might",
-        "may",
-        "could",
-        "probably",
-        "upcoming",
-    ),
-}
-STOP_WORDS = frozenset(
-    (
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "by",
-        "for",
-        "from",
-        "with",
-        "as",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "that",
-        "this",
-        "these",
-        "those",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "it",
-        "its",
-        "it's",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "s",
-        "than",
-        "then",
-        "so",
-        "such",
-        "also",
-        "just",
-        "her",
-        "his",
-        "their",
-        "our",
-        "your",
-        "my",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "him",
-        "them",
-        "us",
-        "me",
-        "into",
-        "onto",
-        "about",
-        "there",
-        "here",
-        "very",
-    )
-)
-"""Function words the word check skips: they carry no claim by themselves."""
-_BOOLEAN_CUES: dict[tuple[str, bool], tuple[tuple[str, ...], bool]] = {
-    # (property, value): (cue word prefixes, one of which must be in the span; a negation is needed too)
-    (WG + "reprise", True): (("repris", "return"), False),
-    (WG + "deceased", True): (("late", "death", "died", "dead"), False),
-    (WG + "hasTrailer", False): (("trailer",), True),
-    (WG + "hasOfficialPhotos", False): (("photo",), True),
-}
-_NEGATIONS = frozenset({"no", "not", "never", "yet", "without"})
-_NUMBER_WORDS = [
-    ("zero",),
-    ("one", "first"),
-    ("two", "second"),
-    ("three", "third"),
-    ("four", "fourth"),
-    ("five", "fifth"),
-    ("six", "sixth"),
-    ("seven", "seventh"),
-    ("eight", "eighth"),
-    ("nine", "ninth"),
-    ("ten", "tenth"),
-]
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-    "it": [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ],
-}
 
 
 @dataclass
@@ -255,140 +116,7 @@ class Citation:
         return not self.problems
 
 
-def date_spellings(day: date) -> list[str]:
-    """The ways a date is commonly written (English, Spanish, Italian, ISO).
-
-    >>> date_spellings(date(2025, 6, 6))[:3]
-    ['2025-06-06', 'June 6, 2025', '6 June 2025']
-    """
-    en = _MONTHS["en"][day.month - 1]
-    spellings = [
-        day.isoformat(),
-        f"{en} {day.day}, {day.year}",
-        f"{day.day} {en} {day.year}",
-        f"{day.day} {en[:3]} {day.year}",
-        f"{en} {day.day}",
-        f"{day.day} {en}",
-        f"{day.month:02d}/{day.day:02d}/{day.year}",
-        f"{day.month}/{day.day}/{day.year}",
-    ]
-    for lang in ("es", "it"):
-        month = _MONTHS[lang][day.month - 1]
-        spellings += [f"{day.day} de {month} de {day.year}", f"{day.day} {month} {day.year}", f"{day.day} de {month}"]
-    return spellings
-
-
-def number_spellings(number: Decimal | int) -> list[str]:
-    """The ways a number is commonly written: digits, with thousands separators, as a word, as an amount.
-
-    >>> number_spellings(24500000)[:4]
-    ['24500000', '24,500,000', '24.5 million', '24.5m']
-    >>> number_spellings(3)
-    ['3', 'three', 'third']
-    """
-    value = Decimal(number)
-    plain = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
-    grouped = f"{value:,}" if value == value.to_integral() else plain
-    spellings = [plain, grouped]
-    if value == value.to_integral() and 0 <= value < len(_NUMBER_WORDS):
-        spellings += list(_NUMBER_WORDS[int(value)])
-    if value >= 100_000:
-        millions = format((value / 1_000_000).normalize(), "f")
-        spellings += [f"{millions} million", f"{millions}m", f"{millions} milioni", f"{millions} millones"]
-    return list(dict.fromkeys(spellings))
-
-
-def _words(text: str) -> list[str]:
-    """The words of a text as the word check compares them (see the module docstring)."""
-    words = re.findall(r"[^\W_]+(?:'t)?", _norm(text))
-    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
-
-
-def missing_words(value_text: str, span: str) -> list[str]:
-    """The words of ``value_text`` that carry meaning and are not in ``span`` (empty: the span supports it).
-
-    >>> missing_words("a new character: the domineering head of an army of assassins", "El Canciller (Gabriel Byrne)")
-    ['new', 'character', 'domineering', 'head', 'army', 'assassin']
-    >>> missing_words("seen dancing solo on stage", "Rooney is dancing solo on stage, seen briefly")
-    []
-    """
-    have = set(_words(span))
-    return [w for w in _words(value_text) if w not in STOP_WORDS and w not in have]
-
-
-def _has_cue(words: list[str], cues: tuple[str, ...]) -> str | None:
-    for word in words:
-        for cue in cues:
-            if word == cue or (cue.endswith("*") and word.startswith(cue[:-1])):
-                return word
-    return None
-
-
-def certainty_cues(span: str) -> dict[str, str]:
-    """The certainty the span's cue words call for: ``{"Reported": "reportedly", "Expected": "will"}`` (a cue
-    word found for each), empty when the span states plainly.
-
-    >>> certainty_cues("It was originally planned for Summer 2024, but the studio pushed it back a year, reportedly")
-    {'Reported': 'reportedly'}
-    >>> certainty_cues("It will be released on March 24, 2023.")
-    {'Expected': 'will'}
-    """
-    # A web address is not prose; "May" beside a number is the month ("May 17, 2019", "17 May"), not the verb.
-    text = re.sub(r"https?://\S+", " ", _norm(span))
-    text = re.sub(r"\bmay(?=\s+\d)|(?<=\d\s)may\b", "", text)
-    words = re.findall(r"[^\W_]+(?:'t)?", text)
-    found = {}
-    for certainty, cues in _CUES.items():
-        cue = _has_cue(words, cues)
-        if cue:
-            found[certainty] = cue
-    return found
-
-
-def _in_span(spelling: str, span: str) -> bool:
-    """Is ``spelling`` in the (normalised) span as whole words, or as a number not part of a longer one?"""
-    return re.search(rf"(?<![\w.,]){re.escape(_norm(spelling))}(?![\w]|[.,]\d)", span) is not None
-
-
-_NOT_A_NAME = {"www", "com", "org", "net", "en", "es", "it", "co", "cdn", "prod", "html"}
-
-
-def _cites(line: str, before: str, url: str) -> bool:
-    """Does a fact-sheet line cite ``url``: in full, cut short with an ellipsis, or by the site's name or a
-    short name ("Wikipedia (W)", "UPI (N) above", "CNA (N)", "same (W)") of a page whose address appears above?"""
-    from urllib.parse import urlsplit
-
-    if url in line:
-        return True
-    if any(url.startswith(cut[:-1]) for cut in re.findall(r"https?://\S*…", line)):
-        return True
-    if url not in before:
-        return False
-    labels = [label for label in (urlsplit(url).hostname or "").lower().split(".") if label not in _NOT_A_NAME]
-    if any(re.search(rf"\b{re.escape(label)}\b", line.lower()) for label in labels if len(label) >= 4):
-        return True
-    for ref in re.findall(r"([\w.-]+) \((?:W|N)\b", line):
-        ref = ref.lower()
-        if ref == "same" or any(label.startswith(ref) or ref in label for label in labels if len(ref) >= 3):
-            return True
-    return False
-
-
-def _norm(text: str) -> str:
-    """Case-folded, plain quotes and dashes, one space for any run of white space, and no square brackets (an
-    editor's insertion in a quotation: "Anjelica Huston['s character]")."""
-    text = (
-        text.replace("[", "")
-        .replace("]", "")
-        .replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u2013", "-")
-        .replace("\u2014", "-")
-    )
-    return re.sub(r"\s+", " ", text).casefold()
-
-
-def held_texts(store: Any, sources_dir: Path) -> dict[str, str]:
+def held_texts(store: Store | OxStore, sources_dir: Path) -> dict[str, str]:
     """Source IRI -> its text, for every source we hold a text of; checks each text's SHA-256."""
     if not sources_dir.is_dir():
         raise SourceTextError(f"source texts directory not found: {sources_dir}")
@@ -410,17 +138,17 @@ def held_texts(store: Any, sources_dir: Path) -> dict[str, str]:
     return texts
 
 
-def _select(store: Any, query: str) -> list[Any]:
-    from pyoxigraph import Store as OxStore
+def _select(store: Store | OxStore, query: str) -> list[Any]:
+    result = as_store(store).query(sparql_prologue() + query)
+    assert isinstance(result, SelectResult)
+    return result.rows
 
-    result = store.query(sparql_prologue() + query)
-    return list(result) if isinstance(store, OxStore) else list(result.rows)
 
-
-def check_citations(store: Any, sources_dir: Path) -> list[Citation]:
+def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]:
     """Check every claim's span against the held texts in ``sources_dir``.
 
-    ``store`` is a :class:`pyoxigraph.Store` or a wickgraph :class:`~wickgraph.store.Store`. Raises
+    ``store`` is a wickgraph :class:`~wickgraph.store.Store` (or a :class:`pyoxigraph.Store`, read as an
+    embedded one). Raises
     :class:`~wickgraph.errors.SourceTextError` when a cited text is missing or differs from the one cited.
     """
     texts = held_texts(store, sources_dir)
@@ -521,14 +249,14 @@ def _check_one(
         quote = lines[line - 1]
         section = "\n".join(lines[: line - 1])
     citation.quote = quote
-    span = _norm(quote)
+    span = norm(quote)
     seen: set[str] = set()
     for s, p, o in facts:
         for term in (s, o):
             iri = getattr(term, "value", None)
             if iri and iri.startswith(WGD) and iri not in seen and types.get(iri, set()) & _MENTIONED_TYPES:
                 seen.add(iri)
-                if not any(_norm(n) in span for n in names[iri]):
+                if not any(norm(n) in span for n in names[iri]):
                     citation.problems.append(
                         f"{claim}: the span does not name {labels.get(iri, iri)} (nor any of: {', '.join(names[iri])})"
                     )
@@ -537,7 +265,7 @@ def _check_one(
     if citation.paraphrase and not notes.get("note"):
         citation.problems.append(f"{claim}: marked wg:paraphrase, but no wg:note says what it paraphrases and why")
     cues = certainty_cues(quote)
-    hedges = _CUES.get(citation.certainty)
+    hedges = CUES.get(citation.certainty)
     if hedges and citation.certainty not in cues:
         citation.problems.append(
             f"{claim}: the claim is {citation.certainty.lower()}, but the span has no hedge "
@@ -550,7 +278,7 @@ def _check_one(
             f"{wanted.lower()} (or narrow the span, or say in wg:certaintyNote why the cue does not carry it)"
         )
     url = _value(row, "url")
-    if held != citation.source and url and not _cites(quote, section, url):
+    if held != citation.source and url and not cites(quote, section, url):
         citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
     return citation
 
@@ -565,37 +293,37 @@ def _check_literal(citation: Citation, prop: str, literal: Literal, quote: str, 
     if prop in _STRUCTURAL:
         return
     if prop in _VERBATIM:
-        if _norm(literal.value) not in span:
+        if norm(literal.value) not in span:
             citation.problems.append(f'{claim}: the span does not contain the {name} "{literal.value}"')
         return
     if isinstance(data, bool):
-        rule = _BOOLEAN_CUES.get((prop, data))
+        rule = BOOLEAN_CUES.get((prop, data))
         if rule is None:
             citation.problems.append(f"{claim}: no wording rule says how a span states {name} {str(data).lower()}")
             return
         cues, negated = rule
-        words = _words(quote)
+        words = words_of(quote)
         if not any(w.startswith(c) for w in words for c in cues):
             citation.problems.append(
                 f"{claim}: the span does not say {name} {str(data).lower()} (no {' / '.join(cues)} in it)"
             )
-        elif negated and not (set(words) & _NEGATIONS or "n't" in span):
+        elif negated and not (set(words) & NEGATIONS or "n't" in span):
             citation.problems.append(f"{claim}: the span does not negate {' / '.join(cues)} ({name} false)")
         return
     if isinstance(data, date):
         if prop in _SEASON_BOUNDS:
             if str(data.year) not in span:
                 citation.problems.append(f"{claim}: the span does not give the year {data.year} ({name})")
-        elif not any(_norm(x) in span for x in date_spellings(data)):
+        elif not any(norm(x) in span for x in date_spellings(data)):
             citation.problems.append(f"{claim}: the span does not give the date {literal.value} ({name})")
         return
     if isinstance(data, (int, Decimal)):
-        if not any(_in_span(x, span) for x in number_spellings(data)):
+        if not any(in_span(x, span) for x in number_spellings(data)):
             citation.problems.append(f"{claim}: the span does not give the number {literal.value} ({name})")
         return
     text = str(data)
     if re.fullmatch(r"\d{4}", text):  # a year (xsd:gYear)
-        if not _in_span(text, span):
+        if not in_span(text, span):
             citation.problems.append(f"{claim}: the span does not give the year {text} ({name})")
         return
     missing = missing_words(text, quote)

@@ -108,7 +108,7 @@ class KnowledgeGraph:
         query = get(name)
         values = query.values(**params)
         # A read-only store's answers do not change while it is open: each name is resolved once.
-        cache = getattr(self.store, "read_only", False)
+        cache = self.store.read_only
         iris = {}
         for p in query.parameters:
             if p.entity and values[p.name]:

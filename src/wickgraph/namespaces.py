@@ -10,6 +10,8 @@ The prefix map is the only place prefixes are defined; queries, output and the C
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "CLAIM",
     "ENTITIES_GRAPH",
@@ -64,18 +66,30 @@ PREFIXES: dict[str, str] = {
     "wdt": "http://www.wikidata.org/prop/direct/",
 }
 
-# Longest namespace first, so wgc: wins over a shorter prefix of it.
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+_PREFIX_OF = {namespace: prefix + ":" for prefix, namespace in PREFIXES.items()}
+"""Namespace -> ``prefix:`` (every namespace ends in ``/`` or ``#``, so an IRI's namespace is found by one cut)."""
+_LOCAL = re.compile(r"[\w.-]+")
 
 
-def compact(iri: str) -> str:
-    """Return ``prefix:local`` for an IRI in a known namespace, else ``<iri>``."""
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if local and all(ch.isalnum() or ch in "-_." for ch in local) and not local.endswith("."):
-                return f"{prefix}:{local}"
-    return f"<{iri}>"
+def compact(iri: str, *, bare: bool = False) -> str:
+    """``prefix:local`` for an IRI in a known namespace, else ``<iri>``. With ``bare=True`` (the node ids of
+    :mod:`wickgraph.networkx_export`): a claim is ``wgc:SOURCE/ID`` and an IRI in no known namespace stays bare.
+
+    >>> compact("https://example.org/x"), compact("https://example.org/x", bare=True)
+    ('<https://example.org/x>', 'https://example.org/x')
+    >>> compact(CLAIM + "cinemark-2024/a15", bare=True)
+    'wgc:cinemark-2024/a15'
+    """
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    local = iri[cut:]
+    if prefix is not None and local and not local.endswith(".") and _LOCAL.fullmatch(local):
+        return prefix + local
+    if not bare:
+        return f"<{iri}>"
+    if iri.startswith(CLAIM) and len(iri) > len(CLAIM):
+        return "wgc:" + iri[len(CLAIM) :]
+    return iri
 
 
 def sparql_prologue() -> str:

@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import IO
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, Triple
 
 from .errors import UsageError
 from .namespaces import XSD
 from .results import GraphResult, QueryResult, Row, SelectResult
+from .sparql_json import term_json
 from .terminal import safe_text
 from .terms import Term, display
 
@@ -115,26 +116,11 @@ def _tsv_value(term: Term | None) -> str:
     return str(term)
 
 
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        value: dict[str, str] = {"type": "literal", "value": term.value}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            value["datatype"] = term.datatype.value
-        return value
-    return {"type": "triple", "value": str(term)}
-
-
 def _json(result: SelectResult, out: IO[str]) -> None:
     out.write('{"head": {"vars": ' + json.dumps(list(result.variables)) + '},\n "results": {"bindings": [')
     first = True
     for row in _rows(result):
-        binding = {v: _json_term(t) for v, t in row.items() if t is not None}
+        binding = {v: term_json(t) for v, t in row.items() if t is not None}
         out.write(("\n  " if first else ",\n  ") + json.dumps(binding, ensure_ascii=False))
         first = False
     out.write("\n]}}\n")

@@ -49,9 +49,14 @@ INTEGER_TYPES = frozenset(
 """The XSD datatypes whose values are whole numbers."""
 
 
-def to_python(term: Term | None) -> Any:
+def to_python(term: Term | None, *, scalar: bool = False) -> Any:
     """Plain Python value of a term: ``str`` for IRIs, ``int``/``Decimal``/``float``/``bool``/``date`` or
-    ``str`` for literals, ``None`` for an unbound variable."""
+    ``str`` for literals, ``None`` for an unbound variable. ``scalar=True`` gives only ``str``, ``int``, ``float``
+    and ``bool`` (what a NetworkX or JSON attribute holds): decimals as ``float``, dates as their ISO text.
+
+    >>> to_python(Literal("1.5", datatype=NamedNode(XSD + "decimal"))), to_python(Literal("1.5", datatype=NamedNode(XSD + "decimal")), scalar=True)
+    (Decimal('1.5'), 1.5)
+    """
     if term is None:
         return None
     if isinstance(term, NamedNode):
@@ -65,17 +70,23 @@ def to_python(term: Term | None) -> Any:
     try:
         if datatype in INTEGER_TYPES:
             return int(value)
-        if datatype == XSD + "decimal":
-            return Decimal(value)
-        if datatype in (XSD + "double", XSD + "float"):
+        if datatype == _DECIMAL:
+            return float(value) if scalar else Decimal(value)
+        if datatype in _FLOATS:
             return float(value)
-        if datatype == XSD + "boolean":
+        if datatype == _BOOLEAN:
             return value in ("true", "1")
-        if datatype == XSD + "date":
+        if datatype == _DATE and not scalar:
             return _dt.date.fromisoformat(value)
     except ValueError:
         return value
     return value
+
+
+_DECIMAL = XSD + "decimal"
+_FLOATS = frozenset((XSD + "double", XSD + "float"))
+_BOOLEAN = XSD + "boolean"
+_DATE = XSD + "date"
 
 
 def display(term: Term | None, labels: dict[str, str] | None = None) -> str:

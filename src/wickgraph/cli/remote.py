@@ -12,7 +12,7 @@ from ..errors import WickgraphError
 from . import cli, endpoint_options, store_option
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..push import PushMethod
+    from ..publish import PushMethod
     from ..store.remote import Endpoint
 
 
@@ -67,7 +67,7 @@ def push(
       wickgraph push --endpoint http://localhost:3030/wick/query --user admin --replace
       wickgraph push --endpoint http://localhost:7878/query --graph-store-endpoint http://localhost:7878/store
     """
-    from ..push import push as run_push
+    from ..publish import push as run_push
 
     if endpoint is None:
         raise WickgraphError("push needs a server: pass --endpoint URL (or set WICKGRAPH_ENDPOINT)")

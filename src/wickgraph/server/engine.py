@@ -26,35 +26,33 @@ named queries, entity cards and "as known on" views run under the same deadline 
 from __future__ import annotations
 
 import contextlib
-import heapq
 import http.client
 import itertools
 import os
 import queue
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from ..errors import EngineError, QueryError, QueryTimeoutError, ResultTooLargeError, StoreError
-from ..results import GraphResult, QueryResult, Row, SelectResult
-from ..store.base import GraphView, syntax_error
+from ..errors import EngineError, QueryTimeoutError, ResultTooLargeError, StoreError
 from ..store.embedded import current_generation
 from ..store.local import find_oxigraph, free_port
-from ..terms import value
+from .engine_process import Engine, reap, user_namespaces_work, wait_listening
+from .engine_store import EngineStore, dataset_params
+from .watchdog import Watchdog
 
 if TYPE_CHECKING:  # pragma: no cover
     from .netns import PrivateNetwork
 
-__all__ = ["EnginePool", "EngineResponse", "EngineStore", "find_oxigraph"]
+__all__ = ["EnginePool", "EngineResponse", "EngineStore", "dataset_params", "find_oxigraph"]
 
 Params = Sequence[tuple[str, str]]
 
@@ -73,124 +71,6 @@ class EngineResponse:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
-
-
-class _Watchdog:
-    """One thread that calls a function when its deadline passes, unless cancelled first."""
-
-    def __init__(self) -> None:
-        self._heap: list[tuple[float, int, Callable[[], None]]] = []
-        self._pending: set[int] = set()
-        self._counter = itertools.count()
-        self._cond = threading.Condition()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="wickgraph-watchdog", daemon=True)
-        self._thread.start()
-
-    def schedule(self, seconds: float, action: Callable[[], None]) -> int:
-        with self._cond:
-            handle = next(self._counter)
-            heapq.heappush(self._heap, (time.monotonic() + seconds, handle, action))
-            self._pending.add(handle)
-            self._cond.notify()
-            return handle
-
-    def cancel(self, handle: int) -> None:
-        with self._cond:
-            self._pending.discard(handle)
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                if self._closed:
-                    return
-                while self._heap and self._heap[0][1] not in self._pending:
-                    heapq.heappop(self._heap)  # cancelled
-                if not self._heap:
-                    self._cond.wait()
-                    continue
-                deadline, handle, action = self._heap[0]
-                now = time.monotonic()
-                if deadline > now:
-                    self._cond.wait(deadline - now)
-                    continue
-                heapq.heappop(self._heap)
-                self._pending.discard(handle)
-            action()
-
-
-class _EngineConnection(http.client.HTTPConnection):
-    """An HTTP connection to an engine on 127.0.0.1, inside the engines' private network when there is one."""
-
-    def __init__(self, port: int, network: PrivateNetwork | None, unix_path: str | None = None) -> None:
-        super().__init__("127.0.0.1", port)
-        self._unix_path = unix_path
-        if network is not None:
-            self._create_connection = lambda address, timeout, source=None: network.connect(address, timeout)
-
-    def connect(self) -> None:
-        if self._unix_path is None:
-            super().connect()
-        else:  # no TCP options on a Unix socket
-            self.sock = _unix_connect(self._unix_path)
-
-
-def _unix_connect(path: str) -> socket.socket:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.connect(path)
-    except BaseException:
-        sock.close()
-        raise
-    return sock
-
-
-class _Engine:
-    """One ``oxigraph`` server process on 127.0.0.1 (of the private network, when there is one)."""
-
-    def __init__(
-        self,
-        process: subprocess.Popen[bytes],
-        port: int,
-        generation: Path | None,
-        network: PrivateNetwork | None,
-        unix_path: str | None = None,
-    ) -> None:
-        self.process = process
-        self.port = port
-        self.generation = generation
-        self.network = network
-        self.unix_path = unix_path
-        """The Unix socket of the engine's bridge (a non-root server's private network), else ``None``."""
-        self._conn: http.client.HTTPConnection | None = None
-        self._lock = threading.Lock()
-        self.killed = False
-
-    def connection(self, *, reuse: bool) -> http.client.HTTPConnection:
-        if not reuse:
-            return _EngineConnection(self.port, self.network, self.unix_path)
-        if self._conn is None:
-            self._conn = _EngineConnection(self.port, self.network, self.unix_path)
-        return self._conn
-
-    def drop_connection(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def alive(self) -> bool:
-        return not self.killed and self.process.poll() is None
-
-    def kill(self) -> None:
-        with self._lock:
-            self.killed = True
-            if self.process.poll() is None:
-                self.process.kill()
 
 
 class EnginePool:
@@ -222,14 +102,14 @@ class EnginePool:
         self._workdir = Path(tempfile.mkdtemp(prefix="wickgraph-serve-"))
         self._log = self._workdir / "engines.log"
         self._working_copy: Path | None = None
-        self._idle: queue.Queue[_Engine] = queue.Queue()
-        self._shared: _Engine | None = None
+        self._idle: queue.Queue[Engine] = queue.Queue()
+        self._shared: Engine | None = None
         self._shared_ready = threading.Condition()
-        self._engines: set[_Engine] = set()
+        self._engines: set[Engine] = set()
         self._engines_lock = threading.Lock()
         self._spawn_requests: queue.Queue[int | None] = queue.Queue()
         self._spawn_errors: queue.Queue[BaseException] = queue.Queue()
-        self._watchdog = _Watchdog()
+        self._watchdog = Watchdog()
         self._closed = False
         self.isolate = isolate
         self.network: PrivateNetwork | None = None
@@ -336,7 +216,7 @@ class EnginePool:
                 self.network = PrivateNetwork.create()  # this thread, and every engine it starts, move into it
             except OSError as exc:
                 self._isolation_refused = f"the OS refused a network namespace: {exc.strerror or exc}"
-                self._bridged = _user_namespaces_work()
+                self._bridged = user_namespaces_work()
         while True:
             request = self._spawn_requests.get()
             if request is None or self._closed:
@@ -362,7 +242,7 @@ class EnginePool:
             else:
                 self._idle.put(engine)
 
-    def _spawn(self) -> _Engine:
+    def _spawn(self) -> Engine:
         last_error = ""
         for _attempt in range(3):
             port = free_port()
@@ -388,14 +268,14 @@ class EnginePool:
                 args = [launcher, "--pdeathsig", "KILL", "--", *args]
             with open(self._log, "ab") as log:
                 process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-            if _wait_listening(process, port, seconds=15, unix_path=unix_path):
-                return _Engine(process, port, generation, self.network, unix_path)
+            if wait_listening(process, port, seconds=15, unix_path=unix_path):
+                return Engine(process, port, generation, self.network, unix_path)
             process.kill()
             process.wait()
             last_error = self._log.read_text(errors="replace")[-500:]
         raise EngineError(f"an `oxigraph` engine would not start on {self.root}: {last_error.strip()}")
 
-    def _replace(self, engine: _Engine) -> None:
+    def _replace(self, engine: Engine) -> None:
         engine.kill()
         engine.drop_connection()
         with self._engines_lock:
@@ -408,12 +288,12 @@ class EnginePool:
                     self._shared = None
         with self._engines_lock:
             self.restarts += 1
-        threading.Thread(target=_reap, args=(engine.process,), daemon=True).start()
+        threading.Thread(target=reap, args=(engine.process,), daemon=True).start()
         if not self._closed:
             self._spawn_requests.put(1)
 
     # ---- dispatch -------------------------------------------------------------------------------------------
-    def _acquire(self, wait: float) -> _Engine:
+    def _acquire(self, wait: float) -> Engine:
         if self._closed:
             raise EngineError("the query engine is shut down")
         if self.writable:
@@ -435,7 +315,7 @@ class EnginePool:
                 return engine
             self._replace(engine)  # dead, or a build published a newer generation: start a fresh one
 
-    def _release(self, engine: _Engine, *, healthy: bool) -> None:
+    def _release(self, engine: Engine, *, healthy: bool) -> None:
         if not healthy or not engine.alive():
             self._replace(engine)
         elif not self.writable:
@@ -511,93 +391,3 @@ def _resolve(root: Path) -> Path | None:
         return current_generation(root)
     except StoreError:
         return None
-
-
-def _reap(process: subprocess.Popen[bytes]) -> None:
-    process.wait()
-
-
-def _wait_listening(
-    process: subprocess.Popen[bytes], port: int, *, seconds: float, unix_path: str | None = None
-) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            if unix_path is not None:
-                _unix_connect(unix_path).close()
-                return True
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.005)
-    return False
-
-
-def _user_namespaces_work() -> bool:
-    """Whether this user may run a process in user and network namespaces of its own (``unshare -rn``)."""
-    if shutil.which("unshare") is None:
-        return False
-    try:
-        return subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-class EngineStore:
-    """The library's :class:`~wickgraph.store.base.Store` over an :class:`EnginePool`.
-
-    The store's default graph already holds every fact once (the build writes the merge of all named graphs
-    there), so a query sees what it sees on the embedded store; a :class:`~wickgraph.store.base.GraphView`
-    becomes the protocol's ``default-graph-uri`` and ``named-graph-uri`` parameters.
-    """
-
-    def __init__(self, pool: EnginePool) -> None:
-        self.pool = pool
-        self.location = str(pool.root)
-
-    def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
-        from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
-
-        params = dataset_params(sparql, view)
-        response = self.pool.request("/query", params)
-        if response.status == 400:
-            raise syntax_error(response.text.strip(), sparql)
-        if response.status != 200:
-            raise QueryError(f"the query engine answered {response.status}: {response.text.strip()[:500]}")
-        if response.content_type.startswith("application/n-triples"):
-            return GraphResult(t.triple for t in parse(response.body, RdfFormat.N_TRIPLES))
-        result = parse_query_results(response.body, QueryResultsFormat.JSON)
-        if isinstance(result, QueryBoolean):
-            return bool(result)
-        assert isinstance(result, QuerySolutions)
-        variables = [v.value for v in result.variables]
-        rows: list[Row] = [{v: solution[v] for v in variables} for solution in result]
-        return SelectResult(variables, rows)
-
-    def named_graphs(self) -> list[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        assert isinstance(result, SelectResult)
-        return sorted(value(row, "g") for row in result if row["g"] is not None)
-
-    def close(self) -> None:
-        """Nothing to release: the pool belongs to the server."""
-
-    def __repr__(self) -> str:
-        return f"<EngineStore {self.location}>"
-
-
-def dataset_params(sparql: str, view: GraphView | None = None) -> list[tuple[str, str]]:
-    """The engine parameters for ``sparql``: the query, and the view's graphs when there is a view.
-
-    >>> dataset_params("ASK {}")
-    [('query', 'ASK {}')]
-    >>> dataset_params("ASK {}", GraphView(("http://e/g",)))
-    [('query', 'ASK {}'), ('default-graph-uri', 'http://e/g'), ('named-graph-uri', 'http://e/g')]
-    """
-    params = [("query", sparql)]
-    if view is not None:
-        params += [("default-graph-uri", g) for g in view.graphs]
-        params += [("named-graph-uri", g) for g in view.graphs]
-    return params

@@ -11,31 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
 from ..entity import EntityCard, Fact
-from ..namespaces import XSD
+from ..sparql_json import term_json as sparql_term_json
 from ..terms import Term
 
 __all__ = ["card_json", "fact_json", "term_json"]
 
 
 def term_json(term: Term | None) -> dict[str, str] | None:
-    """A term as in the SPARQL 1.1 results JSON format; ``None`` for an unbound value."""
-    if term is None:
-        return None
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD + "string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
+    """A term as in the SPARQL 1.1 results JSON format (:func:`wickgraph.sparql_json.term_json`); ``None`` for an
+    unbound value."""
+    return None if term is None else sparql_term_json(term)
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:

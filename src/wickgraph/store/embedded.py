@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -33,7 +33,8 @@ from pyoxigraph import Store as OxStore
 
 from ..errors import QueryError, QueryRefusedError, StoreError, StoreNotFoundError
 from ..results import GraphResult, QueryResult, Row, SelectResult
-from .base import GraphView, syntax_error
+from .base import GraphView, Store, syntax_error
+from .base import Quad as Quad4
 from .construct import streamed_construct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "EmbeddedStore",
+    "as_store",
     "build_lock",
     "current_generation",
     "new_generation_dir",
@@ -205,7 +207,7 @@ class EmbeddedStore:
         allow_service: bool = False,
         timeout: float | None = None,
     ) -> None:
-        self._store = ox_store
+        self._store: OxStore | None = ox_store
         self.location = location
         self.read_only = read_only
         """True for a built generation opened read-only: its answers never change while it is open."""
@@ -247,10 +249,13 @@ class EmbeddedStore:
 
     @property
     def ox(self) -> OxStore:
-        """The underlying :class:`pyoxigraph.Store`."""
+        """The underlying :class:`pyoxigraph.Store` (:class:`StoreError` once the store is closed)."""
+        if self._store is None:
+            raise StoreError(f"the store at {self.location} is closed")
         return self._store
 
     def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
+        ox = self.ox
         if not self.allow_service:
             refuse_service(sparql)
         if self.timeout is not None and self.read_only:
@@ -259,7 +264,7 @@ class EmbeddedStore:
 
                 self._worker = QueryWorker(self.location)
             return self._worker.query(sparql, view, self.timeout)
-        target = self._store if view is None else self._snapshot(view)
+        target = ox if view is None else self._snapshot(view)
         streamed = streamed_construct(sparql)
         if streamed is not None:
             try:
@@ -295,7 +300,7 @@ class EmbeddedStore:
             copy = OxStore()
             default = DefaultGraph()
             for graph in view.graphs:
-                quads = list(self._store.quads_for_pattern(None, None, None, NamedNode(graph)))
+                quads = list(self.ox.quads_for_pattern(None, None, None, NamedNode(graph)))
                 copy.extend(quads)
                 copy.extend([Quad(q.subject, q.predicate, q.object, default) for q in quads])
             if len(self._snapshots) >= 4:
@@ -304,15 +309,25 @@ class EmbeddedStore:
         return self._snapshots[view]
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, NamedNode))
+
+    def quads(self, graphs: Sequence[str] | None = None) -> Iterator[Quad4]:
+        """The quads of the named graphs, read straight from pyoxigraph (no SPARQL on the way)."""
+        ox = self.ox
+        for graph in self.named_graphs() if graphs is None else graphs:
+            for q in ox.quads_for_pattern(None, None, None, NamedNode(graph)):
+                yield q.subject, q.predicate, q.object, graph
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self.ox)
 
     def close(self) -> None:
+        """Release the store; closing it again does nothing, and a query after it raises :class:`StoreError`."""
         if self._worker is not None:
             self._worker.close()
-        del self._store
+            self._worker = None
+        self._snapshots.clear()
+        self._store = None
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -322,6 +337,12 @@ class EmbeddedStore:
 
     def __repr__(self) -> str:
         return f"<EmbeddedStore {self.location}>"
+
+
+def as_store(store: Store | OxStore) -> Store:
+    """A wickgraph store for ``store``: itself, or a :class:`pyoxigraph.Store` (a build's staging store) read as an
+    embedded one."""
+    return EmbeddedStore(store, ":staged:") if isinstance(store, OxStore) else store
 
 
 def refuse_service(sparql: str) -> None:

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Self
 
 from ..errors import StoreError
-from .local import LocalServer, free_port
-from .remote import Endpoint, Union
+from ..store.local import free_port
+from ..store.remote import Endpoint, Union
+from .local_server import LocalServer
 
 __all__ = ["VirtuosoServer", "virtuoso_command"]
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Self
 
 from ..errors import StoreError
-from .local import LocalServer, find_oxigraph, free_port
-from .remote import Endpoint, Union
+from ..store.local import find_oxigraph, free_port
+from ..store.remote import Endpoint, Union
+from .local_server import LocalServer
 
 __all__ = ["OxigraphServer", "free_port", "oxigraph_command"]
 
