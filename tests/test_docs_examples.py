@@ -112,7 +112,11 @@ def run_console(block: Block, built_store: Path, sources_dir: Path, tmp_path: Pa
             stdin = shlex.split(echoed)[1] + "\n"
         words = shlex.split(command)
         assert words[0] == "wickgraph", f"{where}: only `wickgraph` commands run here; mark the block not-run"
-        args = [a.replace("/tmp/", f"{tmp_path}/") for a in words[1:]]
+        # /tmp/ is the test's own directory; a relative path names a file of the repository (tests run elsewhere).
+        args = [
+            str(ROOT / a) if not a.startswith(("-", "/")) and "/" in a and (ROOT / a).exists() else a
+            for a in (w.replace("/tmp/", f"{tmp_path}/") for w in words[1:])
+        ]
         store = built_store
         if args and args[0] == "build":
             store = tmp_path / "default-store"
