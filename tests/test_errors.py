@@ -165,15 +165,15 @@ _INTERNAL_BUILTIN_RAISES = {
     ("building/derive.py", 'ValueError(f"{name}: INSERT without WHERE'),
     ("building/derive.py", 'ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT'),
     # caught by the SPARQL-JSON reader, which raises EndpointResponseError naming the endpoint
-    ("store/remote.py", "ValueError(\"no 'head' member"),
-    ("store/remote.py", "ValueError(f\"'boolean' is {answer!r}"),
-    ("store/remote.py", 'ValueError(f"unknown term type {kind!r}'),
+    ("sparql_json.py", "ValueError(\"no 'head' member"),
+    ("sparql_json.py", "ValueError(f\"'boolean' is {answer!r}"),
+    ("sparql_json.py", 'ValueError(f"unknown term type {kind!r}'),
     # caught by the DataFrame column builder, which falls back to plain values
     ("notebook/frames.py", 'ValueError("a date with a time zone'),
     ("notebook/frames.py", 'ValueError("not all date-times'),
     ("notebook/frames.py", "ValueError(kind"),
     # a fast path given a graph it was not written for: a programming error
-    ("networkx_export.py", 'TypeError("direct filling needs an empty graph'),
+    ("networkx_export/builder.py", 'TypeError("direct filling needs an empty graph'),
 }
 
 

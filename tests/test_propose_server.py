@@ -73,6 +73,10 @@ def test_review_page_writes_only_with_the_token(tmp_path: Path, built_store: Pat
             "POST", "/review?draft=primer-web", body=urlencode({**incomplete, "token": TOKEN}), headers=headers
         )
         assert reply.status == 400 and "claim 2" in reply.text and path.read_bytes() == before
+        # A huge form is refused as too large (by the HTTP layer's body limit, before the page's own 1 MiB one).
+        huge = urlencode({**form, "token": TOKEN, "pad": "x" * (1 << 20)})
+        reply = server.request("POST", "/review?draft=primer-web", body=huge, headers=headers)
+        assert reply.status == 413 and "Request Entity Too Large" in reply.text and path.read_bytes() == before
         reply = server.request("GET", "/review", params={"draft": "../../etc/passwd"})
         assert reply.status == 404
         reply = server.request(

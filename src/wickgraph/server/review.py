@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
+from ..errors import UsageError
+
 if TYPE_CHECKING:  # pragma: no cover
     from .app import WickgraphApp
     from .responses import _Response
@@ -66,7 +68,10 @@ def review_page(app: WickgraphApp, environ: Mapping[str, Any]) -> _Response:
         return _page(_Response, 409, "Cannot review", f"<p>{escape(str(exc))}</p>")
     if str(environ.get("REQUEST_METHOD", "GET")).upper() != "POST":
         return _page(_Response, 200, f"Review {key}", _form(key, draft, text, registry))
-    form = _form_fields(environ)
+    try:
+        form = _form_fields(environ)
+    except UsageError as exc:
+        return _page(_Response, 413, "Nothing written", f"<p>{escape(str(exc))}</p>")
     token = form.get("token", "")
     expected = policy.update_token or ""
     if not token or not hmac.compare_digest(token.encode(), expected.encode()):
@@ -137,7 +142,7 @@ def _form_fields(environ: Mapping[str, Any]) -> dict[str, str]:
     except ValueError:
         length = 0
     if length > _MAX_FORM:
-        raise ValueError("the form is too large")
+        raise UsageError("the form is too large")
     body = environ["wsgi.input"].read(length) if length else b""
     try:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
@@ -154,17 +159,17 @@ def _apply(path: Path, draft: Any, text: str, registry: Any, form: Mapping[str, 
     for i, cand in enumerate(draft.candidates.values(), 1):
         choice = form.get(f"c{i}")
         if choice not in _CHOICES:
-            raise ValueError(f"claim {i}: choose accept, reject or no fact (a, r or n)")
+            raise UsageError(f"claim {i}: choose accept, reject or no fact (a, r or n)")
         certainty = form.get(f"cert{i}") or cand.certainty
         if certainty not in _CERTAINTIES:
-            raise ValueError(f"claim {i}: certainty must be one of {', '.join(_CERTAINTIES)}")
+            raise UsageError(f"claim {i}: certainty must be one of {', '.join(_CERTAINTIES)}")
         note = (form.get(f"note{i}") or "").strip() or None
         found, cue = certainty_of(text[cand.start : cand.end])
         if choice == "a" and certainty != cand.certainty:
             if certainty == "Stated" and found != "Stated" and not note:
-                raise ValueError(f"claim {i}: the span has the cue {cue!r}; a stated claim needs a note saying why")
+                raise UsageError(f"claim {i}: the span has the cue {cue!r}; a stated claim needs a note saying why")
             if certainty != "Stated" and found == "Stated":
-                raise ValueError(f"claim {i}: a {certainty} claim needs a cue word in its span; this span has none")
+                raise UsageError(f"claim {i}: a {certainty} claim needs a cue word in its span; this span has none")
         edited = Candidate(
             cand.relation,
             cand.start,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -163,6 +164,9 @@ def writing_generation(
         try:
             yield generation
         except BaseException as exc:
+            # Drop what the failed writer still holds through the traceback (an open store writes its files
+            # when it is freed, which would bring the directory back), then remove its generation.
+            traceback.clear_frames(exc.__traceback__)
             shutil.rmtree(generation, ignore_errors=True)
             if isinstance(exc, OSError):
                 raise StoreError(f"cannot write the store at {root}: {exc}") from exc
