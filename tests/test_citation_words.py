@@ -275,7 +275,7 @@ def test_verify_sources_fails_on_an_invented_remark(tmp_path: Path, data_copy: P
     store = tmp_path / "store"
     built = CliRunner().invoke(cli, ["build", "--store", str(store), "--data", str(data_copy), "-q"])
     assert built.exit_code == 1 and "a19" in built.output and "scene" in built.output, built.output
-    assert not store.exists() or not any(store.iterdir())
+    assert not store.exists()  # the citations are checked before anything is written
 
 
 def test_a_character_must_be_named(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:

@@ -169,9 +169,9 @@ _INTERNAL_BUILTIN_RAISES = {
     ("sparql_json.py", "ValueError(f\"'boolean' is {answer!r}"),
     ("sparql_json.py", 'ValueError(f"unknown term type {kind!r}'),
     # caught by the DataFrame column builder, which falls back to plain values
-    ("notebook/frames.py", 'ValueError("a date with a time zone'),
-    ("notebook/frames.py", 'ValueError("not all date-times'),
-    ("notebook/frames.py", "ValueError(kind"),
+    ("display/frames.py", 'ValueError("a date with a time zone'),
+    ("display/frames.py", 'ValueError("not all date-times'),
+    ("display/frames.py", "ValueError(kind"),
     # a fast path given a graph it was not written for: a programming error
     ("networkx_export/builder.py", 'TypeError("direct filling needs an empty graph'),
 }

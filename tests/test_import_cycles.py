@@ -12,8 +12,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "wickgraph"
 
 
@@ -136,11 +134,6 @@ def test_nothing_inside_the_package_imports_the_package_facade() -> None:
     assert sorted(name for name, targets in graph.items() if "wickgraph" in targets and name != "wickgraph") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="results.py imports wickgraph.notebook (frames, html) inside its methods; the store helper's branch "
-    "moves that out (turn this on after merging it)",
-)
 def test_results_do_not_import_the_notebook_layer() -> None:
     # Not even lazily: the notebook layer builds on results, not the other way round.
     graph = import_graph(lazy=True)

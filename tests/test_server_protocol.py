@@ -218,15 +218,22 @@ def test_not_acceptable_is_406(server: ServerProcess) -> None:
     assert "text/csv" in select.text and "text/turtle" in construct.text
 
 
+_SEND = "application/x-www-form-urlencoded (query= or update=), application/sparql-query or application/sparql-update"
+
+
 @pytest.mark.parametrize(
-    "headers",
-    [{"Content-Type": "text/plain"}, {}, {"Content-Type": "application/sparql-query; charset=UTF-16"}],
+    ("headers", "why"),
+    [
+        ({"Content-Type": "text/plain"}, f"a POST with Content-Type 'text/plain': send {_SEND}"),
+        ({}, f"a POST with no Content-Type: send {_SEND}"),
+        ({"Content-Type": "application/sparql-query; charset=UTF-16"}, "the body must be UTF-8 (charset=utf-16 given)"),
+    ],
     ids=["text/plain", "no content type", "utf-16"],
 )
-def test_unsupported_media_type_is_415(server: ServerProcess, headers: dict[str, str]) -> None:
+def test_unsupported_media_type_is_415(server: ServerProcess, headers: dict[str, str], why: str) -> None:
     reply = server.request("POST", "/sparql", body="ASK {}", headers=headers)
     assert reply.status == 415
-    assert "application/sparql-query" in reply.text or "UTF-8" in reply.text
+    assert why in reply.text, reply.text
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])

@@ -2,7 +2,7 @@
 
 A real server process on 127.0.0.1; the crowd (``_slowclients.SlowCrowd``) holds 1,000 sockets, half idle, half
 sending a request head one byte every two seconds. Meanwhile a probe opens a fresh connection every half second
-and asks a question whose answer is known from the founding article. The hold here is 20 s (the benchmark,
+and asks a question whose answer is known from the founding article. The hold here is 40 probes, about 20 s (the benchmark,
 ``benchmarks/slow_clients.py``, holds 60 s); no time bar is asserted, only that every probe is answered and that
 the server really holds the crowd's sockets (counted in /proc), rather than leaving them in the listen queue.
 """
@@ -19,7 +19,7 @@ from _server import ServerProcess, raw_request
 from _slowclients import SlowCrowd, open_sockets, raise_fd_limit
 
 CROWD = 1000
-HOLD = 20.0
+PROBES = 40  # one every half second (and the time it takes): a hold of about 20 s
 ASK = "ASK { wgd:ballerina wg:director wgd:len-wiseman }"
 
 
@@ -41,8 +41,7 @@ def test_a_thousand_slow_sockets_do_not_block_a_probe(built_store: Path) -> None
             while open_sockets(server.process.pid) < CROWD and time.monotonic() < deadline:
                 time.sleep(0.2)
             answers, held = [], []
-            stop = time.monotonic() + HOLD
-            while time.monotonic() < stop:
+            for _ in range(PROBES):
                 held.append(open_sockets(server.process.pid))
                 reply = raw_request(
                     server.url,
@@ -56,8 +55,8 @@ def test_a_thousand_slow_sockets_do_not_block_a_probe(built_store: Path) -> None
                 time.sleep(0.5)
         finally:
             crowd.stop()
-    assert len(answers) >= 10
-    assert set(answers) == {(200, '{"head":{},"boolean":true}')}
+    # Every probe, each on a fresh connection while the crowd was held, got the one right answer.
+    assert answers == [(200, '{"head":{},"boolean":true}')] * PROBES
     # The server accepted the crowd: its own sockets (listening, engines, crowd) number more than the crowd.
     assert min(held) >= CROWD, f"the server held as few as {min(held)} sockets during the hold"
     assert crowd.refused == 0

@@ -138,7 +138,7 @@ class EntityCard:
         return self.render()
 
     def _repr_html_(self) -> str:
-        from .notebook.html import entity_card_html
+        from .display.html import entity_card_html
 
         return entity_card_html(self)
 

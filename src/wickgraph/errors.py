@@ -34,7 +34,8 @@ too, so ``except SyntaxError`` keeps working::
     ├── ProjectionError           unknown projection name (the message lists the known ones)
     ├── StoryOrderCycleError      the story-order facts contain a cycle (the message names it and its claims)
     ├── ExportError               a graph cannot be written in the chosen format, or a file cannot be read back
-    ├── VizError                  the view cannot be drawn as asked (too many nodes: the message says how to focus)
+    ├── VizError                  the view cannot be drawn as asked
+    │   └── GraphTooLargeError    more nodes than a readable view holds (``nodes``, ``limit``; says how to focus)
     ├── ChromiumError             chromium (the browser that checks and screenshots the views) cannot start or be driven
     ├── ProtocolError             the SPARQL server will not answer a request as sent (an HTTP status and why)
     ├── GraphViewUnavailableError the server's graph view is not part of this build
@@ -66,6 +67,7 @@ __all__ = [
     "EngineError",
     "EntityNotFoundError",
     "ExportError",
+    "GraphTooLargeError",
     "GraphViewUnavailableError",
     "MissingExtraError",
     "MissingParameterError",
@@ -315,6 +317,30 @@ class ExportError(WickgraphError):
 
 class VizError(WickgraphError):
     """The HTML view cannot be drawn as asked, e.g. more nodes than a readable picture holds."""
+
+
+class GraphTooLargeError(VizError):
+    """The graph has more nodes than a readable view holds: ``nodes`` of them, past the ``limit``.
+
+    The message names the parameters of :func:`wickgraph.viz.view` that draw less; a face words it with its own
+    options (the CLI: ``--focus``, ``--max-nodes``).
+
+    >>> error = GraphTooLargeError(1450, 1000)
+    >>> error.nodes, error.limit, str(error).split(":")[0]
+    (1450, 1000, 'the graph has 1450 nodes, more than the 1000 a readable view holds')
+    """
+
+    def __init__(self, nodes: int, limit: int) -> None:
+        super().__init__(nodes, limit)
+        self.nodes = nodes
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return (
+            f"the graph has {self.nodes} nodes, more than the {self.limit} a readable view holds: draw a part of it "
+            "(focus=NAME with depth=1, projection=NAME, or query= a CONSTRUCT query), draw it by class "
+            "(aggregated=True), or raise max_nodes="
+        )
 
 
 class ChromiumError(WickgraphError):

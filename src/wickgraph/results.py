@@ -82,21 +82,25 @@ class SelectResult:
         """Rows as dicts of plain Python values (see :func:`wickgraph.terms.to_python`)."""
         return [{v: to_python(row.get(v)) for v in self.variables} for row in self.rows]
 
-    def to_dataframe(self, labels: bool | Mapping[str, str] = True, *, compact: bool = False) -> pandas.DataFrame:
+    def to_dataframe(
+        self, labels: bool | Mapping[str, str] | KnowledgeGraph = True, *, compact: bool = False
+    ) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, typed, with a ``?xLabel`` column beside each IRI column ``?x``.
 
         See :func:`wickgraph.notebook.to_dataframe` (needs the ``notebooks`` extra: pandas).
         """
-        from .notebook.frames import to_dataframe
+        from .display.frames import frame
 
-        return to_dataframe(self, labels, compact=compact)
+        rows = self.rows
+        columns = {v: [row.get(v) for row in rows] for v in self.variables}
+        return frame(self.variables, columns, self.graph, labels, compact=compact)
 
     def __repr__(self) -> str:
         count = f"{len(self._rows)} rows" if self._rows is not None else "unread"
         return f"<SelectResult ?{' ?'.join(self.variables)} ({count})>"
 
     def _repr_html_(self) -> str:
-        from .notebook.html import select_html
+        from .display.html import select_html
 
         return select_html(self)
 
@@ -104,7 +108,7 @@ class SelectResult:
         """IPython's text form: an aligned table of the first rows."""
         import io
 
-        from .notebook.html import MAX_ROWS
+        from .display.html import MAX_ROWS
         from .output import write_result
 
         out = io.StringIO()
@@ -221,20 +225,28 @@ class GraphResult:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return graph
 
-    def to_dataframe(self, labels: bool | Mapping[str, str] = True, *, compact: bool = False) -> pandas.DataFrame:
+    def to_dataframe(
+        self, labels: bool | Mapping[str, str] | KnowledgeGraph = True, *, compact: bool = False
+    ) -> pandas.DataFrame:
         """The triples as a pandas DataFrame (``subject``, ``predicate``, ``object``, with label columns).
 
         See :func:`wickgraph.notebook.to_dataframe` (needs the ``notebooks`` extra: pandas).
         """
-        from .notebook.frames import to_dataframe
+        from .display.frames import frame
 
-        return to_dataframe(self, labels, compact=compact)
+        triples = self.triples
+        columns: dict[str, list[Term | None]] = {
+            "subject": [t.subject for t in triples],
+            "predicate": [t.predicate for t in triples],
+            "object": [t.object for t in triples],
+        }
+        return frame(("subject", "predicate", "object"), columns, self.graph, labels, compact=compact)
 
     def __repr__(self) -> str:
         return f"<GraphResult {len(self.triples)} triples>"
 
     def _repr_html_(self) -> str:
-        from .notebook.html import graph_result_html
+        from .display.html import graph_result_html
 
         return graph_result_html(self)
 

@@ -58,6 +58,7 @@ def viz(
       wickgraph viz --story-order -o story.html
       wickgraph viz --as-of 2024-01-03 --focus Ballerina -o ballerina-2024.html
     """
+    from ..errors import GraphTooLargeError
     from ..viz import MAX_NODES, view
 
     if story and (focus or query_file or projection or aggregated):
@@ -65,16 +66,23 @@ def viz(
             "--story-order draws the franchise's works: it takes no --focus, --query, --projection or --aggregate"
         )
     with target.open() as kg:
-        shown = view(
-            kg,
-            focus=focus,
-            depth=depth,
-            query=query_file.read_text(encoding="utf-8") if query_file is not None else None,
-            projection=projection,
-            as_of=as_of,
-            story=story,
-            aggregated=aggregated,
-            max_nodes=max_nodes or MAX_NODES,
-        )
+        try:
+            shown = view(
+                kg,
+                focus=focus,
+                depth=depth,
+                query=query_file.read_text(encoding="utf-8") if query_file is not None else None,
+                projection=projection,
+                as_of=as_of,
+                story=story,
+                aggregated=aggregated,
+                max_nodes=max_nodes or MAX_NODES,
+            )
+        except GraphTooLargeError as exc:  # the library names its parameters; here, the options
+            raise click.ClickException(
+                f"the graph has {exc.nodes} nodes, more than the {exc.limit} a readable view holds: draw a part of "
+                "it (--focus NAME --depth 1, --projection NAME, --query FILE.rq), draw it by class (--aggregate), "
+                "or raise --max-nodes"
+            ) from None
     shown.save(output)
     click.echo(f"wrote {output}: {shown.nodes} nodes, {shown.edges} edges ({len(shown.html.encode()) / 2**20:.2f} MB)")

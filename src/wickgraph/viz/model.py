@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import VizError
+from ..errors import GraphTooLargeError
 from ..networkx_export import SUPERSEDED_SUFFIX, Vocabulary, provenance_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,8 +34,8 @@ __all__ = ["EDGE_LABELS", "MAX_NODES", "STYLES", "Model", "build_model"]
 
 MAX_NODES = 1000
 """The largest graph the view draws: past it a picture is a hairball (and the browser slows to a crawl).
-Focus it (``--focus NAME --depth N``), use a projection or a CONSTRUCT query, aggregate it by class, or raise
-the limit knowingly (``max_nodes=``)."""
+Focus it (``focus=NAME, depth=N``), use a projection or a CONSTRUCT query, aggregate it by class
+(``aggregated=True``), or raise the limit knowingly (``max_nodes=``)."""
 
 # kind -> (colour, vis-network shape). Shapes that hold their label inside (box, ellipse) are for works and events.
 STYLES: dict[str, tuple[str, str]] = {
@@ -296,7 +296,7 @@ def build_model(
     seed: int = 7,
 ) -> Model:
     """The view of ``graph`` (see the module documentation). More than ``max_nodes`` nodes is a
-    :class:`~wickgraph.errors.VizError` that says how to focus the view."""
+    :class:`~wickgraph.errors.GraphTooLargeError` (a ``VizError``) that says how to focus the view."""
     vocab = vocabulary or Vocabulary.bundled()
     edges = [
         _Edge(u, v, k, str(d.get("label") or (vocab.labels.get(k) if k else "") or k.split(":")[-1]), d)
@@ -305,11 +305,7 @@ def build_model(
     hidden, edges, folded = _fold_performances(graph, edges, vocab)
     count = graph.number_of_nodes() - len(hidden)
     if count > max_nodes:
-        raise VizError(
-            f"the graph has {count} nodes, more than the {max_nodes} a readable view holds: draw a part of it "
-            "(--focus NAME --depth 1, --projection NAME, --query FILE.rq), draw it by class (--aggregate), "
-            "or raise --max-nodes"
-        )
+        raise GraphTooLargeError(count, max_nodes)
     edges = _collapse_inverses(graph, edges, vocab)
     if not graph.is_directed():
         for edge in edges:
