@@ -16,6 +16,7 @@ Routes::
     GET  /search?text=TEXT      entities by name, as JSON
     POST /labels                labels of IRIs (JSON list in, JSON object out), for the result table
     GET  /viz?query=CONSTRUCT…  a CONSTRUCT result drawn as an interactive graph (self-contained HTML)
+    GET  /timeline?film=NAME    release events on a time axis with their sources, and story order (HTML)
     GET  /status                engines, restarts and limits, as JSON
 
 Every query, including those behind /queries, /entity and /viz, runs in the engine pool under the time limit
@@ -94,6 +95,7 @@ class WickgraphApp(SparqlEndpoint):
             "/search": self._search,
             "/labels": self._labels,
             "/viz": self._viz,
+            "/timeline": self._timeline,
             "/status": self._status,
             "/review": lambda environ: review_page(self, environ),
         }
@@ -268,6 +270,16 @@ class WickgraphApp(SparqlEndpoint):
             result, title=params.get("title") or "wickgraph: CONSTRUCT result", kg=self._kg(), as_of=as_of or None
         )
         return _Response(200, html.encode("utf-8"), "text/html; charset=utf-8", _VIZ_HEADERS)
+
+    def _timeline(self, environ: Mapping[str, Any]) -> _Response:
+        from ..viz import timeline_html
+
+        _only(environ, "GET", "HEAD")
+        params = _params(environ)
+        view = timeline_html(
+            self._kg(), film=params.get("film") or None, as_of=params.get("as-of") or params.get("as_of") or None
+        )
+        return _Response(200, view.html.encode("utf-8"), "text/html; charset=utf-8", _VIZ_HEADERS)
 
     def _status(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")

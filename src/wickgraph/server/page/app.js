@@ -296,6 +296,9 @@ async function fetchLabels(rows, vars) {
 
 async function showTable(vars, rows) {
   const labels = await fetchLabels(rows, vars);
+  const columns = chartable(vars, rows);
+  $("tab-chart").hidden = !columns;
+  if (columns) drawChart(columns, rows, labels);
   const table = $("results");
   table.replaceChildren();
   table.append(el("thead", {}, el("tr", {}, ...vars.map((v) => el("th", {}, v)))));
@@ -309,11 +312,47 @@ function showError(message) {
   $("error").hidden = false;
 }
 
+const VIEWS = { table: "result-table", graph: "graph-view", chart: "chart-view", timeline: "timeline-view" };
+
 function showTab(which) {
-  $("tab-table").classList.toggle("active", which === "table");
-  $("tab-graph").classList.toggle("active", which === "graph");
-  $("result-table").hidden = which !== "table";
-  $("graph-view").hidden = which !== "graph";
+  for (const [name, id] of Object.entries(VIEWS)) {
+    $("tab-" + name).classList.toggle("active", which === name);
+    $(id).hidden = which !== name;
+  }
+  if (which === "timeline") {
+    // The timeline of the film the named query asks about, or of every work.
+    const params = new URLSearchParams();
+    const film = named ? namedValues().film : null;
+    if (film) params.set("film", film);
+    if ($("as-of").value) params.set("as-of", $("as-of").value);
+    const src = "/timeline?" + params;
+    if ($("timeline-view").getAttribute("src") !== src) $("timeline-view").src = src;
+  }
+}
+
+// ---- a bar chart of the first numeric column, labelled by the first other column --------------------------------
+const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+
+function chartable(vars, rows) {
+  const numeric = vars.find((v) => rows.length && rows.every((r) => !r[v] || (r[v].datatype && NUMERIC.test(r[v].datatype))));
+  if (!numeric || !rows.some((r) => r[numeric])) return null;
+  return { value: numeric, label: vars.find((v) => v !== numeric) };
+}
+
+function drawChart(columns, rows, labels) {
+  const box = $("chart-view");
+  box.replaceChildren(el("p", { class: "hint" }, `?${columns.value}` + (columns.label ? ` by ?${columns.label}` : "")));
+  const values = rows.map((r) => (r[columns.value] ? Number(r[columns.value].value) : 0));
+  const top = Math.max(...values.map(Math.abs), 1e-9);
+  rows.forEach((row, i) => {
+    const term = columns.label ? row[columns.label] : null;
+    const name = term ? (term.type === "uri" ? labels[term.value] || compact(term.value) : term.value) : String(i + 1);
+    const bar = el("div", { class: "bar" });
+    bar.style.width = (Math.abs(values[i]) / top) * 100 + "%";
+    box.append(el("div", { class: "bar-row", title: `${name}: ${values[i]}` },
+      el("span", { class: "bar-label" }, name), el("span", { class: "bar-track" }, bar),
+      el("span", { class: "bar-value" }, String(values[i]))));
+  });
 }
 
 function downloadLinks(query, asOf, kind) {
@@ -337,7 +376,9 @@ async function run() {
   if (!named) remember(query);
   $("error").hidden = true;
   $("tabs").hidden = true;
-  $("graph-view").hidden = true;
+  $("tab-graph").hidden = true;
+  $("tab-chart").hidden = true;
+  showTab("table");
   $("result-table").hidden = false;
   $("results").replaceChildren();
   $("status").textContent = "running…";
@@ -375,7 +416,7 @@ async function run() {
         const params = new URLSearchParams({ query });
         if (asOf) params.set("as-of", asOf);
         $("graph-view").src = "/viz?" + params;
-        $("tabs").hidden = false;
+        $("tab-graph").hidden = false;
       }
       showTab("table");
     } else {
@@ -390,6 +431,7 @@ async function run() {
       }
       downloadLinks(query, asOf, "results");
     }
+    $("tabs").hidden = false;
   } catch (err) {
     $("status").textContent = "failed";
     showError(String(err));
@@ -411,6 +453,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("run").addEventListener("click", run);
   $("tab-table").addEventListener("click", () => showTab("table"));
   $("tab-graph").addEventListener("click", () => showTab("graph"));
+  $("tab-chart").addEventListener("click", () => showTab("chart"));
+  $("tab-timeline").addEventListener("click", () => showTab("timeline"));
   $("named-close").addEventListener("click", closeNamed);
   $("as-of").addEventListener("change", writeUrl);
   $("copy-curl").addEventListener("click", (e) => copy(curlCommand(), e.target));
