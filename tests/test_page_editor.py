@@ -228,3 +228,28 @@ def test_the_card_lists_each_value_once_with_its_sources_under_it(server: Server
     ARTIFACTS.mkdir(exist_ok=True)
     browser.screenshot(ARTIFACTS / "page-card.png")
     assert browser.blocked == []
+
+
+def test_a_numeric_column_draws_as_bars(server: ServerProcess, browser: Chromium) -> None:
+    query = (
+        "SELECT ?film (COUNT(DISTINCT ?perf) AS ?performances) WHERE { ?perf wg:work ?film } "
+        "GROUP BY ?film ORDER BY DESC(?performances) ?film"
+    )
+    _ready(browser, server.url + "/?query=" + quote(query))
+    rows = _rows(browser)
+    assert not browser.evaluate("document.getElementById('tab-chart').hidden")
+    browser.click("#tab-chart")
+    bars = browser.evaluate(
+        "[...document.querySelectorAll('#chart-view .bar-row')].map(r => [r.querySelector('.bar-label').textContent,"
+        " Number(r.querySelector('.bar-value').textContent), r.querySelector('.bar').getBoundingClientRect().width])"
+    )
+    assert [label for label, _, _ in bars] == [row[0] for row in rows]  # labels, not IRIs
+    assert [n for _, n, _ in bars] == [int(row[1]) for row in rows]
+    widths = [w for _, _, w in bars]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1] > 0  # longest for the largest
+    # A table with no numeric column offers no chart.
+    browser.evaluate("wickEditor.setValue('SELECT ?l WHERE { wgd:ballerina rdfs:label ?l }')")
+    browser.evaluate("document.getElementById('status').textContent = ''")
+    browser.click("#run")
+    _rows(browser)
+    assert browser.evaluate("document.getElementById('tab-chart').hidden")
