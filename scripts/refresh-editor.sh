@@ -30,7 +30,7 @@ mkdir -p "$out/licenses"
 for pkg in view state language autocomplete commands legacy-modes; do
   cp "node_modules/@codemirror/$pkg/LICENSE" "$out/licenses/codemirror-$pkg.LICENSE"
 done
-for dep in @lezer/common @lezer/highlight @lezer/lr style-mod w3c-keyname crelt @marijn/find-cluster-break; do
+for dep in @codemirror/streamparser @lezer/common @lezer/highlight @lezer/lr style-mod w3c-keyname crelt @marijn/find-cluster-break; do
   if [ -f "node_modules/$dep/LICENSE" ]; then
     cp "node_modules/$dep/LICENSE" "$out/licenses/$(echo "$dep" | tr '/' '-' | sed 's/^@//').LICENSE"
   fi
