@@ -253,3 +253,26 @@ def test_a_numeric_column_draws_as_bars(server: ServerProcess, browser: Chromium
     browser.click("#run")
     _rows(browser)
     assert browser.evaluate("document.getElementById('tab-chart').hidden")
+
+
+def test_a_hostile_link_is_shown_as_text_not_run(server: ServerProcess, browser: Chromium) -> None:
+    markup = "<img src=/pwned onerror=\"document.title='ran'\">"
+    query = f'SELECT ?x WHERE {{ ?x rdfs:label "{markup}" }}'
+    _ready(browser, server.url + "/?query=" + quote(query) + "&as-of=" + quote("<b>2024</b>"))
+    assert browser.evaluate("wickEditor.getValue()") == query
+    browser.wait_for("document.getElementById('status').textContent !== 'running…'")
+    browser.drain(0.5)
+    assert browser.evaluate("document.title") == "wickgraph: ask the graph"
+    assert browser.evaluate("document.querySelectorAll('img').length") == 0
+    assert not any(url.endswith("/pwned") for url in browser.fetched)
+    # A named query that does not exist, and a parameter full of markup: said, not run.
+    _ready(browser, server.url + "/?named=" + quote("<i>nope</i>"))
+    message = browser.wait_for(
+        "!document.getElementById('error').hidden && document.getElementById('error').textContent"
+    )
+    assert "<i>nope</i>" in message and browser.evaluate("document.querySelectorAll('#error i').length") == 0
+    _ready(browser, server.url + "/?named=director&film=" + quote(markup))
+    assert browser.evaluate("document.querySelector('#param-film').value") == markup
+    browser.wait_for("document.getElementById('status').textContent !== 'running…'")
+    assert browser.evaluate("document.querySelectorAll('img').length") == 0
+    assert browser.blocked == []
