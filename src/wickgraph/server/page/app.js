@@ -191,14 +191,16 @@ function pythonCode() {
   const base = location.origin;
   const asOf = $("as-of").value;
   if (named) {
-    const params = new URLSearchParams(namedValues());
-    if (asOf) params.set("as-of", asOf);
-    const url = base + "/queries/" + named.name + (params.toString() ? "?" + params : "");
-    return ["import json", "import urllib.request", "",
-      "with urllib.request.urlopen(" + JSON.stringify(url) + ") as answer:",
-      "    result = json.load(answer)",
-      "for row in result[\"results\"][\"bindings\"]:",
-      "    print({name: term[\"value\"] for name, term in row.items()})", ""].join("\n");
+    // wickgraph itself, against this server: the named query binds its parameters the same way
+    const args = [JSON.stringify(named.name)];
+    for (const [k, v] of Object.entries(namedValues())) {
+      args.push(/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${k}=${JSON.stringify(v)}` : `**{${JSON.stringify(k)}: ${JSON.stringify(v)}}`);
+    }
+    if (asOf) args.push("as_of=" + JSON.stringify(asOf));
+    return ["import wickgraph", "",
+      "kg = wickgraph.open_graph(endpoint=" + JSON.stringify(base + "/sparql") + ")",
+      "for row in kg.run(" + args.join(", ") + "):",
+      "    print({name: str(term.value) for name, term in row.items() if term is not None})", ""].join("\n");
   }
   const lines = ["from SPARQLWrapper import JSON, SPARQLWrapper", "",
     "sparql = SPARQLWrapper(" + JSON.stringify(base + "/sparql") + ")",
