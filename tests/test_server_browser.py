@@ -50,10 +50,10 @@ def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: 
     )
     assert "who-plays" in names and "lead-of" in names
     # Type the query into the editor, as a person would, and press Run.
-    browser.evaluate("document.getElementById('query').value = ''")
-    browser.click("#query")
+    browser.evaluate("wickEditor.setValue('')")
+    browser.click("#query .cm-content")
     browser.type_text(QUERY)
-    assert browser.evaluate("document.getElementById('query').value") == QUERY
+    assert browser.evaluate("wickEditor.getValue()") == QUERY
     browser.click("#run")
     browser.wait_for("/rows? in/.test(document.getElementById('status').textContent)")
     table = browser.evaluate(
@@ -84,8 +84,9 @@ def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: Chr
     browser.open(server.url + "/")
     browser.wait_for("document.querySelectorAll('#query-list button').length")
     browser.evaluate(
-        "document.getElementById('query').value = "
+        "wickEditor.setValue("
         + json.dumps("CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }")
+        + ")"
     )
     browser.click("#run")
     browser.wait_for("/triples in/.test(document.getElementById('status').textContent)")
@@ -105,7 +106,7 @@ def test_a_construct_query_shows_its_triples(server: ServerProcess, browser: Chr
 def test_a_bad_query_shows_the_parsers_message(server: ServerProcess, browser: Chromium) -> None:
     browser.open(server.url + "/")
     browser.wait_for("document.querySelectorAll('#query-list button').length")
-    browser.evaluate("document.getElementById('query').value = 'SELECT ?x WHERE { ?x'")
+    browser.evaluate("wickEditor.setValue('SELECT ?x WHERE { ?x')")
     browser.click("#run")
     message = browser.wait_for(
         "!document.getElementById('error').hidden && document.getElementById('error').textContent"
@@ -136,7 +137,7 @@ def test_the_graph_view_shows_in_the_page_and_no_other_site_can_frame_the_server
     construct = "CONSTRUCT { wgd:ballerina wg:director ?d } WHERE { wgd:ballerina wg:director ?d }"
     browser.open(server.url + "/")
     browser.wait_for("document.querySelectorAll('#query-list button').length")
-    browser.evaluate("document.getElementById('query').value = " + json.dumps(construct))
+    browser.evaluate("wickEditor.setValue(" + json.dumps(construct) + ")")
     browser.click("#run")
     browser.wait_for("/triples in/.test(document.getElementById('status').textContent)")
     deadline = time.monotonic() + 20

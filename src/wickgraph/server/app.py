@@ -4,7 +4,10 @@ Routes::
 
     GET  /                      the query page (editor, named queries as examples, result table, graph view)
     GET  /card?name=NAME        an entity's card, as a page
-    GET  /static/FILE           the page's own CSS and JavaScript (nothing is loaded from elsewhere)
+    GET  /static/FILE           the page's own CSS and JavaScript, and the vendored editor (nothing is loaded
+                                from elsewhere)
+    GET  /favicon.ico           the page's icon (a small SVG)
+    GET  /terms                 what the editor completes: prefixes, classes, properties and entity labels, JSON
     GET  /sparql                the service description (no query given)
     GET|POST /sparql            the SPARQL 1.1 Protocol: queries, and updates when allowed
     GET  /queries               the named queries, as JSON
@@ -13,6 +16,7 @@ Routes::
     GET  /search?text=TEXT      entities by name, as JSON
     POST /labels                labels of IRIs (JSON list in, JSON object out), for the result table
     GET  /viz?query=CONSTRUCT…  a CONSTRUCT result drawn as an interactive graph (self-contained HTML)
+    GET  /timeline?film=NAME    release events on a time axis with their sources, and story order (HTML)
     GET  /status                engines, restarts and limits, as JSON
 
 Every query, including those behind /queries, /entity and /viz, runs in the engine pool under the time limit
@@ -29,7 +33,7 @@ from typing import Any
 
 from ..errors import EntityNotFoundError, NamedQueryError, ResultTooLargeError
 from ..graph import KnowledgeGraph
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, WGD
 from ..terms import value
 from .config import ServerConfig
 from .engine import EnginePool
@@ -48,9 +52,12 @@ _STATIC = {
     "app.js": "text/javascript; charset=utf-8",
     "card.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+    "vendor/editor.js": "text/javascript; charset=utf-8",
 }
+# The editor (CodeMirror) writes its theme into a style element: styles may be inline, scripts may not.
 _PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
@@ -79,6 +86,8 @@ class WickgraphApp(SparqlEndpoint):
             "/": self._page,
             "/index.html": self._page,
             "/card": self._card_page,
+            "/favicon.ico": self._favicon,
+            "/terms": self._terms,
             ENDPOINT: self._sparql,
             ENDPOINT + "/": self._sparql,
             "/queries": self._queries,
@@ -86,6 +95,7 @@ class WickgraphApp(SparqlEndpoint):
             "/search": self._search,
             "/labels": self._labels,
             "/viz": self._viz,
+            "/timeline": self._timeline,
             "/status": self._status,
             "/review": lambda environ: review_page(self, environ),
         }
@@ -140,6 +150,14 @@ class WickgraphApp(SparqlEndpoint):
         if name not in _STATIC:
             raise _json(404, {"error": f"no static file {name!r}"})
         return _Response(200, self._asset(name), _STATIC[name], {"Cache-Control": "no-cache"})
+
+    def _favicon(self, environ: Mapping[str, Any]) -> _Response:
+        _only(environ, "GET", "HEAD")
+        return _Response(200, self._asset("favicon.svg"), "image/svg+xml", {"Cache-Control": "max-age=86400"})
+
+    def _terms(self, environ: Mapping[str, Any]) -> _Response:
+        _only(environ, "GET", "HEAD")
+        return _json(200, completion_terms(self._kg()))
 
     # ---- JSON API for scripts and the page --------------------------------------------------------------------
     def _queries(self, environ: Mapping[str, Any]) -> _Response:
@@ -253,6 +271,16 @@ class WickgraphApp(SparqlEndpoint):
         )
         return _Response(200, html.encode("utf-8"), "text/html; charset=utf-8", _VIZ_HEADERS)
 
+    def _timeline(self, environ: Mapping[str, Any]) -> _Response:
+        from ..viz import timeline_html
+
+        _only(environ, "GET", "HEAD")
+        params = _params(environ)
+        view = timeline_html(
+            self._kg(), film=params.get("film") or None, as_of=params.get("as-of") or params.get("as_of") or None
+        )
+        return _Response(200, view.html.encode("utf-8"), "text/html; charset=utf-8", _VIZ_HEADERS)
+
     def _status(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
         limits = self.config.limits
@@ -274,6 +302,39 @@ class WickgraphApp(SparqlEndpoint):
                 "engine_network": self.pool.protection,
             },
         )
+
+
+_TERM_QUERIES = {
+    "class": "SELECT DISTINCT ?t (SAMPLE(?l) AS ?label) WHERE { { ?t a owl:Class } UNION { ?x a ?t } "
+    "OPTIONAL { ?t rdfs:label ?l } } GROUP BY ?t",
+    "property": "SELECT DISTINCT ?t (SAMPLE(?l) AS ?label) WHERE { { ?t a owl:ObjectProperty } UNION "
+    "{ ?t a owl:DatatypeProperty } UNION { ?t a rdf:Property } OPTIONAL { ?t rdfs:label ?l } } GROUP BY ?t",
+    "entity": "SELECT ?t (SAMPLE(?l) AS ?label) WHERE { ?t rdfs:label ?l "
+    f'FILTER(STRSTARTS(STR(?t), "{WGD}")) }} GROUP BY ?t LIMIT 20000',
+}
+
+
+def completion_terms(kg: KnowledgeGraph) -> list[dict[str, str]]:
+    """What the editor offers as you type: each prefix (``wg:``), each class and property of the vocabulary and
+    each entity, written as the query would write it (``wg:Film``, ``wgd:ballerina``), with its label as detail;
+    an entity also under its label (type ``Ballerina``, get ``wgd:ballerina``)."""
+    from ..namespaces import compact
+
+    terms = [{"label": f"{p}:", "type": "namespace", "detail": ns} for p, ns in PREFIXES.items()]
+    seen = {t["label"] for t in terms}
+    for kind, query in _TERM_QUERIES.items():
+        for row in kg.select(query):
+            iri = value(row, "t")
+            label = value(row, "label") if row["label"] is not None else ""
+            short = compact(iri) if iri else ""
+            if not short or short.startswith("<") or short in seen:
+                continue
+            seen.add(short)
+            terms.append({"label": short, "type": kind, "detail": label})
+            if kind == "entity" and label and label not in seen:
+                seen.add(label)
+                terms.append({"label": label, "apply": short, "type": "entity", "detail": short})
+    return terms
 
 
 def _bind_defaults(kg: KnowledgeGraph, name: str) -> str:

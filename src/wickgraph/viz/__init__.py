@@ -28,6 +28,7 @@ from ..errors import UsageError, VizError
 from .model import MAX_NODES, Model, build_model
 from .overviews import aggregate, story_model
 from .pyvis_network import to_pyvis
+from .timeline import timeline_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -44,6 +45,7 @@ __all__ = [
     "notebook_html",
     "render",
     "render_html",
+    "timeline_html",
     "to_pyvis",
     "view",
     "write_html",

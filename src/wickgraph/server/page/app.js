@@ -1,11 +1,18 @@
 // The wickgraph query page: named queries as examples, a SPARQL editor, a result table with labels beside IRIs,
 // links from entities to their cards, and a graph view of CONSTRUCT results. Everything is served by this server.
+// The editor is CodeMirror (vendor/editor.js): highlighting, completion of the terms /terms lists, Ctrl+Enter runs.
+// The page's state lives in its URL (?query=, ?as-of=, ?named= with one parameter each), so a link shares it.
 "use strict";
 
 const ENTITY_NS = "https://w3id.org/wickgraph/id/";
 const ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9";
+const HISTORY_KEY = "wickgraph.history";
+const HISTORY_MAX = 30;
 let prefixes = {};
 let graphView = false;
+let editor = null;
+let namedQueries = {};
+let named = null; // the named query shown as a form, or null when the editor is in use
 
 const $ = (id) => document.getElementById(id);
 
@@ -45,11 +52,173 @@ async function loadNamedQueries() {
   for (const q of queries) {
     const button = el("button", { type: "button", "data-name": q.name, title: q.question },
       el("span", { class: "name" }, q.name), q.title);
-    button.addEventListener("click", () => {
-      $("query").value = q.example_query;
-      $("query").focus();
-    });
+    button.addEventListener("click", () => openNamed(q.name, {}));
     list.append(el("li", {}, button));
+    namedQueries[q.name] = q;
+  }
+}
+
+// ---- a named query as a form: one field per parameter ---------------------------------------------------------
+function openNamed(name, values) {
+  const q = namedQueries[name];
+  if (!q) return false;
+  named = q;
+  $("named-title").textContent = q.title + " (" + q.name + ")";
+  $("named-question").textContent = q.question;
+  const fields = $("named-fields");
+  fields.replaceChildren();
+  for (const p of q.parameters) {
+    const input = el("input", { type: "text", name: p.name, id: "param-" + p.name, placeholder: p.description || p.name });
+    input.value = values[p.name] !== undefined ? values[p.name] : p.default || "";
+    input.addEventListener("input", writeUrl);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        run();
+      }
+    });
+    fields.append(el("label", { for: "param-" + p.name }, p.name, el("span", { class: "hint" }, p.description || "")), input);
+  }
+  $("named-form").hidden = false;
+  $("editor-box").hidden = true;
+  writeUrl();
+  return true;
+}
+
+function closeNamed() {
+  if (named) editor.setValue(named.example_query);
+  named = null;
+  $("named-form").hidden = true;
+  $("editor-box").hidden = false;
+  writeUrl();
+  editor.focus();
+}
+
+function namedValues() {
+  const values = {};
+  for (const input of $("named-fields").querySelectorAll("input")) {
+    if (input.value !== "") values[input.name] = input.value;
+  }
+  return values;
+}
+
+// ---- the state in the URL ---------------------------------------------------------------------------------------
+function stateParams() {
+  const params = new URLSearchParams();
+  if (named) {
+    params.set("named", named.name);
+    for (const [k, v] of Object.entries(namedValues())) params.set(k, v);
+  } else {
+    params.set("query", editor.getValue());
+  }
+  if ($("as-of").value) params.set("as-of", $("as-of").value);
+  return params;
+}
+
+function writeUrl() {
+  if (!editor) return;
+  history.replaceState(null, "", location.pathname + "?" + stateParams());
+}
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  if (params.get("as-of")) $("as-of").value = params.get("as-of");
+  if (params.get("named")) {
+    const values = {};
+    for (const [k, v] of params) if (k !== "named" && k !== "as-of") values[k] = v;
+    if (openNamed(params.get("named"), values)) return true;
+    showError("no named query " + JSON.stringify(params.get("named")));
+    return false;
+  }
+  if (params.get("query")) {
+    editor.setValue(params.get("query"));
+    return true;
+  }
+  return false;
+}
+
+// ---- history (this browser only) ----------------------------------------------------------------------------------
+function readHistory() {
+  try {
+    const list = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+    return Array.isArray(list) ? list.filter((x) => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(query) {
+  const list = [query, ...readHistory().filter((q) => q !== query)].slice(0, HISTORY_MAX);
+  try {
+    localStorage.setItem(HISTORY_KEY, JSON.stringify(list));
+  } catch {
+    // storage full or refused: the history is a convenience
+  }
+  showHistory();
+}
+
+function showHistory() {
+  const select = $("history");
+  select.replaceChildren(el("option", { value: "" }, "recent queries…"));
+  for (const q of readHistory()) {
+    const line = q.replace(/\s+/g, " ").trim();
+    select.append(el("option", { value: q }, line.length > 90 ? line.slice(0, 89) + "…" : line));
+  }
+}
+
+// ---- copy as curl / Python -------------------------------------------------------------------------------------------
+function shellQuote(text) {
+  return "'" + text.replace(/'/g, "'\\''") + "'";
+}
+
+function curlCommand() {
+  const base = location.origin;
+  const asOf = $("as-of").value;
+  if (named) {
+    const parts = ["curl", "-sS", "-G", shellQuote(base + "/queries/" + named.name)];
+    for (const [k, v] of Object.entries(namedValues())) parts.push("--data-urlencode", shellQuote(k + "=" + v));
+    if (asOf) parts.push("--data-urlencode", shellQuote("as-of=" + asOf));
+    return parts.join(" ");
+  }
+  const parts = ["curl", "-sS", "-H", shellQuote("Accept: " + ACCEPT), "--data-urlencode",
+    shellQuote("query=" + editor.getValue())];
+  if (asOf) parts.push("--data-urlencode", shellQuote("as-of=" + asOf));
+  parts.push(shellQuote(base + "/sparql"));
+  return parts.join(" ");
+}
+
+function pythonCode() {
+  const base = location.origin;
+  const asOf = $("as-of").value;
+  if (named) {
+    // wickgraph itself, against this server: the named query binds its parameters the same way
+    const args = [JSON.stringify(named.name)];
+    for (const [k, v] of Object.entries(namedValues())) {
+      args.push(/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${k}=${JSON.stringify(v)}` : `**{${JSON.stringify(k)}: ${JSON.stringify(v)}}`);
+    }
+    if (asOf) args.push("as_of=" + JSON.stringify(asOf));
+    return ["import wickgraph", "",
+      "kg = wickgraph.open_graph(endpoint=" + JSON.stringify(base + "/sparql") + ")",
+      "for row in kg.run(" + args.join(", ") + "):",
+      "    print({name: str(term.value) for name, term in row.items() if term is not None})", ""].join("\n");
+  }
+  const lines = ["from SPARQLWrapper import JSON, SPARQLWrapper", "",
+    "sparql = SPARQLWrapper(" + JSON.stringify(base + "/sparql") + ")",
+    "sparql.setQuery(" + JSON.stringify(editor.getValue()) + ")"];
+  if (asOf) lines.push("sparql.addParameter(\"as-of\", " + JSON.stringify(asOf) + ")");
+  lines.push("sparql.setReturnFormat(JSON)", "print(sparql.queryAndConvert())", "");
+  return lines.join("\n");
+}
+
+async function copy(text, button) {
+  $("copied").value = text;
+  try {
+    await navigator.clipboard.writeText(text);
+    $("status").textContent = button.textContent + ": copied";
+  } catch {
+    $("copied").hidden = false;
+    $("copied").select();
+    $("status").textContent = button.textContent + ": select and copy the text below";
   }
 }
 
@@ -102,6 +271,7 @@ function termCell(term, labels) {
     td.append("_:" + term.value);
   } else if (term.type === "literal") {
     td.append(term.value);
+    if (term.datatype) td.className = "typed"; // a date or number never wraps mid-value
     if (term["xml:lang"]) td.append(el("span", { class: "lang" }, "@" + term["xml:lang"]));
     else if (term.datatype) td.append(el("span", { class: "dt" }, compact(term.datatype)));
   } else {
@@ -128,6 +298,9 @@ async function fetchLabels(rows, vars) {
 
 async function showTable(vars, rows) {
   const labels = await fetchLabels(rows, vars);
+  const columns = chartable(vars, rows);
+  $("tab-chart").hidden = !columns;
+  if (columns) drawChart(columns, rows, labels);
   const table = $("results");
   table.replaceChildren();
   table.append(el("thead", {}, el("tr", {}, ...vars.map((v) => el("th", {}, v)))));
@@ -141,11 +314,47 @@ function showError(message) {
   $("error").hidden = false;
 }
 
+const VIEWS = { table: "result-table", graph: "graph-view", chart: "chart-view", timeline: "timeline-view" };
+
 function showTab(which) {
-  $("tab-table").classList.toggle("active", which === "table");
-  $("tab-graph").classList.toggle("active", which === "graph");
-  $("result-table").hidden = which !== "table";
-  $("graph-view").hidden = which !== "graph";
+  for (const [name, id] of Object.entries(VIEWS)) {
+    $("tab-" + name).classList.toggle("active", which === name);
+    $(id).hidden = which !== name;
+  }
+  if (which === "timeline") {
+    // The timeline of the film the named query asks about, or of every work.
+    const params = new URLSearchParams();
+    const film = named ? namedValues().film : null;
+    if (film) params.set("film", film);
+    if ($("as-of").value) params.set("as-of", $("as-of").value);
+    const src = "/timeline?" + params;
+    if ($("timeline-view").getAttribute("src") !== src) $("timeline-view").src = src;
+  }
+}
+
+// ---- a bar chart of the first numeric column, labelled by the first other column --------------------------------
+const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger)$/;
+
+function chartable(vars, rows) {
+  const numeric = vars.find((v) => rows.length && rows.every((r) => !r[v] || (r[v].datatype && NUMERIC.test(r[v].datatype))));
+  if (!numeric || !rows.some((r) => r[numeric])) return null;
+  return { value: numeric, label: vars.find((v) => v !== numeric) };
+}
+
+function drawChart(columns, rows, labels) {
+  const box = $("chart-view");
+  box.replaceChildren(el("p", { class: "hint" }, `?${columns.value}` + (columns.label ? ` by ?${columns.label}` : "")));
+  const values = rows.map((r) => (r[columns.value] ? Number(r[columns.value].value) : 0));
+  const top = Math.max(...values.map(Math.abs), 1e-9);
+  rows.forEach((row, i) => {
+    const term = columns.label ? row[columns.label] : null;
+    const name = term ? (term.type === "uri" ? labels[term.value] || compact(term.value) : term.value) : String(i + 1);
+    const bar = el("div", { class: "bar" });
+    bar.style.width = (Math.abs(values[i]) / top) * 100 + "%";
+    box.append(el("div", { class: "bar-row", title: `${name}: ${values[i]}` },
+      el("span", { class: "bar-label" }, name), el("span", { class: "bar-track" }, bar),
+      el("span", { class: "bar-value" }, String(values[i]))));
+  });
 }
 
 function downloadLinks(query, asOf, kind) {
@@ -154,31 +363,44 @@ function downloadLinks(query, asOf, kind) {
   const keys = kind === "graph" ? ["turtle", "ntriples", "jsonld", "rdfxml"] : ["json", "csv", "tsv", "xml"];
   span.append("download: ");
   for (const key of keys) {
-    const params = new URLSearchParams({ query, format: key });
+    const params = named ? new URLSearchParams(namedValues()) : new URLSearchParams({ query });
+    params.set("format", key);
     if (asOf) params.set("as-of", asOf);
-    span.append(el("a", { href: "/sparql?" + params, download: "result." + key }, key), " ");
+    const path = named ? "/queries/" + encodeURIComponent(named.name) : "/sparql";
+    span.append(el("a", { href: path + "?" + params, download: "result." + key }, key), " ");
   }
 }
 
 async function run() {
-  const query = $("query").value;
+  const query = named ? named.example_query : editor.getValue();
   const asOf = $("as-of").value;
+  writeUrl();
+  if (!named) remember(query);
   $("error").hidden = true;
   $("tabs").hidden = true;
-  $("graph-view").hidden = true;
+  $("tab-graph").hidden = true;
+  $("tab-chart").hidden = true;
+  showTab("table");
   $("result-table").hidden = false;
   $("results").replaceChildren();
   $("status").textContent = "running…";
   $("run").disabled = true;
   const started = performance.now();
   try {
-    const form = new URLSearchParams({ query });
-    if (asOf) form.set("as-of", asOf);
-    const response = await fetch("/sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: ACCEPT },
-      body: form,
-    });
+    let response;
+    if (named) {
+      const params = new URLSearchParams(namedValues());
+      if (asOf) params.set("as-of", asOf);
+      response = await fetch("/queries/" + encodeURIComponent(named.name) + "?" + params, { headers: { Accept: ACCEPT } });
+    } else {
+      const form = new URLSearchParams({ query });
+      if (asOf) form.set("as-of", asOf);
+      response = await fetch("/sparql", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: ACCEPT },
+        body: form,
+      });
+    }
     const text = await response.text();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     if (!response.ok) {
@@ -196,7 +418,7 @@ async function run() {
         const params = new URLSearchParams({ query });
         if (asOf) params.set("as-of", asOf);
         $("graph-view").src = "/viz?" + params;
-        $("tabs").hidden = false;
+        $("tab-graph").hidden = false;
       }
       showTab("table");
     } else {
@@ -211,6 +433,7 @@ async function run() {
       }
       downloadLinks(query, asOf, "results");
     }
+    $("tabs").hidden = false;
   } catch (err) {
     $("status").textContent = "failed";
     showError(String(err));
@@ -219,15 +442,37 @@ async function run() {
   }
 }
 
+const DEFAULT_QUERY = "SELECT ?actor ?character WHERE {\n  ?actor wg:plays ?character .\n}\nORDER BY ?actor\nLIMIT 50";
+
+async function loadTerms() {
+  const response = await fetch("/terms");
+  if (response.ok) editor.setTerms(await response.json());
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  editor = window.WickEditor.create($("query"), { doc: DEFAULT_QUERY, onRun: run, onChange: writeUrl });
+  window.wickEditor = editor; // for the browser tests and the console
   $("run").addEventListener("click", run);
   $("tab-table").addEventListener("click", () => showTab("table"));
   $("tab-graph").addEventListener("click", () => showTab("graph"));
-  $("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      run();
+  $("tab-chart").addEventListener("click", () => showTab("chart"));
+  $("tab-timeline").addEventListener("click", () => showTab("timeline"));
+  $("named-close").addEventListener("click", closeNamed);
+  $("as-of").addEventListener("change", writeUrl);
+  $("copy-curl").addEventListener("click", (e) => copy(curlCommand(), e.target));
+  $("copy-python").addEventListener("click", (e) => copy(pythonCode(), e.target));
+  $("history").addEventListener("change", () => {
+    if ($("history").value) {
+      if (named) closeNamed();
+      editor.setValue($("history").value);
+      editor.focus();
     }
   });
-  loadNamedQueries().catch((err) => showError("could not load the named queries: " + err));
+  showHistory();
+  loadTerms().catch((err) => showError("could not load the completion terms: " + err));
+  loadNamedQueries()
+    .then(() => {
+      if (readUrl()) run();
+    })
+    .catch((err) => showError("could not load the named queries: " + err));
 });

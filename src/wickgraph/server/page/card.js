@@ -37,6 +37,38 @@ function factList(facts, describe) {
   return list;
 }
 
+function statusOf(f) {
+  return f.status || (f.current ? "current" : "superseded");
+}
+
+function provLine(f) {
+  const status = statusOf(f);
+  const marks = (status === "current" ? "" : ` [${status}]`) + (f.inferred ? " [inferred]" : "");
+  return el("li", { class: "prov " + (status === "current" ? "" : status) },
+    `${f.source_title}, ${f.date}, ${f.certainty}; ${f.span}${marks}`);
+}
+
+// One bullet per value, its claims (sources) listed under it, as the terminal card groups them. The value is
+// marked with the best status among its claims: current when any source still says it.
+function valueList(facts) {
+  const list = el("ul", { class: "values" });
+  const byValue = new Map();
+  for (const f of facts) {
+    const key = JSON.stringify([f.value && f.value.type, f.value && f.value.value, f.value_label]);
+    if (!byValue.has(key)) byValue.set(key, []);
+    byValue.get(key).push(f);
+  }
+  for (const claims of byValue.values()) {
+    const statuses = claims.map(statusOf);
+    const status = statuses.includes("current") ? "current" : statuses[0];
+    const item = el("li", { class: status === "current" ? "value" : "value " + status }, valueNode(claims[0]));
+    if (claims.length > 1) item.append(el("span", { class: "count" }, ` · ${claims.length} sources`));
+    item.append(el("ul", { class: "sources" }, ...claims.map(provLine)));
+    list.append(item);
+  }
+  return list;
+}
+
 function groupBy(facts, key) {
   const groups = new Map();
   for (const f of facts) {
@@ -78,7 +110,7 @@ async function main() {
   for (const [prop, facts] of groupBy(card.facts, "property_label")) {
     const heading = el("h3", {}, prop);
     if (card.conflicts.includes(prop)) heading.append(el("span", { class: "conflict" }, "  ≠ sources disagree"));
-    box.append(heading, factList(facts, (f) => [valueNode(f)]));
+    box.append(heading, valueList(facts));
   }
   if (card.incoming.length) {
     box.append(el("h3", {}, "pointed at by"),
