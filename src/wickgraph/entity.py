@@ -250,7 +250,7 @@ def not_found(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None)
     hint = f"; nearest names: {', '.join(nearest)}" if nearest else ""
     word = (name.split() or [name])[0]
     return EntityNotFoundError(
-        f"no entity{kind} is called {name!r}{hint} (try `wickgraph search {word}`)",
+        f"no entity is called {name!r}{kind}{hint} (try `wickgraph search {word}`)",
         [(n, n) for n in nearest],
     )
 
