@@ -277,7 +277,9 @@ def test_focus_view_edge_labels_do_not_pile_up(browser: Chromium, exported: nx.M
         " var mids = w.data.edges.map(function(e){ return [e.id, net.body.edges[e.id].edgeType.getPoint(0.5)]; });"
         " var best = null, far = -1;"
         " mids.forEach(function(m){ if (m[0] in l) return; var d = 1e9;"
-        "  Object.keys(pos).forEach(function(n){ d = Math.min(d, Math.hypot(pos[n].x - m[1].x, pos[n].y - m[1].y)); });"
+        "  Object.keys(pos).forEach(function(n){ var b = net.getBoundingBox(n);"
+        "   var dx = Math.max(b.left - m[1].x, 0, m[1].x - b.right), dy = Math.max(b.top - m[1].y, 0, m[1].y - b.bottom);"
+        "   d = Math.min(d, Math.hypot(dx, dy)); });"
         "  mids.forEach(function(o){ if (o[0] !== m[0]) d = Math.min(d, Math.hypot(o[1].x - m[1].x, o[1].y - m[1].y)); });"
         "  if (d > far) { far = d; best = m[0]; } });"
         " return best; })()"
@@ -310,6 +312,13 @@ def test_story_view_boxes_keep_a_margin(browser: Chromium, exported: nx.MultiDiG
     for width, height in ((1280, 800), (900, 600)):
         browser.send(
             "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+        )
+        # The network follows its container's new size on its own, a moment later; then fit as the button does.
+        browser.wait_for(
+            "(function(){ var c = window.wickgraph.network.canvas.frame.canvas;"
+            f" return window.innerWidth === {width} && Math.abs(c.clientWidth -"
+            " document.getElementById('wg-graph').clientWidth) < 1; })()",
+            timeout=10,
         )
         browser.evaluate("window.wickgraph.fit()")
         margin = browser.evaluate(

@@ -225,7 +225,10 @@
       var box = { l: p.x - width / 2 - 2, r: p.x + width / 2 + 2, t: top - 1, b: top + height + 1 };
       var keep = n.x !== undefined || n.focus || !overlaps(box, placed); // laid-out views keep every label
       if (keep) { placed.push(box); state.labelled.nodes[id] = size * scale; }
-      nodeUpdates.push({ id: id, label: keep ? n.label : undefined, font: { size: size } });
+      var update = { id: id, label: keep ? n.label : undefined, font: { size: size } };
+      // A box or ellipse is as wide as its label: one left unlabelled is drawn as a small dot of its colour.
+      if (inside && n.shape !== "text") { update.shape = keep ? n.shape : "dot"; update.size = keep ? 12 : 7; }
+      nodeUpdates.push(update);
     });
     if (data.edgeLabels) {
       var edgeIds = edgeView.getIds().slice().sort(function (a, b) {
