@@ -111,6 +111,24 @@ def test_output_fits_columns(built_store: Path, args: tuple[str, ...]) -> None:
         assert fitted.split() == wide.stdout.split()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("analyze", "centrality"),
+        ("analyze", "story-order"),
+        ("search", "wick"),
+        ("query", "story-order", "--format", "table"),
+        ("query", "writing-history", "--format", "table"),
+        ("query", "hedged-claims", "--format", "table"),
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_every_other_table_fits_80_columns(built_store: Path, args: tuple[str, ...]) -> None:
+    result = _wickgraph(built_store, *args, COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() and _longest(result.stdout) <= 80, max(result.stdout.splitlines(), key=len)
+
+
 def test_cut_values_end_with_an_ellipsis_and_keep_their_columns(built_store: Path) -> None:
     args = ("query", "who-plays", "--param", "character=Rooney")
     table = _wickgraph(built_store, *args, "--format", "table", COLUMNS="60").stdout.splitlines()
