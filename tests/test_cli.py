@@ -40,8 +40,12 @@ def test_query_formats(run: Callable[..., Result]) -> None:
     assert {"Ana de Armas", "Unity Phelan"} <= {r["actorLabel"] for r in rows}
 
     tsv = run("query", "who-plays", "--param", "character=Rooney", "--format", "tsv").output.splitlines()
-    assert tsv[0].startswith("?actorLabel\t?workLabel")
-    assert any(line.startswith('"Unity Phelan"\t') for line in tsv[1:])
+    assert tsv[0].startswith("actorLabel\tworkLabel")
+    assert any(line.startswith("Unity Phelan\t") for line in tsv[1:])  # plain: bare values
+
+    sparql = run("query", "who-plays", "--param", "character=Rooney", "--format", "sparql-tsv").output.splitlines()
+    assert sparql[0].startswith("?actorLabel\t?workLabel")
+    assert any(line.startswith('"Unity Phelan"\t') for line in sparql[1:])
 
     data = json.loads(run("query", "who-plays", "--param", "character=Rooney", "--format", "json").output)
     assert data["head"]["vars"][:2] == ["actorLabel", "workLabel"]
@@ -62,7 +66,7 @@ def test_construct_as_turtle_and_ask(run: Callable[..., Result]) -> None:
 
 def test_query_from_stdin_and_file(run: Callable[..., Result], tmp_path: Path) -> None:
     q = "SELECT ?l WHERE { wgd:ruska-roma rdfs:label ?l }"
-    assert '"Ruska Roma"' in run("query", stdin=q).output
+    assert run("query", stdin=q).output == "l\nRuska Roma\n"  # piped: plain TSV
     path = tmp_path / "q.rq"
     path.write_text(q)
     assert "Ruska Roma" in run("query", "--file", str(path), "--format", "csv").output
@@ -174,4 +178,5 @@ def test_a_command_loads_only_its_own_module() -> None:
     )
     out = _python(code)
     assert "lead-of" in out
-    assert out.strip().splitlines()[-1] == "['wickgraph.cli.graph']"
+    # No other topic's module; the small shared helper of --wide (cli/_terminal.py, click only) comes along.
+    assert out.strip().splitlines()[-1] == "['wickgraph.cli._terminal', 'wickgraph.cli.graph']"

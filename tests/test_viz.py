@@ -249,3 +249,23 @@ def test_the_command_writes_what_the_library_view_draws(
         view(kg, story=True, focus="Ballerina")
     with pytest.raises(VizError, match=r"^cannot write "):
         shown.save(tmp_path / "no-such-dir" / "x.html")
+
+
+def test_tooltips_hold_no_internal_fields_and_the_aggregate_legend_counts(exported: nx.MultiDiGraph) -> None:
+    from wickgraph.viz.model import build_model
+    from wickgraph.viz.overviews import aggregate
+
+    model = build_model(exported)
+    assert any(n["id"] == "wgd:len-wiseman" for n in model.nodes)
+    assert exported.nodes["wgd:len-wiseman"].get("wg:nameKey")  # the export has the index ...
+    for node in model.nodes:
+        assert not any(line.startswith("name key") for line in node["tip"]), node["tip"]  # ... the tooltip not
+    by_class = aggregate(exported)
+    kinds: dict[str, int] = {}
+    for _, data in exported.nodes(data=True):
+        kinds[str(data.get("kind") or "")] = kinds.get(str(data.get("kind") or ""), 0) + 1
+    assert {item["kind"]: item["count"] for item in by_class.legend} == kinds
+    assert sum(item["count"] for item in by_class.legend) == exported.number_of_nodes()
+    assert [item["count"] for item in by_class.legend] == sorted(
+        (item["count"] for item in by_class.legend), reverse=True
+    )

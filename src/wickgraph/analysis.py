@@ -82,13 +82,16 @@ def analysis_graph(
 
 
 def find_node(graph: nx.Graph, name: str) -> str:
-    """The node called ``name``: its id, or a label or alias (``skos:altLabel``), case-insensitive.
+    """The node called ``name``: its id (``wgd:john-wick``, or the local name ``john-wick``), or a label or
+    alias (``skos:altLabel``), case-insensitive.
 
     An exact label wins over an exact alias, which wins over a unique partial match; otherwise
-    :class:`~wickgraph.errors.EntityNotFoundError` lists the candidates.
+    :class:`~wickgraph.errors.EntityNotFoundError` lists the candidates, or the nearest names when none fits.
     """
     if name in graph:
         return name
+    if "wgd:" + name in graph:
+        return "wgd:" + name
     wanted = name.casefold()
     by_label, by_alias, partial = [], [], []
     for node, data in graph.nodes(data=True):
@@ -109,7 +112,16 @@ def find_node(graph: nx.Graph, name: str) -> str:
                 f"{name!r} matches {len(found)} nodes: {listing}. Give one of these names or ids.",
                 [(str(n), str(graph.nodes[n].get("label", n))) for n in sorted(found)],
             )
-    raise EntityNotFoundError(f"no node is called {name!r} in this graph")
+    from .entity import nearest_names
+
+    names = []
+    for node, data in graph.nodes(data=True):
+        label = str(data.get("label", node))
+        names += [(label, label), (label, str(node).removeprefix("wgd:"))]
+        names += [(label, str(a)) for a in data.get("skos:altLabel", [])]
+    nearest = nearest_names(names, name)
+    hint = f"; nearest names: {', '.join(nearest)}" if nearest else ""
+    raise EntityNotFoundError(f"no node is called {name!r} in this graph{hint}", [(n, n) for n in nearest])
 
 
 # ---- paths with their facts ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .terms import Term, display, value
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
-__all__ = ["EntityCard", "EntityMatch", "Fact", "entity_card", "resolve", "search"]
+__all__ = ["EntityCard", "EntityMatch", "Fact", "entity_card", "nearest_names", "not_found", "resolve", "search"]
 
 _QUALIFIED = {WG + "Performance", WG + "Draft", WG + "ReleaseEvent", WG + "Collaboration"}
 
@@ -193,15 +193,78 @@ def _exact(kg: KnowledgeGraph, name: str, entity_class: str | None) -> str | Non
     return chosen[0] if len(chosen) == 1 else None
 
 
+def _local_name(kg: KnowledgeGraph, name: str, entity_class: str | None) -> str | None:
+    """The registry entity whose IRI ends in ``name`` (``john-wick`` for ``wgd:john-wick``), if there is one
+    (of ``entity_class``, when given)."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*", name):
+        return None
+    iri = WGD + name
+    typed = f"; a {entity_class}" if entity_class is not None else ""
+    if kg.ask(f"ASK {{ GRAPH wgg:entities {{ <{iri}> rdfs:label ?label {typed} }} }}"):
+        return iri
+    return None
+
+
+def nearest_names(names: list[tuple[str, str]], name: str, *, limit: int = 5) -> list[str]:
+    """The names nearest to ``name``, nearest first, from ``names`` (pairs of what to show and what to match:
+    ``("John Wick (2014)", "the original")`` for an alias): those that contain it or that it contains, then
+    those that differ from it in a few letters (:mod:`difflib`).
+
+    >>> nearest_names([("John Wick", "John Wick"), ("Ballerina", "Ballerina"), ("Winston", "Winston")], "jon wick")
+    ['John Wick']
+    """
+    import difflib
+
+    wanted = name.casefold().replace("-", " ").strip()
+    if not wanted:
+        return []
+    keys: dict[str, list[str]] = defaultdict(list)
+    for show, key in names:
+        keys[key.casefold().replace("-", " ")].append(show)
+    found: list[str] = []
+    for key in difflib.get_close_matches(wanted, list(keys), n=limit * 2, cutoff=0.6):
+        found.extend(keys[key])
+    if len(wanted) >= 3:
+        for key in sorted(keys, key=lambda k: (abs(len(k) - len(wanted)), k)):
+            if wanted in key or (len(key) >= 4 and key in wanted):
+                found.extend(keys[key])
+    return list(dict.fromkeys(found))[:limit]
+
+
+def not_found(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -> EntityNotFoundError:
+    """The error for a name no entity has, with the nearest names of the registry as a hint."""
+    typed = f"; a {entity_class}" if entity_class is not None else ""
+    rows = kg.select(f"""
+        SELECT ?e ?label ?name WHERE {{
+          GRAPH wgg:entities {{ ?e rdfs:label ?label {typed} . {{ ?e rdfs:label ?name }} UNION {{ ?e skos:altLabel ?name }} }}
+        }}""")
+    names = []
+    for row in rows:
+        names.append((value(row, "label"), value(row, "name")))
+        if value(row, "e").startswith(WGD):
+            names.append((value(row, "label"), value(row, "e")[len(WGD) :]))
+    kind = f" ({entity_class})" if entity_class else ""
+    nearest = nearest_names(names, name)
+    hint = f"; nearest names: {', '.join(nearest)}" if nearest else ""
+    word = (name.split() or [name])[0]
+    return EntityNotFoundError(
+        f"no entity is called {name!r}{kind}{hint} (try `wickgraph search {word}`)",
+        [(n, n) for n in nearest],
+    )
+
+
 def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -> str:
-    """The IRI of the entity called ``name``: an exact label or alias (case-insensitive) wins, else a unique
-    partial match; ``entity_class`` (e.g. ``"wg:Work"``) narrows the candidates. Raises
-    :class:`~wickgraph.errors.EntityNotFoundError` listing the candidates when the name is ambiguous."""
+    """The IRI of the entity called ``name``: an exact label or alias (case-insensitive) wins, then the local
+    name of an IRI (``john-wick``), else a unique partial match; ``entity_class`` (e.g. ``"wg:Work"``) narrows
+    the candidates. Raises :class:`~wickgraph.errors.EntityNotFoundError` listing the candidates when the name
+    is ambiguous, or the nearest names when there is none."""
     if name.startswith(("http://", "https://")):
         return name
     if name.startswith("wgd:"):
         return WGD + name[4:]
-    found = _exact(kg, name, entity_class)
+    found = _exact(kg, name, entity_class) or _local_name(kg, name, entity_class)
     if found is not None:
         return found
     matches = search(kg, name, limit=50)
@@ -214,7 +277,7 @@ def resolve(kg: KnowledgeGraph, name: str, *, entity_class: str | None = None) -
     if len({m.iri for m in chosen}) == 1:
         return chosen[0].iri
     if not chosen:
-        raise EntityNotFoundError(f"no entity is called {name!r} (try `wickgraph search {name.split()[0]}`)")
+        raise not_found(kg, name, entity_class=entity_class)
     listing = "; ".join(f"{m.label} ({m.type})" for m in chosen[:15])
     raise EntityNotFoundError(
         f"{name!r} matches {len(chosen)} entities: {listing}. Give one of these names.",
@@ -322,7 +385,7 @@ def entity_card(kg: KnowledgeGraph, name: str, *, as_of: str | _dt.date | None =
           GRAPH wgg:entities {{ <{iri}> rdfs:label ?label . OPTIONAL {{ <{iri}> a ?type }} OPTIONAL {{ <{iri}> skos:altLabel ?alias }} }}
         }}""")
     if not len(info):
-        raise EntityNotFoundError(f"no entity {compact(iri)} in the registry")
+        raise not_found(kg, compact(iri)[4:] if compact(iri).startswith("wgd:") else compact(iri))
     label = value(info[0], "label")
     types = sorted({compact(value(r, "type")) for r in info if r["type"] is not None})
     aliases = sorted({value(r, "alias") for r in info if r["alias"] is not None})

@@ -20,7 +20,7 @@ import io
 import re
 from typing import TextIO
 
-__all__ = ["TerminalWriter", "safe_text"]
+__all__ = ["TerminalWriter", "fit_line", "safe_text", "terminal_width"]
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # A stream keeps the CR of a CRLF line end (CSV writes them); a CR alone would overwrite the line.
@@ -42,6 +42,48 @@ def _escape(match: re.Match[str]) -> str:
 def safe_text(text: str, *, one_line: bool = False) -> str:
     """``text`` with control characters written as escapes; ``one_line`` escapes newlines and tabs too."""
     return (_CONTROL_ONE_LINE if one_line else _CONTROL).sub(_escape, text)
+
+
+def terminal_width(stream: TextIO | None = None) -> int | None:
+    """How wide output to ``stream`` (default: standard output) may be: ``COLUMNS`` when set (on a terminal or
+    not, as ``ls`` reads it), else the width of the terminal ``stream`` is; ``None`` when neither (a pipe, a
+    file), and output is then not fitted."""
+    import os
+    import sys
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.strip().isdigit() and int(columns) > 0:
+        return max(int(columns), 20)
+    stream = stream if stream is not None else sys.stdout
+    try:
+        if stream is not None and stream.isatty():
+            return max(os.get_terminal_size(stream.fileno()).columns, 20)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return None
+
+
+def fit_line(line: str, width: int | None) -> list[str]:
+    """``line`` wrapped at spaces to ``width`` characters, its continuation lines indented four more than it;
+    a word longer than a line is cut into pieces. ``None``: the line as it is.
+
+    >>> fit_line("  appears in: Ballerina, John Wick", 20)
+    ['  appears in:', '      Ballerina,', '      John Wick']
+    """
+    if width is None or len(line) <= width:
+        return [line]
+    import textwrap
+
+    indent = " " * (len(line) - len(line.lstrip(" ")))
+    more = indent + "    " if len(indent) + 4 < width // 2 else indent
+    return textwrap.wrap(
+        line.strip(" "),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=more,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    ) or [line[:width]]
 
 
 class TerminalWriter(io.TextIOBase):

@@ -6,6 +6,7 @@ import click
 
 from . import GraphTarget, as_of_option, cli, graph_options
 from ._graphs import projection_option
+from ._terminal import echo_fitted, output_width, wide_option
 
 
 @cli.group()
@@ -30,6 +31,7 @@ def analyze() -> None:
 @projection_option(help="Search this projection (e.g. collaboration) instead of the whole graph.")
 @as_of_option
 @graph_options
+@wide_option
 def path(
     a: str,
     b: str,
@@ -37,6 +39,7 @@ def path(
     projection: str | None,
     as_of: str | None,
     target: GraphTarget,
+    wide: bool,
 ) -> None:
     """The shortest connections between two entities (by label or alias), with the facts along each edge.
 
@@ -53,23 +56,24 @@ def path(
     with target.open() as kg:
         graph = analysis_graph(kg, as_of=as_of, projection=projection)
     found = shortest_paths(graph, a, b, limit=limit)
+    width = output_width(wide)
     if not found:
-        click.echo(f"no connection between {a!r} and {b!r} in this graph")
+        echo_fitted(f"no connection between {a!r} and {b!r} in this graph", width)
         return
     hops = found[0].hops
     click.echo(
         f"{len(found)} shortest connection{'s' if len(found) != 1 else ''} of {hops} hop{'s' if hops != 1 else ''}:"
     )
     for number, connection in enumerate(found, start=1):
-        click.echo(f"\n{number}. {connection}")
+        echo_fitted(f"\n{number}. {connection}", width)
         for step in connection.steps:
             for fact in step.facts:
-                click.echo(f"   {fact}")
+                echo_fitted(f"   {fact}", width)
                 lines = fact.provenance()
                 if not lines and graph.is_multigraph():
                     lines = ["(no claim: a registry fact)"]
                 for line in lines:
-                    click.echo(f"       {line}")
+                    echo_fitted(f"       {line}", width)
 
 
 @analyze.command()
@@ -84,12 +88,14 @@ def path(
 @projection_option(default="collaboration", help="The projection to rank nodes in.")
 @as_of_option
 @graph_options
+@wide_option
 def centrality(
     measure: str,
     top: int,
     projection: str,
     as_of: str | None,
     target: GraphTarget,
+    wide: bool,
 ) -> None:
     """The most central nodes of a projection (default: people connected through shared works).
 
@@ -107,7 +113,8 @@ def centrality(
     for name in measures:
         click.echo(f"{name} centrality in the {projection} projection ({graph.number_of_nodes()} nodes):")
         for i, score in enumerate(rank(graph, name, top=top), start=1):
-            click.echo(f"{i:3}. {score.label:32} {score.value:.3f}   ({score.degree} neighbours)")
+            label = score.label if wide or len(score.label) <= 32 else score.label[:31] + "…"
+            click.echo(f"{i:3}. {label:32} {score.value:.3f}   ({score.degree} neighbours)")
         if name != measures[-1]:
             click.echo("")
 
@@ -117,11 +124,13 @@ def centrality(
 @projection_option(default="collaboration", help="The projection to find communities in.")
 @as_of_option
 @graph_options
+@wide_option
 def communities(
     seed: int,
     projection: str,
     as_of: str | None,
     target: GraphTarget,
+    wide: bool,
 ) -> None:
     """Communities of a projection (Louvain, weighted by shared works, seeded), largest first.
 
@@ -134,17 +143,20 @@ def communities(
 
     with target.open() as kg:
         graph = analysis_graph(kg, as_of=as_of, projection=projection)
+    width = output_width(wide)
     for i, members in enumerate(find(graph, seed=seed), start=1):
         names = ", ".join(str(graph.nodes[n].get("label", n)) for n in members)
-        click.echo(f"{i:3}. ({len(members)}) {names}")
+        echo_fitted(f"{i:3}. ({len(members)}) {names}", width)
 
 
 @analyze.command("story-order")
 @as_of_option
 @graph_options
+@wide_option
 def story_order(
     as_of: str | None,
     target: GraphTarget,
+    wide: bool,
 ) -> None:
     """The franchise's works in story order, with release order beside it.
 
@@ -161,8 +173,12 @@ def story_order(
     with target.open() as kg:
         graph = analysis_graph(kg, as_of=as_of)
     rows = chronology(graph)
+    fitted = output_width(wide)
     width = max((len(r.label) for r in rows), default=4)
+    if fitted is not None:  # the work's column gives way: the others are short and fixed
+        width = max(min(width, fitted - 28), 4)
     click.echo(f"{'story':>5}  {'work':{width}}  {'released':10}  {'release':>7}")
     for row in rows:
         rank = str(row.release_position) if row.release_position is not None else "-"
-        click.echo(f"{row.story_position:>5}  {row.label:{width}}  {row.released or '?':10}  {rank:>7}")
+        label = row.label if len(row.label) <= width else row.label[: width - 1] + "…"
+        click.echo(f"{row.story_position:>5}  {label:{width}}  {row.released or '?':10}  {rank:>7}")

@@ -11,6 +11,7 @@ import click
 
 from ..errors import MissingParameterError, WickgraphError
 from . import GraphTarget, as_of_option, cli, data_options, graph_options, sources_option, store_option
+from ._terminal import echo_fitted, output_width, wide_option
 
 
 @cli.command()
@@ -227,10 +228,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld", "rdfxml"]),
+    type=click.Choice(["table", "tsv", "sparql-tsv", "csv", "json", "turtle", "ntriples", "jsonld", "rdfxml"]),
     default=None,
-    help="Output format. Default: table on a terminal, TSV otherwise (Turtle for CONSTRUCT).",
+    help="Output format. Default: table on a terminal, plain TSV otherwise (Turtle for CONSTRUCT). tsv is "
+    "plain (bare names and values, as the table shows them); sparql-tsv is SPARQL results TSV.",
 )
+@wide_option
 @click.option(
     "--allow-service",
     is_flag=True,
@@ -246,6 +249,7 @@ def query(
     allow_service: bool,
     as_of: str | None,
     target: GraphTarget,
+    wide: bool,
 ) -> None:
     """Run a named query (by name, with --param) or SPARQL from the argument, a file or stdin.
 
@@ -260,10 +264,13 @@ def query(
       wickgraph query lead-of --endpoint http://localhost:7878/query
 
     On the embedded store, --timeout stops a query that runs longer, and Ctrl-C stops a running query at
-    once (exit status 130).
+    once (exit status 130). A table fits the terminal's width (COLUMNS) and groups rows that differ only in
+    their sources; --wide prints it whole.
     """
     from ..output import write_result
     from ..queries import named_queries
+
+    width = output_width(wide)
 
     named = named_queries()
     if query_file is not None:
@@ -279,7 +286,7 @@ def query(
                     raise WickgraphError(
                         f"query {exc.query!r} needs --param {exc.parameter}=... ({exc.description})"
                     ) from None
-                write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"))
+                write_result(result, sys.stdout, fmt or ("table" if sys.stdout.isatty() else "tsv"), width=width)
 
         _interruptible(run_named)
         return
@@ -298,7 +305,7 @@ def query(
         with target.open(allow_service=allow_service) as kg:
             result = kg.query(text, as_of=as_of)
             chosen = fmt or ("table" if sys.stdout.isatty() else "tsv")
-            write_result(result, sys.stdout, chosen)
+            write_result(result, sys.stdout, chosen, width=width)
 
     _interruptible(run)
 
@@ -361,10 +368,12 @@ def list_queries(verbose: bool) -> None:
 @click.argument("name")
 @as_of_option
 @graph_options
-def show(name: str, as_of: str | None, target: GraphTarget) -> None:
+@wide_option
+def show(name: str, as_of: str | None, target: GraphTarget, wide: bool) -> None:
     """Show an entity's card: its type and every fact about it, with source, date and certainty.
 
-    NAME is a label or alias, case-insensitive; a name that fits several entities lists them.
+    NAME is a label or alias, case-insensitive, or the entity's local name (john-wick); a name that fits
+    several entities lists them. Long lines are wrapped to the terminal's width (COLUMNS) unless --wide.
 
     \b
     Examples:
@@ -372,13 +381,14 @@ def show(name: str, as_of: str | None, target: GraphTarget) -> None:
       wickgraph show Ballerina --as-of 2024-01-03
     """
     with target.open() as kg:
-        click.echo(kg.entity(name, as_of=as_of).render())
+        echo_fitted(kg.entity(name, as_of=as_of).render(), output_width(wide))
 
 
 @cli.command()
 @click.argument("text")
 @graph_options
-def search(text: str, target: GraphTarget) -> None:
+@wide_option
+def search(text: str, target: GraphTarget, wide: bool) -> None:
     """Find entities whose label or alias contains TEXT.
 
     \b
@@ -393,6 +403,7 @@ def search(text: str, target: GraphTarget) -> None:
         raise WickgraphError(f"no entity's name contains {text!r}")
     labels = [safe_text(m.label, one_line=True) for m in matches]
     width = max(len(label) for label in labels)
+    fitted = output_width(wide)
     for m, label in zip(matches, labels, strict=True):
         via = f"  (as {safe_text(m.matched, one_line=True)!r})" if m.matched != m.label else ""
-        click.echo(f"{label:{width}}  {m.type:22}{via}".rstrip())
+        echo_fitted(f"{label:{width}}  {m.type:22}{via}".rstrip(), fitted)

@@ -162,7 +162,8 @@ def _value_text(value: Any, vocab: Vocabulary) -> str:
 
 
 def _node_facts(data: dict[str, Any], vocab: Vocabulary) -> list[str]:
-    skip = {"label", "iri", "types", "kind", "bipartite", "released", "position"}
+    # Internal fields (wg:nameKey is the lookup index of names) are no facts to show.
+    skip = {"label", "iri", "types", "kind", "bipartite", "released", "position", "wg:nameKey"}
     keys = [k for k in data if k not in skip and isinstance(data[k], list | str | int | float)]
     current = [k for k in keys if not k.endswith(SUPERSEDED_SUFFIX)]
     order = [k for k in _FIRST if k in current] + sorted(k for k in current if k not in _FIRST)

@@ -59,8 +59,8 @@ def aggregate(graph: nx.Graph, *, vocabulary: Vocabulary | None = None, title: s
             }
         )
     model.legend = [
-        {"kind": k, "label": _kind_label(k, vocab), "color": _style(k)[0], "shape": _style(k)[1], "count": 1}
-        for k in sorted(kinds)
+        {"kind": k, "label": _kind_label(k, vocab), "color": _style(k)[0], "shape": _style(k)[1], "count": c}
+        for k, c in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
     ]
     model.subtitle = f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges, by class"
     return model

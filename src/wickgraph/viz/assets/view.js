@@ -89,6 +89,7 @@
     edgeView.refresh();
     document.getElementById("wg-shown").textContent =
       "showing " + nodeView.length + " of " + data.nodes.length + " nodes, " + edgeView.length + " of " + data.edges.length + " edges";
+    if (state.stable) placeLabels(); // a filter frees room for labels, or takes it
   }
 
   var legend = document.getElementById("wg-legend");
@@ -179,6 +180,88 @@
     return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
   };
 
+  // ---- legible labels: at least MIN_PX on screen, thinned so that none overlaps another ----------------
+  // A label is drawn at its own size or MIN_PX on screen, whichever is larger. Labels are placed by rank (the
+  // focus, then boxes and text, then by number of edges) and one that would overlap a label already placed
+  // is left out (hovering shows it, and zooming in makes room for it). Edge labels, where the view has them,
+  // are placed after the node labels by the same rule.
+  var MIN_PX = 12, EDGE_MIN_PX = 10.5, MARGIN = 0.9;
+  var degree = {};
+  data.edges.forEach(function (e) { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; });
+  var measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text, size) {
+    measure.font = size + "px arial";
+    var widest = 0;
+    String(text).split("\n").forEach(function (line) { widest = Math.max(widest, measure.measureText(line).width); });
+    return widest;
+  }
+  function overlaps(box, boxes) {
+    for (var i = 0; i < boxes.length; i++) {
+      var b = boxes[i];
+      if (box.l < b.r && b.l < box.r && box.t < b.b && b.t < box.b) return true;
+    }
+    return false;
+  }
+  var shownEdgeLabel = {}; // edge id -> its label is drawn at rest
+  state.labelled = { nodes: {}, edges: {} };
+  function placeLabels() {
+    var scale = network.getScale(), placed = [], nodeUpdates = [], edgeUpdates = [];
+    var ids = nodeView.getIds();
+    var positions = network.getPositions(ids);
+    var ranked = ids.slice().sort(function (a, b) {
+      var na = byId[a], nb = byId[b];
+      var ra = (na.focus ? 4 : 0) + (na.x !== undefined || na.shape === "box" || na.shape === "text" ? 2 : 0);
+      var rb = (nb.focus ? 4 : 0) + (nb.x !== undefined || nb.shape === "box" || nb.shape === "text" ? 2 : 0);
+      return rb - ra || (degree[b] || 0) - (degree[a] || 0) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    state.labelled = { nodes: {}, edges: {} };
+    ranked.forEach(function (id) {
+      var n = byId[id], base = n.shape === "text" ? 18 : n.fontSize || (n.focus ? 18 : 13);
+      var size = Math.max(base, MIN_PX / scale), p = positions[id];
+      var width = n.width ? Math.min(textWidth(n.label, size), n.width) : textWidth(n.label, size);
+      var lines = n.width ? Math.ceil(textWidth(n.label, size) / n.width) + String(n.label).split("\n").length - 1 : String(n.label).split("\n").length;
+      var height = size * 1.2 * lines, inside = n.shape === "box" || n.shape === "ellipse" || n.shape === "text";
+      var top = inside ? p.y - height / 2 : p.y + (n.focus ? 20 : 12) + 2;
+      var box = { l: p.x - width / 2 - 2, r: p.x + width / 2 + 2, t: top - 1, b: top + height + 1 };
+      var keep = n.x !== undefined || n.focus || !overlaps(box, placed); // laid-out views keep every label
+      if (keep) { placed.push(box); state.labelled.nodes[id] = size * scale; }
+      var update = { id: id, label: keep ? n.label : undefined, font: { size: size } };
+      // A box or ellipse is as wide as its label: one left unlabelled is drawn as a small dot of its colour.
+      if (inside && n.shape !== "text") { update.shape = keep ? n.shape : "dot"; update.size = keep ? 12 : 7; }
+      nodeUpdates.push(update);
+    });
+    if (data.edgeLabels) {
+      var edgeIds = edgeView.getIds().slice().sort(function (a, b) {
+        var ea = edgeById[a], eb = edgeById[b];
+        var fa = byId[ea.from].focus || byId[ea.to].focus ? 1 : 0, fb = byId[eb.from].focus || byId[eb.to].focus ? 1 : 0;
+        return fb - fa || eb.sources.length - ea.sources.length || (a < b ? -1 : a > b ? 1 : 0);
+      });
+      var edgeSize = Math.max(10, EDGE_MIN_PX / scale);
+      edgeIds.forEach(function (id) {
+        var e = edgeById[id], drawn = network.body.edges[id], mid;
+        try { mid = drawn.edgeType.getPoint(0.5); } catch (err) { mid = null; }
+        if (!mid) { var a = positions[e.from] || network.getPositions([e.from])[e.from], b = positions[e.to] || network.getPositions([e.to])[e.to]; mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }; }
+        var w = textWidth(e.label, edgeSize), box = { l: mid.x - w / 2 - 2, r: mid.x + w / 2 + 2, t: mid.y - edgeSize * 0.6 - 1, b: mid.y + edgeSize * 0.6 + 1 };
+        var keep = !overlaps(box, placed);
+        if (keep) { placed.push(box); state.labelled.edges[id] = edgeSize * scale; }
+        shownEdgeLabel[id] = keep;
+        edgeUpdates.push({ id: id, label: keep ? e.label : " ", font: { size: edgeSize } });
+      });
+    }
+    nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
+  }
+  function fitWithMargin() {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * MARGIN, animation: false });
+  }
+  state.fit = function () { fitWithMargin(); placeLabels(); fitWithMargin(); placeLabels(); };
+  var zoomTimer = null;
+  network.on("zoom", function () {
+    if (zoomTimer) clearTimeout(zoomTimer);
+    zoomTimer = setTimeout(function () { zoomTimer = null; placeLabels(); }, 150);
+  });
+
   function markStable() {
     network.once("afterDrawing", function () {
       state.stable = true;
@@ -189,11 +272,11 @@
   if (data.physics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      network.fit({ animation: false });
+      state.fit();
       markStable();
     });
   } else {
-    network.fit({ animation: false });
+    state.fit();
     markStable();
   }
   refresh();
@@ -222,9 +305,17 @@
   function hide() { tip.hidden = true; }
   state.tipFor = function (kind, id) { return (kind === "node" ? byId[id] : edgeById[id]).tip; };
   network.on("hoverNode", function (p) { show(byId[p.node].tip, p.pointer.DOM); });
-  network.on("hoverEdge", function (p) { show(edgeById[p.edge].tip, p.pointer.DOM); });
+  var hoverLabel = null; // an edge whose label is shown only while hovered
+  network.on("hoverEdge", function (p) {
+    show(edgeById[p.edge].tip, p.pointer.DOM);
+    if (data.edgeLabels && !shownEdgeLabel[p.edge]) { hoverLabel = p.edge; edges.update({ id: p.edge, label: edgeById[p.edge].label }); }
+  });
   network.on("blurNode", hide);
-  network.on("blurEdge", hide);
+  network.on("blurEdge", function () {
+    hide();
+    if (hoverLabel !== null && !shownEdgeLabel[hoverLabel]) edges.update({ id: hoverLabel, label: " " });
+    hoverLabel = null;
+  });
   network.on("dragStart", hide);
   network.on("zoom", hide);
   var details = document.getElementById("wg-details");
@@ -264,5 +355,5 @@
   };
   search.addEventListener("keydown", function (event) { if (event.key === "Enter") state.search(search.value); });
   search.addEventListener("change", function () { state.search(search.value); });
-  document.getElementById("wg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("wg-fit").addEventListener("click", function () { state.fit(); });
 })();
