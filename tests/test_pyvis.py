@@ -65,5 +65,5 @@ def test_a_restyled_network_saves_an_offline_page_that_draws(
 
 
 def test_too_big_a_graph_is_refused_with_advice(exported: nx.MultiDiGraph) -> None:
-    with pytest.raises(VizError, match="--focus"):
+    with pytest.raises(VizError, match=r"focus=NAME with depth=1"):
         to_pyvis(exported, max_nodes=10)
