@@ -3,12 +3,16 @@ description. :class:`SparqlEndpoint` is the base of :class:`~wickgraph.server.ap
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from ..errors import StoreError
 from ..graph import KnowledgeGraph
 from ..namespaces import sparql_prologue
 from ..store.base import GraphView
+from ..store.embedded import current_generation
 from .config import ServerConfig
 from .engine import EnginePool, EngineStore, dataset_params
 from .guard import inspect_sparql
@@ -18,6 +22,24 @@ from .responses import _Response
 __all__ = ["ENDPOINT", "SparqlEndpoint"]
 
 ENDPOINT = "/sparql"
+MAX_CACHED_VIEWS = 256
+"""As-of views (one per date asked) kept per generation; past that the cache starts afresh."""
+
+
+class _GenerationStore(EngineStore):
+    """The pool as a store whose answers hold for one generation (read-only engines): the library may keep what
+    it resolved. The server drops it when the generation changes (:meth:`SparqlEndpoint._kg`)."""
+
+    def __init__(self, pool: EnginePool) -> None:
+        super().__init__(pool)
+        self.read_only = True
+
+
+def _current(root: Path) -> Path | None:
+    try:
+        return current_generation(root)
+    except StoreError:
+        return None
 
 
 class SparqlEndpoint:
@@ -27,9 +49,22 @@ class SparqlEndpoint:
         self.config = config
         self.pool = pool
         self.store = EngineStore(pool)
+        self._generation_kg: tuple[Path | None, KnowledgeGraph] | None = None
+        self._generation_lock = threading.Lock()
 
     def _kg(self) -> KnowledgeGraph:
-        return KnowledgeGraph(self.store)
+        """The graph the engines serve. On a read-only pool, one :class:`KnowledgeGraph` per generation: what it
+        learns once (the graphs of an as-of date, the IRI a name resolves to) holds until a build publishes a
+        new generation, and is then dropped. A pool that takes updates gets a fresh one per request."""
+        if self.pool.writable:
+            return KnowledgeGraph(self.store)
+        generation = _current(self.pool.root)
+        with self._generation_lock:
+            cached = self._generation_kg
+            if cached is None or cached[0] != generation or len(cached[1]._views) >= MAX_CACHED_VIEWS:
+                cached = (generation, KnowledgeGraph(_GenerationStore(self.pool)))
+                self._generation_kg = cached
+            return cached[1]
 
     def _endpoint_url(self, environ: Mapping[str, Any]) -> str:
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
