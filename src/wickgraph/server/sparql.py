@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
-from ..errors import StoreError
 from ..graph import KnowledgeGraph
 from ..namespaces import sparql_prologue
 from ..store.base import GraphView
-from ..store.embedded import current_generation
 from .config import ServerConfig
-from .engine import EnginePool, EngineStore, dataset_params
+from .engine import EnginePool, EngineStore, dataset_params, generation_now
 from .guard import inspect_sparql
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
 from .responses import _Response
@@ -35,11 +35,21 @@ class _GenerationStore(EngineStore):
         self.read_only = True
 
 
-def _current(root: Path) -> Path | None:
-    try:
-        return current_generation(root)
-    except StoreError:
-        return None
+@lru_cache(maxsize=64)
+def _prologue_for(endpoint_url: str) -> str:
+    return f"BASE <{endpoint_url}>\n" + sparql_prologue()
+
+
+@lru_cache(maxsize=64)
+def _encoded_query_start(prologue: str) -> bytes:
+    """``query=`` and the form-encoded prologue: the same for every query to one host name."""
+    return b"query=" + quote_plus(prologue).encode("ascii")
+
+
+def _query_body(prologue: str, text: str, extra: list[tuple[str, str]]) -> bytes:
+    """The engine's form-encoded body for ``prologue + text`` and the ``extra`` parameters."""
+    body = _encoded_query_start(prologue) + quote_plus(text).encode("ascii")
+    return body + (b"&" + urlencode(extra).encode("ascii") if extra else b"")
 
 
 class SparqlEndpoint:
@@ -58,7 +68,7 @@ class SparqlEndpoint:
         new generation, and is then dropped. A pool that takes updates gets a fresh one per request."""
         if self.pool.writable:
             return KnowledgeGraph(self.store)
-        generation = _current(self.pool.root)
+        generation = generation_now(self.pool.root)
         with self._generation_lock:
             cached = self._generation_kg
             if cached is None or cached[0] != generation or len(cached[1]._views) >= MAX_CACHED_VIEWS:
@@ -71,7 +81,7 @@ class SparqlEndpoint:
         return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{ENDPOINT}"
 
     def _prologue(self, environ: Mapping[str, Any]) -> str:
-        return f"BASE <{self._endpoint_url(environ)}>\n" + sparql_prologue()
+        return _prologue_for(self._endpoint_url(environ))
 
     def _sparql(self, environ: Mapping[str, Any]) -> _Response:
         if str(environ.get("REQUEST_METHOD", "")).upper() == "HEAD":  # answered as GET; the body is left out
@@ -94,16 +104,15 @@ class SparqlEndpoint:
         elif facts.form == "UPDATE":
             raise ProtocolError(400, "this is an update: send it as update= or as application/sparql-update")
         prologue = self._prologue(environ)
-        text = prologue + request.text
         view: GraphView | None = None
         if request.as_of:
             if request.default_graphs or request.named_graphs:
                 raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
             view = self._kg().view_as_of(request.as_of)
-        params = dataset_params(text, view)
-        params += [("default-graph-uri", g) for g in request.default_graphs]
-        params += [("named-graph-uri", g) for g in request.named_graphs]
-        response = self.pool.request("/query", params)
+        extra = dataset_params("", view)[1:]
+        extra += [("default-graph-uri", g) for g in request.default_graphs]
+        extra += [("named-graph-uri", g) for g in request.named_graphs]
+        response = self.pool.request("/query", _query_body(prologue, request.text, extra))
         if response.status == 400:
             raise ProtocolError(
                 400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n"))
