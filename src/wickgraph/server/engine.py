@@ -36,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,6 +111,7 @@ class EnginePool:
         self._spawn_errors: queue.Queue[BaseException] = queue.Queue()
         self._watchdog = Watchdog()
         self._closed = False
+        self._at_close: list[Callable[[], None]] = []
         self.isolate = isolate
         self.network: PrivateNetwork | None = None
         """The engines' private network, or ``None`` when they run on the host's loopback."""
@@ -150,8 +151,19 @@ class EnginePool:
             if time.monotonic() > deadline:
                 raise EngineError(f"the query engines did not start within 30 s (log: {self._log})")
 
+    @property
+    def workdir(self) -> Path:
+        """The pool's private working directory (0700, removed by :meth:`close`)."""
+        return self._workdir
+
+    def at_close(self, action: Callable[[], None]) -> None:
+        """Run ``action`` first when the pool closes (the as-of copies' engines close with it)."""
+        self._at_close.append(action)
+
     def close(self) -> None:
         """Stop every engine process and remove the working files."""
+        for action in self._at_close:
+            action()
         self._closed = True
         self._spawn_requests.put(None)
         self._watchdog.close()

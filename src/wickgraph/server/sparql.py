@@ -18,6 +18,7 @@ from .engine import EnginePool, EngineStore, dataset_params, generation_now
 from .guard import inspect_sparql
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
 from .responses import _Response
+from .snapshots import Snapshots
 
 __all__ = ["ENDPOINT", "SparqlEndpoint"]
 
@@ -30,8 +31,8 @@ class _GenerationStore(EngineStore):
     """The pool as a store whose answers hold for one generation (read-only engines): the library may keep what
     it resolved. The server drops it when the generation changes (:meth:`SparqlEndpoint._kg`)."""
 
-    def __init__(self, pool: EnginePool) -> None:
-        super().__init__(pool)
+    def __init__(self, pool: EnginePool, snapshots: Snapshots) -> None:
+        super().__init__(pool, snapshots)
         self.read_only = True
 
 
@@ -58,7 +59,9 @@ class SparqlEndpoint:
     def __init__(self, config: ServerConfig, pool: EnginePool) -> None:
         self.config = config
         self.pool = pool
-        self.store = EngineStore(pool)
+        self.snapshots = Snapshots(pool)
+        pool.at_close(self.snapshots.close)
+        self.store = EngineStore(pool, self.snapshots)
         self._generation_kg: tuple[Path | None, KnowledgeGraph] | None = None
         self._generation_lock = threading.Lock()
 
@@ -72,7 +75,7 @@ class SparqlEndpoint:
         with self._generation_lock:
             cached = self._generation_kg
             if cached is None or cached[0] != generation or len(cached[1]._views) >= MAX_CACHED_VIEWS:
-                cached = (generation, KnowledgeGraph(_GenerationStore(self.pool)))
+                cached = (generation, KnowledgeGraph(_GenerationStore(self.pool, self.snapshots)))
                 self._generation_kg = cached
             return cached[1]
 
@@ -109,10 +112,14 @@ class SparqlEndpoint:
             if request.default_graphs or request.named_graphs:
                 raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
             view = self._kg().view_as_of(request.as_of)
+        target = self.pool
+        copy = self.snapshots.pool_for(view) if view is not None else None
+        if copy is not None:  # the view's copy: its default graph is the view's merge already
+            target, view = copy, None
         extra = dataset_params("", view)[1:]
         extra += [("default-graph-uri", g) for g in request.default_graphs]
         extra += [("named-graph-uri", g) for g in request.named_graphs]
-        response = self.pool.request("/query", _query_body(prologue, request.text, extra))
+        response = target.request("/query", _query_body(prologue, request.text, extra))
         if response.status == 400:
             raise ProtocolError(
                 400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n"))
