@@ -331,14 +331,15 @@ def test_timeout_stops_the_runaway_query_and_others_go_on(server: ServerProcess)
     status = json.loads(server.request("GET", "/status").body)
     assert status["restarts"] == restarts_before + 1
     # The engine that ran the runaway is gone; a fresh one takes its place; nothing keeps computing.
+    # (An as-of test before this one may have left the engine of a date's copy: count against what ran before.)
     for _ in range(200):
-        if len(server.engine_pids()) == 3:
+        if len(server.engine_pids()) == len(engines_before):
             break
         threading.Event().wait(0.05)
     gone = engines_before - set(server.engine_pids())
     assert len(gone) == 1
     assert not any(running(pid) for pid in gone)
-    assert len(server.engine_pids()) == 3
+    assert len(server.engine_pids()) == len(engines_before) >= 3
     engines = server.engine_pids()
     before = {pid: cpu_seconds(pid) for pid in engines}
     threading.Event().wait(1.0)

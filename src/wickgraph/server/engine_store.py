@@ -14,6 +14,7 @@ from ..terms import value
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import EnginePool
+    from .snapshots import Snapshots
 
 __all__ = ["EngineStore", "dataset_params"]
 
@@ -26,15 +27,20 @@ class EngineStore:
     becomes the protocol's ``default-graph-uri`` and ``named-graph-uri`` parameters.
     """
 
-    def __init__(self, pool: EnginePool) -> None:
+    def __init__(self, pool: EnginePool, snapshots: Snapshots | None = None) -> None:
         self.pool = pool
+        self.snapshots = snapshots
+        """Where as-of views are answered from a copy (:mod:`.snapshots`); without, by the dataset parameters."""
         self.location = str(pool.root)
         self.read_only = False
         """A build may publish a new generation, which the pool's engines then answer from."""
 
     def query(self, sparql: str, view: GraphView | None = None) -> QueryResult:
-        params = dataset_params(sparql, view)
-        response = self.pool.request("/query", params)
+        pool, params = self.pool, dataset_params(sparql, view)
+        copy = self.snapshots.pool_for(view) if view is not None and self.snapshots is not None else None
+        if copy is not None:  # the view's copy: its default graph is the view's merge already
+            pool, params = copy, dataset_params(sparql)
+        response = pool.request("/query", params)
         if response.status == 400:
             raise syntax_error(response.text.strip(), sparql)
         if response.status != 200:

@@ -20,6 +20,7 @@ keywords and do not trip the guard.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import QueryRefusedError, UpdateTokenError, UsageError
 
@@ -51,8 +52,30 @@ class SparqlFacts:
         return bool(self.keywords & {"FROM", "USING", "WITH"})
 
 
+CACHED_TEXT_CHARS = 8 * 1024
+"""Texts up to this length have their facts kept (:func:`inspect_sparql`); longer ones are read every time."""
+CACHED_TEXTS = 1024
+"""How many texts' facts are kept: at most ``CACHED_TEXTS`` x ``CACHED_TEXT_CHARS`` characters in all."""
+
+
 def inspect_sparql(text: str) -> SparqlFacts:
-    """Read a SPARQL query or update far enough to apply the server's policy (see the module docstring)."""
+    """Read a SPARQL query or update far enough to apply the server's policy (see the module docstring).
+
+    The facts of a text depend on nothing but the text, so those of short texts are kept in a bounded LRU
+    cache: a client that sends the same query again is not tokenized again (the policy is still applied to
+    the facts on every request).
+    """
+    if len(text) <= CACHED_TEXT_CHARS:
+        return _inspect_cached(text)
+    return _inspect(text)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _inspect_cached(text: str) -> SparqlFacts:
+    return _inspect(text)
+
+
+def _inspect(text: str) -> SparqlFacts:
     from ..sparql_lexer import QUERY_FORMS, UPDATE_FORMS, keywords, query_form
 
     found = keywords(text) - {"TRUE", "FALSE"}

@@ -3,21 +3,54 @@ description. :class:`SparqlEndpoint` is the base of :class:`~wickgraph.server.ap
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
 from ..graph import KnowledgeGraph
 from ..namespaces import sparql_prologue
 from ..store.base import GraphView
 from .config import ServerConfig
-from .engine import EnginePool, EngineStore, dataset_params
+from .engine import EnginePool, EngineStore, dataset_params, generation_now
 from .guard import inspect_sparql
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
 from .responses import _Response
+from .snapshots import Snapshots
 
 __all__ = ["ENDPOINT", "SparqlEndpoint"]
 
 ENDPOINT = "/sparql"
+MAX_CACHED_VIEWS = 256
+"""As-of views (one per date asked) kept per generation; past that the cache starts afresh."""
+
+
+class _GenerationStore(EngineStore):
+    """The pool as a store whose answers hold for one generation (read-only engines): the library may keep what
+    it resolved. The server drops it when the generation changes (:meth:`SparqlEndpoint._kg`)."""
+
+    def __init__(self, pool: EnginePool, snapshots: Snapshots) -> None:
+        super().__init__(pool, snapshots)
+        self.read_only = True
+
+
+@lru_cache(maxsize=64)
+def _prologue_for(endpoint_url: str) -> str:
+    return f"BASE <{endpoint_url}>\n" + sparql_prologue()
+
+
+@lru_cache(maxsize=64)
+def _encoded_query_start(prologue: str) -> bytes:
+    """``query=`` and the form-encoded prologue: the same for every query to one host name."""
+    return b"query=" + quote_plus(prologue).encode("ascii")
+
+
+def _query_body(prologue: str, text: str, extra: list[tuple[str, str]]) -> bytes:
+    """The engine's form-encoded body for ``prologue + text`` and the ``extra`` parameters."""
+    body = _encoded_query_start(prologue) + quote_plus(text).encode("ascii")
+    return body + (b"&" + urlencode(extra).encode("ascii") if extra else b"")
 
 
 class SparqlEndpoint:
@@ -26,17 +59,32 @@ class SparqlEndpoint:
     def __init__(self, config: ServerConfig, pool: EnginePool) -> None:
         self.config = config
         self.pool = pool
-        self.store = EngineStore(pool)
+        self.snapshots = Snapshots(pool)
+        pool.at_close(self.snapshots.close)
+        self.store = EngineStore(pool, self.snapshots)
+        self._generation_kg: tuple[Path | None, KnowledgeGraph] | None = None
+        self._generation_lock = threading.Lock()
 
     def _kg(self) -> KnowledgeGraph:
-        return KnowledgeGraph(self.store)
+        """The graph the engines serve. On a read-only pool, one :class:`KnowledgeGraph` per generation: what it
+        learns once (the graphs of an as-of date, the IRI a name resolves to) holds until a build publishes a
+        new generation, and is then dropped. A pool that takes updates gets a fresh one per request."""
+        if self.pool.writable:
+            return KnowledgeGraph(self.store)
+        generation = generation_now(self.pool.root)
+        with self._generation_lock:
+            cached = self._generation_kg
+            if cached is None or cached[0] != generation or len(cached[1]._views) >= MAX_CACHED_VIEWS:
+                cached = (generation, KnowledgeGraph(_GenerationStore(self.pool, self.snapshots)))
+                self._generation_kg = cached
+            return cached[1]
 
     def _endpoint_url(self, environ: Mapping[str, Any]) -> str:
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
         return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{ENDPOINT}"
 
     def _prologue(self, environ: Mapping[str, Any]) -> str:
-        return f"BASE <{self._endpoint_url(environ)}>\n" + sparql_prologue()
+        return _prologue_for(self._endpoint_url(environ))
 
     def _sparql(self, environ: Mapping[str, Any]) -> _Response:
         if str(environ.get("REQUEST_METHOD", "")).upper() == "HEAD":  # answered as GET; the body is left out
@@ -59,16 +107,19 @@ class SparqlEndpoint:
         elif facts.form == "UPDATE":
             raise ProtocolError(400, "this is an update: send it as update= or as application/sparql-update")
         prologue = self._prologue(environ)
-        text = prologue + request.text
         view: GraphView | None = None
         if request.as_of:
             if request.default_graphs or request.named_graphs:
                 raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
             view = self._kg().view_as_of(request.as_of)
-        params = dataset_params(text, view)
-        params += [("default-graph-uri", g) for g in request.default_graphs]
-        params += [("named-graph-uri", g) for g in request.named_graphs]
-        response = self.pool.request("/query", params)
+        target = self.pool
+        copy = self.snapshots.pool_for(view) if view is not None else None
+        if copy is not None:  # the view's copy: its default graph is the view's merge already
+            target, view = copy, None
+        extra = dataset_params("", view)[1:]
+        extra += [("default-graph-uri", g) for g in request.default_graphs]
+        extra += [("named-graph-uri", g) for g in request.named_graphs]
+        response = target.request("/query", _query_body(prologue, request.text, extra))
         if response.status == 400:
             raise ProtocolError(
                 400, "SPARQL syntax error: " + shift_positions(response.text.strip(), prologue.count("\n"))

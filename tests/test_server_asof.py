@@ -1,0 +1,139 @@
+"""as-of over HTTP from the view's copy (``wickgraph.server.snapshots``): the same answers as the library, the
+copies bounded in number, a runaway on a copy stopped at the deadline, and a new build seen by the next request."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import wickgraph
+from _server import ServerProcess
+from wickgraph.queries import named_queries
+from wickgraph.server.snapshots import KEEP
+
+DAY = "2024-01-03"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+JSON_ACCEPT = {"Accept": "application/sparql-results+json"}
+
+
+@pytest.fixture(scope="module")
+def server(built_store: Path) -> Iterator[ServerProcess]:
+    with ServerProcess(built_store, "--workers", "2", "--timeout", "2") as running:
+        yield running
+
+
+def _text(value: str) -> str:
+    """A value with the parts of a GROUP_CONCAT list in sorted order (the library sorts them; the order the
+    engine concatenates in is not defined), so that both sides compare as sets of parts."""
+    for separator in (" | ", ", "):
+        if separator in value:
+            return separator.join(sorted(value.split(separator)))
+    return value
+
+
+def _server_rows(body: bytes) -> Counter[tuple[tuple[str, str], ...]]:
+    answer: dict[str, Any] = json.loads(body)
+    rows: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for binding in answer["results"]["bindings"]:
+        rows[
+            tuple(
+                sorted(
+                    (name, "_:b" if term["type"] == "bnode" else _text(str(term["value"])))
+                    for name, term in binding.items()
+                )
+            )
+        ] += 1
+    return rows
+
+
+def _library_rows(result: Any) -> Counter[tuple[tuple[str, str], ...]]:
+    from pyoxigraph import BlankNode
+
+    rows: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for row in result:
+        rows[
+            tuple(
+                sorted(
+                    (name, "_:b" if isinstance(term, BlankNode) else _text(str(term.value)))
+                    for name, term in row.items()
+                    if term is not None
+                )
+            )
+        ] += 1
+    return rows
+
+
+def test_every_named_query_as_of_answers_as_the_library(server: ServerProcess, built_store: Path) -> None:
+    with wickgraph.open_graph(built_store) as kg:
+        expected = {name: _library_rows(kg.run(name, as_of=DAY)) for name in named_queries()}
+    differing = []
+    for name, rows in expected.items():
+        reply = server.request("GET", f"/queries/{name}", params={"as-of": DAY}, headers=JSON_ACCEPT)
+        assert reply.status == 200, (name, reply.text)
+        if _server_rows(reply.body) != rows:
+            differing.append(name)
+    assert differing == []
+    assert any(rows for rows in expected.values()), "no named query had any row as of the day: nothing compared"
+
+
+def test_the_copies_are_bounded_however_many_days_are_asked(server: ServerProcess) -> None:
+    days = [f"20{year:02d}-0{month}-01" for year in (15, 17, 19, 21, 22, 23, 24) for month in (1, 6)]
+    for day in days:
+        reply = server.request(
+            "GET", "/sparql", params={"query": "ASK { ?s ?p ?o }", "as-of": day}, headers=JSON_ACCEPT
+        )
+        assert reply.status == 200, (day, reply.text)
+    # The pool's engines, and one per copy kept: never one per day asked.
+    assert len(server.engine_pids()) <= 2 + KEEP
+
+
+def test_a_runaway_on_a_copy_is_stopped_at_the_deadline(server: ServerProcess) -> None:
+    reply = server.request("GET", "/sparql", params={"query": RUNAWAY, "as-of": DAY}, headers=JSON_ACCEPT)
+    assert reply.status == 503, reply.text
+    after = server.request("GET", "/sparql", params={"query": "ASK { ?s ?p ?o }", "as-of": DAY}, headers=JSON_ACCEPT)
+    assert after.status == 200 and json.loads(after.body)["boolean"] is True
+
+
+def test_a_new_build_is_seen_by_the_next_as_of_request(built_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, symlinks=True)
+    ask = "ASK { wgd:ballerina wg:director wgd:len-wiseman }"
+    with ServerProcess(store, "--workers", "1", "--timeout", "5") as running:
+        before = running.request("GET", "/sparql", params={"query": ask, "as-of": DAY}, headers=JSON_ACCEPT)
+        assert before.status == 200 and json.loads(before.body)["boolean"] is True
+        # A new generation without that fact: an empty store published over the old one.
+        from pyoxigraph import Store
+
+        from wickgraph.store.embedded import new_generation_dir, publish_generation
+
+        empty = new_generation_dir(store)
+        Store(str(empty)).flush()
+        publish_generation(store, empty)
+        after = running.request("GET", "/sparql", params={"query": ask, "as-of": DAY}, headers=JSON_ACCEPT)
+        assert after.status == 200 and json.loads(after.body)["boolean"] is False, after.text
+
+
+def test_a_view_too_large_to_copy_is_answered_by_the_dataset_parameters(
+    built_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wickgraph.server import snapshots
+    from wickgraph.server.engine import EnginePool
+    from wickgraph.server.engine_store import EngineStore
+
+    monkeypatch.setattr(snapshots, "MAX_QUADS", 10)
+    with EnginePool(built_store, size=1, timeout=10) as pool:
+        copies = snapshots.Snapshots(pool)
+        pool.at_close(copies.close)
+        with wickgraph.open_graph(built_store) as kg:
+            view = kg.view_as_of(DAY)
+        assert copies.pool_for(view) is None
+        assert not list(pool.workdir.glob("as-of-*")), "the partial copy was left behind"
+        # Answered all the same, with the view's graphs as the dataset.
+        ask = wickgraph.namespaces.sparql_prologue() + "ASK { wgd:ballerina wg:director wgd:len-wiseman }"
+        assert EngineStore(pool, copies).query(ask, view) is True
