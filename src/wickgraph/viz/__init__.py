@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from ..errors import UsageError, VizError
+from .chart import bar_chart
 from .model import MAX_NODES, Model, build_model
 from .overviews import aggregate, story_model
 from .pyvis_network import to_pyvis
@@ -41,6 +42,7 @@ __all__ = [
     "HtmlView",
     "RenderOptions",
     "Rendered",
+    "bar_chart",
     "neighbourhood",
     "notebook_html",
     "render",
