@@ -83,9 +83,11 @@ def wg_build(a: dict[str, Any]) -> dict[str, Any]:
     points = [(names.get(m.split()[0], ""), t) for m, t in marks if m.split()[0] in names]
     for (name, t), (_next, t2) in zip(points, [*points[1:], ("end", ended)], strict=True):
         phases[name] = phases.get(name, 0.0) + t2 - t
+    steps = [(m, t2 - t) for (m, t), (_m2, t2) in zip(marks, [*marks[1:], ("end", ended)], strict=True)]
     return {
         "seconds": ended - started,
         "phases": phases,
+        "steps": [(m[:70], round(s, 2)) for m, s in steps if s >= 0.5],
         "quads": report.quads,
         "derived": report.derived,
         "peak_mb": peak_mb(),

@@ -207,3 +207,51 @@ def test_construct_results_stream_in_every_rdf_format() -> None:
         assert "v1999 é" in out.getvalue()
     kept = GraphResult(triples())
     assert len(kept) == 2000 and kept.serialize("nt").count("\n") == 2000
+
+
+def _generated(directory: Path, films: int) -> Path:
+    from wickgraph.synthetic import generate
+
+    directory.mkdir()
+    generate(directory / "universe.nq", films=films, seed=3, texts_dir=directory.parent / f"{directory.name}-texts")
+    return directory
+
+
+def test_the_default_graph_written_from_the_input_is_the_one_a_dump_gives(tmp_path: Path) -> None:
+    """The fast build writes the default graph from the input's text and the derived quads (no dump of the
+    store) when every data file is regular N-Quads; a file it cannot rewrite as text (a tab before the graph
+    name) is merged by the dump. Both give the same store, quad for quad."""
+    from wickgraph.building.union import merge_from_inputs
+
+    regular = _generated(tmp_path / "regular", 8)
+    tabbed = tmp_path / "tabbed"
+    tabbed.mkdir()
+    lines = (regular / "universe.nq").read_bytes().splitlines(keepends=True)
+    (tabbed / "universe.nq").write_bytes(
+        b"# a comment line\n"
+        + b"".join(line.rstrip()[:-2].rstrip().replace(b"> <", b">\t<") + b" .\n" for line in lines)
+    )
+    assert not merge_from_inputs(Store(), [tabbed / "universe.nq"], None, workdir=tmp_path, drop_status=True)
+    wickgraph.bulk_build(tmp_path / "a", data_dir=regular)
+    wickgraph.bulk_build(tmp_path / "b", data_dir=tabbed)
+    built = _quads(tmp_path / "a")
+    assert built == _quads(tmp_path / "b")
+    assert sum(1 for q in built if q[3] == "DEFAULT") > len(lines)
+
+
+def test_a_dump_rebuilt_with_the_rules_keeps_no_stale_status_in_the_default_graph(tmp_path: Path) -> None:
+    """A dump of a built store holds status graphs; rebuilt with the rules, they are computed anew: the default
+    graph written from the input's text holds none of the dumped status triples, as the one a dump gives."""
+    data = _generated(tmp_path / "data", 6)
+    wickgraph.bulk_build(tmp_path / "a", data_dir=data)
+    stale = '<https://w3id.org/wickgraph/id/nobody> <https://w3id.org/wickgraph/ontology#status> "stale"'
+    lines = [f"{s} {p} {o} {g} .\n" for s, p, o, g in sorted(_quads(tmp_path / "a")) if g != "DEFAULT"]
+    lines.append(f"{stale} <https://w3id.org/wickgraph/graph/status/x> .\n")
+    for name, separator in (("regular", " "), ("tabbed", "\t")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "dump.nq").write_text("".join(line.replace("> <", ">" + separator + "<") for line in lines))
+        wickgraph.bulk_build(tmp_path / f"{name}-store", data_dir=tmp_path / name)
+    rebuilt = _quads(tmp_path / "regular-store")
+    assert any(q[3].startswith("<https://w3id.org/wickgraph/graph/status/") for q in rebuilt)
+    assert not any(q[0].endswith("/nobody>") for q in rebuilt)
+    assert rebuilt == _quads(tmp_path / "tabbed-store")

@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
@@ -111,15 +112,19 @@ def _next_at(tokens_: list[Token], position: int) -> int:
     return next((k for k, t in enumerate(tokens_) if t.start >= position), len(tokens_))
 
 
-def _run(store: OxStore, op: Operation, sink: Path) -> int:
-    """Write the quads ``op`` inserts to ``sink`` (N-Quads); return how many lines were written."""
+def _run(store: OxStore, op: Operation, sink: Path, triples: IO[str] | None = None) -> int:
+    """Write the quads ``op`` inserts to ``sink`` (N-Quads), and each as a triple to ``triples`` when given;
+    return how many lines were written."""
     result = store.query(op.select)
     assert isinstance(result, QuerySolutions)
     variables = [v.value for v in result.variables]
     written = 0
     with sink.open("w", encoding="utf-8", buffering=1 << 20) as out:
         for s, p, o, g in fill_template(op.template, variables, result):
-            out.write(f"{s} {p} {o} .\n" if isinstance(g, DefaultGraph) else f"{s} {p} {o} {g} .\n")
+            triple = f"{s} {p} {o} .\n"
+            out.write(triple if isinstance(g, DefaultGraph) else f"{s} {p} {o} {g} .\n")
+            if triples is not None:
+                triples.write(triple)
             written += 1
     return written
 
@@ -130,11 +135,13 @@ def derive(
     *,
     workdir: str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    triples: IO[str] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
 
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
-    copy of each quad.
+    copy of each quad. With ``triples``, every derived quad is also written there as an N-Triples line (what the
+    default graph needs of it: :func:`~wickgraph.building.union.merge_from_inputs`).
     """
     total = 0
     with tempfile.TemporaryDirectory(prefix="wickgraph-derive-", dir=workdir) as tmp:
@@ -146,7 +153,7 @@ def derive(
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
                 try:
-                    written = _run(store, op, sink)
+                    written = _run(store, op, sink, triples)
                 except SyntaxError as exc:
                     raise DataError(f"{path}: {op.source}: the rule does not parse: {exc}") from None
                 if written:
