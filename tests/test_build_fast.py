@@ -103,10 +103,14 @@ def test_streamed_rules_add_what_sparql_update_adds(ontology_dir: Path, tmp_path
     data = """
     @prefix wg: <https://w3id.org/wickgraph/ontology#> .
     @prefix wgd: <https://w3id.org/wickgraph/id/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
     <https://w3id.org/wickgraph/claim/t/1> {
       wgd:p1 a wg:Performance ; wg:actor wgd:a ; wg:work wgd:w ; wg:character wgd:c .
-      wgd:w wg:setAfter wgd:v ; wg:setBefore wgd:x ; wg:director wgd:d .
-    }"""
+      wgd:w wg:setAfter wgd:v ; wg:setBefore wgd:x ; wg:director wgd:d ; wg:seriesOrdinal 4 .
+      wgd:w <http://e/n> 1.50, -2.5E3, true, -7, "x\ty"@en, "1"^^<http://e/t>, "2024-01-01"^^xsd:date, _:b .
+    }
+    <https://w3id.org/wickgraph/graph/ontology> { <http://e/n> rdfs:subPropertyOf <http://e/super> . }"""
     memory, disk = Store(), Store(str(tmp_path / "disk"))
     ontology = NamedNode("https://w3id.org/wickgraph/graph/ontology")
     for store in (memory, disk):
@@ -120,6 +124,8 @@ def test_streamed_rules_add_what_sparql_update_adds(ontology_dir: Path, tmp_path
 
     assert quads(disk) == quads(memory)
     assert any("castMember" in q for q in quads(disk)) and any("setBetween" in q for q in quads(disk))
+    supers = {str(q.object) for q in disk.quads_for_pattern(None, NamedNode("http://e/super"), None, None)}
+    assert len(supers) == 8 and any("P1545" in q for q in quads(disk))
 
 
 def test_rule_files_outside_the_supported_subset_are_refused() -> None:

@@ -21,18 +21,19 @@ separated by ``;``.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
 from ..sparql_lexer import Token, closing_brace, strip_comments, tokens
-from ..sparql_templates import template_quads, template_variables
+from ..sparql_templates import VAR, template_quads, template_variables
 from ..store.construct import fill_template
 from .generation import pause_for_tests
 from .loading import load_lines
@@ -49,6 +50,10 @@ class Operation:
     select: str
     source: str
     """``file.ru #n``, for messages."""
+    prologue: str = ""
+    """The ``PREFIX`` lines."""
+    where: str = ""
+    """The ``WHERE`` group, braces included."""
 
 
 def operations(text: str, name: str = "rule") -> list[Operation]:
@@ -98,7 +103,7 @@ def operations(text: str, name: str = "rule") -> list[Operation]:
             raise ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT template: {exc}") from None
         variables = template_variables(quads)
         select = prologue + "SELECT DISTINCT " + " ".join(f"?{v}" for v in variables) + " WHERE " + pattern
-        found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}"))
+        found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}", prologue, pattern))
         i = _next_at(rest, pattern_end)
     return found
 
@@ -129,6 +134,80 @@ def _run(store: OxStore, op: Operation, sink: Path, triples: IO[str] | None = No
     return written
 
 
+_ABBREVIATED = re.compile(rb"\t(true|false|[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)(?=[\t\n])")
+"""A number or boolean the SPARQL TSV results format writes in Turtle's short form (not valid N-Quads)."""
+_XSD = b"http://www.w3.org/2001/XMLSchema#"
+
+
+def _spelled_out(match: re.Match[bytes]) -> bytes:
+    token = match.group(1)
+    if token in (b"true", b"false"):
+        kind = b"boolean"
+    else:
+        kind = b"double" if b"e" in token.lower() else b"decimal" if b"." in token else b"integer"
+    return b'\t"' + token + b'"^^<' + _XSD + kind + b">"
+
+
+def _quad_selects(op: Operation) -> list[tuple[str, bool]] | None:
+    """For each quad of ``op``'s template, a SELECT whose rows are that quad's terms in order (subject,
+    predicate, object and, unless it goes to the default graph, graph name), only rows that make a valid quad,
+    each once; with whether it has a graph column. ``None`` when the template has a blank node (each solution
+    needs its own)."""
+    selects: list[tuple[str, bool]] = []
+    for quad in op.template:
+        terms = [quad.subject, quad.predicate, quad.object]
+        named = not isinstance(quad.graph_name, DefaultGraph)
+        if named:
+            terms.append(quad.graph_name)
+        head: list[str] = []
+        filters: list[str] = []
+        seen: set[str] = set()
+        for position, term in enumerate(terms):
+            if isinstance(term, BlankNode):
+                return None
+            if isinstance(term, NamedNode) and term.value.startswith(VAR):
+                name = "?" + term.value[len(VAR) :]
+                head.append(name if name not in seen else f"({name} AS ?_t{position})")
+                seen.add(name)
+                test = "BOUND" if position == 2 else "isIRI" if position == 1 else "!isLiteral"
+                filters.append(f"FILTER({test}({name}))")
+            else:
+                head.append(f"({term} AS ?_t{position})")
+        body = f"{{ {op.where} {' '.join(filters)} }}"
+        selects.append((f"{op.prologue}SELECT DISTINCT {' '.join(head)} WHERE {body}", named))
+    return selects
+
+
+def _run_tsv(store: OxStore, selects: list[tuple[str, bool]], sink: Path, triples: IO[str] | None, tmp: Path) -> int:
+    """Write the quads of ``selects`` (see :func:`_quad_selects`) to ``sink`` as N-Quads, and as triples to
+    ``triples``: the rows are written by the engine (SPARQL TSV: terms in N-Triples syntax but for short
+    numbers and booleans, spelled out here), each line ended with `` .``; no Python object per row."""
+    from pyoxigraph import QueryResultsFormat
+
+    written = 0
+    rows = tmp / "rows.tsv"
+    with sink.open("wb") as out:
+        for select, named in selects:
+            result = store.query(select)
+            assert isinstance(result, QuerySolutions)
+            result.serialize(output=str(rows), format=QueryResultsFormat.TSV)
+            with rows.open("rb") as source:
+                source.readline()  # the header
+                while lines := source.readlines(_TSV_CHUNK):
+                    chunk = _ABBREVIATED.sub(_spelled_out, b"".join(lines))
+                    out.write(chunk.replace(b"\n", b" .\n"))
+                    if triples is not None:
+                        text = chunk.decode("utf-8")
+                        triples.write(_LAST_FIELD.sub(" .\n", text) if named else text.replace("\n", " .\n"))
+                    written += len(lines)
+    rows.unlink(missing_ok=True)
+    return written
+
+
+_TSV_CHUNK = 16 * 1024 * 1024
+_LAST_FIELD = re.compile(r"\t[^\t\n]*\n")
+
+
 def derive(
     store: OxStore,
     ontology_dir: Path,
@@ -152,8 +231,12 @@ def derive(
             except ValueError as exc:
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
+                selects = _quad_selects(op)
                 try:
-                    written = _run(store, op, sink, triples)
+                    if selects is None:
+                        written = _run(store, op, sink, triples)
+                    else:
+                        written = _run_tsv(store, selects, sink, triples, Path(tmp))
                 except SyntaxError as exc:
                     raise DataError(f"{path}: {op.source}: the rule does not parse: {exc}") from None
                 if written:
