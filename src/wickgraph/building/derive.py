@@ -155,7 +155,7 @@ def _quad_selects(op: Operation) -> list[tuple[str, bool]] | None:
     needs its own)."""
     selects: list[tuple[str, bool]] = []
     for quad in op.template:
-        terms = [quad.subject, quad.predicate, quad.object]
+        terms: list[object] = [quad.subject, quad.predicate, quad.object]
         named = not isinstance(quad.graph_name, DefaultGraph)
         if named:
             terms.append(quad.graph_name)
