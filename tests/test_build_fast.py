@@ -261,3 +261,38 @@ def test_a_dump_rebuilt_with_the_rules_keeps_no_stale_status_in_the_default_grap
     assert any(q[3].startswith("<https://w3id.org/wickgraph/graph/status/") for q in rebuilt)
     assert not any(q[0].endswith("/nobody>") for q in rebuilt)
     assert rebuilt == _quads(tmp_path / "tabbed-store")
+
+
+def test_every_triple_of_every_claim_graph_has_its_reifier_and_nothing_else(tmp_path: Path) -> None:
+    """The reifiers are written as text from the engine's TSV rows: each claim graph's triples, numbers and
+    booleans included, are exactly the triple terms its claim reifies in the default graph."""
+    from pyoxigraph import DefaultGraph, Quad
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "extra.trig").write_text(
+        "@prefix wg: <https://w3id.org/wickgraph/ontology#> .\n"
+        "@prefix wgd: <https://w3id.org/wickgraph/id/> .\n"
+        '<https://w3id.org/wickgraph/claim/x/1> { wgd:film-x <http://e/n> 1.50, -2.5E3, true, -7, "a\\tb"@en . }\n'
+    )
+    _generated(tmp_path / "universe", 6)
+    (data / "universe.nq").write_bytes((tmp_path / "universe" / "universe.nq").read_bytes())
+    store = Store()
+    store.load(path=str(data / "universe.nq"), format=RdfFormat.N_QUADS)
+    store.load(path=str(data / "extra.trig"), format=RdfFormat.TRIG)
+    claim = NamedNode("https://w3id.org/wickgraph/claim/x/1")
+    first = next(store.quads_for_pattern(None, None, NamedNode("https://w3id.org/wickgraph/ontology#Claim"), None))
+    store.add(Quad(claim, first.predicate, first.object, first.graph_name))
+    from wickgraph.building.union import write_reifiers
+
+    write_reifiers(store)
+    claims = {q.subject for q in store.quads_for_pattern(None, first.predicate, first.object, None)}
+    expected = {
+        (q.graph_name, Triple(q.subject, q.predicate, q.object))
+        for c in claims
+        for q in store.quads_for_pattern(None, None, None, c)
+    }
+    reifies = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies")
+    found = {(q.subject, q.object) for q in store.quads_for_pattern(None, reifies, None, DefaultGraph())}
+    assert found == expected
+    assert sum(1 for c, _ in found if c == claim) == 5

@@ -148,6 +148,12 @@ def _spelled_out(match: re.Match[bytes]) -> bytes:
     return b'\t"' + token + b'"^^<' + _XSD + kind + b">"
 
 
+def spell_out_short_terms(rows: bytes) -> bytes:
+    """SPARQL TSV rows with every number or boolean in Turtle's short form (any column but the first) spelled
+    out as a typed literal, so that each term is in N-Triples syntax."""
+    return _ABBREVIATED.sub(_spelled_out, rows)
+
+
 def _quad_selects(op: Operation) -> list[tuple[str, bool]] | None:
     """For each quad of ``op``'s template, a SELECT whose rows are that quad's terms in order (subject,
     predicate, object and, unless it goes to the default graph, graph name), only rows that make a valid quad,
@@ -194,7 +200,7 @@ def _run_tsv(store: OxStore, selects: list[tuple[str, bool]], sink: Path, triple
             with rows.open("rb") as source:
                 source.readline()  # the header
                 while lines := source.readlines(_TSV_CHUNK):
-                    chunk = _ABBREVIATED.sub(_spelled_out, b"".join(lines))
+                    chunk = spell_out_short_terms(b"".join(lines))
                     out.write(chunk.replace(b"\n", b" .\n"))
                     if triples is not None:
                         text = chunk.decode("utf-8")
