@@ -6,7 +6,6 @@ the same code serves the in-memory store of the full build and the on-disk store
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,35 +126,16 @@ def write_reifiers(store: OxStore, workdir: Path | None = None) -> None:
     """Write into the default graph, for every triple of every claim graph, its RDF 1.2 reifier: the claim,
     ``claim rdf:reifies <<( s p o )>>`` (Turtle 1.2: ``<< s p o ~ claim >>``). With the claim records already in
     the default graph, a SPARQL 1.2 query finds a fact's provenance without naming a graph:
-    ``SELECT ?src { << wgd:ballerina wg:director ?d >> wg:source ?src }``.
-
-    The engine writes each claim's triples (one SELECT, in the SPARQL TSV results format: terms in N-Triples
-    syntax, the short numbers and booleans spelled out again) and each row becomes a line as text: no Python
-    object per triple. Loaded in pieces as :func:`merge_into_default_graph` is.
+    ``SELECT ?src { << wgd:ballerina wg:director ?d >> wg:source ?src }``. Streamed as
+    :func:`merge_into_default_graph` is.
     """
-    from pyoxigraph import QueryResultsFormat
+    from ..namespaces import RDF
 
-    from ..namespaces import RDF, sparql_prologue
-    from .derive import spell_out_short_terms
-
-    reifies = f"<{RDF}reifies>".encode()
-    rows = store.query(
-        sparql_prologue() + "SELECT ?c ?s ?p ?o WHERE { "
-        "{ SELECT DISTINCT ?c WHERE { GRAPH ?record { ?c a wg:Claim } FILTER(isIRI(?c)) } } GRAPH ?c { ?s ?p ?o } }"
-    )
-    assert isinstance(rows, QuerySolutions)
+    reifies = f"<{RDF}reifies>"
     with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
-        table, path = Path(tmp) / "reifiers.tsv", Path(tmp) / "reifiers.nt"
-        rows.serialize(output=str(table), format=QueryResultsFormat.TSV)
-        with table.open("rb") as source, path.open("wb", buffering=1 << 20) as sink:
-            source.readline()  # the header
-            while lines := source.readlines(16 * 1024 * 1024):
-                chunk = spell_out_short_terms(b"".join(lines))
-                sink.write(_ROW.sub(rb"\1 " + reifies + rb" <<( \2 \3 \4 )>> .", chunk))
-        table.unlink()
-        with path.open("rb") as lines_:
-            load_lines(store, lines_, RdfFormat.N_TRIPLES)
-
-
-_ROW = re.compile(rb"^([^\t\n]*)\t([^\t\n]*)\t([^\t\n]*)\t([^\t\n]*)$", re.MULTILINE)
-"""A row of claim, subject, predicate, object in the TSV results format."""
+        path = Path(tmp) / "reifiers.nt"
+        with path.open("w", encoding="utf-8", buffering=1 << 20) as sink:
+            for claim, q in claim_triples(store):
+                sink.write(f"{claim} {reifies} <<( {q.subject} {q.predicate} {q.object} )>> .\n")
+        with path.open("rb") as lines:
+            load_lines(store, lines, RdfFormat.N_TRIPLES)
