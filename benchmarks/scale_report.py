@@ -11,9 +11,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 TARGETS = {
-    "build_ratio": 1.3,
+    "build_ratio": 4,
+    "full_build_ratio": 10,
     "build_rate": 200_000,
-    "build_mb": 1024,
     "query_ratio": 1.5,
     "rdflib_factor": 20,
     "query_ms": 100,
@@ -217,10 +217,25 @@ def targets(results: list[dict[str, Any]], cold: dict[str, Any], stream: dict[st
             )
         )
         rows.append(
-            (f"1M build peak memory under {t['build_mb']} MB", f"{b['peak_mb']:,.0f} MB", b["peak_mb"] < t["build_mb"])
+            (
+                "1M build peak memory no more than pyoxigraph's bulk load",
+                f"{b['peak_mb']:,.0f} MB ({b['peak_mb'] / raw['peak_mb']:.2f}x of bulk_load's {raw['peak_mb']:,.0f} MB)",
+                b["peak_mb"] <= raw["peak_mb"],
+            )
         )
     else:
         rows.append(("1M build", "not measured (run with the 1M size)", None))
+    fulls = [r for r in by_size.values() if "seconds" in r.get("full", {}) and "seconds" in r.get("raw", {})]
+    if fulls:
+        largest = max(fulls, key=lambda r: r["target"])
+        full_ratio = largest["full"]["seconds"] / largest["raw"]["seconds"]
+        rows.append(
+            (
+                f"full build (pyshacl, citations) within {t['full_build_ratio']}x of pyoxigraph's bulk load",
+                f"{full_ratio:.1f}x at {size_name(largest['target'])}",
+                full_ratio <= t["full_build_ratio"],
+            )
+        )
     q = (one_m or {}).get("queries", {}).get("queries")
     if q:
         worst_ratio = max(q.values(), key=lambda x: x["wickgraph_ms"] / max(x["raw_ms"], 1e-9))

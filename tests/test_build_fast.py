@@ -103,10 +103,14 @@ def test_streamed_rules_add_what_sparql_update_adds(ontology_dir: Path, tmp_path
     data = """
     @prefix wg: <https://w3id.org/wickgraph/ontology#> .
     @prefix wgd: <https://w3id.org/wickgraph/id/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
     <https://w3id.org/wickgraph/claim/t/1> {
       wgd:p1 a wg:Performance ; wg:actor wgd:a ; wg:work wgd:w ; wg:character wgd:c .
-      wgd:w wg:setAfter wgd:v ; wg:setBefore wgd:x ; wg:director wgd:d .
-    }"""
+      wgd:w wg:setAfter wgd:v ; wg:setBefore wgd:x ; wg:director wgd:d ; wg:seriesOrdinal 4 .
+      wgd:w <http://e/n> 1.50, -2.5E3, true, -7, "x\ty"@en, "1"^^<http://e/t>, "2024-01-01"^^xsd:date, _:b .
+    }
+    <https://w3id.org/wickgraph/graph/ontology> { <http://e/n> rdfs:subPropertyOf <http://e/super> . }"""
     memory, disk = Store(), Store(str(tmp_path / "disk"))
     ontology = NamedNode("https://w3id.org/wickgraph/graph/ontology")
     for store in (memory, disk):
@@ -120,6 +124,8 @@ def test_streamed_rules_add_what_sparql_update_adds(ontology_dir: Path, tmp_path
 
     assert quads(disk) == quads(memory)
     assert any("castMember" in q for q in quads(disk)) and any("setBetween" in q for q in quads(disk))
+    supers = {str(q.object) for q in disk.quads_for_pattern(None, NamedNode("http://e/super"), None, None)}
+    assert len(supers) == 8 and any("P1545" in q for q in quads(disk))
 
 
 def test_rule_files_outside_the_supported_subset_are_refused() -> None:
@@ -207,3 +213,90 @@ def test_construct_results_stream_in_every_rdf_format() -> None:
         assert "v1999 é" in out.getvalue()
     kept = GraphResult(triples())
     assert len(kept) == 2000 and kept.serialize("nt").count("\n") == 2000
+
+
+def _generated(directory: Path, films: int) -> Path:
+    from wickgraph.synthetic import generate
+
+    directory.mkdir()
+    generate(directory / "universe.nq", films=films, seed=3, texts_dir=directory.parent / f"{directory.name}-texts")
+    return directory
+
+
+def test_the_default_graph_written_from_the_input_is_the_one_a_dump_gives(tmp_path: Path) -> None:
+    """The fast build writes the default graph from the input's text and the derived quads (no dump of the
+    store) when every data file is regular N-Quads; a file it cannot rewrite as text (a tab before the graph
+    name) is merged by the dump. Both give the same store, quad for quad."""
+    from wickgraph.building.union import merge_from_inputs
+
+    regular = _generated(tmp_path / "regular", 8)
+    tabbed = tmp_path / "tabbed"
+    tabbed.mkdir()
+    lines = (regular / "universe.nq").read_bytes().splitlines(keepends=True)
+    (tabbed / "universe.nq").write_bytes(
+        b"# a comment line\n"
+        + b"".join(line.rstrip()[:-2].rstrip().replace(b"> <", b">\t<") + b" .\n" for line in lines)
+    )
+    assert not merge_from_inputs(Store(), [tabbed / "universe.nq"], None, workdir=tmp_path, drop_status=True)
+    wickgraph.bulk_build(tmp_path / "a", data_dir=regular)
+    wickgraph.bulk_build(tmp_path / "b", data_dir=tabbed)
+    built = _quads(tmp_path / "a")
+    assert built == _quads(tmp_path / "b")
+    assert sum(1 for q in built if q[3] == "DEFAULT") > len(lines)
+
+
+def test_a_dump_rebuilt_with_the_rules_keeps_no_stale_status_in_the_default_graph(tmp_path: Path) -> None:
+    """A dump of a built store holds status graphs; rebuilt with the rules, they are computed anew: the default
+    graph written from the input's text holds none of the dumped status triples, as the one a dump gives."""
+    data = _generated(tmp_path / "data", 6)
+    wickgraph.bulk_build(tmp_path / "a", data_dir=data)
+    stale = '<https://w3id.org/wickgraph/id/nobody> <https://w3id.org/wickgraph/ontology#status> "stale"'
+    lines = [f"{s} {p} {o} {g} .\n" for s, p, o, g in sorted(_quads(tmp_path / "a")) if g != "DEFAULT"]
+    lines.append(f"{stale} <https://w3id.org/wickgraph/graph/status/x> .\n")
+    for name, separator in (("regular", " "), ("tabbed", "\t")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "dump.nq").write_text("".join(line.replace("> <", ">" + separator + "<") for line in lines))
+        wickgraph.bulk_build(tmp_path / f"{name}-store", data_dir=tmp_path / name)
+    rebuilt = _quads(tmp_path / "regular-store")
+    assert any(q[3].startswith("<https://w3id.org/wickgraph/graph/status/") for q in rebuilt)
+    assert not any(q[0].endswith("/nobody>") for q in rebuilt)
+    assert rebuilt == _quads(tmp_path / "tabbed-store")
+
+
+def test_every_triple_of_every_claim_graph_has_its_reifier_and_nothing_else(tmp_path: Path) -> None:
+    """The reifiers are written as text from the engine's TSV rows: each claim graph's triples, numbers and
+    booleans included, are exactly the triple terms its claim reifies in the default graph."""
+    from pyoxigraph import DefaultGraph, Quad
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "extra.trig").write_text(
+        "@prefix wg: <https://w3id.org/wickgraph/ontology#> .\n"
+        "@prefix wgd: <https://w3id.org/wickgraph/id/> .\n"
+        '<https://w3id.org/wickgraph/claim/x/1> { wgd:film-x <http://e/n> 1.50, -2.5E3, true, -7, "a\\tb"@en . }\n'
+    )
+    _generated(tmp_path / "universe", 6)
+    (data / "universe.nq").write_bytes((tmp_path / "universe" / "universe.nq").read_bytes())
+    store = Store()
+    store.load(path=str(data / "universe.nq"), format=RdfFormat.N_QUADS)
+    store.load(path=str(data / "extra.trig"), format=RdfFormat.TRIG)
+    claim = NamedNode("https://w3id.org/wickgraph/claim/x/1")
+    first = next(store.quads_for_pattern(None, None, NamedNode("https://w3id.org/wickgraph/ontology#Claim"), None))
+    store.add(Quad(claim, first.predicate, first.object, first.graph_name))
+    from wickgraph.building.union import write_reifiers
+
+    write_reifiers(store)
+    claims = {
+        q.subject
+        for q in store.quads_for_pattern(None, first.predicate, first.object, None)
+        if isinstance(q.subject, NamedNode)
+    }
+    expected = {
+        (q.graph_name, Triple(q.subject, q.predicate, q.object))
+        for c in claims
+        for q in store.quads_for_pattern(None, None, None, c)
+    }
+    reifies = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies")
+    found = {(q.subject, q.object) for q in store.quads_for_pattern(None, reifies, None, DefaultGraph())}
+    assert found == expected
+    assert sum(1 for c, _ in found if c == claim) == 5

@@ -21,17 +21,19 @@ separated by ``;``.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from pyoxigraph import DefaultGraph, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
 from ..sparql_lexer import Token, closing_brace, strip_comments, tokens
-from ..sparql_templates import template_quads, template_variables
+from ..sparql_templates import VAR, template_quads, template_variables
 from ..store.construct import fill_template
 from .generation import pause_for_tests
 from .loading import load_lines
@@ -48,6 +50,10 @@ class Operation:
     select: str
     source: str
     """``file.ru #n``, for messages."""
+    prologue: str = ""
+    """The ``PREFIX`` lines."""
+    where: str = ""
+    """The ``WHERE`` group, braces included."""
 
 
 def operations(text: str, name: str = "rule") -> list[Operation]:
@@ -97,7 +103,7 @@ def operations(text: str, name: str = "rule") -> list[Operation]:
             raise ValueError(f"{name} #{len(found) + 1}: cannot read the INSERT template: {exc}") from None
         variables = template_variables(quads)
         select = prologue + "SELECT DISTINCT " + " ".join(f"?{v}" for v in variables) + " WHERE " + pattern
-        found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}"))
+        found.append(Operation(tuple(quads), select, f"{name} #{len(found) + 1}", prologue, pattern))
         i = _next_at(rest, pattern_end)
     return found
 
@@ -111,17 +117,101 @@ def _next_at(tokens_: list[Token], position: int) -> int:
     return next((k for k, t in enumerate(tokens_) if t.start >= position), len(tokens_))
 
 
-def _run(store: OxStore, op: Operation, sink: Path) -> int:
-    """Write the quads ``op`` inserts to ``sink`` (N-Quads); return how many lines were written."""
+def _run(store: OxStore, op: Operation, sink: Path, triples: IO[str] | None = None) -> int:
+    """Write the quads ``op`` inserts to ``sink`` (N-Quads), and each as a triple to ``triples`` when given;
+    return how many lines were written."""
     result = store.query(op.select)
     assert isinstance(result, QuerySolutions)
     variables = [v.value for v in result.variables]
     written = 0
     with sink.open("w", encoding="utf-8", buffering=1 << 20) as out:
         for s, p, o, g in fill_template(op.template, variables, result):
-            out.write(f"{s} {p} {o} .\n" if isinstance(g, DefaultGraph) else f"{s} {p} {o} {g} .\n")
+            triple = f"{s} {p} {o} .\n"
+            out.write(triple if isinstance(g, DefaultGraph) else f"{s} {p} {o} {g} .\n")
+            if triples is not None:
+                triples.write(triple)
             written += 1
     return written
+
+
+_ABBREVIATED = re.compile(rb"\t(true|false|[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)(?=[\t\n])")
+"""A number or boolean the SPARQL TSV results format writes in Turtle's short form (not valid N-Quads)."""
+_XSD = b"http://www.w3.org/2001/XMLSchema#"
+
+
+def _spelled_out(match: re.Match[bytes]) -> bytes:
+    token = match.group(1)
+    if token in (b"true", b"false"):
+        kind = b"boolean"
+    else:
+        kind = b"double" if b"e" in token.lower() else b"decimal" if b"." in token else b"integer"
+    return b'\t"' + token + b'"^^<' + _XSD + kind + b">"
+
+
+def spell_out_short_terms(rows: bytes) -> bytes:
+    """SPARQL TSV rows with every number or boolean in Turtle's short form (any column but the first) spelled
+    out as a typed literal, so that each term is in N-Triples syntax."""
+    return _ABBREVIATED.sub(_spelled_out, rows)
+
+
+def _quad_selects(op: Operation) -> list[tuple[str, bool]] | None:
+    """For each quad of ``op``'s template, a SELECT whose rows are that quad's terms in order (subject,
+    predicate, object and, unless it goes to the default graph, graph name), only rows that make a valid quad,
+    each once; with whether it has a graph column. ``None`` when the template has a blank node (each solution
+    needs its own)."""
+    selects: list[tuple[str, bool]] = []
+    for quad in op.template:
+        terms: list[object] = [quad.subject, quad.predicate, quad.object]
+        named = not isinstance(quad.graph_name, DefaultGraph)
+        if named:
+            terms.append(quad.graph_name)
+        head: list[str] = []
+        filters: list[str] = []
+        seen: set[str] = set()
+        for position, term in enumerate(terms):
+            if isinstance(term, BlankNode):
+                return None
+            if isinstance(term, NamedNode) and term.value.startswith(VAR):
+                name = "?" + term.value[len(VAR) :]
+                head.append(name if name not in seen else f"({name} AS ?_t{position})")
+                seen.add(name)
+                test = "BOUND" if position == 2 else "isIRI" if position == 1 else "!isLiteral"
+                filters.append(f"FILTER({test}({name}))")
+            else:
+                head.append(f"({term} AS ?_t{position})")
+        body = f"{{ {op.where} {' '.join(filters)} }}"
+        selects.append((f"{op.prologue}SELECT DISTINCT {' '.join(head)} WHERE {body}", named))
+    return selects
+
+
+def _run_tsv(store: OxStore, selects: list[tuple[str, bool]], sink: Path, triples: IO[str] | None, tmp: Path) -> int:
+    """Write the quads of ``selects`` (see :func:`_quad_selects`) to ``sink`` as N-Quads, and as triples to
+    ``triples``: the rows are written by the engine (SPARQL TSV: terms in N-Triples syntax but for short
+    numbers and booleans, spelled out here), each line ended with `` .``; no Python object per row."""
+    from pyoxigraph import QueryResultsFormat
+
+    written = 0
+    rows = tmp / "rows.tsv"
+    with sink.open("wb") as out:
+        for select, named in selects:
+            result = store.query(select)
+            assert isinstance(result, QuerySolutions)
+            result.serialize(output=str(rows), format=QueryResultsFormat.TSV)
+            with rows.open("rb") as source:
+                source.readline()  # the header
+                while lines := source.readlines(_TSV_CHUNK):
+                    chunk = spell_out_short_terms(b"".join(lines))
+                    out.write(chunk.replace(b"\n", b" .\n"))
+                    if triples is not None:
+                        text = chunk.decode("utf-8")
+                        triples.write(_LAST_FIELD.sub(" .\n", text) if named else text.replace("\n", " .\n"))
+                    written += len(lines)
+    rows.unlink(missing_ok=True)
+    return written
+
+
+_TSV_CHUNK = 16 * 1024 * 1024
+_LAST_FIELD = re.compile(r"\t[^\t\n]*\n")
 
 
 def derive(
@@ -130,11 +220,13 @@ def derive(
     *,
     workdir: str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    triples: IO[str] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
 
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
-    copy of each quad.
+    copy of each quad. With ``triples``, every derived quad is also written there as an N-Triples line (what the
+    default graph needs of it: :func:`~wickgraph.building.union.merge_from_inputs`).
     """
     total = 0
     with tempfile.TemporaryDirectory(prefix="wickgraph-derive-", dir=workdir) as tmp:
@@ -145,8 +237,12 @@ def derive(
             except ValueError as exc:
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
+                selects = _quad_selects(op)
                 try:
-                    written = _run(store, op, sink)
+                    if selects is None:
+                        written = _run(store, op, sink, triples)
+                    else:
+                        written = _run_tsv(store, selects, sink, triples, Path(tmp))
                 except SyntaxError as exc:
                     raise DataError(f"{path}: {op.source}: the rule does not parse: {exc}") from None
                 if written:

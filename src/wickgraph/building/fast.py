@@ -20,6 +20,7 @@ It does not check citations against held texts (``wickgraph verify-sources`` doe
 from __future__ import annotations
 
 import functools
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +97,7 @@ def fill_fast(
     from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
     from .shapes import compile_shapes
     from .supersession import drop_status_graphs, snapshot_asserted, status_quads, write_status
-    from .union import merge_into_default_graph, write_reifiers
+    from .union import merge_from_inputs, merge_into_default_graph, write_reifiers
 
     disk = OxStore(str(generation))
     for path in ontology_files(ontology):
@@ -113,14 +114,18 @@ def fill_fast(
     asserted = snapshot_asserted(disk)
     before = len(disk)
     derived = 0
-    if rules:
-        progress("applying the build rules (streamed)")
-        derive(disk, ontology, workdir=workdir, progress=progress)
-        derived = len(disk) - before
-    progress("checking the provenance rules (SPARQL)")
-    problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
-    progress("merging every graph into the default graph (the union view)")
-    merge_into_default_graph(disk, workdir)
+    with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
+        derived_triples = Path(tmp) / "derived.nt" if rules else None
+        if derived_triples is not None:
+            progress("applying the build rules (streamed)")
+            with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
+                derive(disk, ontology, workdir=workdir, progress=progress, triples=triples)
+            derived = len(disk) - before
+        progress("checking the provenance rules (SPARQL)")
+        problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
+        progress("merging every graph into the default graph (the union view)")
+        if not merge_from_inputs(disk, files, derived_triples, workdir=workdir, drop_status=rules):
+            merge_into_default_graph(disk, workdir)
     progress("checking the shapes (SPARQL)")
     problems += run_checks(disk, compile_shapes(ontology / "shapes.ttl"), files_of=files_of, progress=progress)
     files_of_claim = functools.partial(claim_files, disk, files_of)
