@@ -15,7 +15,7 @@ creates its generation until it has published it (:func:`writing_generation`). A
 with ``wait=False`` fails at once naming the build that holds the lock; the kernel drops the lock when its
 holder dies, even by SIGKILL. Only the holder of the lock creates or deletes generations, so publishing never
 removes a generation another build is writing, and what a killed build left (its generation, the fast build's
-``wickgraph-derive-*`` / ``wickgraph-merge-*`` work directories) is removed by the next build that holds the lock.
+``wickgraph-derive-*``, ``wickgraph-derived-*`` and ``wickgraph-merge-*`` work directories) is removed by the next build that holds the lock.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ __all__ = [
 CURRENT = "current"
 GENERATIONS = "generations"
 LOCK = ".build.lock"
-WORK_DIR_PREFIXES = ("wickgraph-derive-", "wickgraph-merge-")
+WORK_DIR_PREFIXES = ("wickgraph-derive-", "wickgraph-derived-", "wickgraph-merge-")
 """Work directories the fast build makes in the store directory (removed when it ends, left by a kill)."""
 
 
