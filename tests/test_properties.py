@@ -52,9 +52,9 @@ def test_json_output_round_trips(values: list[str], lang: str | None) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(texts, min_size=1, max_size=5))
-def test_tsv_output_round_trips(values: list[str]) -> None:
+def test_sparql_tsv_output_round_trips(values: list[str]) -> None:
     rows = [{"v": Literal(v)} for v in values]
     out = io.StringIO()
-    write_result(SelectResult(["v"], rows), out, "tsv")
+    write_result(SelectResult(["v"], rows), out, "sparql-tsv")
     parsed = _solutions(out.getvalue(), QueryResultsFormat.TSV)
     assert [solution["v"] for solution in parsed] == [r["v"] for r in rows]
