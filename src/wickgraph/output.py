@@ -93,7 +93,7 @@ def fit_widths(natural: Sequence[int], width: int | None, *, gap: int = len(_GAP
     (columns and the ``gap`` between them) fits in it, the widest columns giving way first.
 
     >>> fit_widths([10, 50, 30], 60)
-    [10, 22, 22]
+    [10, 23, 23]
     >>> fit_widths([10, 50, 30], None)
     [10, 50, 30]
     """
