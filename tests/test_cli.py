@@ -179,4 +179,4 @@ def test_a_command_loads_only_its_own_module() -> None:
     out = _python(code)
     assert "lead-of" in out
     # No other topic's module; the small shared helper of --wide (cli/_terminal.py, click only) comes along.
-    assert out.strip().splitlines()[-1] == "['wickgraph.cli._terminal', 'wickgraph.cli.graph']"
+    assert out.strip().splitlines()[-1] == "['wickgraph.cli._terminal', 'wickgraph.cli.query']"

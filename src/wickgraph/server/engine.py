@@ -20,7 +20,9 @@ Either way they cannot reach any other host or anything on the machine's 127.0.0
 can reach them. :attr:`EnginePool.protection` says which holds.
 
 :class:`EngineStore` puts the pool behind the library's :class:`~wickgraph.store.base.Store` interface, so
-named queries, entity cards and "as known on" views run under the same deadline as the SPARQL endpoint.
+named queries, entity cards and "as known on" views run under the same deadline as the SPARQL endpoint. An
+engine's command line and start are in :mod:`.engine_launch`, one engine process in :mod:`.engine_process`, and
+the generation read on every request in :mod:`.generation`; this module holds the pool and its dispatch.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import os
 import queue
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -42,17 +43,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from ..errors import EngineError, QueryTimeoutError, ResultTooLargeError, StoreError
-from ..store.embedded import CURRENT, current_generation
-from ..store.local import find_oxigraph, free_port
-from .engine_process import Engine, reap, user_namespaces_work, wait_listening
+from ..errors import EngineError, QueryTimeoutError, ResultTooLargeError
+from ..store.embedded import current_generation
+from ..store.local import find_oxigraph
+from .engine_launch import launch, protection
+from .engine_process import Engine, reap, user_namespaces_work
 from .engine_store import EngineStore, dataset_params
+from .generation import generation_now
 from .watchdog import Watchdog
 
 if TYPE_CHECKING:  # pragma: no cover
     from .netns import PrivateNetwork
 
-__all__ = ["EnginePool", "EngineResponse", "EngineStore", "dataset_params", "find_oxigraph"]
+__all__ = ["EnginePool", "EngineResponse", "EngineStore", "dataset_params", "find_oxigraph", "generation_now"]
 
 Params = Sequence[tuple[str, str]]
 
@@ -191,28 +194,7 @@ class EnginePool:
     @property
     def protection(self) -> dict[str, str | bool]:
         """Which network protection holds for the engines (for ``/status`` and the start-up line)."""
-        from .netns import FALLBACK_LOSES
-
-        if self.network is not None:
-            return {
-                "engine_network": "private",
-                "isolated": True,
-                "detail": "engines run in a network namespace with only their own loopback: they cannot reach "
-                "other hosts or the host's 127.0.0.1, and only this server can reach them",
-            }
-        if self._bridged:
-            return {
-                "engine_network": "private",
-                "isolated": True,
-                "detail": "each engine runs in a user and network namespace of its own (unshare -rn) with only its "
-                "own loopback, reached through a Unix socket in this server's private directory: engines cannot "
-                "reach other hosts or the host's 127.0.0.1, and only this user's processes can reach them",
-            }
-        return {
-            "engine_network": "host",
-            "isolated": False,
-            "detail": f"no private network ({self._isolation_refused}): {FALLBACK_LOSES}",
-        }
+        return protection(namespace=self.network is not None, bridged=self._bridged, refused=self._isolation_refused)
 
     def pids(self) -> list[int]:
         """Process ids of the running engines (for tests and the load script)."""
@@ -255,37 +237,25 @@ class EnginePool:
                 self._idle.put(engine)
 
     def _spawn(self) -> Engine:
-        last_error = ""
-        for _attempt in range(3):
-            port = free_port()
-            if self.writable:
-                assert self._working_copy is not None
-                generation = None
-                args = [self.executable, "serve", "--location", str(self._working_copy)]
-            else:
-                generation = current_generation(self.root)
-                args = [self.executable, "serve-read-only", "--location", str(generation)]
-            # --timeout-s bounds the engine's own HTTP calls (SERVICE, when allowed); it does not stop local
-            # evaluation (see the module docstring), which is what the watchdog is for.
-            unix_path: str | None = None
-            if self._bridged:  # alone in its namespace: any port is free there
-                port = 7878
-                unix_path = str(self._workdir / f"engine-{next(self._bridge_count)}.sock")
-            args += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(max(1, int(self.timeout + 0.999)))]
-            if unix_path is not None:
-                bridge = [sys.executable, "-m", "wickgraph.server.bridge", unix_path, str(port), "--"]
-                args = ["unshare", "-rn", "--", *bridge, *args]
-            launcher = shutil.which("setpriv")
-            if launcher:
-                args = [launcher, "--pdeathsig", "KILL", "--", *args]
-            with open(self._log, "ab") as log:
-                process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-            if wait_listening(process, port, seconds=15, unix_path=unix_path):
-                return Engine(process, port, generation, self.network, unix_path)
-            process.kill()
-            process.wait()
-            last_error = self._log.read_text(errors="replace")[-500:]
-        raise EngineError(f"an `oxigraph` engine would not start on {self.root}: {last_error.strip()}")
+        if self.writable:
+            assert self._working_copy is not None
+            location, generation = self._working_copy, None
+        else:
+            location = generation = current_generation(self.root)
+        return launch(
+            self.executable,
+            location,
+            generation=generation,
+            timeout=self.timeout,
+            log=self._log,
+            network=self.network,
+            socket_path=self._next_socket if self._bridged else None,
+            store=self.root,
+        )
+
+    def _next_socket(self) -> str:
+        """A fresh Unix socket path in the pool's private directory, for a bridged engine."""
+        return str(self._workdir / f"engine-{next(self._bridge_count)}.sock")
 
     def _replace(self, engine: Engine) -> None:
         engine.kill()
@@ -323,7 +293,7 @@ class EnginePool:
                 raise EngineError(
                     f"all {self.size} query engines stayed busy for {wait:g} s; try again in a moment"
                 ) from None
-            if engine.alive() and (engine.generation is None or engine.generation == _resolve(self.root)):
+            if engine.alive() and (engine.generation is None or engine.generation == generation_now(self.root)):
                 return engine
             self._replace(engine)  # dead, or a build published a newer generation: start a fresh one
 
@@ -397,34 +367,3 @@ class EnginePool:
                 engine.drop_connection()
             # An abandoned response (timeout, too large, error) leaves the engine working: replace it.
             self._release(engine, healthy=healthy or (self.writable and not fired.is_set() and engine.alive()))
-
-
-_LINKS: dict[tuple[Path, str], Path] = {}
-"""Resolved generations by store root and link text (:func:`generation_now`)."""
-
-
-def generation_now(root: Path) -> Path | None:
-    """The store's current generation, or ``None`` when there is none; read on every request.
-
-    One ``readlink`` per call: the generation a link text names is resolved once (a build publishes a new
-    generation by pointing the link at a new directory, so a new text). Measured: resolving the whole path
-    every time was 4-7% of the server's Python time per request.
-    """
-    try:
-        target = os.readlink(root / CURRENT)
-    except OSError:
-        return None
-    key = (root, target)
-    found = _LINKS.get(key)
-    if found is None:
-        try:
-            found = current_generation(root)
-        except StoreError:
-            return None
-        if len(_LINKS) >= 64:
-            _LINKS.clear()
-        _LINKS[key] = found
-    return found
-
-
-_resolve = generation_now
