@@ -66,13 +66,19 @@ def _json_for_script(value: Any) -> str:
     )
 
 
-_TEMPLATE = """<!DOCTYPE html>
+_HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="generator" content="wickgraph {version}, vis-network {vis_version}">
+"""
+"""The start of every offline page wickgraph writes: the document, its charset, viewport and CSP (a format
+string with ``{csp}``); ``pyvis_network`` uses it too."""
+
+_TEMPLATE = (
+    _HEAD
+    + """<meta name="generator" content="wickgraph {version}, vis-network {vis_version}">
 <title>{title}</title>
 <style>{css}</style>
 </head>
@@ -100,6 +106,7 @@ _TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
+)
 
 
 def page(model: Model) -> str:
