@@ -168,14 +168,10 @@ _PAGE = GeneratedPage(
 )
 
 
-def drift(committed: str, fresh: str) -> list[str]:
-    """One line per difference between a committed reference and a freshly rendered one, naming the command."""
-    return _PAGE.drift(committed, fresh)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m wickgraph.cli._reference [--check] [PATH]``: write (or check) the reference."""
-    return _PAGE.main(argv)
+drift = _PAGE.drift
+"""One line per difference between a committed reference and a freshly rendered one, naming the command."""
+main = _PAGE.main
+"""``python -m wickgraph.cli._reference [--check] [PATH]``: write (or check) the reference."""
 
 
 if __name__ == "__main__":

@@ -105,14 +105,10 @@ _PAGE = GeneratedPage(
 )
 
 
-def drift(committed: str, fresh: str) -> list[str]:
-    """One line per difference between a committed reference and a freshly rendered one, naming the query."""
-    return _PAGE.drift(committed, fresh)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m wickgraph.queries._reference [--check] [PATH]``: write (or check) the reference."""
-    return _PAGE.main(argv)
+drift = _PAGE.drift
+"""One line per difference between a committed reference and a freshly rendered one, naming the query."""
+main = _PAGE.main
+"""``python -m wickgraph.queries._reference [--check] [PATH]``: write (or check) the reference."""
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .model import MAX_NODES, Model, build_model
-from .page import _HEAD, VIS_NETWORK_VERSION, _asset, _json_for_script, _sha256, vis_network_js
+from .page import _HEAD, VIS_NETWORK_VERSION, _asset, _csp, _json_for_script, vis_network_js
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -163,12 +163,7 @@ def offline_page(net: Network) -> str:
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options}
     vis = vis_network_js()
     script = _asset("pyvis.js")
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_sha256(vis)} {_sha256(script)}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        "connect-src 'none'; base-uri 'none'; form-action 'none'"
-    )
+    csp = _csp(vis, script)
     return _PAGE.format(
         csp=html.escape(csp, quote=True),
         version=html.escape(__version__),
