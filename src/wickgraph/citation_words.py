@@ -188,6 +188,8 @@ _MONTHS = {
         "dicembre",
     ],
 }
+ENGLISH_MONTHS: tuple[str, ...] = tuple(_MONTHS["en"])
+"""January to December, capitalised (the propose extractor reads dates and tells dates from names with them)."""
 
 
 def date_spellings(day: date) -> list[str]:

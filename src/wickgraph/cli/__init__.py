@@ -227,13 +227,16 @@ def graph_options(func: F) -> F:
     return store_option(_add_endpoint_options(wrapper))  # type: ignore[return-value]
 
 
+def dir_option(flag: str, dest: str, help: str, **extra: Any) -> Callable[[F], F]:
+    """An optional directory option (``--data DIR`` and the like): a path that need not exist yet, else None."""
+    return click.option(flag, dest, type=click.Path(path_type=Path, file_okay=False), default=None, help=help, **extra)
+
+
 def sources_option(func: F) -> F:
     """``--sources DIR``: the held source texts (for the citation check)."""
-    return click.option(
+    return dir_option(
         "--sources",
         "sources_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
         envvar="WICKGRAPH_SOURCES",
         help="Held source texts, for the citation check. Default: $WICKGRAPH_SOURCES, else ../shared/sources.",
     )(func)
@@ -242,20 +245,8 @@ def sources_option(func: F) -> F:
 def data_options(func: F) -> F:
     """``--data``, ``--ontology``, ``--sources``: where the inputs are."""
     func = sources_option(func)
-    func = click.option(
-        "--ontology",
-        "ontology_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help="Ontology directory. Default: the project's ontology/.",
-    )(func)
-    return click.option(
-        "--data",
-        "data_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=None,
-        help="Data directory. Default: the project's data/.",
-    )(func)
+    func = dir_option("--ontology", "ontology_dir", help="Ontology directory. Default: the project's ontology/.")(func)
+    return dir_option("--data", "data_dir", help="Data directory. Default: the project's data/.")(func)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -31,10 +31,10 @@ def projection_option(default: str | None = None, help: str = "Use this projecti
     return decorate
 
 
-def output_file_option(help: str) -> Callable[[F], F]:
-    """``-o/--output FILE``: the one file a command writes (required)."""
+def output_file_option(help: str, required: bool = True) -> Callable[[F], F]:
+    """``-o/--output FILE``: the one file a command writes (required unless told otherwise; then None)."""
     return click.option(
-        "-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=True, help=help
+        "-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=required, help=help
     )
 
 

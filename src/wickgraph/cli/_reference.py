@@ -13,11 +13,12 @@ every machine. ``tests/test_docs_cli.py`` regenerates it in memory and fails whe
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
+
+from .._generated_docs import GeneratedPage
 
 COLUMNS = 100
 """The terminal width the help is rendered at (the group's ``max_content_width``)."""
@@ -154,52 +155,23 @@ def parse(markdown: str) -> dict[str, str]:
     return pages
 
 
-def _first_difference(old: str, new: str) -> str:
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    for number, (was, now) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
-        if was != now:
-            return f"line {number}: the file has {was!r}, --help prints {now!r}"
-    if len(old_lines) > len(new_lines):
-        return f"line {len(new_lines) + 1}: the file has {old_lines[len(new_lines)]!r}, --help prints no more"
-    return f"line {len(old_lines) + 1}: --help prints {new_lines[len(old_lines)]!r}, the file has no more"
+_PAGE = GeneratedPage(
+    module="wickgraph.cli._reference",
+    default_path=DEFAULT_PATH,
+    render=lambda: render(sections()),
+    parse=parse,
+    source="--help prints",
+    noun="command",
+    plural="commands",
+    entries="the commands' help",
+    changed=lambda name: "its --help drifted",
+)
 
 
-def drift(committed: str, fresh: str) -> list[str]:
-    """One line per difference between a committed reference and a freshly rendered one, naming the command."""
-    old, new = parse(committed), parse(fresh)
-    problems = []
-    for name, text in new.items():
-        if name not in old:
-            problems.append(f"{name}: not in the reference (a new command?)")
-        elif old[name] != text:
-            problems.append(f"{name}: its --help drifted ({_first_difference(old[name], text)})")
-    problems += [f"{name}: in the reference, but there is no such command" for name in old if name not in new]
-    if not problems and committed != fresh:
-        where = _first_difference(committed, fresh).replace("--help prints", "the generator writes")
-        problems.append(f"the reference's text outside the commands' help differs ({where})")
-    return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m wickgraph.cli._reference [--check] [PATH]``: write (or check) the reference."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    rest = [arg for arg in args if arg != "--check"]
-    if len(rest) > 1 or any(arg.startswith("-") for arg in rest):
-        print("usage: python -m wickgraph.cli._reference [--check] [PATH]", file=sys.stderr)
-        return 2
-    path = Path(rest[0]) if rest else DEFAULT_PATH
-    fresh = render(sections())
-    if check:
-        committed = path.read_text(encoding="utf-8") if path.exists() else ""
-        problems = drift(committed, fresh)
-        for problem in problems:
-            print(f"{path}: {problem}", file=sys.stderr)
-        return 1 if problems else 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(fresh, encoding="utf-8")
-    print(f"wrote {path} ({len(parse(fresh))} commands)")
-    return 0
+drift = _PAGE.drift
+"""One line per difference between a committed reference and a freshly rendered one, naming the command."""
+main = _PAGE.main
+"""``python -m wickgraph.cli._reference [--check] [PATH]``: write (or check) the reference."""
 
 
 if __name__ == "__main__":

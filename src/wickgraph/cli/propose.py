@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from . import cli, sources_option
+from . import cli, dir_option, sources_option
+from ._graphs import output_file_option
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, text: str) -> date:
@@ -32,20 +33,10 @@ def _date(_ctx: click.Context, _param: click.Parameter, text: str) -> date:
 @click.option(
     "--extractor", default=None, metavar="MODULE:ATTR", help="Another extractor (see docs/adding-an-article.md)."
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Data directory (the registry; the draft's default place). Default: the project's data/.",
+@dir_option(
+    "--data", "data_dir", help="Data directory (the registry; the draft's default place). Default: the project's data/."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Draft file. Default: DATA/KEY.trig.",
-)
+@output_file_option(help="Draft file. Default: DATA/KEY.trig.", required=False)
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def propose(
     text_file: Path,
@@ -98,20 +89,8 @@ def propose(
     help="Answers, comma-separated (a, e, r, n[:REASON], q; after e: certainty, "
     "span, OLD=NEW, and a note when asked), instead of asking.",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Data directory (the registry). Default: the project's data/.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write here instead of over the draft.",
-)
+@dir_option("--data", "data_dir", help="Data directory (the registry). Default: the project's data/.")
+@output_file_option(help="Write here instead of over the draft.", required=False)
 @click.option(
     "--gaps", is_flag=True, help="Then ask about each sentence with no candidate: n[:REASON] no fact, s skip."
 )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..citation_words import ENGLISH_MONTHS
 from ..namespaces import WG, WGD
 from .model import Mention, Sentence
 
@@ -114,27 +115,7 @@ _JOINERS = r"(?:de|del|la|van|von|der|du|da|of|the|and)"
 _CAPITALISED = re.compile(rf"[A-Z][\w'&-]*(?:[ ](?:{_JOINERS}[ ])*{_NAME_WORD})+")
 _COMPANY_WORDS = {"films", "pictures", "entertainment", "studios", "productions", "media", "television", "inc", "ltd"}
 # A capitalised run that starts with a month or season is a date, not a name.
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "spring",
-        "summer",
-        "fall",
-        "autumn",
-        "winter",
-    ]
-)
+_MONTHS = frozenset(month.casefold() for month in ENGLISH_MONTHS) | {"spring", "summer", "fall", "autumn", "winter"}
 _PRESS_WORDS = frozenset(["reporter", "times", "news", "post", "magazine", "weekly", "journal", "variety", "tomatoes"])
 # Words that make a capitalised run a title rather than a person's name.
 _COMMON_WORDS = frozenset(

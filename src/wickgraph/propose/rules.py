@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from ..citation_words import ENGLISH_MONTHS as _MONTHS
 from ..namespaces import WG, WGD
 from .model import IRI, Candidate, Context, Lit, Mention, NewEntity, Sentence, Triple
 from .registry import WORK_TYPES, plain, slug
@@ -22,20 +23,6 @@ __all__ = ["RuleExtractor"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _DAY_DATE = re.compile(
     r"\b(?:(?P<m1>" + "|".join(_MONTHS) + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,\s+(?P<y1>\d{4})"
     r"|(?P<d2>\d{1,2})\s+(?P<m2>" + "|".join(_MONTHS) + r")\s+(?P<y2>\d{4}))\b"

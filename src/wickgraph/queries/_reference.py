@@ -11,9 +11,9 @@ Run it from the repository root after adding a named query or changing a header:
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
+from .._generated_docs import GeneratedPage
 from . import NamedQuery, named_queries
 
 DEFAULT_PATH = Path("docs") / "queries.md"
@@ -92,52 +92,23 @@ def parse(markdown: str) -> dict[str, str]:
     return sections
 
 
-def _first_difference(old: str, new: str) -> str:
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    for number, (was, now) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
-        if was != now:
-            return f"line {number}: the file has {was!r}, the header gives {now!r}"
-    if len(old_lines) > len(new_lines):
-        return f"line {len(new_lines) + 1}: the file has {old_lines[len(new_lines)]!r}, the header gives no more"
-    return f"line {len(old_lines) + 1}: the header gives {new_lines[len(old_lines)]!r}, the file has no more"
+_PAGE = GeneratedPage(
+    module="wickgraph.queries._reference",
+    default_path=DEFAULT_PATH,
+    render=lambda: render(),
+    parse=parse,
+    source="the header gives",
+    noun="query",
+    plural="queries",
+    entries="the queries' entries",
+    changed=lambda name: f"its entry drifted from {name}.rq",
+)
 
 
-def drift(committed: str, fresh: str) -> list[str]:
-    """One line per difference between a committed reference and a freshly rendered one, naming the query."""
-    old, new = parse(committed), parse(fresh)
-    problems = []
-    for name, text in new.items():
-        if name not in old:
-            problems.append(f"{name}: not in the reference (a new query?)")
-        elif old[name] != text:
-            problems.append(f"{name}: its entry drifted from {name}.rq ({_first_difference(old[name], text)})")
-    problems += [f"{name}: in the reference, but there is no such query" for name in old if name not in new]
-    if not problems and committed != fresh:
-        where = _first_difference(committed, fresh).replace("the header gives", "the generator writes")
-        problems.append(f"the reference's text outside the queries' entries differs ({where})")
-    return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m wickgraph.queries._reference [--check] [PATH]``: write (or check) the reference."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    rest = [arg for arg in args if arg != "--check"]
-    if len(rest) > 1 or any(arg.startswith("-") for arg in rest):
-        print("usage: python -m wickgraph.queries._reference [--check] [PATH]", file=sys.stderr)
-        return 2
-    path = Path(rest[0]) if rest else DEFAULT_PATH
-    fresh = render()
-    if check:
-        committed = path.read_text(encoding="utf-8") if path.exists() else ""
-        problems = drift(committed, fresh)
-        for problem in problems:
-            print(f"{path}: {problem}", file=sys.stderr)
-        return 1 if problems else 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(fresh, encoding="utf-8")
-    print(f"wrote {path} ({len(parse(fresh))} queries)")
-    return 0
+drift = _PAGE.drift
+"""One line per difference between a committed reference and a freshly rendered one, naming the query."""
+main = _PAGE.main
+"""``python -m wickgraph.queries._reference [--check] [PATH]``: write (or check) the reference."""
 
 
 if __name__ == "__main__":

@@ -55,6 +55,16 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+def _csp(*scripts: str) -> str:
+    """The Content-Security-Policy of an offline page: these inline scripts (by hash) and nothing fetched."""
+    return (
+        "default-src 'none'; "
+        f"script-src {' '.join(_sha256(script) for script in scripts)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
 def _json_for_script(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return (
@@ -66,13 +76,19 @@ def _json_for_script(value: Any) -> str:
     )
 
 
-_TEMPLATE = """<!DOCTYPE html>
+_HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="generator" content="wickgraph {version}, vis-network {vis_version}">
+"""
+"""The start of every offline page wickgraph writes: the document, its charset, viewport and CSP (a format
+string with ``{csp}``); ``pyvis_network`` uses it too."""
+
+_TEMPLATE = (
+    _HEAD
+    + """<meta name="generator" content="wickgraph {version}, vis-network {vis_version}">
 <title>{title}</title>
 <style>{css}</style>
 </head>
@@ -100,6 +116,7 @@ _TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
+)
 
 
 def page(model: Model) -> str:
@@ -108,12 +125,7 @@ def page(model: Model) -> str:
 
     vis = vis_network_js()
     view = _asset("view.js")
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_sha256(vis)} {_sha256(view)}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        "connect-src 'none'; base-uri 'none'; form-action 'none'"
-    )
+    csp = _csp(vis, view)
     return _TEMPLATE.format(
         csp=html.escape(csp, quote=True),
         version=html.escape(__version__),

@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .model import MAX_NODES, Model, build_model
-from .page import VIS_NETWORK_VERSION, _asset, _json_for_script, _sha256, vis_network_js
+from .page import _HEAD, VIS_NETWORK_VERSION, _asset, _csp, _json_for_script, vis_network_js
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -25,13 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["to_pyvis"]
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="generator" content="wickgraph {version} with pyvis, vis-network {vis_version}">
+_PAGE = (
+    _HEAD
+    + """<meta name="generator" content="wickgraph {version} with pyvis, vis-network {vis_version}">
 <title>{title}</title>
 <style>
 body {{ margin: 0; font-family: system-ui, sans-serif; background: {background}; }}
@@ -49,6 +45,7 @@ div.vis-tooltip {{ white-space: pre-line; max-width: 32rem; font-size: 0.85rem; 
 </body>
 </html>
 """
+)
 
 
 def to_pyvis(
@@ -147,24 +144,15 @@ def _add(net: Network, model: Model) -> None:
         )
     view = model.as_json()
     settings = view["solverOptions"]
-    if view["solver"] == "forceAtlas2Based":
-        net.force_atlas_2based(
-            gravity=settings["gravitationalConstant"],
-            central_gravity=settings["centralGravity"],
-            spring_length=settings["springLength"],
-            spring_strength=settings["springConstant"],
-            damping=settings["damping"],
-            overlap=settings["avoidOverlap"],
-        )
-    else:
-        net.barnes_hut(
-            gravity=settings["gravitationalConstant"],
-            central_gravity=settings["centralGravity"],
-            spring_length=settings["springLength"],
-            spring_strength=settings["springConstant"],
-            damping=settings["damping"],
-            overlap=settings["avoidOverlap"],
-        )
+    solver = net.force_atlas_2based if view["solver"] == "forceAtlas2Based" else net.barnes_hut
+    solver(
+        gravity=settings["gravitationalConstant"],
+        central_gravity=settings["centralGravity"],
+        spring_length=settings["springLength"],
+        spring_strength=settings["springConstant"],
+        damping=settings["damping"],
+        overlap=settings["avoidOverlap"],
+    )
 
 
 def offline_page(net: Network) -> str:
@@ -175,12 +163,7 @@ def offline_page(net: Network) -> str:
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options}
     vis = vis_network_js()
     script = _asset("pyvis.js")
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_sha256(vis)} {_sha256(script)}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        "connect-src 'none'; base-uri 'none'; form-action 'none'"
-    )
+    csp = _csp(vis, script)
     return _PAGE.format(
         csp=html.escape(csp, quote=True),
         version=html.escape(__version__),

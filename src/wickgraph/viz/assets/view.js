@@ -92,20 +92,26 @@
     if (state.stable) placeLabels(); // a filter frees room for labels, or takes it
   }
 
-  var legend = document.getElementById("wg-legend");
-  data.legend.forEach(function (item) {
+  // A filter row: a label holding a checked box marked ATTR=VALUE; a change calls onChange(box).
+  function checkRow(attr, value, onChange) {
     var row = el("label", "wg-row");
     var box = el("input");
     box.type = "checkbox";
     box.checked = true;
-    box.setAttribute("data-kind", item.kind);
-    box.addEventListener("change", function () {
+    box.setAttribute(attr, value);
+    box.addEventListener("change", function () { onChange(box); });
+    row.appendChild(box);
+    return row;
+  }
+
+  var legend = document.getElementById("wg-legend");
+  data.legend.forEach(function (item) {
+    var row = checkRow("data-kind", item.kind, function (box) {
       if (box.checked) delete hiddenKinds[item.kind]; else hiddenKinds[item.kind] = true;
       refresh();
     });
     var swatch = el("span", "wg-swatch wg-shape-" + item.shape);
     swatch.style.backgroundColor = item.color;
-    row.appendChild(box);
     row.appendChild(swatch);
     row.appendChild(el("span", "wg-name", item.label));
     row.appendChild(el("span", "wg-count", item.count));
@@ -118,12 +124,7 @@
   }
   var sourceBoxes = [];
   data.sources.forEach(function (source) {
-    var row = el("label", "wg-row");
-    var box = el("input");
-    box.type = "checkbox";
-    box.checked = true;
-    box.setAttribute("data-source", source.id);
-    box.addEventListener("change", function () {
+    var row = checkRow("data-source", source.id, function () {
       var chosen = {}, all = true;
       sourceBoxes.forEach(function (b) {
         if (b.checked) chosen[b.getAttribute("data-source")] = true; else all = false;
@@ -131,8 +132,7 @@
       chosenSources = all ? null : chosen;
       refresh();
     });
-    sourceBoxes.push(box);
-    row.appendChild(box);
+    sourceBoxes.push(row.firstChild);
     row.appendChild(el("span", "wg-name", source.title));
     row.appendChild(el("span", "wg-count", source.count));
     row.title = source.id;
