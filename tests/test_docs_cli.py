@@ -14,18 +14,17 @@ from pathlib import Path
 import click
 import pytest
 
-from _readme import check_generator
+from _readme import check_generator, read
 from wickgraph.cli import cli
 from wickgraph.cli._reference import COLUMNS, commands, drift, missing_help, parse, render, sections, title
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "docs" / "cli.md"
 REGENERATE = "run `python -m wickgraph.cli._reference` from the repository root and commit docs/cli.md"
 
 
 @pytest.fixture(scope="module")
 def committed() -> str:
-    return REFERENCE.read_text(encoding="utf-8")
+    return read("docs/cli.md")
 
 
 @pytest.fixture(scope="module")

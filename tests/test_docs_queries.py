@@ -14,19 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from _readme import check_generator
+from _readme import check_generator, read
 from wickgraph.cli import cli
 from wickgraph.queries import named_queries
 from wickgraph.queries._reference import drift, parse, render
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "docs" / "queries.md"
 REGENERATE = "run `python -m wickgraph.queries._reference` from the repository root and commit docs/queries.md"
 
 
 @pytest.fixture(scope="module")
 def committed() -> str:
-    return REFERENCE.read_text(encoding="utf-8")
+    return read("docs/queries.md")
 
 
 def test_reference_matches_every_query_header(committed: str) -> None:
