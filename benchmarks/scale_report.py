@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,15 @@ def size_name(quads: int) -> str:
 def _failed(what: str, error: object, *, columns: int) -> str:
     """A table row that says a measurement failed, its other cells empty."""
     return f"| {what} | failed: {error} |" + " |" * (columns - 2)
+
+
+def _row(what: str, step: dict[str, Any] | None, columns: int, row: Callable[[dict[str, Any]], str]) -> list[str]:
+    """The table line of a step: none if it did not run, its failure if it failed, else ``row`` of its figures."""
+    if step is None:
+        return []
+    if "error" in step:
+        return [_failed(what, step["error"], columns=columns)]
+    return [row(step)]
 
 
 def fmt_s(value: float | None) -> str:
@@ -107,14 +117,16 @@ def size_section(result: dict[str, Any]) -> list[str]:
             else f"| pyoxigraph `Store.bulk_load` of the built store | failed: {built.get('error')} | | | | |"
         )
     full = result.get("full")
-    if full is not None and "error" in full:
-        lines.append(_failed("wickgraph full build (pyshacl, citations)", full["error"], columns=6))
-    elif full is not None:
-        lines.append(
+    lines += _row(
+        "wickgraph full build (pyshacl, citations)",
+        full,
+        6,
+        lambda full: (
             f"| wickgraph full build (pyshacl, {full['citations']:,} citations checked) | "
             f"{fmt_s(full['seconds'])} | {gen['quads'] / full['seconds']:,.0f} | {full['peak_mb']:,.0f} MB | | "
             f"{ratio(full['seconds'], raw_s)} |"
-        )
+        ),
+    )
     if "derived" in build:
         lines.append("")
         lines.append(
@@ -160,13 +172,15 @@ def size_section(result: dict[str, Any]) -> list[str]:
             f"{_speed(nxr['seconds'] + nxr['load_seconds'], nx['seconds']) if nxr and 'seconds' in nxr else 'n/a'} "
             "with rdflib's parse |"
         )
-    if nxr is not None and "error" in nxr:
-        lines.append(_failed("rdflib `rdflib_to_networkx_multidigraph`", nxr["error"], columns=5))
-    elif nxr is not None:
-        lines.append(
+    lines += _row(
+        "rdflib `rdflib_to_networkx_multidigraph`",
+        nxr,
+        5,
+        lambda nxr: (
             f"| rdflib `rdflib_to_networkx_multidigraph` (after a {fmt_s(nxr['load_seconds'])} load) | "
             f"{fmt_s(nxr['seconds'])} | {nxr['peak_mb']:,.0f} MB | {nxr['nodes']:,} nodes, {nxr['edges']:,} edges | 1.00x |"
-        )
+        ),
+    )
     for pname, p in (nx.get("projections") or {}).items():
         lines.append(
             f"| projection `{pname}` | {fmt_s(p['seconds'])} | | {p['nodes']:,} nodes, {p['edges']:,} edges | |"

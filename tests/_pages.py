@@ -6,12 +6,15 @@ from __future__ import annotations
 import html
 import os
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from wickgraph.testing.chromium import Chromium
 
 # An external reference: a script, stylesheet, image or import fetched from http(s) or a protocol-relative URL.
 _EXTERNAL = re.compile(
@@ -41,6 +44,16 @@ def require_chromium() -> None:
         if os.environ.get("WICKGRAPH_REQUIRE_BROWSER") or os.environ.get("CI"):
             pytest.fail(message + "; this run requires it")
         pytest.skip(message)
+
+
+def headless(**options: Any) -> Iterator[Chromium]:
+    """A headless chromium for a fixture to ``yield from`` (after ``require_chromium``), closed when it is done;
+    ``options`` go to ``Chromium`` (``allow_hosts``, ``width``, ``height``)."""
+    from wickgraph.testing.chromium import Chromium
+
+    require_chromium()
+    with Chromium(**options) as chromium:
+        yield chromium
 
 
 def hostile_graph(first: str, second: str, edge_label: str, *, key: str, second_kind: str) -> nx.MultiDiGraph:

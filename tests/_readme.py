@@ -9,6 +9,8 @@ A block that cannot run in the tests says why in an HTML comment on the line bef
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,3 +116,21 @@ def wickgraph_examples(text: str, fence: str = "console") -> list[tuple[str, lis
                     shown.append(after)
                 examples.append((line[2:], shown))
     return examples
+
+
+def check_generator(module: str, written: Path, committed: str, count: str, drifted: str, complaint: str) -> None:
+    """The script of a generated page (``python -m MODULE FILE``) writes the committed text, saying ``wrote FILE
+    (COUNT)``, and ``--check FILE`` passes on it; with ``drifted`` (a hand-edited copy) in the file, ``--check``
+    fails with exit 1 and one line that starts ``FILE: COMPLAINT``."""
+    script = [sys.executable, "-m", module]
+    run = subprocess.run([*script, str(written)], capture_output=True, text=True, check=True)
+    assert run.stdout == f"wrote {written} ({count})\n"
+    assert written.read_text(encoding="utf-8") == committed
+    ok = subprocess.run([*script, "--check", str(written)], capture_output=True, text=True)
+    assert (ok.returncode, ok.stderr) == (0, "")
+    assert drifted != committed
+    written.write_text(drifted, encoding="utf-8")
+    bad = subprocess.run([*script, "--check", str(written)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith(f"{written}: {complaint}")
+    assert len(bad.stderr.splitlines()) == 1

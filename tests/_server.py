@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -101,6 +101,12 @@ class ServerProcess:
     def request(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Reply:
         """One raw HTTP request (a new connection each time); the options as :func:`raw_request`'s."""
         return raw_request(self.url, method, path, **options)
+
+
+def serving(store: Path, *args: str, env: Mapping[str, str] | None = None) -> Iterator[ServerProcess]:
+    """A ``ServerProcess`` for a fixture to ``yield from``: started with ``args`` (and ``env``), stopped after."""
+    with ServerProcess(store, *args, env=env) as process:
+        yield process
 
 
 class RequestOptions(TypedDict, total=False):

@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import wickgraph
+from _pages import headless
 from wickgraph.locations import default_data_dir, default_ontology_dir
 from wickgraph.testing.oxigraph_server import OxigraphServer
 from wickgraph.testing.virtuoso_server import VirtuosoServer
+
+if TYPE_CHECKING:
+    from wickgraph.testing.chromium import Chromium
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = Path(os.environ.get("WICKGRAPH_SOURCES") or REPO.parent / "shared" / "sources")
@@ -59,6 +64,14 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(default_data_dir(), target)
     return target
+
+
+@pytest.fixture()
+def browser() -> Iterator[Chromium]:
+    """A headless chromium, fresh for each test, that may reach 127.0.0.1 (the test's own server) and nothing
+    else; without chromium the test skips (or fails where the run requires a browser). tests/test_pyvis.py and
+    tests/test_viz_browser.py have their own, one per module, for files opened from disk."""
+    yield from headless(allow_hosts=("127.0.0.1",))
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +15,9 @@ from wickgraph.building.rules import apply_rules
 from wickgraph.cli import cli
 from wickgraph.errors import SourceTextError
 from wickgraph.spans import segment, short_claim, source_coverage
+
+if TYPE_CHECKING:
+    from pyoxigraph import Store as OxStore
 
 ARTICLE = "cinemark-ballerina-what-we-know.txt"
 
@@ -41,31 +46,46 @@ def test_the_founding_article_is_covered_or_marked_to_the_last_sentence(
     assert by_text["(This is not unheard of!)"].no_fact == "writer's aside"
 
 
-def test_a_sentence_without_claim_or_mark_is_a_gap(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:
-    article = data_copy / "cinemark-2024.trig"
-    text = article.read_text(encoding="utf-8")
-    # Drop the claim on the image credit and the mark on a heading: both sentences become gaps.
-    start = text.index("  c:a44 a wg:Claim")
-    text = text[:start] + text[text.index("\n", start) + 1 :]
-    text = text.replace("c:a44 { wgs:cinemark-2024 wg:imagesCourtesyOf wgd:apple, wgd:lionsgate . }", "")
-    start = text.index("  n:18 a wg:NoFactSpan")
-    text = text[:start] + text[text.index("\n", start) + 1 :]
-    article.write_text(text, encoding="utf-8")
-    staged = stage(ontology_dir, data_copy)
+def _edited(data: Path, ontology_dir: Path, edit: Callable[[str], str]) -> OxStore:
+    """The data in ``data`` (a copy) staged with the rules applied, after ``edit`` rewrote the founding article's
+    file."""
+    article = data / "cinemark-2024.trig"
+    article.write_text(edit(article.read_text(encoding="utf-8")), encoding="utf-8")
+    staged = stage(ontology_dir, data)
     apply_rules(staged.store, ontology_dir)
-    report = source_coverage(staged.store, sources_dir, ARTICLE)
+    return staged.store
+
+
+def _replacing(old: str, new: str) -> Callable[[str], str]:
+    """An edit that replaces ``old`` (which must be there, once) with ``new``."""
+
+    def edit(text: str) -> str:
+        assert text.count(old) == 1, old
+        return text.replace(old, new)
+
+    return edit
+
+
+def test_a_sentence_without_claim_or_mark_is_a_gap(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:
+    # Drop the claim on the image credit and the mark on a heading: both sentences become gaps.
+    def drop(text: str) -> str:
+        start = text.index("  c:a44 a wg:Claim")
+        text = text[:start] + text[text.index("\n", start) + 1 :]
+        text = text.replace("c:a44 { wgs:cinemark-2024 wg:imagesCourtesyOf wgd:apple, wgd:lionsgate . }", "")
+        start = text.index("  n:18 a wg:NoFactSpan")
+        return text[:start] + text[text.index("\n", start) + 1 :]
+
+    report = source_coverage(_edited(data_copy, ontology_dir, drop), sources_dir, ARTICLE)
     assert [u.text for u in report.gaps] == ["Who Made Ballerina?", "All images courtesy of Apple and Lionsgate."]
     assert report.percent == pytest.approx(100 * 60 / 62)
 
 
 def test_a_mark_must_cover_the_whole_sentence(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:
-    article = data_copy / "cinemark-2024.trig"
-    text = article.read_text(encoding="utf-8")
     # n:19 marks "(This is not unheard of!)" (3998-4023); cut short by one character, it marks nothing.
-    article.write_text(text.replace("wg:spanStart 3998 ; wg:spanEnd 4023", "wg:spanStart 3998 ; wg:spanEnd 4022"))
-    staged = stage(ontology_dir, data_copy)
-    apply_rules(staged.store, ontology_dir)
-    report = source_coverage(staged.store, sources_dir, "cinemark-2024")
+    short = _edited(
+        data_copy, ontology_dir, _replacing("spanStart 3998 ; wg:spanEnd 4023", "spanStart 3998 ; wg:spanEnd 4022")
+    )
+    report = source_coverage(short, sources_dir, "cinemark-2024")
     assert [u.text for u in report.gaps] == ["(This is not unheard of!)"]
 
 
@@ -145,10 +165,8 @@ def test_cli_coverage_fail_under(built_store: Path, sources_dir: Path) -> None:
 
 
 def test_a_mark_outside_the_text_is_an_error(data_copy: Path, ontology_dir: Path, sources_dir: Path) -> None:
-    article = data_copy / "cinemark-2024.trig"
-    text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("wg:spanStart 4814 ; wg:spanEnd 4861", "wg:spanStart 4814 ; wg:spanEnd 9000"))
-    staged = stage(ontology_dir, data_copy)
-    apply_rules(staged.store, ontology_dir)
+    outside = _edited(
+        data_copy, ontology_dir, _replacing("spanStart 4814 ; wg:spanEnd 4861", "spanStart 4814 ; wg:spanEnd 9000")
+    )
     with pytest.raises(wickgraph.CitationError, match=r"nofact/cinemark-2024/21: no-fact span 4814-9000 is outside"):
-        source_coverage(staged.store, sources_dir, "cinemark-2024")
+        source_coverage(outside, sources_dir, "cinemark-2024")

@@ -14,17 +14,17 @@ from pathlib import Path
 import click
 import pytest
 
+from _readme import check_generator, read
 from wickgraph.cli import cli
 from wickgraph.cli._reference import COLUMNS, commands, drift, missing_help, parse, render, sections, title
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "docs" / "cli.md"
 REGENERATE = "run `python -m wickgraph.cli._reference` from the repository root and commit docs/cli.md"
 
 
 @pytest.fixture(scope="module")
 def committed() -> str:
-    return REFERENCE.read_text(encoding="utf-8")
+    return read("docs/cli.md")
 
 
 @pytest.fixture(scope="module")
@@ -147,21 +147,14 @@ def test_hand_edits_to_the_file_are_caught(committed: str, fresh: str) -> None:
 
 
 def test_the_script_writes_and_checks_the_file(tmp_path: Path, committed: str) -> None:
-    script = [sys.executable, "-m", "wickgraph.cli._reference"]
-    written = tmp_path / "docs" / "cli.md"
-    run = subprocess.run([*script, str(written)], capture_output=True, text=True, check=True)
-    assert run.stdout == f"wrote {written} ({len(parse(committed))} commands)\n"
-    assert written.read_text(encoding="utf-8") == committed
-
-    ok = subprocess.run([*script, "--check", str(written)], capture_output=True, text=True)
-    assert (ok.returncode, ok.stderr) == (0, "")
-
-    written.write_text(committed.replace('wickgraph show "Eve Macarro"', "wickgraph show Eve"), encoding="utf-8")
-    assert written.read_text(encoding="utf-8") != committed
-    bad = subprocess.run([*script, "--check", str(written)], capture_output=True, text=True)
-    assert bad.returncode == 1
-    assert bad.stderr.startswith(f"{written}: wickgraph show: its --help drifted (line ")
-    assert len(bad.stderr.splitlines()) == 1
+    check_generator(
+        "wickgraph.cli._reference",
+        tmp_path / "docs" / "cli.md",
+        committed,
+        f"{len(parse(committed))} commands",
+        committed.replace('wickgraph show "Eve Macarro"', "wickgraph show Eve"),
+        "wickgraph show: its --help drifted (line ",
+    )
 
 
 def test_readme_first_screen_links_the_reference_and_the_changelog() -> None:

@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import dataclasses
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from _readme import check_generator, read
 from wickgraph.cli import cli
 from wickgraph.queries import named_queries
 from wickgraph.queries._reference import drift, parse, render
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "docs" / "queries.md"
 REGENERATE = "run `python -m wickgraph.queries._reference` from the repository root and commit docs/queries.md"
 
 
 @pytest.fixture(scope="module")
 def committed() -> str:
-    return REFERENCE.read_text(encoding="utf-8")
+    return read("docs/queries.md")
 
 
 def test_reference_matches_every_query_header(committed: str) -> None:
@@ -76,18 +73,14 @@ def test_hand_edits_to_the_file_are_caught(committed: str) -> None:
 
 
 def test_the_script_writes_and_checks_the_file(tmp_path: Path, committed: str) -> None:
-    script = [sys.executable, "-m", "wickgraph.queries._reference"]
-    written = tmp_path / "docs" / "queries.md"
-    run = subprocess.run([*script, str(written)], capture_output=True, text=True, check=True)
-    assert run.stdout == f"wrote {written} ({len(named_queries())} queries)\n"
-    assert written.read_text(encoding="utf-8") == committed
-    ok = subprocess.run([*script, "--check", str(written)], capture_output=True, text=True)
-    assert (ok.returncode, ok.stderr) == (0, "")
-    written.write_text(committed.replace("CQ1.", "CQ 1.", 1), encoding="utf-8")
-    bad = subprocess.run([*script, "--check", str(written)], capture_output=True, text=True)
-    assert bad.returncode == 1
-    assert bad.stderr.startswith(f"{written}: lead-of: its entry drifted from lead-of.rq (line ")
-    assert len(bad.stderr.splitlines()) == 1
+    check_generator(
+        "wickgraph.queries._reference",
+        tmp_path / "docs" / "queries.md",
+        committed,
+        f"{len(named_queries())} queries",
+        committed.replace("CQ1.", "CQ 1.", 1),
+        "lead-of: its entry drifted from lead-of.rq (line ",
+    )
 
 
 NO_ROWS = {"shortest-connection"}

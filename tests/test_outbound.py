@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import wickgraph
 from _canary import Canary
-from _server import ServerProcess
+from _server import ServerProcess, serving
 from wickgraph.errors import QueryError, QueryRefusedError
 from wickgraph.server.engine import EnginePool
 from wickgraph.server.guard import inspect_sparql
@@ -262,14 +262,12 @@ def test_an_engine_in_its_private_network_cannot_reach_the_canary(built_store: P
 # ---- the whole server -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(built_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(built_store, "--timeout", "5") as p:
-        yield p
+    yield from serving(built_store, "--timeout", "5")
 
 
 @pytest.fixture(scope="module")
 def update_server(built_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(built_store, "--allow-updates", "--timeout", "5", env={"WICKGRAPH_UPDATE_TOKEN": TOKEN}) as p:
-        yield p
+    yield from serving(built_store, "--allow-updates", "--timeout", "5", env={"WICKGRAPH_UPDATE_TOKEN": TOKEN})
 
 
 def test_the_issue_query_gets_403_and_the_canary_hears_nothing(server: ServerProcess, canary: Canary) -> None:

@@ -20,8 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from _pages import require_chromium
-from _server import ServerProcess
+from _server import ServerProcess, serving
 from wickgraph.testing.chromium import Chromium
 
 pytest.importorskip("websocket", reason="websocket-client is a development dependency")
@@ -36,15 +35,7 @@ TABLE = (
 
 @pytest.fixture(scope="module")
 def server(built_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(built_store, "--workers", "2") as process:
-        yield process
-
-
-@pytest.fixture()
-def browser() -> Iterator[Chromium]:
-    require_chromium()
-    with Chromium(allow_hosts=("127.0.0.1",)) as chromium:
-        yield chromium
+    yield from serving(built_store, "--workers", "2")
 
 
 def _get(url: str) -> tuple[int, str, bytes]:

@@ -50,6 +50,13 @@ def _propose(data: Path, text: Path, publisher: str, published: str, key: str) -
     return data / f"{key}.trig"
 
 
+def _primer_draft(tmp_path: Path, key: str) -> tuple[Path, Path]:
+    """A copy of data/ in ``tmp_path`` and, in it, the draft ``key`` proposed from the editors' primer (FIXTURE)."""
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    return data, _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", key)
+
+
 @pytest.mark.parametrize(("name", "publisher", "published"), TEXTS)
 def test_draft_names_every_sentence_and_its_mentions_and_cues_hold(
     tmp_path: Path, sources_dir: Path, name: str, publisher: str, published: str
@@ -335,26 +342,17 @@ def test_extractor_plugin_is_loaded_in_a_real_process(tmp_path: Path) -> None:
         "--data",
         str(default_data_dir()),
     ]
-    done = subprocess.run(
-        [*base, "-o", str(tmp_path / "a.trig"), "--extractor", "myextract:One"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+
+    def propose(draft: str, extractor: str) -> subprocess.CompletedProcess[str]:
+        command = [*base, "-o", str(tmp_path / draft), "--extractor", extractor]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    done = propose("a.trig", "myextract:One")
     assert done.returncode == 0, done.stderr
     draft = read_draft(tmp_path / "a.trig")
     assert draft.extractor == "one-claim"
     assert [c.why for c in draft.candidates.values()] == ["plugin"]
-    bad = subprocess.run(
-        [*base, "-o", str(tmp_path / "b.trig"), "--extractor", "myextract:NotOne"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    bad = propose("b.trig", "myextract:NotOne")
     assert bad.returncode == 1 and "not an extractor" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 
 
@@ -400,9 +398,7 @@ def test_unseen_text_end_to_end_with_drop_and_gaps(tmp_path: Path, sources_dir: 
 
 
 def test_review_gap_answers_are_checked(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
-    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-x")
+    data, path = _primer_draft(tmp_path, "primer-x")
     n = len(read_draft(path).candidates)
     before = path.read_bytes()
     out = _run(
@@ -421,9 +417,7 @@ def test_review_gap_answers_are_checked(tmp_path: Path) -> None:
 
 
 def test_review_with_answers_left_over_writes_nothing(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
-    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-y")
+    data, path = _primer_draft(tmp_path, "primer-y")
     n = len(read_draft(path).candidates)
     before = path.read_bytes()
     out = _run(
@@ -437,9 +431,7 @@ def test_review_killed_midway_leaves_the_draft(tmp_path: Path) -> None:
     import os
     import signal
 
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
-    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-k")
+    data, path = _primer_draft(tmp_path, "primer-k")
     before = path.read_bytes()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     command = [sys.executable, "-m", "wickgraph", "review", str(path), "--data", str(data)]
@@ -467,9 +459,7 @@ def test_review_killed_midway_leaves_the_draft(tmp_path: Path) -> None:
 
 
 def test_review_from_a_pipe_that_ends_early(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
-    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-e")
+    data, path = _primer_draft(tmp_path, "primer-e")
     before = path.read_bytes()
     done = subprocess.run(
         [sys.executable, "-m", "wickgraph", "review", str(path), "--data", str(data), "--sources", str(FIXTURE.parent)],
@@ -516,9 +506,7 @@ def test_review_on_a_real_terminal(tmp_path: Path) -> None:
     import pty
     import select
 
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
-    path = _propose(data, FIXTURE, "wickgraph editors", "2026-12-07", "primer-tty")
+    data, path = _primer_draft(tmp_path, "primer-tty")
     n = len(read_draft(path).candidates)
     leader, follower = pty.openpty()
     command = [sys.executable, "-m", "wickgraph", "review", str(path), "--data", str(data)]

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from pyoxigraph import BlankNode
 
 import wickgraph
-from test_remote import Reply, Responder, local_server
+from test_remote import Reply, Responder, forward, local_server
 from wickgraph import Endpoint, KnowledgeGraph, PushError, RemoteStore
 from wickgraph.results import SelectResult
 from wickgraph.testing.oxigraph_server import OxigraphServer
@@ -39,15 +37,7 @@ def _limited(upstream: str, most: int, seen: list[int]) -> Responder:
                 seen.append(triples)
             if triples > most:
                 return 400, {"Content-Type": "text/plain"}, _REFUSAL
-        headers = {k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept")}
-        request = urllib.request.Request(
-            upstream + handler.path, data=body or None, method=handler.command, headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, {"Content-Type": response.headers.get("Content-Type", "")}, response.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, {"Content-Type": exc.headers.get("Content-Type", "")}, exc.read()
+        return forward(upstream, handler, body)
 
     return respond
 

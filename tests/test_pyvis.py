@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from _pages import require_chromium
+from _pages import headless
 from wickgraph.errors import VizError
 from wickgraph.testing.chromium import Chromium
 from wickgraph.viz import neighbourhood, to_pyvis, write_html
@@ -21,9 +21,8 @@ HOSTILE = '</script><script>document.title="owned"</script><img src=x onerror="d
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
-    require_chromium()
-    with Chromium(width=1280, height=800) as chromium:
-        yield chromium
+    """One headless chromium for the module, reaching no host: the pages are files (overrides conftest's)."""
+    yield from headless()
 
 
 def test_the_network_holds_what_our_view_draws(exported: nx.MultiDiGraph, tmp_path: Path) -> None:

@@ -79,6 +79,20 @@ def local_server(respond: Responder) -> Iterator[str]:
         server.server_close()
 
 
+def forward(upstream: str, handler: BaseHTTPRequestHandler, body: bytes) -> Reply:
+    """Pass the request ``handler`` holds (its method, path, body, content type and accept) on to ``upstream`` and
+    give back its answer, an HTTP error included: the honest part of a proxy that fails on purpose."""
+    headers = {k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept")}
+    request = urllib.request.Request(
+        upstream + handler.path, data=body or None, method=handler.command, headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, {"Content-Type": response.headers.get("Content-Type", "")}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {"Content-Type": exc.headers.get("Content-Type", "")}, exc.read()
+
+
 def _sparql_json(body: bytes) -> Reply:
     """A minimal correct SPARQL answer: ASK -> true, SELECT -> no rows."""
     query = urllib.parse.parse_qs(body.decode()).get("query", [""])[0]
@@ -330,15 +344,7 @@ def _failing_proxy(upstream: str, fail_after: int) -> Responder:
                 writes += 1
                 if writes > fail_after:
                     return 503, {"Content-Type": "text/plain"}, b"Service Unavailable: disk full"
-        headers = {k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept")}
-        request = urllib.request.Request(
-            upstream + handler.path, data=body or None, method=handler.command, headers=headers
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, {"Content-Type": response.headers.get("Content-Type", "")}, response.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, {"Content-Type": exc.headers.get("Content-Type", "")}, exc.read()
+        return forward(upstream, handler, body)
 
     return respond
 

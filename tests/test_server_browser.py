@@ -19,8 +19,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from _pages import require_chromium
-from _server import ServerProcess
+from _server import ServerProcess, serving
 from wickgraph.testing.chromium import Chromium
 
 pytest.importorskip("websocket", reason="websocket-client is a development dependency")
@@ -30,15 +29,7 @@ QUERY = "SELECT ?actor ?character WHERE {\n  ?actor wg:plays ?character .\n}\nOR
 
 @pytest.fixture()
 def server(built_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(built_store, "--workers", "2") as process:
-        yield process
-
-
-@pytest.fixture()
-def browser() -> Iterator[Chromium]:
-    require_chromium()
-    with Chromium(allow_hosts=("127.0.0.1",)) as chromium:
-        yield chromium
+    yield from serving(built_store, "--workers", "2")
 
 
 def test_type_a_query_run_it_and_read_the_table(server: ServerProcess, browser: Chromium) -> None:

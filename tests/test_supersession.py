@@ -398,7 +398,8 @@ def test_an_edge_carries_each_claims_status(kg: wickgraph.KnowledgeGraph) -> Non
 
 # ---- item 4: cycles and self-supersession are build errors, in both builds ---------------------------------
 
-TINY_CYCLE = """
+# The prefixes and the opening of graph wgs:tiny, its source ("SHA" is replaced by the file's digest on writing).
+TINY_SOURCE = """
 @prefix wg:     <https://w3id.org/wickgraph/ontology#> .
 @prefix wgd:    <https://w3id.org/wickgraph/id/> .
 @prefix wgs:    <https://w3id.org/wickgraph/source/> .
@@ -409,7 +410,11 @@ TINY_CYCLE = """
 wgs:tiny {
   wgs:tiny a wg:Source ; schema:name "Tiny" ; wg:localFile "tiny.txt" ; wg:sha256 "SHA" ; wg:tier "N" ;
       schema:datePublished "2024-05-01"^^xsd:date ; wg:dateBasis "test" .
-  x:one a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 1 ; wg:supersedes x:two .
+"""
+
+TINY_CYCLE = (
+    TINY_SOURCE
+    + """  x:one a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 1 ; wg:supersedes x:two .
   x:two a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 2 ; wg:supersedes x:one .
   x:self a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 3 ; wg:supersedes x:self .
 }
@@ -417,6 +422,7 @@ x:one { wgd:ballerina wg:runtimeMinutes 125 . }
 x:two { wgd:ballerina wg:runtimeMinutes 126 . }
 x:self { wgd:ballerina wg:runtimeMinutes 127 . }
 """
+)
 
 TEXT = (
     "Ballerina runs 125 minutes, a drama.\nBallerina runs 126 minutes, a thriller from Austria.\n"
@@ -576,18 +582,9 @@ def test_a_dump_built_without_the_rules_keeps_the_status(built_store: Path, tmp_
         assert rooney.status == "superseded"
 
 
-ENDED = """
-@prefix wg:     <https://w3id.org/wickgraph/ontology#> .
-@prefix wgd:    <https://w3id.org/wickgraph/id/> .
-@prefix wgs:    <https://w3id.org/wickgraph/source/> .
-@prefix x:      <https://w3id.org/wickgraph/claim/tiny/> .
-@prefix schema: <http://schema.org/> .
-@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
-
-wgs:tiny {
-  wgs:tiny a wg:Source ; schema:name "Tiny" ; wg:localFile "tiny.txt" ; wg:sha256 "SHA" ; wg:tier "N" ;
-      schema:datePublished "2024-05-01"^^xsd:date ; wg:dateBasis "test" .
-  x:one a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 1 .
+ENDED = (
+    TINY_SOURCE
+    + """  x:one a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 1 .
   x:two a wg:Claim ; wg:certainty wg:Stated ; wg:spanLine 2 .
 }
 wgs:later {
@@ -599,6 +596,7 @@ x:one { wgd:ballerina wg:runtimeMinutes 125 . }
 x:two { wgd:ballerina wg:runtimeMinutes 126 . }
 x:three { wgd:ballerina wg:runtimeMinutes 125 . }
 """
+)
 
 
 @pytest.mark.parametrize("build", [wickgraph.build, wickgraph.bulk_build], ids=["full", "fast"])

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import wickgraph
-from _pages import require_chromium
-from _server import ServerProcess
+from _server import ServerProcess, serving
 from wickgraph.graph import KnowledgeGraph
 from wickgraph.terms import value
 from wickgraph.testing.chromium import Chromium
@@ -92,15 +91,7 @@ def test_as_of_a_date_only_what_was_known_then_is_drawn(kg: KnowledgeGraph) -> N
 
 @pytest.fixture(scope="module")
 def server(built_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(built_store, "--workers", "2") as process:
-        yield process
-
-
-@pytest.fixture()
-def browser() -> Iterator[Chromium]:
-    require_chromium()
-    with Chromium(allow_hosts=("127.0.0.1",)) as chromium:
-        yield chromium
+    yield from serving(built_store, "--workers", "2")
 
 
 def test_the_timeline_draws_ballerinas_releases_in_order_with_sources_on_hover(

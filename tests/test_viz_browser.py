@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from _pages import hostile_graph, require_chromium
+from _pages import headless, hostile_graph
 from wickgraph.testing.chromium import Chromium
 from wickgraph.viz import neighbourhood, notebook_html, write_html
 
@@ -23,9 +23,8 @@ STABLE = "window.wickgraph && window.wickgraph.stable === true"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
-    require_chromium()
-    with Chromium(width=1280, height=800) as chromium:
-        yield chromium
+    """One headless chromium for the module, reaching no host: the pages are files (overrides conftest's)."""
+    yield from headless()
 
 
 def _load(browser: Chromium, path: Path) -> dict[str, Any]:

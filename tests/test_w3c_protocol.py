@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from _server import Reply, ServerProcess, make_store, raw_request
+from _server import Reply, ServerProcess, make_store, raw_request, serving
 
 if TYPE_CHECKING:
     import rdflib
@@ -151,14 +151,12 @@ def w3c_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def read_only_server(w3c_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(w3c_store, "--workers", "2") as server:
-        yield server
+    yield from serving(w3c_store, "--workers", "2")
 
 
 @pytest.fixture(scope="module")
 def update_server(w3c_store: Path) -> Iterator[ServerProcess]:
-    with ServerProcess(w3c_store, "--allow-updates", env={"WICKGRAPH_UPDATE_TOKEN": TOKEN}) as server:
-        yield server
+    yield from serving(w3c_store, "--allow-updates", env={"WICKGRAPH_UPDATE_TOKEN": TOKEN})
 
 
 def _run(test: ProtocolTest, server: ServerProcess) -> list[str]:
