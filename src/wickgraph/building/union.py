@@ -40,29 +40,26 @@ def merge_into_default_graph(store: OxStore, workdir: Path | None = None) -> Non
             load_lines(store, merged, RdfFormat.N_TRIPLES)
 
 
-class _Irregular(Exception):
-    """An input line :func:`merge_from_inputs` does not rewrite as text (the caller dumps the store instead)."""
-
-
-def _strip_graph(source: IO[bytes], sink: IO[bytes], skip_graph: bytes | None) -> None:
+def _strip_graph(source: IO[bytes], sink: IO[bytes], skip_graph: bytes | None) -> bool:
     """Copy the quads of an N-Quads file to ``sink`` as N-Triples (the graph name dropped), leaving out those of
     graphs whose IRI starts with ``skip_graph``. Only the regular form is rewritten (one quad per line, the graph
-    name an IRI or blank node, then `` .``; empty and comment lines are skipped); any other line raises
-    :class:`_Irregular`."""
+    name an IRI or blank node, then `` .``; empty and comment lines are skipped): ``False`` at any other line
+    (the caller then dumps the store instead)."""
     for line in source:
         body = line.rstrip()
         if not body or body.startswith(b"#"):
             continue
         if not body.endswith(b" .") or b"\t" in body:
-            raise _Irregular
+            return False
         body = body[:-2].rstrip()
         cut = body.rfind(b" ")
         graph = body[cut + 1 :]
         if cut <= 0 or not (graph.startswith(b"_:") or (graph.startswith(b"<") and graph.endswith(b">"))):
-            raise _Irregular
+            return False
         if skip_graph is not None and graph.startswith(skip_graph):
             continue
         sink.write(body[:cut] + b" .\n")
+    return True
 
 
 def merge_from_inputs(
@@ -92,10 +89,9 @@ def merge_from_inputs(
         rewritten = []
         for number, path in enumerate(files):
             target = Path(tmp) / f"input-{number}.nt"
-            try:
-                with path.open("rb") as source, target.open("wb", buffering=1 << 20) as sink:
-                    _strip_graph(source, sink, skip)
-            except _Irregular:
+            with path.open("rb") as source, target.open("wb", buffering=1 << 20) as sink:
+                regular = _strip_graph(source, sink, skip)
+            if not regular:
                 return False
             rewritten.append((target, f"f{number}"))
         ontology = Path(tmp) / "ontology.nt"
