@@ -255,7 +255,13 @@
     network.fit({ animation: false });
     network.moveTo({ scale: network.getScale() * MARGIN, animation: false });
   }
-  state.fit = function () { fitWithMargin(); placeLabels(); fitWithMargin(); placeLabels(); };
+  // redraw() first takes in a resize vis has not yet seen (its own resize handler may run later and would
+  // otherwise shift the view that was just fitted), and after each placement it re-measures the nodes.
+  state.fit = function () {
+    network.redraw(); fitWithMargin(); placeLabels();
+    network.redraw(); fitWithMargin(); placeLabels();
+    network.redraw();
+  };
   var zoomTimer = null;
   network.on("zoom", function () {
     if (zoomTimer) clearTimeout(zoomTimer);
