@@ -248,9 +248,14 @@ def _query_bar(one_m: dict[str, Any] | None) -> Bar:
     slowest = max(q["queries"].items(), key=lambda kv: kv[1]["wickgraph_ms"])
     over = [n for n, x in q["queries"].items() if x["wickgraph_ms"] > TARGETS["query_ms"]]
     worst = slowest[1]
+    cpu = (
+        f", CPU {fmt_ms(worst['wickgraph_cpu_ms'])} against {fmt_ms(worst['raw_cpu_ms'])}"
+        if "wickgraph_cpu_ms" in worst
+        else ""
+    )
     measured = (
         f"slowest {slowest[0]}: {fmt_ms(worst['wickgraph_ms'])}, pyoxigraph alone {fmt_ms(worst['raw_ms'])} "
-        f"({ratio(worst['wickgraph_ms'], worst['raw_ms'])})" + (f"; over: {', '.join(over)}" if over else "")
+        f"({ratio(worst['wickgraph_ms'], worst['raw_ms'])}{cpu})" + (f"; over: {', '.join(over)}" if over else "")
     )
     return (name, measured, _load(q), not over)
 
@@ -360,12 +365,14 @@ def size_section(result: dict[str, Any]) -> list[str]:
     rdf = result.get("rdflib", {})
     if "queries" in queries:
         load = f", rdflib load {fmt_s(rdf.get('load_seconds'))}, {rdf.get('peak_mb', 0):,.0f} MB peak" if rdf else ""
-        lines.append(f"Named queries, median of {queries.get('repeat', '')} runs after one warm-up{load}:")
+        at = f" (load average {queries['load']:.2f})" if "load" in queries else ""
+        lines.append(f"Named queries, median of {queries.get('repeat', '')} runs after one warm-up{load}{at}:")
         lines.append("")
         lines.append(
-            "| query | rows | wickgraph | pyoxigraph alone | wickgraph / pyoxigraph | rdflib | rdflib / wickgraph |"
+            "| query | rows | wickgraph | pyoxigraph alone | wickgraph / pyoxigraph | CPU: wickgraph, pyoxigraph "
+            "| rdflib | rdflib / wickgraph |"
         )
-        lines.append("|---|---|---|---|---|---|---|")
+        lines.append("|---|---|---|---|---|---|---|---|")
         for qname, q in queries["queries"].items():
             r = rdf.get("queries", {}).get(qname) if rdf else None
             if r is None:
@@ -374,9 +381,10 @@ def size_section(result: dict[str, Any]) -> list[str]:
                 rdf_ms, rdf_ratio = f"> {r['timeout']} s", f"> {r['timeout'] * 1000 / q['wickgraph_ms']:,.0f}x"
             else:
                 rdf_ms, rdf_ratio = fmt_ms(r["ms"]), f"{r['ms'] / q['wickgraph_ms']:,.0f}x"
+            cpu = f"{fmt_ms(q['wickgraph_cpu_ms'])}, {fmt_ms(q['raw_cpu_ms'])}" if "wickgraph_cpu_ms" in q else "n/a"
             lines.append(
                 f"| {qname} | {q['rows']:,} | {fmt_ms(q['wickgraph_ms'])} | {fmt_ms(q['raw_ms'])} | "
-                f"{ratio(q['wickgraph_ms'], q['raw_ms'])} | {rdf_ms} | {rdf_ratio} |"
+                f"{ratio(q['wickgraph_ms'], q['raw_ms'])} | {cpu} | {rdf_ms} | {rdf_ratio} |"
             )
         lines.append("")
     elif queries:
