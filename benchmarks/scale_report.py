@@ -656,8 +656,9 @@ def report(
         lines += [
             "## Streaming output",
             "",
-            f"`wickgraph query` writing every triple of the largest store ({stream['rows']:,} rows), output to "
-            "/dev/null, against the same query with `LIMIT 1000`: peak memory of the whole process. For reference, "
+            "`wickgraph query` writing every triple of the largest store up to `--stream-max` "
+            f"({stream['rows']:,} rows), output to /dev/null, against the same query with `LIMIT 1000`: peak "
+            "memory of the whole process. For reference, "
             "pyoxigraph alone reading the same rows (and nothing else): "
             + (
                 f"{fmt_s(stream['pyoxigraph']['seconds'])}, {stream['pyoxigraph']['peak_mb']:,.0f} MB."
