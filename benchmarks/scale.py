@@ -9,15 +9,21 @@ the same work done by the reference points:
 - every named query: through wickgraph, the same SPARQL on pyoxigraph alone, and on rdflib's in-memory store;
 - NetworkX export against rdflib's converter; projections; HTML generation (when those modules exist);
 - ``wickgraph query`` from a cold start on the real graph;
-- peak memory of ``wickgraph query`` writing millions of rows in every output format.
+- peak memory of ``wickgraph query`` writing millions of rows in every output format;
+- the server against ``oxigraph serve-read-only`` (``bench_server_ratio.py``, run as it is, its table included)
+  and ``--as-of`` over HTTP, both on the real graph;
+- the incremental build of a one-file change at 1M, when ``benchmarks/scale_incremental.py`` exists (the hook:
+  :func:`incremental`).
 
-It prints ratios as well as times, and says which targets were met. Not part of the test run; the test suite
-runs it once at a tiny size, for correctness only (``--quick``).
+The report opens with every bar of issue 18, each met, missed or not measured (never met by default), with both
+sides of each ratio measured in the same run and the load average when it was measured. Not part of the test
+run; the test suite runs it once at a tiny size, for correctness only (``--quick``).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -50,13 +56,19 @@ def run_task(name: str, args: dict[str, Any], *, timeout: float = 7200) -> dict[
             cwd=REPO,
         )
     except subprocess.TimeoutExpired:
-        return {"error": f"timed out after {timeout:.0f} s"}
+        return {"error": f"timed out after {timeout:.0f} s", "load": load_average()}
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        return {"error": " / ".join(tail) or f"exit status {done.returncode}"}
+        return {"error": " / ".join(tail) or f"exit status {done.returncode}", "load": load_average()}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result.setdefault("wall", time.perf_counter() - started)
+    result["load"] = load_average()
     return result
+
+
+def load_average() -> float:
+    """The one-minute load average now (read after each measurement: it covers the minute the work ran in)."""
+    return os.getloadavg()[0]
 
 
 def parse_size(text: str) -> int:
@@ -154,8 +166,125 @@ def measure_size(quads: int, opts: argparse.Namespace) -> dict[str, Any]:
         out["nx"] = run_task("nx_wickgraph", {"store": store, "focus": focus})
     else:
         out["nx"] = {"missing": f"not run above {size_name(opts.nx_max)} (--nx-max)"}
+    if quads == opts.incremental_size:
+        log(f"{size_name(quads)}: incremental build of a one-file change")
+        out["incremental"] = incremental(Path(store), data, work / "incremental", opts)
     out["store"] = store
     return out
+
+
+# ---- HOOK: the incremental build (issue 18; benchmarks/scale_incremental.py is written by another change) ----
+INCREMENTAL = HERE / "scale_incremental.py"
+
+
+def incremental(store: Path, data: Path, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """HOOK for the incremental build's benchmark: ``{"missing": ...}`` (reported as *not measured*) while
+    ``benchmarks/scale_incremental.py`` does not exist. Its contract, for whoever wires it:
+
+        python benchmarks/scale_incremental.py --store STORE --data DATA --work DIR [--quick]
+
+    changes one source file of ``DATA`` (in a copy under ``DIR``, or in place: it runs after every other
+    measurement of its size), builds incrementally, and prints one JSON object on its last line with at least
+    ``seconds`` (wall time of the one-file change, published) and, when it can, ``cpu_seconds``, ``peak_mb`` and
+    ``full_seconds`` (a full fast build of the same data in the same run: the reference).
+    """
+    if not INCREMENTAL.is_file():
+        return {"missing": f"{INCREMENTAL.relative_to(REPO)} is not there yet", "load": load_average()}
+    command = [sys.executable, str(INCREMENTAL), "--store", str(store), "--data", str(data), "--work", str(work)]
+    if opts.quick:
+        command.append("--quick")
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=7200, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after 7200 s", "load": load_average()}
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": " / ".join(tail) or f"exit status {done.returncode}", "load": load_average()}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["load"] = load_average()
+    return result
+
+
+# ---- the server, on the real graph ------------------------------------------------------------------------
+def server_ratio(store: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """``benchmarks/bench_server_ratio.py`` run as it is (it starts both servers and prints its ratio table with
+    met or missed per load): its output, the clients it was run with, and the load average."""
+    clients = ["2"] if opts.quick else ["8", "16"]
+    command = [
+        sys.executable,
+        str(HERE / "bench_server_ratio.py"),
+        *("--store", str(store), "--seconds", str(opts.server_seconds), "--clients", *clients),
+    ]
+    if opts.quick:
+        command += ["--warmup", "0"]
+    load_before = load_average()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=HERE)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after 1800 s", "load": load_average()}
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": " / ".join(tail) or f"exit status {done.returncode}", "load": load_average()}
+    return {
+        "output": done.stdout.strip(),
+        "clients": [int(c) for c in clients],
+        "seconds": opts.server_seconds,
+        "load": max(load_before, load_average()),
+    }
+
+
+AS_OF = ("lead-of", {"film": "Ballerina"}, "2024-01-03")
+
+
+def _get_seconds(port: int, path: str) -> tuple[float, int]:
+    """One GET on a new connection: its wall time (the whole answer read) and its status."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    try:
+        conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+        response = conn.getresponse()
+        response.read()
+        return time.perf_counter() - started, response.status
+    finally:
+        conn.close()
+
+
+def as_of_http(store: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """``--as-of`` over HTTP on the real graph: a named query through ``wickgraph serve`` with ``as-of=DATE``,
+    the first request of that date (the view is made) and the median of the next ones; the same query without
+    as-of on the same server is the reference."""
+    from urllib.parse import urlencode
+
+    from _clients import start_server
+
+    name, params, date = AS_OF
+    plain = f"/queries/{name}?" + urlencode(params)
+    dated = f"/queries/{name}?" + urlencode({**params, "as-of": date})
+    repeat = 1 if opts.quick else 5
+    process, base = start_server(store)
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        _get_seconds(port, plain)  # warm: the engines, the entity name
+        plain_times = [_get_seconds(port, plain) for _ in range(repeat)]
+        first = _get_seconds(port, dated)
+        later = [_get_seconds(port, dated) for _ in range(repeat)]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    statuses = {s for _t, s in [*plain_times, first, *later]}
+    if statuses != {200}:
+        return {"error": f"HTTP statuses {sorted(statuses)}", "load": load_average()}
+    return {
+        "query": f"/queries/{name}?{urlencode(params)}&as-of={date}",
+        "first": first[0],
+        "later": statistics.median(t for t, _s in later),
+        "plain": statistics.median(t for t, _s in plain_times),
+        "repeat": repeat,
+        "load": load_average(),
+    }
 
 
 # ---- cold start and streaming output ---------------------------------------------------------------
@@ -239,10 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-max", default="1M", help="Largest size run on rdflib (it needs ~1.5 KB/triple).")
     parser.add_argument("--full-build-max", default="100k", help="Largest size built with the full build too.")
     parser.add_argument("--nx-max", default="1M", help="Largest size exported to NetworkX (whole graph in memory).")
+    parser.add_argument("--stream-max", default="1M", help="Largest size whose every row is written in each format.")
     parser.add_argument(
         "--merge-from", default=None, help="With --render: also report the sizes of another run's results.json."
     )
     parser.add_argument("--cold-repeat", type=int, default=11)
+    parser.add_argument(
+        "--incremental-size", default="1M", help="Size at which the incremental build is measured (the hook)."
+    )
+    parser.add_argument("--server-seconds", type=float, default=10.0, help="Seconds of each server load, per side.")
     parser.add_argument("--work", default=str(REPO / "out" / "bench"), help="Working directory (data, stores).")
     parser.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     parser.add_argument("--quick", action="store_true", help="Correctness run: 1 repetition, no notes.")
@@ -252,8 +386,12 @@ def main(argv: list[str] | None = None) -> int:
     opts.rdflib_max = parse_size(opts.rdflib_max)
     opts.full_build_max = parse_size(opts.full_build_max)
     opts.nx_max = parse_size(opts.nx_max)
+    opts.stream_max = parse_size(opts.stream_max)
+    opts.incremental_size = parse_size(opts.incremental_size)
     if opts.quick:
-        opts.repeat, opts.cold_repeat = 1, 1
+        opts.repeat, opts.cold_repeat, opts.server_seconds = 1, 1, 0.5
+        # A correctness run: the hook runs at the (only) size measured.
+        opts.incremental_size = max(parse_size(text) for text in opts.sizes.split(","))
     if opts.render:
         saved = json.loads((Path(opts.work) / "results.json").read_text())
         opts.argv = saved.get("argv", [])
@@ -263,7 +401,15 @@ def main(argv: list[str] | None = None) -> int:
             saved["results"] += [r for r in other["results"] if r["target"] not in known]
             saved["seconds"] += other.get("seconds", 0)
             opts.argv = [*opts.argv, "+", *other.get("argv", [])]
-        text = report(saved["results"], saved["cold"], saved["stream"], saved["machine"], opts, saved["seconds"])
+        text = report(
+            saved["results"],
+            saved["cold"],
+            saved["stream"],
+            saved["machine"],
+            opts,
+            saved["seconds"],
+            saved.get("server", {}),
+        )
         Path(opts.out).write_text(text + "\n", encoding="utf-8")
         log(f"wrote {opts.out}")
         return 0
@@ -278,13 +424,30 @@ def main(argv: list[str] | None = None) -> int:
             result["queries"]["repeat"] = opts.repeat
         results.append(result)
     cold = cold_start(opts)
+    server: dict[str, Any] = {}
+    real = (Path(opts.work) / "real-store").resolve()
+    if "query" in cold:
+        log("server: wickgraph serve against oxigraph serve-read-only (bench_server_ratio.py), real graph")
+        server["ratio"] = server_ratio(real, opts)
+        log("server: --as-of over HTTP, real graph")
+        server["as_of"] = as_of_http(real, opts)
     built = [r for r in results if "store" in r and "error" not in r.get("build", {"error": 1})]
-    stream = streaming(built[-1]["store"]) if built else None
+    # Every row of the store in eight formats: about 2.4M rows at 1M take minutes per format; 10M, hours.
+    streamed = [r for r in built if r["target"] <= opts.stream_max]
+    stream = streaming(streamed[-1]["store"]) if streamed else None
     seconds = time.perf_counter() - started
-    text = report(results, cold, stream, info, opts, seconds)
+    text = report(results, cold, stream, info, opts, seconds, server)
     Path(opts.out).parent.mkdir(parents=True, exist_ok=True)
     Path(opts.out).write_text(text + "\n", encoding="utf-8")
-    saved = {"results": results, "cold": cold, "stream": stream, "machine": info, "seconds": seconds, "argv": opts.argv}
+    saved = {
+        "results": results,
+        "cold": cold,
+        "stream": stream,
+        "server": server,
+        "machine": info,
+        "seconds": seconds,
+        "argv": opts.argv,
+    }
     (Path(opts.work) / "results.json").write_text(json.dumps(saved, indent=1, default=str))
     log(f"wrote {opts.out}")
     print(text)

@@ -14,6 +14,8 @@ HERE = Path(__file__).resolve().parent
 TARGETS = {
     "build_ratio": 4,
     "full_build_ratio": 10,
+    "incremental_s": 10,
+    "as_of_s": 0.3,
     "build_rate": 200_000,
     "query_ratio": 1.5,
     "rdflib_factor": 20,
@@ -68,6 +70,231 @@ def _speed(theirs: float, ours: float) -> str:
 
 def met(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+# ---- the bars of issue 18 ---------------------------------------------------------------------------------
+Bar = tuple[str, str, str, "bool | None"]
+"""One bar: what it asks, what was measured (both sides, their ratio), the load average then, met or not (None:
+not measured)."""
+
+BAR_NAMES = (
+    "1M fast build within {build_ratio}x of `bulk_load`, wall time",
+    "1M fast build within {build_ratio}x of `bulk_load`, CPU time",
+    "1M fast build peak memory no more than `bulk_load`'s",
+    "full build (pyshacl, citations) within {full_build_ratio}x of `bulk_load`",
+    "10M built and measured (time, peak memory, store size)",
+    "incremental build of a one-file change at 1M within {incremental_s} s",
+    "server at 0.5x or more of `oxigraph serve-read-only`'s requests/s, p99 within 2x, at 8 and 16 clients",
+    "every named query under {query_ms} ms at 1M",
+    "`--as-of` over HTTP under {as_of_s} s on the real graph",
+)
+"""The bars, in the order of the report (the test suite checks that each is there, with a verdict)."""
+
+
+def bar_names() -> list[str]:
+    return [name.format(**TARGETS) for name in BAR_NAMES]
+
+
+def _load(*steps: dict[str, Any] | None) -> str:
+    found = [step["load"] for step in steps if step and isinstance(step.get("load"), (int, float))]
+    return f"{max(found):.2f}" if found else "?"
+
+
+def _not_measured(step: dict[str, Any] | None, default: str) -> str:
+    """Why a step has no figure: its failure, its own note, or ``default``."""
+    if step and "error" in step:
+        return f"not measured: failed: {step['error']}"
+    if step and "missing" in step:
+        return f"not measured: {step['missing']}"
+    return f"not measured: {default}"
+
+
+def _build_bars(one_m: dict[str, Any] | None) -> list[Bar]:
+    names = bar_names()
+    build, raw = (one_m or {}).get("build"), (one_m or {}).get("raw")
+    if not (build and raw and "seconds" in build and "seconds" in raw):
+        why = "run with the 1M size" if not one_m else "the 1M build or bulk_load failed"
+        step = build if build and "error" in build else raw
+        return [(name, _not_measured(step, why), _load(build, raw), None) for name in names[:3]]
+    t = TARGETS
+    wall = build["seconds"] / raw["seconds"]
+    rows: list[Bar] = [
+        (
+            names[0],
+            f"fast build {fmt_s(build['seconds'])}, bulk_load {fmt_s(raw['seconds'])}: {wall:.2f}x",
+            _load(build, raw),
+            wall <= t["build_ratio"],
+        )
+    ]
+    if "cpu_seconds" in build and "cpu_seconds" in raw:
+        cpu = build["cpu_seconds"] / raw["cpu_seconds"]
+        rows.append(
+            (
+                names[1],
+                f"fast build {fmt_s(build['cpu_seconds'])} CPU, bulk_load {fmt_s(raw['cpu_seconds'])} CPU: {cpu:.2f}x",
+                _load(build, raw),
+                cpu <= t["build_ratio"],
+            )
+        )
+    else:
+        rows.append((names[1], "not measured: no CPU time in this run's results", _load(build, raw), None))
+    rows.append(
+        (
+            names[2],
+            f"fast build {build['peak_mb']:,.0f} MB, bulk_load {raw['peak_mb']:,.0f} MB: "
+            f"{build['peak_mb'] / raw['peak_mb']:.2f}x",
+            _load(build, raw),
+            build["peak_mb"] <= raw["peak_mb"],
+        )
+    )
+    return rows
+
+
+def _full_bar(by_size: dict[int, dict[str, Any]]) -> Bar:
+    name = bar_names()[3]
+    fulls = [r for r in by_size.values() if "seconds" in r.get("full", {}) and "seconds" in r.get("raw", {})]
+    if not fulls:
+        failed = next((r["full"] for r in by_size.values() if "error" in r.get("full", {})), None)
+        return (name, _not_measured(failed, "no size was built with the full build (--full-build-max)"), "?", None)
+    largest = max(fulls, key=lambda r: r["target"])
+    full, raw = largest["full"], largest["raw"]
+    ratio_ = full["seconds"] / raw["seconds"]
+    where = size_name(largest["target"])
+    measured = f"at {where}: full build {fmt_s(full['seconds'])}, bulk_load {fmt_s(raw['seconds'])}: {ratio_:.1f}x"
+    if largest["target"] < 1_000_000:
+        measured += f" (largest size built with the full build: {where}; raise --full-build-max for 1M)"
+    return (name, measured, _load(full, raw), ratio_ <= TARGETS["full_build_ratio"])
+
+
+def _ten_m_bar(by_size: dict[int, dict[str, Any]]) -> Bar:
+    name = bar_names()[4]
+    ten = by_size.get(10_000_000)
+    if ten is None:
+        return (name, "not measured: run with --sizes including 10M", "?", None)
+    build, raw = ten.get("build", {}), ten.get("raw", {})
+    if "seconds" not in build:
+        return (name, _not_measured(build, "the 10M build did not run"), _load(build), False)
+    against = (
+        f"; bulk_load {fmt_s(raw['seconds'])}, {raw['peak_mb']:,.0f} MB, {raw['disk_mb']:,.0f} MB on disk: "
+        f"{build['seconds'] / raw['seconds']:.2f}x"
+        if "seconds" in raw
+        else ""
+    )
+    return (
+        name,
+        f"fast build {fmt_s(build['seconds'])}, {build['peak_mb']:,.0f} MB peak, "
+        f"{build['disk_mb']:,.0f} MB on disk{against}",
+        _load(build, raw),
+        True,
+    )
+
+
+def _incremental_bar(by_size: dict[int, dict[str, Any]]) -> Bar:
+    name = bar_names()[5]
+    step = by_size.get(1_000_000, {}).get("incremental")
+    if step is None:
+        measured = [r for r in by_size.values() if "incremental" in r]
+        if measured and "seconds" in measured[0]["incremental"]:
+            r = measured[0]
+            return (
+                name,
+                f"not measured at 1M; at {size_name(r['target'])}: {fmt_s(r['incremental']['seconds'])}",
+                _load(r["incremental"]),
+                None,
+            )
+        reason = measured[0]["incremental"] if measured else None
+        return (name, _not_measured(reason, "run with the 1M size"), _load(reason), None)
+    if "seconds" not in step:
+        return (name, _not_measured(step, "the hook gave no time"), _load(step), None)
+    reference = step.get("full_seconds")
+    against = f"; full fast build {fmt_s(reference)}: {step['seconds'] / reference:.2f}x" if reference else ""
+    return (
+        name,
+        f"one-file change {fmt_s(step['seconds'])}{against}",
+        _load(step),
+        step["seconds"] <= TARGETS["incremental_s"],
+    )
+
+
+def server_verdicts(output: str) -> dict[str, bool]:
+    """The per-load verdicts of ``bench_server_ratio.py``'s ratio table: ``{"8 clients, select": True, ...}``."""
+    found: dict[str, bool] = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].endswith(("select", "mixed")) and cells[3] in ("met", "missed"):
+            found[cells[0]] = cells[3] == "met"
+    return found
+
+
+def _server_bar(server: dict[str, Any]) -> Bar:
+    name = bar_names()[6]
+    step = server.get("ratio")
+    if not step or "output" not in step:
+        return (name, _not_measured(step, "the real graph was not built"), _load(step), None)
+    verdicts = server_verdicts(step["output"])
+    if not verdicts:
+        return (name, "not measured: bench_server_ratio.py printed no ratio table", _load(step), None)
+    listed = "; ".join(f"{k} {'met' if v else 'missed'}" for k, v in verdicts.items())
+    if not {8, 16} <= set(step.get("clients", [])):
+        return (name, f"not measured at 8 and 16 clients (this run: {listed})", _load(step), None)
+    return (name, f"{listed} (table below)", _load(step), all(verdicts.values()))
+
+
+def _query_bar(one_m: dict[str, Any] | None) -> Bar:
+    name = bar_names()[7]
+    q = (one_m or {}).get("queries", {})
+    if "queries" not in q:
+        return (name, _not_measured(q, "run with the 1M size"), _load(q), None)
+    slowest = max(q["queries"].items(), key=lambda kv: kv[1]["wickgraph_ms"])
+    over = [n for n, x in q["queries"].items() if x["wickgraph_ms"] > TARGETS["query_ms"]]
+    worst = slowest[1]
+    cpu = (
+        f", CPU {fmt_ms(worst['wickgraph_cpu_ms'])} against {fmt_ms(worst['raw_cpu_ms'])}"
+        if "wickgraph_cpu_ms" in worst
+        else ""
+    )
+    measured = (
+        f"slowest {slowest[0]}: {fmt_ms(worst['wickgraph_ms'])}, pyoxigraph alone {fmt_ms(worst['raw_ms'])} "
+        f"({ratio(worst['wickgraph_ms'], worst['raw_ms'])}{cpu})" + (f"; over: {', '.join(over)}" if over else "")
+    )
+    return (name, measured, _load(q), not over)
+
+
+def _as_of_bar(server: dict[str, Any]) -> Bar:
+    name = bar_names()[8]
+    step = server.get("as_of")
+    if not step or "first" not in step:
+        return (name, _not_measured(step, "the real graph was not built"), _load(step), None)
+    return (
+        name,
+        f"`{step['query']}`: first request of the date {fmt_s(step['first'])}, later ones {fmt_s(step['later'])} "
+        f"(median of {step['repeat']}); without as-of {fmt_s(step['plain'])}: "
+        f"{step['first'] / step['plain']:.1f}x, {step['later'] / step['plain']:.1f}x",
+        _load(step),
+        max(step["first"], step["later"]) < TARGETS["as_of_s"],
+    )
+
+
+def bar_verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("met" if ok else "**missed**")
+
+
+def issue_bars(results: list[dict[str, Any]], server: dict[str, Any]) -> list[str]:
+    """The table of issue 18's bars: every bar, met, missed or not measured."""
+    by_size = {r["target"]: r for r in results if "error" not in r}
+    one_m = by_size.get(1_000_000)
+    rows = [
+        *_build_bars(one_m),
+        _full_bar(by_size),
+        _ten_m_bar(by_size),
+        _incremental_bar(by_size),
+        _server_bar(server),
+        _query_bar(one_m),
+        _as_of_bar(server),
+    ]
+    lines = ["| bar | measured (both sides in this run) | load avg | |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {bar_verdict(d)} |" for a, b, c, d in rows]
+    return lines
 
 
 def size_section(result: dict[str, Any]) -> list[str]:
@@ -138,12 +365,14 @@ def size_section(result: dict[str, Any]) -> list[str]:
     rdf = result.get("rdflib", {})
     if "queries" in queries:
         load = f", rdflib load {fmt_s(rdf.get('load_seconds'))}, {rdf.get('peak_mb', 0):,.0f} MB peak" if rdf else ""
-        lines.append(f"Named queries, median of {queries.get('repeat', '')} runs after one warm-up{load}:")
+        at = f" (load average {queries['load']:.2f})" if "load" in queries else ""
+        lines.append(f"Named queries, median of {queries.get('repeat', '')} runs after one warm-up{load}{at}:")
         lines.append("")
         lines.append(
-            "| query | rows | wickgraph | pyoxigraph alone | wickgraph / pyoxigraph | rdflib | rdflib / wickgraph |"
+            "| query | rows | wickgraph | pyoxigraph alone | wickgraph / pyoxigraph | CPU: wickgraph, pyoxigraph "
+            "| rdflib | rdflib / wickgraph |"
         )
-        lines.append("|---|---|---|---|---|---|---|")
+        lines.append("|---|---|---|---|---|---|---|---|")
         for qname, q in queries["queries"].items():
             r = rdf.get("queries", {}).get(qname) if rdf else None
             if r is None:
@@ -152,9 +381,10 @@ def size_section(result: dict[str, Any]) -> list[str]:
                 rdf_ms, rdf_ratio = f"> {r['timeout']} s", f"> {r['timeout'] * 1000 / q['wickgraph_ms']:,.0f}x"
             else:
                 rdf_ms, rdf_ratio = fmt_ms(r["ms"]), f"{r['ms'] / q['wickgraph_ms']:,.0f}x"
+            cpu = f"{fmt_ms(q['wickgraph_cpu_ms'])}, {fmt_ms(q['raw_cpu_ms'])}" if "wickgraph_cpu_ms" in q else "n/a"
             lines.append(
                 f"| {qname} | {q['rows']:,} | {fmt_ms(q['wickgraph_ms'])} | {fmt_ms(q['raw_ms'])} | "
-                f"{ratio(q['wickgraph_ms'], q['raw_ms'])} | {rdf_ms} | {rdf_ratio} |"
+                f"{ratio(q['wickgraph_ms'], q['raw_ms'])} | {cpu} | {rdf_ms} | {rdf_ratio} |"
             )
         lines.append("")
     elif queries:
@@ -333,6 +563,40 @@ def targets(results: list[dict[str, Any]], cold: dict[str, Any], stream: dict[st
     return lines
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def server_section(server: dict[str, Any]) -> list[str]:
+    """The server's measurements: ``bench_server_ratio.py``'s own output, and ``--as-of`` over HTTP."""
+    lines = ["## Server", ""]
+    ratio_ = server.get("ratio")
+    if ratio_ and "output" in ratio_:
+        lines += [
+            f"`python benchmarks/bench_server_ratio.py --store REAL --seconds {ratio_['seconds']:g} --clients "
+            f"{' '.join(str(c) for c in ratio_['clients'])}` on the real graph, as it printed it (load average "
+            f"{ratio_['load']:.2f}):",
+            "",
+            *ratio_["output"].splitlines(),
+            "",
+        ]
+    else:
+        lines += [_sentence(_not_measured(ratio_, "the real graph was not built")), ""]
+    as_of = server.get("as_of")
+    if as_of and "first" in as_of:
+        lines += [
+            "| `--as-of` over HTTP, real graph | wall |",
+            "|---|---|",
+            f"| `{as_of['query']}`, first request of the date | {fmt_s(as_of['first'])} |",
+            f"| the same, later requests (median of {as_of['repeat']}) | {fmt_s(as_of['later'])} |",
+            f"| the same query without as-of (median of {as_of['repeat']}) | {fmt_s(as_of['plain'])} |",
+            "",
+        ]
+    else:
+        lines += [_sentence(_not_measured(as_of, "the real graph was not built") + " (as-of over HTTP)"), ""]
+    return lines
+
+
 def report(
     results: list[dict[str, Any]],
     cold: dict[str, Any],
@@ -340,6 +604,7 @@ def report(
     info: dict[str, str],
     opts: argparse.Namespace,
     seconds: float,
+    server: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -357,7 +622,16 @@ def report(
         "(a pure-Python loop timed at the start: compare it between runs; when it is larger, other jobs were "
         "sharing the cores and every time below is inflated by about that factor, the ratios much less)",
         "",
-        "## Targets",
+        "## The bars of issue 18",
+        "",
+        "Each bar is met, missed or not measured in this run; a bar is never met by default. Both sides of every "
+        "ratio were measured in this run, one after the other; the load average is the one-minute figure when "
+        "the measurement ended (the larger of the two sides'): other jobs on the machine inflate wall times, CPU "
+        "times and ratios much less.",
+        "",
+        *issue_bars(results, server or {}),
+        "",
+        "## Other targets",
         "",
         *targets(results, cold, stream),
         "",
@@ -382,8 +656,9 @@ def report(
         lines += [
             "## Streaming output",
             "",
-            f"`wickgraph query` writing every triple of the largest store ({stream['rows']:,} rows), output to "
-            "/dev/null, against the same query with `LIMIT 1000`: peak memory of the whole process. For reference, "
+            "`wickgraph query` writing every triple of the largest store up to `--stream-max` "
+            f"({stream['rows']:,} rows), output to /dev/null, against the same query with `LIMIT 1000`: peak "
+            "memory of the whole process. For reference, "
             "pyoxigraph alone reading the same rows (and nothing else): "
             + (
                 f"{fmt_s(stream['pyoxigraph']['seconds'])}, {stream['pyoxigraph']['peak_mb']:,.0f} MB."
@@ -398,6 +673,7 @@ def report(
             status = "" if v["status"] == 0 else f" (exit status {v['status']})"
             lines.append(f"| {f} | {fmt_s(v['seconds'])}{status} | {v['peak_mb']:,.0f} MB | {v['small_mb']:,.0f} MB |")
         lines.append("")
+    lines += server_section(server or {})
     lines += ["## Per size", ""]
     for result in results:
         lines += size_section(result)

@@ -1,0 +1,126 @@
+"""The report of ``make bench`` (``benchmarks/scale_report.py``) says of every bar of issue 18 whether it was met,
+missed or not measured, from the results it is given: a step that is absent, failed or only partly measured is
+never reported as met. No timing is measured here: the results are made up, the verdicts are what is tested."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+RATIO_TABLE = """wickgraph serve at http://127.0.0.1:1 (4 engines); oxigraph serve-read-only at 127.0.0.1:2
+| load | server | req/s | p50 ms | p99 ms | CPU ms/req (front + engines) | errors | load avg |
+|---|---|---|---|---|---|---|---|
+| 8 clients, select | wickgraph | 900 | 1.0 | 5.0 | 1.00 + 0.50 | 0 | 1.00 |
+| 8 clients, select | oxigraph | 1,000 | 1.0 | 4.0 | 0.20 | 0 | 1.00 |
+
+| load | req/s ratio (bar >= 0.5) | p99 ratio (bar <= 2) | met |
+|---|---|---|---|
+| 8 clients, select | 0.90x | 1.25x | met |
+| 16 clients, select | 0.40x | 1.10x | {verdict} |
+"""
+
+
+@pytest.fixture(scope="module")
+def scale_report() -> Any:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        return importlib.import_module("scale_report")
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def _size(target: int, **steps: dict[str, Any]) -> dict[str, Any]:
+    return {"target": target, **steps}
+
+
+def _build(seconds: float, cpu: float, peak: float) -> dict[str, Any]:
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "disk_mb": 100.0, "load": 1.5}
+
+
+def _verdicts(scale_report: Any, results: list[dict[str, Any]], server: dict[str, Any]) -> dict[str, str]:
+    rows = scale_report.issue_bars(results, server)[2:]
+    cells = [[c.strip() for c in row.strip().strip("|").split(" | ")] for row in rows]
+    assert [c[0] for c in cells] == scale_report.bar_names()
+    return {c[0]: c[-1] for c in cells}
+
+
+def test_nothing_measured_is_never_met(scale_report: Any) -> None:
+    verdicts = _verdicts(scale_report, [], {})
+    assert set(verdicts.values()) == {"not measured"}
+
+
+def test_a_failed_or_missing_step_is_not_measured_and_says_why(scale_report: Any) -> None:
+    one_m = _size(
+        1_000_000,
+        build={"error": "killed", "load": 3.0},
+        raw=_build(10, 10, 900),
+        queries={"error": "no store", "load": 3.0},
+        incremental={"missing": "benchmarks/scale_incremental.py is not there yet", "load": 3.0},
+    )
+    server = {"ratio": {"error": "oxigraph not found", "load": 2.0}, "as_of": {"error": "HTTP statuses [500]"}}
+    rows = "\n".join(scale_report.issue_bars([one_m], server))
+    verdicts = _verdicts(scale_report, [one_m], server)
+    assert set(verdicts.values()) == {"not measured"}
+    for reason in ("failed: killed", "scale_incremental.py is not there yet", "oxigraph not found", "[500]"):
+        assert reason in rows
+
+
+def test_each_bar_is_judged_on_both_sides_of_its_ratio(scale_report: Any) -> None:
+    names = scale_report.bar_names()
+    one_m = _size(
+        1_000_000,
+        build=_build(seconds=30, cpu=50, peak=800),  # 3x wall (met), 5x CPU (missed), less memory (met)
+        raw=_build(seconds=10, cpu=10, peak=900),
+        full=_build(seconds=90, cpu=90, peak=2000),  # 9x (met)
+        queries={
+            "queries": {
+                "a": {"wickgraph_ms": 12.0, "raw_ms": 10.0},
+                "b": {"wickgraph_ms": 101.0, "raw_ms": 99.0},  # over 100 ms (missed)
+            },
+            "load": 2.0,
+        },
+        incremental={"seconds": 4.0, "full_seconds": 30.0, "load": 1.0},
+    )
+    ten_m = _size(10_000_000, build=_build(400, 500, 1000), raw=_build(100, 100, 900))
+    server = {
+        "ratio": {"output": RATIO_TABLE.format(verdict="missed"), "clients": [8, 16], "load": 1.0},
+        "as_of": {"query": "/q", "first": 0.5, "later": 0.02, "plain": 0.01, "repeat": 5, "load": 1.0},
+    }
+    verdicts = _verdicts(scale_report, [one_m, ten_m], server)
+    expected = ["met", "**missed**", "met", "met", "met", "met", "**missed**", "**missed**", "**missed**"]
+    assert [verdicts[n] for n in names] == expected
+    # The server bar is met only when every load of its table is; as-of when the first request is under the bar.
+    server["ratio"]["output"] = RATIO_TABLE.format(verdict="met")
+    server["as_of"]["first"] = 0.2
+    verdicts = _verdicts(scale_report, [one_m, ten_m], server)
+    assert verdicts[names[6]] == "met" and verdicts[names[8]] == "met"
+
+
+def test_the_server_bar_needs_8_and_16_clients(scale_report: Any) -> None:
+    server = {"ratio": {"output": RATIO_TABLE.format(verdict="met"), "clients": [2], "load": 1.0}}
+    name = scale_report.bar_names()[6]
+    assert _verdicts(scale_report, [], server)[name] == "not measured"
+    server["ratio"]["clients"] = [8, 16]
+    server["ratio"]["output"] = "no table here"
+    assert _verdicts(scale_report, [], server)[name] == "not measured"
+
+
+def test_a_10m_build_that_failed_is_missed(scale_report: Any) -> None:
+    ten_m = _size(10_000_000, build={"error": "no space left on device", "load": 1.0}, raw=_build(100, 100, 900))
+    name = scale_report.bar_names()[4]
+    assert _verdicts(scale_report, [ten_m], {})[name] == "**missed**"
+
+
+def test_the_whole_report_renders_from_partial_results(scale_report: Any) -> None:
+    opts = argparse.Namespace(argv=["--sizes", "1M"], quick=True)
+    info = {"python": "3", "pyoxigraph": "0", "rdflib": "0", "networkx": "0", "pyshacl": "0", "wickgraph": "0"}
+    text = scale_report.report([], {"error": "not built"}, None, {**info, "yardstick": "0 s"}, opts, 1.0, {})
+    assert "## The bars of issue 18" in text and "## Server" in text
+    assert "| met |" not in text
