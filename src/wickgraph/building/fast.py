@@ -24,16 +24,20 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import ValidationError
-from ..namespaces import ONTOLOGY_GRAPH
+from ..namespaces import ONTOLOGY_GRAPH, STATUS_GRAPH
 from .drafts import refuse_drafts
 from .loading import load_file
 from .parse import FORMATS, display_path, ontology_files
 from .report import dataset_counts, refuse_empty
+
+if TYPE_CHECKING:
+    from .onepass import Source
 
 __all__ = ["Filled", "fill_fast"]
 
@@ -78,6 +82,18 @@ class _GraphFiles:
         return self._default
 
 
+def _text_inputs(files: list[Path]) -> list[Source] | None:
+    """The data files as the text of what the store holds (for the rules run as one pass, :mod:`.onepass`), when
+    every one is N-Quads (each with the blank node scope it was loaded with); ``None`` otherwise."""
+    from pyoxigraph import RdfFormat
+
+    from .onepass import Source
+
+    if any(FORMATS.get(path.suffix) != RdfFormat.N_QUADS for path in files):
+        return None
+    return [Source(path, scope=f"f{number}") for number, path in enumerate(files)]
+
+
 def fill_fast(
     generation: Path,
     *,
@@ -119,7 +135,15 @@ def fill_fast(
         if derived_triples is not None:
             progress("applying the build rules (streamed)")
             with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
-                derive(disk, ontology, workdir=workdir, progress=progress, triples=triples)
+                derive(
+                    disk,
+                    ontology,
+                    workdir=workdir,
+                    progress=progress,
+                    triples=triples,
+                    inputs=_text_inputs(files),
+                    skip_graph=f"<{STATUS_GRAPH}".encode(),
+                )
             derived = len(disk) - before
         progress("checking the provenance rules (SPARQL)")
         problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
