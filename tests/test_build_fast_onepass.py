@@ -179,3 +179,47 @@ def test_trig_and_n_quads_of_the_same_data_build_the_same_store(tmp_path: Path) 
         return {str(q) for q in opened if not any(isinstance(t, BlankNode) for t in (q.subject, q.object))}
 
     assert quads(tmp_path / "a") == quads(tmp_path / "b")
+
+
+@pytest.mark.parametrize("where", ["subject", "object", "both", "neither"])
+def test_the_registry_checked_from_the_text_fails_as_the_sparql_check_does(tmp_path: Path, where: str) -> None:
+    """The fast build decides "subjects registered" and "objects registered" from the text when they pass; when
+    a wgd: IRI is not in the registry, the build fails with the same problems as the same data given as TriG
+    (checked by SPARQL only)."""
+    from wickgraph.errors import ValidationError
+    from wickgraph.synthetic import generate
+
+    nquads, trig = tmp_path / "nq", tmp_path / "trig"
+    nquads.mkdir()
+    trig.mkdir()
+    generate(nquads / "universe.nq", films=6, seed=7, texts_dir=tmp_path / "texts")
+    loaded = Store()
+    loaded.load(path=str(nquads / "universe.nq"), format=FORMATS[".nq"])
+    claim = next(g.value for g in loaded.named_graphs() if g.value.startswith("https://w3id.org/wickgraph/claim/"))
+    extra = {
+        "subject": f"<{WGD}nobody> <http://e/p> <http://e/b> <{claim}> .\n",
+        "object": f"<http://e/a> <http://e/p> <{WGD}nobody> <{claim}> .\n",
+        "both": f"<{WGD}ghost> <http://e/p> <{WGD}nobody> <{claim}> .\n",
+        "neither": f"<http://e/a> <http://e/p> <http://e/b> <{claim}> .\n",
+    }[where]
+    with (nquads / "universe.nq").open("a", encoding="utf-8") as out:
+        out.write(extra)
+    loaded.load(extra.encode(), format=FORMATS[".nq"])
+    loaded.dump(output=str(trig / "universe.trig"), format=FORMATS[".trig"])
+    outcomes: list[str] = []
+    for data, name in ((nquads, "a"), (trig, "b")):
+        messages: list[str] = []
+        try:
+            wickgraph.bulk_build(tmp_path / name, data_dir=data, progress=messages.append)
+            outcomes.append("built")
+        except ValidationError as exc:
+            outcomes.append("\n".join(p.split(" [in ")[0] for p in exc.problems))
+        if name == "a":
+            assert "checking the registry from the text (one pass)" in messages
+            sparql = {m for m in messages if m in ("checking subjects registered", "checking objects registered")}
+            expected = {"subject": {"subjects"}, "object": {"objects"}, "both": {"subjects", "objects"}}
+            assert sparql == {f"checking {w} registered" for w in expected.get(where, set())}
+    assert outcomes[0] == outcomes[1]
+    assert (outcomes[0] == "built") == (where == "neither")
+    if where != "neither":
+        assert "is used but not in the entity registry" in outcomes[0]

@@ -230,6 +230,7 @@ def derive(
     triples: IO[str] | None = None,
     inputs: Sequence[Source] | None = None,
     skip_graph: bytes | None = None,
+    keep: tuple[Path, list[Source]] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
 
@@ -241,7 +242,9 @@ def derive(
     the store was loaded from, each with its blank node scope; quads of graphs whose IRI text starts with
     ``skip_graph`` left out), the per-quad rules run as a pass over that text and what the rules before them
     derived (:mod:`.onepass`) instead of a SPARQL join; every other rule, and one whose text is not in the
-    regular form, runs as SPARQL.
+    regular form, runs as SPARQL. With ``keep`` (a directory and a list) and ``inputs``, the derived quads' text
+    stays in that directory, and the list gets ``inputs`` and it: the text of everything the rules leave in
+    the store's graphs but the ontology's.
     """
     from .onepass import Source, compile_rule, run_compiled
 
@@ -257,7 +260,7 @@ def derive(
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
                 step += 1
-                sink = Path(tmp) / f"derived-{step}.nq"
+                sink = (keep[0] if keep is not None and sources is not None else Path(tmp)) / f"derived-{step}.nq"
                 compiled = compile_rule(op) if sources is not None else None
                 written: int | None = None
                 tabs = False
@@ -285,4 +288,6 @@ def derive(
                 progress(f"rule {op.source}: {written:,} quads ({how})")
                 total += written
                 pause_for_tests("derive", progress)
+    if keep is not None and sources is not None:
+        keep[1].extend(sources)
     return total

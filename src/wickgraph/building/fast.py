@@ -110,6 +110,7 @@ def fill_fast(
     or :class:`~wickgraph.errors.DataError` for bad data."""
     from .checks import run_checks
     from .derive import derive
+    from .onepass import graph_text, registry_passes
     from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
     from .shapes import compile_shapes
     from .supersession import drop_status_graphs, snapshot_asserted, status_quads, write_status
@@ -130,8 +131,11 @@ def fill_fast(
     asserted = snapshot_asserted(disk)
     before = len(disk)
     derived = 0
+    text = _text_inputs(files)
+    status_graphs = f"<{STATUS_GRAPH}".encode() if rules else None
     with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
         derived_triples = Path(tmp) / "derived.nt" if rules else None
+        sources: list[Source] = [] if rules or text is None else list(text)
         if derived_triples is not None:
             progress("applying the build rules (streamed)")
             with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
@@ -141,12 +145,19 @@ def fill_fast(
                     workdir=workdir,
                     progress=progress,
                     triples=triples,
-                    inputs=_text_inputs(files),
-                    skip_graph=f"<{STATUS_GRAPH}".encode(),
+                    inputs=text,
+                    skip_graph=status_graphs,
+                    keep=(Path(tmp), sources),
                 )
             derived = len(disk) - before
+        checks = provenance_checks()
+        if sources:
+            progress("checking the registry from the text (one pass)")
+            sources.append(graph_text(disk, ONTOLOGY_GRAPH, Path(tmp) / "ontology.tsv"))
+            passing = registry_passes(disk, sources, status_graphs)
+            checks = [check for check in checks if check.label not in passing]
         progress("checking the provenance rules (SPARQL)")
-        problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
+        problems = run_checks(disk, checks, files_of=files_of, progress=progress)
         progress("merging every graph into the default graph (the union view)")
         if not merge_from_inputs(disk, files, derived_triples, workdir=workdir, drop_status=rules):
             merge_into_default_graph(disk, workdir)
