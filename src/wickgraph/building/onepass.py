@@ -153,8 +153,8 @@ class Source:
     scope: str = ""
 
 
-class _Irregular(Exception):
-    """A line not in the regular form: the rule runs as SPARQL instead."""
+_IRREGULAR: tuple[bytes, bytes, bytes, bytes] = (b"", b"", b"", b"")
+"""What :func:`_parse` gives for a line not in the regular form (the rule then runs as SPARQL instead)."""
 
 
 def _node(term: bytes) -> bool:
@@ -167,30 +167,30 @@ def _node(term: bytes) -> bool:
 
 def _parse(line: bytes, tabs: bool) -> tuple[bytes, bytes, bytes, bytes] | None:
     """A regular line's subject, predicate, object and graph name (one each, separated by single spaces, or by
-    tabs in SPARQL TSV rows, then `` .``); ``None`` for an empty or comment line; :class:`_Irregular` for
+    tabs in SPARQL TSV rows, then `` .``); ``None`` for an empty or comment line; :data:`_IRREGULAR` for
     anything else (a triple in the default graph among it: no build gets to its rules with one)."""
     sep = b"\t" if tabs else b" "
     body = line.rstrip(b"\r\n")
     if not body.endswith(b" .") or body.startswith(b"#") or (not tabs and b"\t" in body):
         if not body.strip() or body.lstrip().startswith(b"#"):
             return None
-        raise _Irregular
+        return _IRREGULAR
     head = body[:-2].split(sep, 2)
     if len(head) != 3:
-        raise _Irregular
+        return _IRREGULAR
     s, p, rest = head
     cut = rest.rfind(sep)
     o, g = rest[:cut], rest[cut + 1 :]
     if cut <= 0 or p[:1] != b"<" or p.find(b">") != len(p) - 1 or not _node(s) or not _node(g):
-        raise _Irregular
+        return _IRREGULAR
     if o[:1] in (b" ", b"\t") or o[-1:] in (b" ", b"\t"):
-        raise _Irregular
+        return _IRREGULAR
     if b"\\" in body and (b"\\" in s or b"\\" in p or b"\\" in g or (o[:1] == b"<" and b"\\" in o)):
-        raise _Irregular  # an escaped IRI: its text is not the store's
+        return _IRREGULAR  # an escaped IRI: its text is not the store's
     if o[:1] == b"<" and not tabs and b"_:" in o:
-        raise _Irregular  # a blank node in a triple term: its label would need its scope
+        return _IRREGULAR  # a blank node in a triple term: its label would need its scope
     if o[:2] == b"_:" and not _node(o):
-        raise _Irregular
+        return _IRREGULAR
     return s, p, o, g
 
 
@@ -270,6 +270,8 @@ def run_compiled(
             for source in sources:
                 scope = source.scope.encode()
                 for quad in _quads(source, verified, keys):
+                    if quad is _IRREGULAR:
+                        return None
                     bindings = table.get(quad[position])
                     if bindings is None or quad[3] == ontology:
                         continue
@@ -304,8 +306,6 @@ def run_compiled(
             with side.open("r", encoding="utf-8") as done:
                 while chunk := done.read(1 << 20):
                     triples.write(chunk)
-    except _Irregular:
-        return None
     finally:
         side.unlink(missing_ok=True)
     return written
@@ -342,19 +342,19 @@ def registry_passes(store: OxStore, sources: Sequence[Source], skip_graph: bytes
     prefix, registry = f"<{WGD}".encode(), f"<{ENTITIES_GRAPH}>".encode()
     subjects_pass = objects_pass = True
     verified: set[Path] = set()
-    try:
-        for source in sources:
-            for s, _p, o, g in _quads(source, verified, {}):
-                if g == registry or (skip_graph is not None and g.startswith(skip_graph)):
-                    continue
-                if subjects_pass and s.startswith(prefix) and s not in registered:
-                    subjects_pass = False
-                if objects_pass and o.startswith(prefix) and o not in registered:
-                    objects_pass = False
-                if not (subjects_pass or objects_pass):
-                    return set()
-    except _Irregular:
-        return set()
+    for source in sources:
+        for quad in _quads(source, verified, {}):
+            if quad is _IRREGULAR:
+                return set()
+            s, _p, o, g = quad
+            if g == registry or (skip_graph is not None and g.startswith(skip_graph)):
+                continue
+            if subjects_pass and s.startswith(prefix) and s not in registered:
+                subjects_pass = False
+            if objects_pass and o.startswith(prefix) and o not in registered:
+                objects_pass = False
+            if not (subjects_pass or objects_pass):
+                return set()
     return {label for label, passes in zip(REGISTRY_CHECKS, (subjects_pass, objects_pass), strict=True) if passes}
 
 
