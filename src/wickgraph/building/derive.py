@@ -230,7 +230,7 @@ def derive(
     triples: IO[str] | None = None,
     inputs: Sequence[Source] | None = None,
     skip_graph: bytes | None = None,
-    keep: tuple[Path, list[Source]] | None = None,
+    keep: tuple[Path, list[Source], set[Path]] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
 
@@ -242,9 +242,9 @@ def derive(
     the store was loaded from, each with its blank node scope; quads of graphs whose IRI text starts with
     ``skip_graph`` left out), the per-quad rules run as a pass over that text and what the rules before them
     derived (:mod:`.onepass`) instead of a SPARQL join; every other rule, and one whose text is not in the
-    regular form, runs as SPARQL. With ``keep`` (a directory and a list) and ``inputs``, the derived quads' text
-    stays in that directory, and the list gets ``inputs`` and it: the text of everything the rules leave in
-    the store's graphs but the ontology's.
+    regular form, runs as SPARQL. With ``keep`` (a directory, a list and a set) and ``inputs``, the derived quads'
+    text stays in that directory, the list gets ``inputs`` and it (the text of everything the rules leave in
+    the store's graphs but the ontology's), and the set the paths of those found regular.
     """
     from .onepass import Source, compile_rule, run_compiled
 
@@ -290,4 +290,5 @@ def derive(
                 pause_for_tests("derive", progress)
     if keep is not None and sources is not None:
         keep[1].extend(sources)
+        keep[2].update(verified)
     return total

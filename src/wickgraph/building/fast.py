@@ -136,6 +136,7 @@ def fill_fast(
     with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
         derived_triples = Path(tmp) / "derived.nt" if rules else None
         sources: list[Source] = [] if rules or text is None else list(text)
+        regular: set[Path] = set()
         if derived_triples is not None:
             progress("applying the build rules (streamed)")
             with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
@@ -147,14 +148,14 @@ def fill_fast(
                     triples=triples,
                     inputs=text,
                     skip_graph=status_graphs,
-                    keep=(Path(tmp), sources),
+                    keep=(Path(tmp), sources, regular),
                 )
             derived = len(disk) - before
         checks = provenance_checks()
         if sources:
             progress("checking the registry from the text (one pass)")
             sources.append(graph_text(disk, ONTOLOGY_GRAPH, Path(tmp) / "ontology.tsv"))
-            passing = registry_passes(disk, sources, status_graphs)
+            passing = registry_passes(disk, sources, status_graphs, regular)
             checks = [check for check in checks if check.label not in passing]
         progress("checking the provenance rules (SPARQL)")
         problems = run_checks(disk, checks, files_of=files_of, progress=progress)

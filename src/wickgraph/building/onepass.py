@@ -198,25 +198,41 @@ def _scoped(term: bytes, scope: bytes) -> bytes:
     return b"_:" + scope + term[2:] if scope and term.startswith(b"_:") else term
 
 
+_STARTS = (b"<", b"_")
+"""How a line of a regular file that holds a quad starts."""
+
+
 def _quads(
     source: Source, verified: set[Path], keys: dict[int, set[bytes]]
 ) -> Iterator[tuple[bytes, bytes, bytes, bytes]]:
     """The quads of ``source`` that may match (their terms at the positions of ``keys`` among those given). A
-    file read to its end once is verified regular: later passes split a line only as far as they need to."""
-    tabs, regular = source.tabs, source.path in verified
-    sep = b"\t" if tabs else b" "
+    file read to its end once is verified regular: later passes split a line only as far as they need to,
+    without testing it again."""
+    if source.path not in verified:
+        with source.path.open("rb") as text:
+            for line in text:
+                quad = _parse(line, source.tabs)
+                if quad is not None:
+                    yield quad
+                    if quad is _IRREGULAR:
+                        return
+        verified.add(source.path)
+        return
+    sep = b"\t" if source.tabs else b" "
     tests = list(keys.items())
     (first, wanted), more = (tests[0], tests[1:]) if tests else ((0, None), [])
     with source.path.open("rb") as text:
         for line in text:
-            if regular and wanted is not None:
-                head = line.split(sep, 2)
-                if len(head) < 3 or head[first] not in wanted or any(head[i] not in w for i, w in more):
-                    continue
-            quad = _parse(line, tabs)
-            if quad is not None:
-                yield quad
-    verified.add(source.path)
+            if line[:1] not in _STARTS:
+                continue  # an empty or comment line: the file is regular
+            head = line.split(sep, 2)
+            if len(head) < 3 or (
+                wanted is not None and (head[first] not in wanted or any(head[i] not in w for i, w in more))
+            ):
+                continue  # a quad that cannot match
+            rest = head[2].rstrip(b"\r\n")[:-2]
+            cut = rest.rfind(sep)
+            yield head[0], head[1], rest[:cut], rest[cut + 1 :]
 
 
 def run_compiled(
@@ -318,14 +334,17 @@ REGISTRY_CHECKS = ("subjects registered", "objects registered")
 :func:`registry_passes` decides from the text."""
 
 
-def registry_passes(store: OxStore, sources: Sequence[Source], skip_graph: bytes | None) -> set[str]:
+def registry_passes(
+    store: OxStore, sources: Sequence[Source], skip_graph: bytes | None, verified: set[Path] | None = None
+) -> set[str]:
     """Which of :data:`REGISTRY_CHECKS` surely pass: every ``wgd:`` IRI used as a subject (as an object) in a
     graph other than the registry is registered (labelled in the registry, or a performance in some graph).
 
     One pass over ``sources`` (the text of every quad of the store's named graphs; graphs whose IRI text starts
     with ``skip_graph`` are not in the store) instead of two GROUP BY queries over the whole store. Only a pass
     is decided here: a check that may fail runs as SPARQL, which words its problems (and picks which 20 to show)
-    as before. Nothing is decided (an empty set) when a line is not in the regular form."""
+    as before. Nothing is decided (an empty set) when a line is not in the regular form. ``verified``: the
+    sources already found regular (as :func:`run_compiled` collects them)."""
     from pyoxigraph import QueryResultsFormat
 
     from ..namespaces import ENTITIES_GRAPH, WGD
@@ -341,7 +360,7 @@ def registry_passes(store: OxStore, sources: Sequence[Source], skip_graph: bytes
     registered = set(listed.splitlines()[1:])
     prefix, registry = f"<{WGD}".encode(), f"<{ENTITIES_GRAPH}>".encode()
     subjects_pass = objects_pass = True
-    verified: set[Path] = set()
+    verified = set() if verified is None else verified
     for source in sources:
         for quad in _quads(source, verified, {}):
             if quad is _IRREGULAR:
