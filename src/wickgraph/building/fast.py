@@ -8,11 +8,13 @@ with the input, inside the generation directory the build lifecycle (:mod:`.gene
 1. every data file is read by pyoxigraph's bulk loader straight into the new store generation on disk (Rust
    reads the file; no Python object per triple), with a progress bar on a terminal (:mod:`.loading`);
 2. the build rules (``ontology/rules/*.ru``) run as streamed SELECT queries whose results are bulk-loaded back
-   (:mod:`.derive`): the same quads SPARQL Update would add;
+   (:mod:`.derive`), or, for the per-quad ones when every data file is regular N-Quads, as one pass over the
+   text of the input and of what the rules before derived (:mod:`.onepass`): the same quads SPARQL Update
+   would add;
 3. the merge of all graphs is written into the default graph, as the full strategy does (and, once the checks
    have passed, the claims' RDF 1.2 reifiers): :mod:`.union`;
-4. the provenance rules (:mod:`.provenance`, the same as the full strategy's) and the SHACL shapes compiled
-   to SPARQL (:mod:`.shapes`) run on the store.
+4. the provenance rules (:mod:`.provenance`, the same as the full strategy's; the registry's two decided from
+   the same text when they pass) and the SHACL shapes compiled to SPARQL (:mod:`.shapes`) run on the store.
 
 It does not check citations against held texts (``wickgraph verify-sources`` does).
 """

@@ -3,9 +3,10 @@
 Some rules map one quad of a claim graph, with what the ontology says about one of its terms, to one new quad:
 the inverses (``?s ?p ?o`` with ``?p owl:inverseOf ?inverse`` gives ``?o ?inverse ?s``) and the super-terms
 (``?s ?p ?o`` with ``?p rdfs:subPropertyOf+ ?super`` gives ``?s ?super ?o``). As SPARQL the engine joins the
-ontology's answer with every quad of every graph, about 25 µs a derived quad; the same rule as a Python pass over
-the N-Quads text of what the store holds (the input files and what the rules before it derived) costs about
-1 µs a line read.
+ontology's answer with every quad of every graph; the same rule as a Python pass over the N-Quads text of what
+the store holds (the input files and what the rules before it derived) costs a few µs a line. That pays where
+the engine plans the join badly (the transitive super-properties) and about evens elsewhere
+(``docs/scale.md`` has the figures).
 
 :func:`compile_rule` recognises the form such a rule has, after its whitespace is normalised::
 
