@@ -23,10 +23,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat
 from pyoxigraph import Store as OxStore
@@ -38,6 +38,9 @@ from ..store.construct import fill_template
 from .generation import pause_for_tests
 from .loading import load_lines
 from .rules import rule_files
+
+if TYPE_CHECKING:
+    from .onepass import Source
 
 __all__ = ["Operation", "derive", "operations"]
 
@@ -175,8 +178,12 @@ def _quad_selects(op: Operation) -> list[tuple[str, bool]] | None:
                 name = "?" + term.value[len(VAR) :]
                 head.append(name if name not in seen else f"({name} AS ?_t{position})")
                 seen.add(name)
-                test = "BOUND" if position == 2 else "isIRI" if position == 1 else "!isLiteral"
-                filters.append(f"FILTER({test}({name}))")
+                if position == 2:
+                    filters.append(f"FILTER(BOUND({name}))")
+                elif position == 1:
+                    filters.append(f"FILTER(isIRI({name}))")
+                else:  # a subject or graph name: not a literal, nor a triple term (SPARQL Update leaves it out)
+                    filters.append(f"FILTER(isIRI({name}) || isBLANK({name}))")
             else:
                 head.append(f"({term} AS ?_t{position})")
         body = f"{{ {op.where} {' '.join(filters)} }}"
@@ -221,34 +228,67 @@ def derive(
     workdir: str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
     triples: IO[str] | None = None,
+    inputs: Sequence[Source] | None = None,
+    skip_graph: bytes | None = None,
+    keep: tuple[Path, list[Source], set[Path]] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
 
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
     copy of each quad. With ``triples``, every derived quad is also written there as an N-Triples line (what the
     default graph needs of it: :func:`~wickgraph.building.union.merge_from_inputs`).
+
+    With ``inputs`` (N-Quads text of everything the store's graphs but the ontology's hold, e.g. the data files
+    the store was loaded from, each with its blank node scope; quads of graphs whose IRI text starts with
+    ``skip_graph`` left out), the per-quad rules run as a pass over that text and what the rules before them
+    derived (:mod:`.onepass`) instead of a SPARQL join; every other rule, and one whose text is not in the
+    regular form, runs as SPARQL. With ``keep`` (a directory, a list and a set) and ``inputs``, the derived quads'
+    text stays in that directory, the list gets ``inputs`` and it (the text of everything the rules leave in
+    the store's graphs but the ontology's), and the set the paths of those found regular.
     """
+    from .onepass import Source, compile_rule, run_compiled
+
     total = 0
+    sources: list[Source] | None = list(inputs) if inputs is not None else None
+    verified: set[Path] = set()
+    step = 0
     with tempfile.TemporaryDirectory(prefix="wickgraph-derive-", dir=workdir) as tmp:
-        sink = Path(tmp) / "derived.nq"
         for path in rule_files(ontology_dir):
             try:
                 ops = operations(path.read_text(encoding="utf-8"), path.name)
             except ValueError as exc:
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
-                selects = _quad_selects(op)
+                step += 1
+                sink = (keep[0] if keep is not None and sources is not None else Path(tmp)) / f"derived-{step}.nq"
+                compiled = compile_rule(op) if sources is not None else None
+                written: int | None = None
+                tabs = False
                 try:
-                    if selects is None:
-                        written = _run(store, op, sink, triples)
-                    else:
-                        written = _run_tsv(store, selects, sink, triples, Path(tmp))
+                    if compiled is not None and sources is not None:
+                        written = run_compiled(store, compiled, sources, sink, triples, skip_graph, verified)
+                        how = "one pass"
+                    if written is None:
+                        how = "SPARQL"
+                        selects = _quad_selects(op)
+                        if selects is None:
+                            written = _run(store, op, sink, triples)
+                        else:
+                            written = _run_tsv(store, selects, sink, triples, Path(tmp))
+                            tabs = True
                 except SyntaxError as exc:
                     raise DataError(f"{path}: {op.source}: the rule does not parse: {exc}") from None
                 if written:
                     with sink.open("rb") as derived:
                         load_lines(store, derived, RdfFormat.N_QUADS)
-                progress(f"rule {op.source}: {written:,} quads")
+                if sources is not None:
+                    sources.append(Source(sink, tabs=tabs))
+                else:
+                    sink.unlink(missing_ok=True)
+                progress(f"rule {op.source}: {written:,} quads ({how})")
                 total += written
                 pause_for_tests("derive", progress)
+    if keep is not None and sources is not None:
+        keep[1].extend(sources)
+        keep[2].update(verified)
     return total

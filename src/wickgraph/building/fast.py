@@ -8,11 +8,13 @@ with the input, inside the generation directory the build lifecycle (:mod:`.gene
 1. every data file is read by pyoxigraph's bulk loader straight into the new store generation on disk (Rust
    reads the file; no Python object per triple), with a progress bar on a terminal (:mod:`.loading`);
 2. the build rules (``ontology/rules/*.ru``) run as streamed SELECT queries whose results are bulk-loaded back
-   (:mod:`.derive`): the same quads SPARQL Update would add;
+   (:mod:`.derive`), or, for the per-quad ones when every data file is regular N-Quads, as one pass over the
+   text of the input and of what the rules before derived (:mod:`.onepass`): the same quads SPARQL Update
+   would add;
 3. the merge of all graphs is written into the default graph, as the full strategy does (and, once the checks
    have passed, the claims' RDF 1.2 reifiers): :mod:`.union`;
-4. the provenance rules (:mod:`.provenance`, the same as the full strategy's) and the SHACL shapes compiled
-   to SPARQL (:mod:`.shapes`) run on the store.
+4. the provenance rules (:mod:`.provenance`, the same as the full strategy's; the registry's two decided from
+   the same text when they pass) and the SHACL shapes compiled to SPARQL (:mod:`.shapes`) run on the store.
 
 It does not check citations against held texts (``wickgraph verify-sources`` does).
 """
@@ -24,16 +26,20 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import ValidationError
-from ..namespaces import ONTOLOGY_GRAPH
+from ..namespaces import ONTOLOGY_GRAPH, STATUS_GRAPH
 from .drafts import refuse_drafts
 from .loading import load_file
 from .parse import FORMATS, display_path, ontology_files
 from .report import dataset_counts, refuse_empty
+
+if TYPE_CHECKING:
+    from .onepass import Source
 
 __all__ = ["Filled", "fill_fast"]
 
@@ -78,6 +84,18 @@ class _GraphFiles:
         return self._default
 
 
+def _text_inputs(files: list[Path]) -> list[Source] | None:
+    """The data files as the text of what the store holds (for the rules run as one pass, :mod:`.onepass`), when
+    every one is N-Quads (each with the blank node scope it was loaded with); ``None`` otherwise."""
+    from pyoxigraph import RdfFormat
+
+    from .onepass import Source
+
+    if any(FORMATS.get(path.suffix) != RdfFormat.N_QUADS for path in files):
+        return None
+    return [Source(path, scope=f"f{number}") for number, path in enumerate(files)]
+
+
 def fill_fast(
     generation: Path,
     *,
@@ -94,6 +112,7 @@ def fill_fast(
     or :class:`~wickgraph.errors.DataError` for bad data."""
     from .checks import run_checks
     from .derive import derive
+    from .onepass import graph_text, registry_passes
     from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
     from .shapes import compile_shapes
     from .supersession import drop_status_graphs, snapshot_asserted, status_quads, write_status
@@ -114,15 +133,34 @@ def fill_fast(
     asserted = snapshot_asserted(disk)
     before = len(disk)
     derived = 0
+    text = _text_inputs(files)
+    status_graphs = f"<{STATUS_GRAPH}".encode() if rules else None
     with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
         derived_triples = Path(tmp) / "derived.nt" if rules else None
+        sources: list[Source] = [] if rules or text is None else list(text)
+        regular: set[Path] = set()
         if derived_triples is not None:
             progress("applying the build rules (streamed)")
             with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
-                derive(disk, ontology, workdir=workdir, progress=progress, triples=triples)
+                derive(
+                    disk,
+                    ontology,
+                    workdir=workdir,
+                    progress=progress,
+                    triples=triples,
+                    inputs=text,
+                    skip_graph=status_graphs,
+                    keep=(Path(tmp), sources, regular),
+                )
             derived = len(disk) - before
+        checks = provenance_checks()
+        if sources:
+            progress("checking the registry from the text (one pass)")
+            sources.append(graph_text(disk, ONTOLOGY_GRAPH, Path(tmp) / "ontology.tsv"))
+            passing = registry_passes(disk, sources, status_graphs, regular)
+            checks = [check for check in checks if check.label not in passing]
         progress("checking the provenance rules (SPARQL)")
-        problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
+        problems = run_checks(disk, checks, files_of=files_of, progress=progress)
         progress("merging every graph into the default graph (the union view)")
         if not merge_from_inputs(disk, files, derived_triples, workdir=workdir, drop_status=rules):
             merge_into_default_graph(disk, workdir)
