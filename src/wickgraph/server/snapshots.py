@@ -9,25 +9,48 @@ library answers as-of from an in-memory copy of the view's graphs for that reaso
 served by an ``oxigraph`` process that the watchdog can stop: the copy's named graphs are the view's graphs, and
 its default graph their merge, which is what the dataset parameters ask for.
 
-Copies are kept per generation and view (the last :data:`KEEP`), and a view larger than :data:`MAX_QUADS` is not
-copied (the engine answers it with the dataset parameters, as before).
+Copies are made ahead (:meth:`Snapshots.prepare`, run at start in the background for the dates where what is
+known changes: :meth:`wickgraph.server.sparql.SparqlEndpoint.prepare_as_of`), so that the first request of a date
+only starts an engine on a copy already made. They are kept in the store (``STORE/as-of/GENERATION/DIGEST``, each
+written aside and renamed into place whole), so every server of the store, and the next one started, finds them
+made; a generation's copies go when the generation has gone. Where the store cannot be written, or holds
+:data:`COPIES` copies of the generation already, copies are made in the server's private directory instead.
+At most :data:`COPIES` copies are kept per server and :data:`PREPARED_QUADS` quads written ahead per generation;
+the last :data:`KEEP` copies asked have an engine running. A view larger than :data:`MAX_QUADS` is not copied (the
+engine answers it with the dataset parameters, as before).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from ..store.base import GraphView
+from ..store.embedded import CURRENT, GENERATIONS
 from .engine import EnginePool, generation_now
 
-__all__ = ["KEEP", "MAX_QUADS", "Snapshots"]
+__all__ = ["COPIES", "KEEP", "MAX_QUADS", "PREPARED_QUADS", "Snapshots"]
 
 KEEP = 4
-"""Copies kept at once (each with one engine process); the least recently used is closed first."""
+"""Copies with an engine running at once; the least recently used one's engine is stopped first."""
+COPIES = 64
+"""Copies kept on disk at once (the least recently used goes first, and its engine with it)."""
 MAX_QUADS = 2_000_000
 """A view with more quads than this (counted twice: its graphs and their merge) is not copied."""
+PREPARED_QUADS = 4_000_000
+"""Quads (counted as :data:`MAX_QUADS` counts them) that :meth:`Snapshots.prepare` writes ahead per generation."""
+
+SHARED = "as-of"
+"""The directory in the store where copies are kept for every server of it, one directory per generation."""
+
+Key = tuple[Path, GraphView]
+
+
+def _digest(view: GraphView) -> str:
+    return hashlib.sha256("\n".join(view.graphs).encode("utf-8")).hexdigest()[:32]
 
 
 class Snapshots:
@@ -35,11 +58,45 @@ class Snapshots:
 
     def __init__(self, pool: EnginePool) -> None:
         self.pool = pool
-        self._pools: OrderedDict[tuple[Path, GraphView], EnginePool] = OrderedDict()
-        self._too_large: set[tuple[Path, GraphView]] = set()
+        self._copies: OrderedDict[Key, tuple[Path, int, bool]] = OrderedDict()
+        """Copies on disk: their root, the quads written, and whether it is shared (kept for other servers)."""
+        self._pools: OrderedDict[Key, EnginePool] = OrderedDict()
+        self._too_large: set[Key] = set()
+        self._prepared: dict[Path, int] = {}
+        """Quads written ahead, per generation."""
         self._lock = threading.Lock()
         self._count = 0
         self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def copies(self) -> int:
+        """Copies on disk now."""
+        with self._lock:
+            return len(self._copies)
+
+    def prepare(self, view: GraphView) -> bool:
+        """Write the copy of ``view`` now, without starting its engine (the first request of the view then only
+        starts one). ``False`` when it was not written: too large, past :data:`PREPARED_QUADS` for this
+        generation, a writable pool, or closed."""
+        if self.pool.writable or self._closed:
+            return False
+        generation = generation_now(self.pool.root)
+        if generation is None:
+            return False
+        key = (generation, view)
+        with self._lock:
+            if key in self._copies:
+                return True
+            if self._prepared.get(generation, 0) >= PREPARED_QUADS or key in self._too_large:
+                return False
+            written = self._copy_locked(key)
+            if written is None:
+                return False
+            self._prepared = {generation: self._prepared.get(generation, 0) + written}
+            return True
 
     def pool_for(self, view: GraphView) -> EnginePool | None:
         """The engines that answer ``view`` from a copy, or ``None`` (a writable pool, a view too large)."""
@@ -53,16 +110,14 @@ class Snapshots:
             found = self._pools.get(key)
             if found is not None:
                 self._pools.move_to_end(key)
+                self._copies.move_to_end(key)
                 return found
             if key in self._too_large:
                 return None
-            self._count += 1
-            root = self.pool.workdir / f"as-of-{self._count}"
-            if not _copy(generation, view, root):
-                if len(self._too_large) >= 64:  # bounded, as the copies are
-                    self._too_large.clear()
-                self._too_large.add(key)
+            if key not in self._copies and self._copy_locked(key) is None:
                 return None
+            root = self._copies[key][0]
+            self._copies.move_to_end(key)
             snapshot = EnginePool(
                 root,
                 size=1,
@@ -74,29 +129,98 @@ class Snapshots:
             self._pools[key] = snapshot
             while len(self._pools) > KEEP:
                 _, old = self._pools.popitem(last=False)
-                _close(old)
+                old.close()
             return snapshot
+
+    def _copy_locked(self, key: Key) -> int | None:
+        """Find or write the copy for ``key`` (the lock held); the quads written (0 when a copy made by an earlier
+        server was found), or ``None`` when too large."""
+        generation, view = key
+        for old in [k for k in self._copies if k[0] != generation and k not in self._pools]:
+            self._drop(old)  # an older generation's copies without an engine: no longer asked
+        shared = self._shared_dir(generation)
+        final = shared / _digest(view) if shared is not None else None
+        if final is not None and (final / CURRENT).is_symlink():
+            self._keep(key, final, 0, shared=True)
+            return 0
+        self._count += 1
+        if final is not None:
+            root = final.parent / f".tmp-{os.getpid()}-{self._count}"
+        else:
+            root = self.pool.workdir / f"as-of-{self._count}"
+        written = _copy(generation, view, root)
+        if written is None:
+            if len(self._too_large) >= 64:  # bounded, as the copies are
+                self._too_large.clear()
+            self._too_large.add(key)
+            return None
+        if final is not None:
+            if final.exists() and not (final / CURRENT).is_symlink():
+                _remove(final)  # not a copy this code made whole: replaced
+            try:
+                os.rename(root, final)  # whole, or not at all; another server may have been first
+            except OSError:
+                if not (final / CURRENT).is_symlink():
+                    raise
+                _remove(root)
+            root = final
+        self._keep(key, root, written, shared=final is not None)
+        return written
+
+    def _keep(self, key: Key, root: Path, written: int, *, shared: bool) -> None:
+        self._copies[key] = (root, written, shared)
+        while len(self._copies) > COPIES:
+            self._drop(next(iter(self._copies)))
+
+    def _drop(self, key: Key) -> None:
+        root, _, shared = self._copies.pop(key)
+        running = self._pools.pop(key, None)
+        if running is not None:
+            running.close()
+        if not shared:
+            _remove(root)
+
+    def _shared_dir(self, generation: Path) -> Path | None:
+        """Where the copies of ``generation``'s views are kept for every server of the store
+        (``STORE/as-of/GENERATION``), pruned of the generations gone; ``None`` when it cannot be written, or holds
+        :data:`COPIES` already (the copies are then private to this server)."""
+        base = self.pool.root / SHARED
+        here = base / generation.name
+        try:
+            if not here.is_dir():
+                here.mkdir(parents=True, exist_ok=True)
+                for other in base.iterdir():
+                    if other.name != generation.name and not (self.pool.root / GENERATIONS / other.name).exists():
+                        _remove(other)
+            if not os.access(here, os.W_OK) or sum(1 for _ in here.iterdir()) >= COPIES:
+                return None
+        except OSError:
+            return None
+        return here
 
     def close(self) -> None:
         """Stop every copy's engine and remove the copies."""
         with self._lock:
             self._closed = True
             pools = list(self._pools.values())
+            roots = [root for root, _, shared in self._copies.values() if not shared]
             self._pools.clear()
+            self._copies.clear()
         for snapshot in pools:
-            _close(snapshot)
+            snapshot.close()
+        for root in roots:
+            _remove(root)
 
 
-def _close(snapshot: EnginePool) -> None:
+def _remove(root: Path) -> None:
     import shutil
 
-    snapshot.close()
-    shutil.rmtree(snapshot.root, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
 
 
-def _copy(generation: Path, view: GraphView, root: Path) -> bool:
+def _copy(generation: Path, view: GraphView, root: Path) -> int | None:
     """Write the view's graphs and their merge into a new store at ``root`` (a generation and its ``current``
-    link, as a build leaves it); ``False`` when the view holds more than :data:`MAX_QUADS` quads."""
+    link, as a build leaves it); the quads written, or ``None`` when the view holds more than :data:`MAX_QUADS`."""
     import shutil
 
     from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
@@ -114,10 +238,10 @@ def _copy(generation: Path, view: GraphView, root: Path) -> bool:
         if written > MAX_QUADS:
             del target
             shutil.rmtree(root, ignore_errors=True)
-            return False
+            return None
         target.extend(quads)
         target.extend([Quad(q.subject, q.predicate, q.object, default) for q in quads])
     target.flush()
     del target
     publish_generation(root, target_dir)
-    return True
+    return written
