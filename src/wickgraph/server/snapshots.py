@@ -141,6 +141,9 @@ class Snapshots:
         shared = self._shared_dir(generation)
         final = shared / _digest(view) if shared is not None else None
         if final is not None and (final / CURRENT).is_symlink():
+            if _quads(final) > MAX_QUADS:
+                self._too_large_now(key)
+                return None
             self._keep(key, final, 0, shared=True)
             return 0
         self._count += 1
@@ -150,9 +153,7 @@ class Snapshots:
             root = self.pool.workdir / f"as-of-{self._count}"
         written = _copy(generation, view, root)
         if written is None:
-            if len(self._too_large) >= 64:  # bounded, as the copies are
-                self._too_large.clear()
-            self._too_large.add(key)
+            self._too_large_now(key)
             return None
         if final is not None:
             if final.exists() and not (final / CURRENT).is_symlink():
@@ -166,6 +167,11 @@ class Snapshots:
             root = final
         self._keep(key, root, written, shared=final is not None)
         return written
+
+    def _too_large_now(self, key: Key) -> None:
+        if len(self._too_large) >= 64:  # bounded, as the copies are
+            self._too_large.clear()
+        self._too_large.add(key)
 
     def _keep(self, key: Key, root: Path, written: int, *, shared: bool) -> None:
         self._copies[key] = (root, written, shared)
@@ -212,6 +218,17 @@ class Snapshots:
             _remove(root)
 
 
+QUADS_FILE = "quads"
+"""A file in each copy's directory: the quads it was written with (a later server checks them against the cap)."""
+
+
+def _quads(root: Path) -> int:
+    try:
+        return int((root / QUADS_FILE).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return MAX_QUADS + 1  # not known: not trusted to be within the cap
+
+
 def _remove(root: Path) -> None:
     import shutil
 
@@ -243,5 +260,6 @@ def _copy(generation: Path, view: GraphView, root: Path) -> int | None:
         target.extend([Quad(q.subject, q.predicate, q.object, default) for q in quads])
     target.flush()
     del target
+    (root / QUADS_FILE).write_text(str(written), encoding="ascii")
     publish_generation(root, target_dir)
     return written
