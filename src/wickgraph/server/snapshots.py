@@ -65,6 +65,8 @@ class Snapshots:
         self._prepared: dict[Path, int] = {}
         """Quads written ahead, per generation."""
         self._lock = threading.Lock()
+        self._making: dict[Key, threading.Event] = {}
+        """Copies being written now, and the event their writer sets when done."""
         self._count = 0
         self._closed = False
 
@@ -90,13 +92,14 @@ class Snapshots:
         with self._lock:
             if key in self._copies:
                 return True
-            if self._prepared.get(generation, 0) >= PREPARED_QUADS or key in self._too_large:
+            if self._prepared.get(generation, 0) >= PREPARED_QUADS:
                 return False
-            written = self._copy_locked(key)
-            if written is None:
-                return False
+        written = self._ensure_copy(key)
+        if written is None:
+            return False
+        with self._lock:
             self._prepared = {generation: self._prepared.get(generation, 0) + written}
-            return True
+        return True
 
     def pool_for(self, view: GraphView) -> EnginePool | None:
         """The engines that answer ``view`` from a copy, or ``None`` (a writable pool, a view too large)."""
@@ -106,66 +109,96 @@ class Snapshots:
         if generation is None:
             return None
         key = (generation, view)
-        with self._lock:  # one copy at a time; a second request for the same view waits for the first's copy
-            found = self._pools.get(key)
-            if found is not None:
-                self._pools.move_to_end(key)
-                self._copies.move_to_end(key)
-                return found
-            if key in self._too_large:
+        while True:
+            with self._lock:
+                found = self._pools.get(key)
+                if found is not None:
+                    self._pools.move_to_end(key)
+                    self._copies.move_to_end(key)
+                    return found
+                if key in self._copies:
+                    return self._start_locked(key)
+            if self._ensure_copy(key) is None:
                 return None
-            if key not in self._copies and self._copy_locked(key) is None:
-                return None
-            root = self._copies[key][0]
-            self._copies.move_to_end(key)
-            snapshot = EnginePool(
-                root,
-                size=1,
-                timeout=self.pool.timeout,
-                max_result_bytes=self.pool.max_result_bytes,
-                executable=self.pool.executable,
-                isolate=self.pool.isolate,
-            ).start()
-            self._pools[key] = snapshot
-            while len(self._pools) > KEEP:
-                _, old = self._pools.popitem(last=False)
-                old.close()
-            return snapshot
 
-    def _copy_locked(self, key: Key) -> int | None:
-        """Find or write the copy for ``key`` (the lock held); the quads written (0 when a copy made by an earlier
-        server was found), or ``None`` when too large."""
+    def _start_locked(self, key: Key) -> EnginePool:
+        """Start the engine of the copy for ``key`` (the lock held)."""
+        root = self._copies[key][0]
+        self._copies.move_to_end(key)
+        snapshot = EnginePool(
+            root,
+            size=1,
+            timeout=self.pool.timeout,
+            max_result_bytes=self.pool.max_result_bytes,
+            executable=self.pool.executable,
+            isolate=self.pool.isolate,
+        ).start()
+        self._pools[key] = snapshot
+        while len(self._pools) > KEEP:
+            _, old = self._pools.popitem(last=False)
+            old.close()
+        return snapshot
+
+    def _ensure_copy(self, key: Key) -> int | None:
+        """Find or write the copy for ``key``: the quads this call wrote (0 when the copy was there, made by
+        another request or an earlier server), or ``None`` when there is none (too large, closed). The copy is
+        written outside the lock, so requests for other views are not held up; a second request for the same
+        view waits for the first's copy."""
         generation, view = key
-        for old in [k for k in self._copies if k[0] != generation and k not in self._pools]:
-            self._drop(old)  # an older generation's copies without an engine: no longer asked
-        shared = self._shared_dir(generation)
-        final = shared / _digest(view) if shared is not None else None
-        if final is not None and (final / CURRENT).is_symlink():
-            if _quads(final) > MAX_QUADS:
-                self._too_large_now(key)
-                return None
-            self._keep(key, final, 0, shared=True)
-            return 0
-        self._count += 1
-        if final is not None:
-            root = final.parent / f".tmp-{os.getpid()}-{self._count}"
-        else:
-            root = self.pool.workdir / f"as-of-{self._count}"
-        written = _copy(generation, view, root)
-        if written is None:
-            self._too_large_now(key)
-            return None
-        if final is not None:
-            if final.exists() and not (final / CURRENT).is_symlink():
-                _remove(final)  # not a copy this code made whole: replaced
-            try:
-                os.rename(root, final)  # whole, or not at all; another server may have been first
-            except OSError:
-                if not (final / CURRENT).is_symlink():
-                    raise
-                _remove(root)
-            root = final
-        self._keep(key, root, written, shared=final is not None)
+        while True:
+            with self._lock:
+                if key in self._copies:
+                    return 0
+                if key in self._too_large or self._closed:
+                    return None
+                making = self._making.get(key)
+                if making is None:
+                    for old in [k for k in self._copies if k[0] != generation and k not in self._pools]:
+                        self._drop(old)  # an older generation's copies without an engine: no longer asked
+                    shared = self._shared_dir(generation)
+                    final = shared / _digest(view) if shared is not None else None
+                    if final is not None and (final / CURRENT).is_symlink():
+                        if _quads(final) > MAX_QUADS:
+                            self._too_large_now(key)
+                            return None
+                        self._keep(key, final, 0, shared=True)
+                        return 0
+                    self._count += 1
+                    if final is not None:
+                        root = final.parent / f".tmp-{os.getpid()}-{self._count}"
+                    else:
+                        root = self.pool.workdir / f"as-of-{self._count}"
+                    making = self._making[key] = threading.Event()
+                    break
+            making.wait()
+        written: int | None = None
+        outcome = "failed"
+        try:
+            written = _copy(generation, view, root)
+            if written is None:
+                outcome = "too large"
+            else:
+                if final is not None:
+                    if final.exists() and not (final / CURRENT).is_symlink():
+                        _remove(final)  # not a copy this code made whole: replaced
+                    try:
+                        os.rename(root, final)  # whole, or not at all; another server may have been first
+                    except OSError:
+                        if not (final / CURRENT).is_symlink():
+                            raise
+                        _remove(root)
+                    root = final
+                outcome = "made"
+        finally:
+            with self._lock:
+                del self._making[key]
+                if outcome == "too large":
+                    self._too_large_now(key)
+                elif outcome == "made" and not (self._closed and final is None):
+                    self._keep(key, root, written or 0, shared=final is not None)
+                elif root != final:
+                    _remove(root)  # a partial copy, or a private one made as the server closed
+            making.set()
         return written
 
     def _too_large_now(self, key: Key) -> None:
