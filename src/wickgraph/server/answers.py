@@ -16,13 +16,13 @@ Bounded in bytes: every entry counts its body, its key's texts and a fixed overh
 :attr:`AnswerCache.max_entry_bytes` is not kept; past :attr:`AnswerCache.max_bytes` the least recently used
 entries go first; entries of an older generation are dropped as soon as an answer of a newer one is kept.
 
->>> cache = AnswerCache(max_bytes=1000)
->>> key = AnswerKey(None, "SELECT * {}", "", None, (), (), None)
+>>> cache = AnswerCache(max_bytes=8000)
+>>> key = AnswerKey(None, "SELECT * {}", "", None, None, ((), ()), None)
 >>> cache.put(key, "application/sparql-results+json", b"{}")
 True
 >>> cache.get(key)
 ('application/sparql-results+json', b'{}')
->>> cache.put(AnswerKey(None, "SELECT ?big {}", "", None, (), (), None), "text/csv", b"x" * 2000)
+>>> cache.put(AnswerKey(None, "SELECT ?big {}", "", None, None, ((), ()), None), "text/csv", b"x" * 2000)
 False
 """
 
