@@ -249,3 +249,14 @@ def test_the_copies_are_made_ahead_and_found_by_the_next_server(endpoint: Any) -
         for mark in marks:
             engines = second.snapshots.pool_for(second._view_as_of(mark))
             assert engines is not None and engines.root.parent == generation_dir
+
+
+def test_the_latest_view_keeps_its_engine_while_other_dates_take_turns(endpoint: Any) -> None:
+    marks = endpoint.change_points()
+    latest = endpoint._view_as_of(marks[-1])
+    pinned = endpoint.snapshots.pin(latest)
+    assert pinned is not None
+    for mark in marks[: KEEP + 2]:
+        assert endpoint.snapshots.pool_for(endpoint._view_as_of(mark)) is not None
+        assert len(endpoint.snapshots._pools) <= KEEP
+    assert endpoint.snapshots.pool_for(latest) is pinned and pinned.pids()

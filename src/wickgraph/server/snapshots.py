@@ -16,8 +16,8 @@ written aside and renamed into place whole), so every server of the store, and t
 made; a generation's copies go when the generation has gone. Where the store cannot be written, or holds
 :data:`COPIES` copies of the generation already, copies are made in the server's private directory instead.
 At most :data:`COPIES` copies are kept per server and :data:`PREPARED_QUADS` quads written ahead per generation;
-the last :data:`KEEP` copies asked have an engine running. A view larger than :data:`MAX_QUADS` is not copied (the
-engine answers it with the dataset parameters, as before).
+the last :data:`KEEP` copies asked have an engine running, one of them the latest view's (:meth:`Snapshots.pin`).
+A view larger than :data:`MAX_QUADS` is not copied (the engine answers it with the dataset parameters, as before).
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ class Snapshots:
         """Quads written ahead, per generation."""
         self._lock = threading.Lock()
         self._making: dict[Key, threading.Event] = {}
+        self._pinned: Key | None = None
+        """The copy whose engine is kept running (:meth:`pin`)."""
         """Copies being written now, and the event their writer sets when done."""
         self._count = 0
         self._closed = False
@@ -135,9 +137,20 @@ class Snapshots:
         ).start()
         self._pools[key] = snapshot
         while len(self._pools) > KEEP:
-            _, old = self._pools.popitem(last=False)
-            old.close()
+            # The pinned copy stays, while its generation is the one served.
+            old_key = next(k for k in self._pools if k != self._pinned or k[0] != key[0])
+            self._pools.pop(old_key).close()
         return snapshot
+
+    def pin(self, view: GraphView) -> EnginePool | None:
+        """Start the engine of ``view``'s copy and keep it running: the other copies take turns in the rest of the
+        :data:`KEEP` engines (the server pins the latest view, which today's date and later ones see)."""
+        generation = generation_now(self.pool.root)
+        if generation is None:
+            return None
+        with self._lock:
+            self._pinned = (generation, view)
+        return self.pool_for(view)
 
     def _ensure_copy(self, key: Key) -> int | None:
         """Find or write the copy for ``key``: the quads this call wrote (0 when the copy was there, made by

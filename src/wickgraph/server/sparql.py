@@ -143,7 +143,7 @@ class SparqlEndpoint:
     def prepare_as_of(self) -> threading.Thread:
         """Make the copies of the latest :data:`PREPARED_VIEWS` change points' views in a background thread (a
         read-only pool), so that the first as-of request of a date only starts an engine on a copy made; then
-        start the engine of the latest one."""
+        start the engine of the latest one and keep it running."""
 
         def run() -> None:
             try:
@@ -155,7 +155,7 @@ class SparqlEndpoint:
                     if self.snapshots.closed or not self.snapshots.prepare(self._view_as_of(day)):
                         break
                 if days and not self.snapshots.closed:  # the latest view (today's, say) gets its engine too
-                    self.snapshots.pool_for(self._view_as_of(days[0]))
+                    self.snapshots.pin(self._view_as_of(days[0]))
             except Exception as exc:  # the server answers without them; the copies are then made when asked
                 sys.stderr.write(f"wickgraph serve: as-of copies not made ahead: {exc}\n")
 
