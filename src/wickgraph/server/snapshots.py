@@ -142,15 +142,16 @@ class Snapshots:
             self._pools.pop(old_key).close()
         return snapshot
 
-    def pin(self, view: GraphView) -> EnginePool | None:
-        """Start the engine of ``view``'s copy and keep it running: the other copies take turns in the rest of the
-        :data:`KEEP` engines (the server pins the latest view, which today's date and later ones see)."""
+    def pin(self, view: GraphView, *, start: bool = True) -> EnginePool | None:
+        """Keep the engine of ``view``'s copy running once started (now, unless ``start=False``): the other copies
+        take turns in the rest of the :data:`KEEP` engines (the server pins the latest view, which today's date
+        and every later one see)."""
         generation = generation_now(self.pool.root)
         if generation is None:
             return None
         with self._lock:
             self._pinned = (generation, view)
-        return self.pool_for(view)
+        return self.pool_for(view) if start else None
 
     def _ensure_copy(self, key: Key) -> int | None:
         """Find or write the copy for ``key``: the quads this call wrote (0 when the copy was there, made by

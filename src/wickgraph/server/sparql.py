@@ -138,12 +138,14 @@ class SparqlEndpoint:
                 if len(views) >= MAX_CACHED_VIEWS:
                     views.clear()
                 views[mark] = view
+            if marks and mark == marks[-1]:  # today's view, and every later date's: its engine is kept running
+                self.snapshots.pin(view, start=False)
         return view
 
     def prepare_as_of(self) -> threading.Thread:
         """Make the copies of the latest :data:`PREPARED_VIEWS` change points' views in a background thread (a
-        read-only pool), so that the first as-of request of a date only starts an engine on a copy made; then
-        start the engine of the latest one and keep it running."""
+        read-only pool), so that the first as-of request of a date only starts an engine on a copy made. No engine
+        is started here: the server's processes change only when a request asks."""
 
         def run() -> None:
             try:
@@ -154,8 +156,6 @@ class SparqlEndpoint:
                 for day in days:
                     if self.snapshots.closed or not self.snapshots.prepare(self._view_as_of(day)):
                         break
-                if days and not self.snapshots.closed:  # the latest view (today's, say) gets its engine too
-                    self.snapshots.pin(self._view_as_of(days[0]))
             except Exception as exc:  # the server answers without them; the copies are then made when asked
                 sys.stderr.write(f"wickgraph serve: as-of copies not made ahead: {exc}\n")
 
