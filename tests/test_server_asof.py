@@ -260,3 +260,31 @@ def test_the_latest_view_keeps_its_engine_while_other_dates_take_turns(endpoint:
         assert endpoint.snapshots.pool_for(endpoint._view_as_of(mark)) is not None
         assert len(endpoint.snapshots._pools) <= KEEP
     assert endpoint.snapshots.pool_for(latest) is pinned and pinned.pids()
+
+
+def test_a_copy_left_half_written_by_a_killed_server_is_removed_and_never_served(endpoint: Any) -> None:
+    import os
+    import time
+
+    from wickgraph.server.snapshots import STALE_SECONDS, Snapshots
+    from wickgraph.store.base import GraphView
+
+    endpoint.prepare_as_of().join(timeout=120)
+    (generation_dir,) = list((endpoint.pool.root / "as-of").iterdir())
+    old, fresh = generation_dir / ".tmp-99999-1", generation_dir / ".tmp-99999-2"
+    for left in (old, fresh):
+        left.mkdir()
+        (left / "junk").write_text("half a store")
+    then = time.time() - STALE_SECONDS - 60
+    os.utime(old, (then, then))
+    # A view with no copy yet makes a server look at the directory: the old leftover goes, a recent one stays
+    # (its server may still be writing it); neither is ever taken for a copy.
+    copies = Snapshots(endpoint.pool)
+    try:
+        engines = copies.pool_for(GraphView(("https://w3id.org/wickgraph/graph/entities",)))
+        assert engines is not None and engines.root.parent == generation_dir
+        assert not engines.root.name.startswith(".tmp-")
+        assert not old.exists() and fresh.exists()
+    finally:
+        copies.close()
+        shutil.rmtree(fresh)

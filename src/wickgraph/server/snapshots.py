@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -43,6 +44,8 @@ MAX_QUADS = 2_000_000
 PREPARED_QUADS = 4_000_000
 """Quads (counted as :data:`MAX_QUADS` counts them) that :meth:`Snapshots.prepare` writes ahead per generation."""
 
+STALE_SECONDS = 3600
+"""A copy still being written after this long was left by a server that was killed: it is removed."""
 SHARED = "as-of"
 """The directory in the store where copies are kept for every server of it, one directory per generation."""
 
@@ -245,7 +248,16 @@ class Snapshots:
                 for other in base.iterdir():
                     if other.name != generation.name and not (self.pool.root / GENERATIONS / other.name).exists():
                         _remove(other)
-            if not os.access(here, os.W_OK) or sum(1 for _ in here.iterdir()) >= COPIES:
+            if not os.access(here, os.W_OK):
+                return None
+            stale = time.time() - STALE_SECONDS
+            kept = 0
+            for entry in list(here.iterdir()):  # a copy being written by a server that was killed meanwhile
+                if entry.name.startswith(".tmp-") and entry.stat().st_mtime < stale:
+                    _remove(entry)
+                else:
+                    kept += 1
+            if kept >= COPIES:
                 return None
         except OSError:
             return None
