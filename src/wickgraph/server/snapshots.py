@@ -11,10 +11,11 @@ its default graph their merge, which is what the dataset parameters ask for.
 
 Copies are made ahead (:meth:`Snapshots.prepare`, run at start in the background for the dates where what is
 known changes: :meth:`wickgraph.server.sparql.SparqlEndpoint.prepare_as_of`), so that the first request of a date
-only starts an engine on a copy already made. They are kept in the store (``STORE/as-of/GENERATION/DIGEST``, each
-written aside and renamed into place whole), so every server of the store, and the next one started, finds them
-made; a generation's copies go when the generation has gone. Where the store cannot be written, or holds
-:data:`COPIES` copies of the generation already, copies are made in the server's private directory instead.
+only starts an engine on a copy already made. They are kept in the store (``STORE/as-of/GENERATION/DIGEST``), so
+every server of the store, and the next one started, finds them made; a generation's copies go when the generation
+has gone. A copy is written in the server's own directory and renamed into the store whole, so the store never
+shows a copy half-written. Where the store cannot be written (or is on another file system), or holds
+:data:`COPIES` copies of the generation already, copies stay in the server's private directory.
 At most :data:`COPIES` copies are kept per server and :data:`PREPARED_QUADS` quads written ahead per generation;
 the last :data:`KEEP` copies asked have an engine running, one of them the latest view's (:meth:`Snapshots.pin`).
 A view larger than :data:`MAX_QUADS` is not copied (the engine answers it with the dataset parameters, as before).
@@ -47,7 +48,8 @@ PREPARED_QUADS = 4_000_000
 COPY_BATCH = 200_000
 """Quads written into a copy at a time."""
 STALE_SECONDS = 3600
-"""A copy still being written after this long was left by a server that was killed: it is removed."""
+"""A ``.tmp-*`` directory in the store's copies older than this was left by a killed server (of an earlier
+version, which wrote its copies there): it is removed."""
 SHARED = "as-of"
 """The directory in the store where copies are kept for every server of it, one directory per generation."""
 
@@ -183,15 +185,15 @@ class Snapshots:
                         self._keep(key, final, 0, shared=True)
                         return 0
                     self._count += 1
-                    if final is not None:
-                        root = final.parent / f".tmp-{os.getpid()}-{self._count}"
-                    else:
-                        root = self.pool.workdir / f"as-of-{self._count}"
+                    # Written in the server's own directory, then renamed into the store whole: the store only
+                    # ever shows finished copies (a copy of the store taken meanwhile sees one or none).
+                    root = self.pool.workdir / f"as-of-{self._count}"
                     making = self._making[key] = threading.Event()
                     break
             making.wait()
         written: int | None = None
         outcome = "failed"
+        shared_copy = False
         try:
             written = _copy(generation, view, root)
             if written is None:
@@ -202,20 +204,20 @@ class Snapshots:
                         _remove(final)  # not a copy this code made whole: replaced
                     try:
                         os.rename(root, final)  # whole, or not at all; another server may have been first
-                    except OSError:
-                        if not (final / CURRENT).is_symlink():
-                            raise
-                        _remove(root)
-                    root = final
+                        root, shared_copy = final, True
+                    except OSError:  # another server's copy is there, or the store is on another file system
+                        if (final / CURRENT).is_symlink():
+                            _remove(root)
+                            root, shared_copy = final, True
                 outcome = "made"
         finally:
             with self._lock:
                 del self._making[key]
                 if outcome == "too large":
                     self._too_large_now(key)
-                elif outcome == "made" and not (self._closed and final is None):
-                    self._keep(key, root, written or 0, shared=final is not None)
-                elif root != final:
+                elif outcome == "made" and not (self._closed and not shared_copy):
+                    self._keep(key, root, written or 0, shared=shared_copy)
+                elif not shared_copy:
                     _remove(root)  # a partial copy, or a private one made as the server closed
             making.set()
         return written
