@@ -26,6 +26,8 @@ from urllib.parse import urlencode
 from _clients import KeepAlive, percentile_ms, start_server
 
 SIMPLE = "SELECT ?actor WHERE { ?actor wg:plays wgd:eve-macarro }"
+AS_OF_DAYS = ("2014-06-01", "2019-04-01", "2022-06-01", "2024-01-03", "2025-06-08", "2026-12-01")
+"""Dates asked as-of, each between other change points of the real graph."""
 WHO_PLAYS = ("who-plays", {"character": "Rooney"})
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -193,6 +195,40 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def as_of_timings(port: int, days: list[str]) -> list[tuple[str, float, float, int]]:
+    """Per date: the first and the second request of ``/queries/who-plays?as-of=DATE`` (ms), and the status."""
+    import http.client
+
+    found = []
+    name, params = WHO_PLAYS
+    for day in days:
+        times, status = [], 0
+        for _ in range(2):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            started = time.perf_counter()
+            conn.request("GET", f"/queries/{name}?" + urlencode({**params, "as-of": day}))
+            response = conn.getresponse()
+            response.read()
+            times.append((time.perf_counter() - started) * 1000)
+            status = max(status, response.status)
+            conn.close()
+        found.append((day, times[0], times[1], status))
+    return found
+
+
+def as_of_table(label: str, timings: list[tuple[str, float, float, int]]) -> str:
+    lines = [
+        f"as-of over HTTP, {label} (load average {os.getloadavg()[0]:.2f}):",
+        "",
+        "| date | first request ms | second ms | status | first under 300 ms |",
+        "|---|---|---|---|---|",
+    ]
+    for day, first, second, status in timings:
+        met = "met" if first < 300 and status == 200 else "missed"
+        lines.append(f"| {day} | {first:.0f} | {second:.0f} | {status} | {met} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True, help="a built store (wickgraph build --store DIR)")
@@ -201,6 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mix", choices=["select", "mixed"], nargs="+", default=["select", "mixed"])
     parser.add_argument("--workers", type=int, default=4, help="wickgraph serve --workers")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of load on each server before measuring")
+    parser.add_argument("--as-of", nargs="*", default=list(AS_OF_DAYS), help="dates to time as-of requests of")
     args = parser.parse_args(argv)
 
     from wickgraph.store.embedded import current_generation
@@ -212,7 +249,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wickgraph serve at {base} ({args.workers} engines); oxigraph serve-read-only at 127.0.0.1:{oxi_port}")
     print(f"store {args.store}, {args.seconds:g} s per load and server, load average {os.getloadavg()[0]:.2f} at start")
     rows: list[Row] = []
+    as_of: list[str] = []
     try:
+        if args.as_of:  # right after start: the copies are being made ahead in the background
+            as_of.append(as_of_table("right after the server started", as_of_timings(wick_port, args.as_of[:1])))
         for mix in args.mix:
             wick_requests, oxi_requests = mixes[mix]
             if args.warmup > 0:
@@ -221,6 +261,8 @@ def main(argv: list[str] | None = None) -> None:
             for clients in args.clients:
                 rows.append(run_load("wickgraph", wick_port, wick.pid, clients, mix, args.seconds, wick_requests))
                 rows.append(run_load("oxigraph", oxi_port, oxi.pid, clients, mix, args.seconds, oxi_requests))
+        if args.as_of:
+            as_of.append(as_of_table("after the loads", as_of_timings(wick_port, args.as_of[1:])))
     finally:
         for process in (wick, oxi):
             process.terminate()
@@ -230,6 +272,9 @@ def main(argv: list[str] | None = None) -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
     print(table(rows))
+    for part in as_of:
+        print()
+        print(part)
     sys.stdout.flush()
 
 

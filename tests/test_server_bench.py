@@ -62,6 +62,8 @@ def test_the_ratio_benchmark_starts_both_servers_and_prints_the_table(built_stor
         if re.match(r"\| \d+ clients, \w+ \| [\d.]+x \| [\d.]+x \| (met|missed) \|", line)
     ]
     assert len(ratios) == 4, out
+    as_of = re.findall(r"^\| (\d{4}-\d\d-\d\d) \| \d+ \| \d+ \| (\d+) \| (met|missed) \|$", out, flags=re.M)
+    assert len(as_of) == 6 and {status for _, status, _ in as_of} == {"200"}, out  # every date answered
     assert _oxigraph_servers_on(built_store) == [], "a server outlived the benchmark"
 
 
@@ -69,5 +71,6 @@ def test_the_breakdown_prints_every_step(built_store: Path) -> None:
     out = _run("bench_serve_breakdown.py", "--store", str(built_store), "--requests", "5")
     steps = re.findall(r"^\| ([^|]+) \| ([\d.]+) ms \|$", out, flags=re.M)
     names = [name.strip() for name, _ in steps]
-    assert len(names) == 7, out
+    assert len(names) == 8, out
+    assert any("answer kept" in name for name in names), names
     assert names[0].startswith("guard") and names[-1].startswith("wickgraph serve, whole"), names

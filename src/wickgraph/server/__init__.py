@@ -64,8 +64,10 @@ def serve(
         if note is not None:
             protection = pool.protection
             note(f"engine network: {protection['engine_network']}: {protection['detail']}")
+        app = WickgraphApp(config, pool)
+        app.prepare_as_of()
         server = make_http_server(
-            WickgraphApp(config, pool),
+            app,
             host=config.host,
             port=config.port,
             settings=replace(config.http, threads=max(config.http.threads, 4 * config.workers)),

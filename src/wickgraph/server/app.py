@@ -300,6 +300,8 @@ class WickgraphApp(SparqlEndpoint):
                 "prefixes": PREFIXES,
                 "graph_view": graph_view_available(),
                 "engine_network": self.pool.protection,
+                "answer_cache": self.answers.stats(),
+                "as_of_copies": self.snapshots.copies(),
             },
         )
 

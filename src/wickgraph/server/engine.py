@@ -70,6 +70,8 @@ class EngineResponse:
     status: int
     content_type: str
     body: bytes
+    generation: Path | None = None
+    """The generation the engine that answered serves (``None`` for a working copy that takes updates)."""
 
     @property
     def text(self) -> str:
@@ -360,7 +362,7 @@ class EnginePool:
                     "add LIMIT or narrow the query"
                 )
             healthy = True
-            return EngineResponse(response.status, response.getheader("Content-Type") or "", data)
+            return EngineResponse(response.status, response.getheader("Content-Type") or "", data, engine.generation)
         finally:
             self._watchdog.cancel(handle)
             if reuse and not healthy:

@@ -100,6 +100,8 @@ class Limits:
     """Bytes of a request body, or of a GET request's query string."""
     max_result_bytes: int = 64 * 1024 * 1024
     """Bytes of a result as the engine sends it (a second guard beside ``max_rows``)."""
+    answer_cache_bytes: int = 32 * 1024 * 1024
+    """Bytes of answers kept per generation (:mod:`wickgraph.server.answers`); 0 keeps none."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,25 +9,55 @@ library answers as-of from an in-memory copy of the view's graphs for that reaso
 served by an ``oxigraph`` process that the watchdog can stop: the copy's named graphs are the view's graphs, and
 its default graph their merge, which is what the dataset parameters ask for.
 
-Copies are kept per generation and view (the last :data:`KEEP`), and a view larger than :data:`MAX_QUADS` is not
-copied (the engine answers it with the dataset parameters, as before).
+Copies are made ahead (:meth:`Snapshots.prepare`, run at start in the background for the dates where what is
+known changes: :meth:`wickgraph.server.sparql.SparqlEndpoint.prepare_as_of`), so that the first request of a date
+only starts an engine on a copy already made. They are kept in the store (``STORE/as-of/GENERATION/DIGEST``), so
+every server of the store, and the next one started, finds them made; a generation's copies go when the generation
+has gone. A copy is written in the server's own directory and renamed into the store whole, so the store never
+shows a copy half-written. Where the store cannot be written (or is on another file system), or holds
+:data:`COPIES` copies of the generation already, copies stay in the server's private directory.
+At most :data:`COPIES` copies are kept per server and :data:`PREPARED_QUADS` quads written ahead per generation;
+the last :data:`KEEP` copies asked have an engine running, one of them the latest view's (:meth:`Snapshots.pin`).
+A view larger than :data:`MAX_QUADS` is not copied (the engine answers it with the dataset parameters, as before).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
 from ..store.base import GraphView
+from ..store.embedded import CURRENT, GENERATIONS
 from .engine import EnginePool, generation_now
 
-__all__ = ["KEEP", "MAX_QUADS", "Snapshots"]
+__all__ = ["COPIES", "KEEP", "MAX_QUADS", "PREPARED_QUADS", "Snapshots"]
 
 KEEP = 4
-"""Copies kept at once (each with one engine process); the least recently used is closed first."""
+"""Copies with an engine running at once; the least recently used one's engine is stopped first."""
+COPIES = 64
+"""Copies kept on disk at once (the least recently used goes first, and its engine with it)."""
 MAX_QUADS = 2_000_000
 """A view with more quads than this (counted twice: its graphs and their merge) is not copied."""
+PREPARED_QUADS = 4_000_000
+"""Quads (counted as :data:`MAX_QUADS` counts them) that :meth:`Snapshots.prepare` writes ahead per generation."""
+
+COPY_BATCH = 200_000
+"""Quads written into a copy at a time."""
+STALE_SECONDS = 3600
+"""A ``.tmp-*`` directory in the store's copies older than this was left by a killed server (of an earlier
+version, which wrote its copies there): it is removed."""
+SHARED = "as-of"
+"""The directory in the store where copies are kept for every server of it, one directory per generation."""
+
+Key = tuple[Path, GraphView]
+
+
+def _digest(view: GraphView) -> str:
+    return hashlib.sha256("\n".join(view.graphs).encode("utf-8")).hexdigest()[:32]
 
 
 class Snapshots:
@@ -35,11 +65,50 @@ class Snapshots:
 
     def __init__(self, pool: EnginePool) -> None:
         self.pool = pool
-        self._pools: OrderedDict[tuple[Path, GraphView], EnginePool] = OrderedDict()
-        self._too_large: set[tuple[Path, GraphView]] = set()
+        self._copies: OrderedDict[Key, tuple[Path, int, bool]] = OrderedDict()
+        """Copies on disk: their root, the quads written, and whether it is shared (kept for other servers)."""
+        self._pools: OrderedDict[Key, EnginePool] = OrderedDict()
+        self._too_large: set[Key] = set()
+        self._prepared: dict[Path, int] = {}
+        """Quads written ahead, per generation."""
         self._lock = threading.Lock()
+        self._making: dict[Key, threading.Event] = {}
+        self._pinned: Key | None = None
+        """The copy whose engine is kept running (:meth:`pin`)."""
+        """Copies being written now, and the event their writer sets when done."""
         self._count = 0
         self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def copies(self) -> int:
+        """Copies on disk now."""
+        with self._lock:
+            return len(self._copies)
+
+    def prepare(self, view: GraphView) -> bool:
+        """Write the copy of ``view`` now, without starting its engine (the first request of the view then only
+        starts one). ``False`` when it was not written: too large, past :data:`PREPARED_QUADS` for this
+        generation, a writable pool, or closed."""
+        if self.pool.writable or self._closed:
+            return False
+        generation = generation_now(self.pool.root)
+        if generation is None:
+            return False
+        key = (generation, view)
+        with self._lock:
+            if key in self._copies:
+                return True
+            if self._prepared.get(generation, 0) >= PREPARED_QUADS:
+                return False
+        written = self._ensure_copy(key)
+        if written is None:
+            return False
+        with self._lock:
+            self._prepared = {generation: self._prepared.get(generation, 0) + written}
+        return True
 
     def pool_for(self, view: GraphView) -> EnginePool | None:
         """The engines that answer ``view`` from a copy, or ``None`` (a writable pool, a view too large)."""
@@ -49,54 +118,189 @@ class Snapshots:
         if generation is None:
             return None
         key = (generation, view)
-        with self._lock:  # one copy at a time; a second request for the same view waits for the first's copy
-            found = self._pools.get(key)
-            if found is not None:
-                self._pools.move_to_end(key)
-                return found
-            if key in self._too_large:
+        while True:
+            with self._lock:
+                found = self._pools.get(key)
+                if found is not None:
+                    self._pools.move_to_end(key)
+                    self._copies.move_to_end(key)
+                    return found
+                if key in self._copies:
+                    return self._start_locked(key)
+            if self._ensure_copy(key) is None:
                 return None
-            self._count += 1
-            root = self.pool.workdir / f"as-of-{self._count}"
-            if not _copy(generation, view, root):
-                if len(self._too_large) >= 64:  # bounded, as the copies are
-                    self._too_large.clear()
-                self._too_large.add(key)
+
+    def _start_locked(self, key: Key) -> EnginePool:
+        """Start the engine of the copy for ``key`` (the lock held)."""
+        root = self._copies[key][0]
+        self._copies.move_to_end(key)
+        snapshot = EnginePool(
+            root,
+            size=1,
+            timeout=self.pool.timeout,
+            max_result_bytes=self.pool.max_result_bytes,
+            executable=self.pool.executable,
+            isolate=self.pool.isolate,
+        ).start()
+        self._pools[key] = snapshot
+        while len(self._pools) > KEEP:
+            # The pinned copy stays, while its generation is the one served.
+            old_key = next(k for k in self._pools if k != self._pinned or k[0] != key[0])
+            self._pools.pop(old_key).close()
+        return snapshot
+
+    def pin(self, view: GraphView, *, start: bool = True) -> EnginePool | None:
+        """Keep the engine of ``view``'s copy running once started (now, unless ``start=False``): the other copies
+        take turns in the rest of the :data:`KEEP` engines (the server pins the latest view, which today's date
+        and every later one see)."""
+        generation = generation_now(self.pool.root)
+        if generation is None:
+            return None
+        with self._lock:
+            self._pinned = (generation, view)
+        return self.pool_for(view) if start else None
+
+    def _ensure_copy(self, key: Key) -> int | None:
+        """Find or write the copy for ``key``: the quads this call wrote (0 when the copy was there, made by
+        another request or an earlier server), or ``None`` when there is none (too large, closed). The copy is
+        written outside the lock, so requests for other views are not held up; a second request for the same
+        view waits for the first's copy."""
+        generation, view = key
+        while True:
+            with self._lock:
+                if key in self._copies:
+                    return 0
+                if key in self._too_large or self._closed:
+                    return None
+                making = self._making.get(key)
+                if making is None:
+                    for old in [k for k in self._copies if k[0] != generation and k not in self._pools]:
+                        self._drop(old)  # an older generation's copies without an engine: no longer asked
+                    shared = self._shared_dir(generation)
+                    final = shared / _digest(view) if shared is not None else None
+                    if final is not None and (final / CURRENT).is_symlink():
+                        if _quads(final) > MAX_QUADS:
+                            self._too_large_now(key)
+                            return None
+                        self._keep(key, final, 0, shared=True)
+                        return 0
+                    self._count += 1
+                    # Written in the server's own directory, then renamed into the store whole: the store only
+                    # ever shows finished copies (a copy of the store taken meanwhile sees one or none).
+                    root = self.pool.workdir / f"as-of-{self._count}"
+                    making = self._making[key] = threading.Event()
+                    break
+            making.wait()
+        written: int | None = None
+        outcome = "failed"
+        shared_copy = False
+        try:
+            written = _copy(generation, view, root)
+            if written is None:
+                outcome = "too large"
+            else:
+                if final is not None:
+                    if final.exists() and not (final / CURRENT).is_symlink():
+                        _remove(final)  # not a copy this code made whole: replaced
+                    try:
+                        os.rename(root, final)  # whole, or not at all; another server may have been first
+                        root, shared_copy = final, True
+                    except OSError:  # another server's copy is there, or the store is on another file system
+                        if (final / CURRENT).is_symlink():
+                            _remove(root)
+                            root, shared_copy = final, True
+                outcome = "made"
+        finally:
+            with self._lock:
+                del self._making[key]
+                if outcome == "too large":
+                    self._too_large_now(key)
+                elif outcome == "made" and not (self._closed and not shared_copy):
+                    self._keep(key, root, written or 0, shared=shared_copy)
+                elif not shared_copy:
+                    _remove(root)  # a partial copy, or a private one made as the server closed
+            making.set()
+        return written
+
+    def _too_large_now(self, key: Key) -> None:
+        if len(self._too_large) >= 64:  # bounded, as the copies are
+            self._too_large.clear()
+        self._too_large.add(key)
+
+    def _keep(self, key: Key, root: Path, written: int, *, shared: bool) -> None:
+        self._copies[key] = (root, written, shared)
+        while len(self._copies) > COPIES:
+            self._drop(next(iter(self._copies)))
+
+    def _drop(self, key: Key) -> None:
+        root, _, shared = self._copies.pop(key)
+        running = self._pools.pop(key, None)
+        if running is not None:
+            running.close()
+        if not shared:
+            _remove(root)
+
+    def _shared_dir(self, generation: Path) -> Path | None:
+        """Where the copies of ``generation``'s views are kept for every server of the store
+        (``STORE/as-of/GENERATION``), pruned of the generations gone; ``None`` when it cannot be written, or holds
+        :data:`COPIES` already (the copies are then private to this server)."""
+        base = self.pool.root / SHARED
+        here = base / generation.name
+        try:
+            if not here.is_dir():
+                here.mkdir(parents=True, exist_ok=True)
+                for other in base.iterdir():
+                    if other.name != generation.name and not (self.pool.root / GENERATIONS / other.name).exists():
+                        _remove(other)
+            if not os.access(here, os.W_OK):
                 return None
-            snapshot = EnginePool(
-                root,
-                size=1,
-                timeout=self.pool.timeout,
-                max_result_bytes=self.pool.max_result_bytes,
-                executable=self.pool.executable,
-                isolate=self.pool.isolate,
-            ).start()
-            self._pools[key] = snapshot
-            while len(self._pools) > KEEP:
-                _, old = self._pools.popitem(last=False)
-                _close(old)
-            return snapshot
+            stale = time.time() - STALE_SECONDS
+            kept = 0
+            for entry in list(here.iterdir()):  # a copy being written by a server that was killed meanwhile
+                if entry.name.startswith(".tmp-") and entry.stat().st_mtime < stale:
+                    _remove(entry)
+                else:
+                    kept += 1
+            if kept >= COPIES:
+                return None
+        except OSError:
+            return None
+        return here
 
     def close(self) -> None:
         """Stop every copy's engine and remove the copies."""
         with self._lock:
             self._closed = True
             pools = list(self._pools.values())
+            roots = [root for root, _, shared in self._copies.values() if not shared]
             self._pools.clear()
+            self._copies.clear()
         for snapshot in pools:
-            _close(snapshot)
+            snapshot.close()
+        for root in roots:
+            _remove(root)
 
 
-def _close(snapshot: EnginePool) -> None:
+QUADS_FILE = "quads"
+"""A file in each copy's directory: the quads it was written with (a later server checks them against the cap)."""
+
+
+def _quads(root: Path) -> int:
+    try:
+        return int((root / QUADS_FILE).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return MAX_QUADS + 1  # not known: not trusted to be within the cap
+
+
+def _remove(root: Path) -> None:
     import shutil
 
-    snapshot.close()
-    shutil.rmtree(snapshot.root, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
 
 
-def _copy(generation: Path, view: GraphView, root: Path) -> bool:
+def _copy(generation: Path, view: GraphView, root: Path) -> int | None:
     """Write the view's graphs and their merge into a new store at ``root`` (a generation and its ``current``
-    link, as a build leaves it); ``False`` when the view holds more than :data:`MAX_QUADS` quads."""
+    link, as a build leaves it); the quads written, or ``None`` when the view holds more than :data:`MAX_QUADS`."""
     import shutil
 
     from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
@@ -108,16 +312,24 @@ def _copy(generation: Path, view: GraphView, root: Path) -> bool:
     target = Store(str(target_dir))
     default = DefaultGraph()
     written = 0
+    batch: list[Quad] = []
     for graph in view.graphs:
         quads = list(source.quads_for_pattern(None, None, None, NamedNode(graph)))
         written += 2 * len(quads)
         if written > MAX_QUADS:
             del target
             shutil.rmtree(root, ignore_errors=True)
-            return False
-        target.extend(quads)
-        target.extend([Quad(q.subject, q.predicate, q.object, default) for q in quads])
+            return None
+        batch += quads
+        batch += [Quad(q.subject, q.predicate, q.object, default) for q in quads]
+        if len(batch) >= COPY_BATCH:
+            target.bulk_extend(batch)
+            batch = []
+    if batch:
+        # Written as sorted files, without the write-ahead log a transaction would leave (6 MB for 12k quads).
+        target.bulk_extend(batch)
     target.flush()
     del target
+    (root / QUADS_FILE).write_text(str(written), encoding="ascii")
     publish_generation(root, target_dir)
-    return True
+    return written

@@ -3,16 +3,21 @@ description. :class:`SparqlEndpoint` is the base of :class:`~wickgraph.server.ap
 
 from __future__ import annotations
 
+import sys
 import threading
+from bisect import bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from ..graph import KnowledgeGraph
+from ..graph import KnowledgeGraph, parse_date
 from ..namespaces import sparql_prologue
+from ..results import SelectResult
 from ..store.base import GraphView
+from ..terms import value
+from .answers import UNSTABLE, AnswerCache, AnswerKey
 from .config import ServerConfig
 from .engine import EnginePool, EngineStore, dataset_params, generation_now
 from .guard import inspect_sparql
@@ -25,6 +30,22 @@ __all__ = ["ENDPOINT", "SparqlEndpoint"]
 ENDPOINT = "/sparql"
 MAX_CACHED_VIEWS = 256
 """As-of views (one per date asked) kept per generation; past that the cache starts afresh."""
+PREPARED_VIEWS = 64
+"""Change points whose copies :meth:`SparqlEndpoint.prepare_as_of` makes ahead (the latest first)."""
+
+EARLIEST = "0001-01-01"
+"""A date before every change point."""
+
+# The dates where what "as known on" sees changes: a source's publication, the later of a claim's date and its
+# source's, a status graph's first day. Mirrors the graphs `KnowledgeGraph.view_as_of` selects (compared as ISO
+# text, as there): two dates with no change point between them see the same graphs.
+CHANGE_POINTS = """SELECT DISTINCT ?d WHERE {
+  { GRAPH ?g { ?g a wg:Source ; wg:knownSince ?x } BIND(STR(?x) AS ?d) }
+  UNION
+  { GRAPH ?src { ?g a wg:Claim ; wg:claimDate ?a . ?src wg:knownSince ?k } BIND(IF(STR(?a) > STR(?k), STR(?a), STR(?k)) AS ?d) }
+  UNION
+  { GRAPH ?g { ?g a wg:StatusGraph ; wg:visibleFrom ?x } BIND(STR(?x) AS ?d) }
+}"""
 
 
 class _GenerationStore(EngineStore):
@@ -64,6 +85,10 @@ class SparqlEndpoint:
         self.store = EngineStore(pool, self.snapshots)
         self._generation_kg: tuple[Path | None, KnowledgeGraph] | None = None
         self._generation_lock = threading.Lock()
+        self._change: tuple[Path | None, list[str], dict[str, GraphView]] | None = None
+        self._change_lock = threading.Lock()
+        self.answers = AnswerCache(config.limits.answer_cache_bytes)
+        """Answers kept for the current generation (:mod:`.answers`)."""
 
     def _kg(self) -> KnowledgeGraph:
         """The graph the engines serve. On a read-only pool, one :class:`KnowledgeGraph` per generation: what it
@@ -78,6 +103,66 @@ class SparqlEndpoint:
                 cached = (generation, KnowledgeGraph(_GenerationStore(self.pool, self.snapshots)))
                 self._generation_kg = cached
             return cached[1]
+
+    # ---- as-of ----------------------------------------------------------------------------------------------
+    def change_points(self) -> list[str]:
+        """The dates (ISO text, sorted) where what an as-of view sees changes, for the current generation."""
+        return self._change_points()[1]
+
+    def _change_points(self) -> tuple[Path | None, list[str], dict[str, GraphView]]:
+        generation = generation_now(self.pool.root)
+        with self._change_lock:
+            found = self._change
+            if found is None or found[0] != generation:
+                result = self.store.query(sparql_prologue() + CHANGE_POINTS)
+                assert isinstance(result, SelectResult)
+                marks = sorted({value(row, "d") for row in result if row["d"] is not None})
+                found = (generation, marks, {})
+                self._change = found
+            return found
+
+    def _view_as_of(self, day: str) -> GraphView:
+        """The view of ``day``: on a read-only pool, one view per change point, shared by every date up to the
+        next one (their views are the same graphs, and so is their copy and its engine)."""
+        kg = self._kg()
+        if self.pool.writable:
+            return kg.view_as_of(day)
+        key = parse_date(day).isoformat()
+        _, marks, views = self._change_points()
+        at = bisect_right(marks, key)
+        mark = marks[at - 1] if at else ""
+        view = views.get(mark)
+        if view is None:
+            view = kg.view_as_of(key)
+            with self._change_lock:
+                if len(views) >= MAX_CACHED_VIEWS:
+                    views.clear()
+                views[mark] = view
+            if marks and mark == marks[-1]:  # today's view, and every later date's: its engine is kept running
+                self.snapshots.pin(view, start=False)
+        return view
+
+    def prepare_as_of(self) -> threading.Thread:
+        """Make the copies of the latest :data:`PREPARED_VIEWS` change points' views in a background thread (a
+        read-only pool), so that the first as-of request of a date only starts an engine on a copy made. No engine
+        is started here: the server's processes change only when a request asks."""
+
+        def run() -> None:
+            try:
+                marks = self.change_points()
+                days = list(reversed(marks[-PREPARED_VIEWS:]))
+                if len(marks) < PREPARED_VIEWS:
+                    days.append(EARLIEST)  # before the first change point: the registry and the ontology
+                for day in days:
+                    if self.snapshots.closed or not self.snapshots.prepare(self._view_as_of(day)):
+                        break
+            except Exception as exc:  # the server answers without them; the copies are then made when asked
+                sys.stderr.write(f"wickgraph serve: as-of copies not made ahead: {exc}\n")
+
+        thread = threading.Thread(target=run, name="wickgraph-as-of-prepare", daemon=True)
+        if not self.pool.writable:
+            thread.start()
+        return thread
 
     def _endpoint_url(self, environ: Mapping[str, Any]) -> str:
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
@@ -111,7 +196,21 @@ class SparqlEndpoint:
         if request.as_of:
             if request.default_graphs or request.named_graphs:
                 raise ProtocolError(400, "as-of= chooses the graphs itself; do not combine it with default-graph-uri")
-            view = self._kg().view_as_of(request.as_of)
+            view = self._view_as_of(request.as_of)
+        key: AnswerKey | None = None
+        if self.answers.max_bytes and not self.pool.writable and not (facts.keywords & UNSTABLE):
+            key = AnswerKey(
+                generation_now(self.pool.root),
+                request.text,
+                prologue,
+                accept,
+                request.format,
+                (tuple(request.default_graphs), tuple(request.named_graphs)),
+                view,
+            )
+            kept = self.answers.get(key)
+            if kept is not None:
+                return _Response(200, kept[1], kept[0], {"Vary": "Accept"})
         target = self.pool
         copy = self.snapshots.pool_for(view) if view is not None else None
         if copy is not None:  # the view's copy: its default graph is the view's merge already
@@ -134,6 +233,13 @@ class SparqlEndpoint:
             max_rows=self.config.limits.max_rows,
         )
         content_type = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+        if (
+            key is not None
+            and key.generation is not None
+            and (copy is not None or response.generation == key.generation)
+            and generation_now(self.pool.root) == key.generation
+        ):
+            self.answers.put(key, content_type, body)
         return _Response(200, body, content_type, {"Vary": "Accept"})
 
     def _update(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
