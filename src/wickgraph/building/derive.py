@@ -221,8 +221,10 @@ def derive(
     workdir: str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] = lambda message: None,
     triples: IO[str] | None = None,
+    only: Callable[[Operation], bool] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
+    With ``only``, just the operations it accepts (in their order; the incremental build's split).
 
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
     copy of each quad. With ``triples``, every derived quad is also written there as an N-Triples line (what the
@@ -237,6 +239,8 @@ def derive(
             except ValueError as exc:
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
+                if only is not None and not only(op):
+                    continue
                 selects = _quad_selects(op)
                 try:
                     if selects is None:
