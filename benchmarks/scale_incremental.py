@@ -51,11 +51,13 @@ def split_universe(universe: Path, data: Path, buckets: int) -> list[Path]:
 
 
 def edit_one(path: Path) -> None:
-    """Edit one file as a person would: a claim's date moved by a day (or, failing that, one quad dropped)."""
+    """Edit one file as a person would: a date moved by a year (or, failing that, one quad dropped)."""
     lines = path.read_bytes().splitlines(keepends=True)
     for number, line in enumerate(lines):
-        if b"ontology#claimDate>" in line and b'"^^<http://www.w3.org/2001/XMLSchema#date>' in line:
-            lines[number] = re.sub(rb'"(\d{4})-', lambda m: b'"' + str(int(m.group(1)) - 1).encode() + b"-", line, count=1)
+        if re.search(rb"ontology#(releaseDate|date|birthDate)> ", line):
+            lines[number] = re.sub(
+                rb'"(\d{4})-', lambda m: b'"' + str(int(m.group(1)) - 1).encode() + b"-", line, count=1
+            )
             break
     else:
         lines = lines[:-1]

@@ -45,7 +45,7 @@ from .parse import display_path
 
 __all__ = ["Plan", "fill_incremental", "local_operation", "plan"]
 
-MOST = 0.5
+MOST = 0.8
 """Above this share of the input's bytes to load again, the full build is used instead."""
 
 
@@ -303,6 +303,9 @@ def fill_incremental(
             disk.remove(quad)
     for g in rebuilt:
         disk.remove_graph(NamedNode(g))
+    for status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
+        # The status records are in the default graph too (written anew below).
+        removed |= {Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, status)}
     drop_status_graphs(disk)
     for g in rebuilt:
         disk.extend(list(scratch.quads_for_pattern(None, None, None, NamedNode(g))))
