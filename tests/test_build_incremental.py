@@ -328,7 +328,7 @@ def test_sigkill_of_an_incremental_build_leaves_the_previous_graph(data: Path, t
             if f"paused before {stage}" in line:
                 break
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        proc.communicate(timeout=60)
         assert proc.returncode == -signal.SIGKILL
         assert current_generation(store) == generation and _quads(store) == before
     shutil.copytree(store, tmp_path / "timed")

@@ -303,9 +303,11 @@ def fill_incremental(
             disk.remove(quad)
     for g in rebuilt:
         disk.remove_graph(NamedNode(g))
-    for status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
+    for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
         # The status records are in the default graph too (written anew below).
-        removed |= {Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, status)}
+        removed |= {
+            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
+        }
     drop_status_graphs(disk)
     for g in rebuilt:
         disk.extend(list(scratch.quads_for_pattern(None, None, None, NamedNode(g))))
