@@ -17,6 +17,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         edit_one(target)
         load = os.getloadavg()[0]
         started = time.perf_counter()
-        again = build(store, mode="fast", data_dir=data)
+        steps: list[tuple[float, str]] = []
+        again = build(store, mode="fast", data_dir=data, progress=lambda m: steps.append((time.perf_counter(), m)))
         incremental = time.perf_counter() - started
+        marks = [(started, "start"), *steps, (started + incremental, "end")]
+        spent = sorted(((b[0] - a[0], a[1]) for a, b in pairwise(marks)), reverse=True)
+        print("  slowest steps of the incremental build:")
+        for seconds, message in spent[:6]:
+            print(f"  {seconds:8.2f} s  {message[:100]}")
         how = "incremental" if again.incremental else f"FULL ({again.full_rebuild_reason})"
         print(
             f"one-file change ({target.name}, {target.stat().st_size / 1024:,.0f} KB): {incremental:.1f} s, "
