@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import ValidationError
@@ -195,7 +195,7 @@ def fill_incremental(
     from .derive import derive
     from .drafts import refuse_drafts
     from .generation import pause_for_tests
-    from .loading import load_file, load_lines
+    from .loading import load_file
     from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
     from .report import dataset_counts, refuse_empty
     from .shapes import compile_shapes
@@ -274,7 +274,6 @@ def fill_incremental(
             display_path(p) for p in reload if any(isinstance(q.graph_name, DefaultGraph) for q in _quads_of_file(p))
         }
         raise ValidationError(outside_named_graphs(outside))
-    rebuilt = sorted(graphs | {ENTITIES_GRAPH})
     asserted = {
         g: {Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))}
         for g in graphs
@@ -291,50 +290,58 @@ def fill_incremental(
     source.backup(str(generation))
     del source
     disk = OxStore(str(generation))
+    progress("removing the changed graphs and what the rules derived from them")
+    entities = NamedNode(ENTITIES_GRAPH)
+    # The registry graph is the registry file's (unchanged) and what the rules add to it: what the scratch store
+    # does not hold was added by the rules that read across graphs, which run again below.
+    registry_old = set(disk.quads_for_pattern(None, None, None, entities))
+    registry_new = set(scratch.quads_for_pattern(None, None, None, entities))
     removed: set[Triple] = set()
-    for g in rebuilt:
+    for g in graphs:
         removed |= {
             Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, NamedNode(g))
         }
+    removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_old - registry_new}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
     reifies = NamedNode(RDF + "reifies")
     for claim in claims:
         for quad in list(disk.quads_for_pattern(NamedNode(claim), reifies, None, DefaultGraph())):
             disk.remove(quad)
-    for g in rebuilt:
+    for g in graphs:
         disk.remove_graph(NamedNode(g))
+    for quad in registry_old - registry_new:
+        disk.remove(quad)
     for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
         # The status records are in the default graph too (written anew below).
         removed |= {
             Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
         }
     drop_status_graphs(disk)
-    for g in rebuilt:
-        disk.extend(list(scratch.quads_for_pattern(None, None, None, NamedNode(g))))
-    before = len(disk)
+    added_quads = [q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))]
+    added_quads += list(registry_new - registry_old)
+    disk.extend(added_quads)
+    added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
     with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
         derived_triples = Path(tmp) / "derived.nt"
         progress("applying the build rules that read across graphs (to the whole store)")
         with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
-            derive(disk, ontology, workdir=workdir, progress=progress, triples=triples, only=_global)
-        derived = local_derived + len(disk) - before
+            derived = local_derived + derive(
+                disk, ontology, workdir=workdir, progress=progress, triples=triples, only=_global
+            )
+        added |= {
+            Triple(q.subject, q.predicate, q.object)
+            for q in parse(path=str(derived_triples), format=RdfFormat.N_TRIPLES)
+        }
 
-        # 4. The default graph: removed triples no named graph still holds out, the rebuilt graphs' in.
-        progress("updating the default graph (the union view) and the reifiers")
-        added: set[Triple] = set()
-        for g in rebuilt:
-            added |= {
-                Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, NamedNode(g))
-            }
-        default = DefaultGraph()
-        for t in removed - added:
-            if not any(
-                isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
-            ):
-                disk.remove(Quad(t.subject, t.predicate, t.object, default))
-        disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added])
-        with derived_triples.open("rb") as lines:
-            load_lines(disk, lines, RdfFormat.N_TRIPLES)
+    # 4. The default graph: removed triples no named graph still holds out, the new ones in.
+    progress("updating the default graph (the union view) and the reifiers")
+    default = DefaultGraph()
+    for t in removed - added:
+        if not any(
+            isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            disk.remove(Quad(t.subject, t.predicate, t.object, default))
+    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
     claim_type, a = NamedNode(WG + "Claim"), NamedNode(RDF + "type")
     for claim in sorted(claims):
         node = NamedNode(claim)
