@@ -20,15 +20,18 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pyoxigraph import Store as OxStore
 
-from ..errors import ParseError, UsageError
+from ..errors import ParseError, StoreNotFoundError, UsageError
 from ..locations import default_data_dir, default_ontology_dir, default_sources_dir, default_store_path
 from .generation import publish_new_generation
 from .parse import data_files, ontology_files
 from .report import BuildReport, dataset_counts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .fast import Filled
 
 __all__ = ["FAST_BUILD_THRESHOLD", "BuildMode", "build", "bulk_build", "check", "choose_mode", "input_size"]
 
@@ -71,6 +74,7 @@ def build(
     progress: Callable[[str], None] = lambda message: None,
     progress_bar: bool = False,
     wait: bool = True,
+    full_rebuild: bool = False,
 ) -> BuildReport:
     """Build the graph into a store directory, atomically.
 
@@ -85,6 +89,10 @@ def build(
     (the fast strategy's) skips the build rules for input that already holds their output (a dump of a built
     store), keeping its status graphs; ``progress_bar=True`` draws the fast strategy's progress bar on stderr
     when it is a terminal.
+    The fast strategy is incremental when it can be (:mod:`.incremental`): when only some data files changed
+    since the current generation was built (and the ontology, shapes and rules did not), only their graphs
+    are loaded, derived and merged again into a copy of it, and every check runs on the result; else (or with
+    ``full_rebuild=True``) it builds everything, and the report says why (``full_rebuild_reason``).
     Raises :class:`~wickgraph.errors.ParseError`, :class:`~wickgraph.errors.ValidationError` or
     :class:`~wickgraph.errors.CitationError` for bad data, :class:`~wickgraph.errors.DataError` when the data
     hold no sources, entities or claims, :class:`~wickgraph.errors.StoreError` when the store cannot be written.
@@ -105,21 +113,20 @@ def build(
         )
         staged = prepared.staged
         return _report(str(root), staged.store, len(staged.files), prepared.derived, prepared.checked, started)
-    from .fast import fill_fast
-
     for directory, what in ((ontology, "ontology"), (data, "data")):
         if not directory.is_dir():
             raise ParseError(f"{what} directory not found", path=str(directory))
     files = data_files(data)
-    filled = publish_new_generation(
+    filled, reason = publish_new_generation(
         root,
-        lambda generation: fill_fast(
+        lambda generation: _fill_fast(
             generation,
-            workdir=root,
+            root=root,
             ontology=ontology,
             data=data,
             files=files,
             rules=rules,
+            full_rebuild=full_rebuild,
             progress=progress,
             progress_bar=progress_bar,
         ),
@@ -138,7 +145,72 @@ def build(
         citations_checked=0,
         seconds=time.perf_counter() - started,
         fast=True,
+        incremental=reason == "",
+        full_rebuild_reason=reason or None,
     )
+
+
+def _fill_fast(
+    generation: Path,
+    *,
+    root: Path,
+    ontology: Path,
+    data: Path,
+    files: list[Path],
+    rules: bool,
+    full_rebuild: bool,
+    progress: Callable[[str], None],
+    progress_bar: bool,
+) -> tuple[Filled, str | None]:
+    """Fill ``generation`` incrementally when it can be, else in full (with a manifest for the next build, when
+    the rules ran). Returns what was written and ``""`` (incremental), why it was built in full, or ``None``
+    (a first build: nothing to build on)."""
+    from ..store.embedded import current_generation
+    from .fast import fill_fast
+    from .manifest import scan_file, write_manifest
+
+    reason: str | None = None
+    try:
+        current: Path | None = current_generation(root)
+    except StoreNotFoundError:
+        current = None
+    if current is not None:
+        reason = "--full-rebuild" if full_rebuild else None if rules else "the build rules are skipped (--no-rules)"
+        if reason is None:
+            from .incremental import fill_incremental, plan
+
+            planned = plan(current, ontology, data, files)
+            reason = planned.reason
+            if reason is None:
+                done = fill_incremental(
+                    generation,
+                    current=current,
+                    workdir=root,
+                    ontology=ontology,
+                    data=data,
+                    files=files,
+                    planned=planned,
+                    progress=progress,
+                )
+                if not isinstance(done, str):
+                    write_manifest(generation, ontology, done[1], done[0].asserted)
+                    return done[0], ""
+                reason = done
+        progress(f"full rebuild: {reason}")
+    filled = fill_fast(
+        generation,
+        workdir=root,
+        ontology=ontology,
+        data=data,
+        files=files,
+        rules=rules,
+        progress=progress,
+        progress_bar=progress_bar,
+    )
+    if rules:
+        progress("writing the manifest (each file's SHA-256 and graphs, for the next, incremental build)")
+        write_manifest(generation, ontology, [scan_file(path, data) for path in files], filled.asserted)
+    return filled, reason
 
 
 def bulk_build(

@@ -231,8 +231,10 @@ def derive(
     inputs: Sequence[Source] | None = None,
     skip_graph: bytes | None = None,
     keep: tuple[Path, list[Source], set[Path]] | None = None,
+    only: Callable[[Operation], bool] | None = None,
 ) -> int:
     """Run every rule of ``ontology_dir/rules`` on an on-disk store; return the number of quads written.
+    With ``only``, just the operations it accepts (in their order; the incremental build's split).
 
     The count includes quads that were already there (a rule may re-derive a stated fact); the store keeps one
     copy of each quad. With ``triples``, every derived quad is also written there as an N-Triples line (what the
@@ -259,6 +261,8 @@ def derive(
             except ValueError as exc:
                 raise DataError(f"{path}: {exc}") from None
             for op in ops:
+                if only is not None and not only(op):
+                    continue
                 step += 1
                 sink = (keep[0] if keep is not None and sources is not None else Path(tmp)) / f"derived-{step}.nq"
                 compiled = compile_rule(op) if sources is not None else None

@@ -24,11 +24,11 @@ from __future__ import annotations
 import functools
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import DefaultGraph, NamedNode, parse
+from pyoxigraph import DefaultGraph, NamedNode, Triple, parse
 from pyoxigraph import Store as OxStore
 
 from ..errors import ValidationError
@@ -52,6 +52,8 @@ class Filled:
     derived: int
     graphs: int
     counts: dict[str, int]
+    asserted: dict[str, set[Triple]] = field(default_factory=dict)
+    """The triples each claim in a supersession states (the input of the status; the incremental build keeps it)."""
 
 
 class _GraphFiles:
@@ -180,7 +182,7 @@ def fill_fast(
     write_reifiers(disk, workdir)
     counts = dataset_counts(disk)
     refuse_empty(counts, data, len(files))
-    filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts)
+    filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, asserted)
     disk.flush()
     del disk
     return filled

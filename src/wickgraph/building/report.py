@@ -33,6 +33,10 @@ class BuildReport:
     seconds: float
     fast: bool = False
     """Built by the fast, streaming build (``mode="fast"``): SHACL compiled to SPARQL, no citations."""
+    incremental: bool = False
+    """Made from the current generation, only the changed files' graphs built again (:mod:`.incremental`)."""
+    full_rebuild_reason: str | None = None
+    """Why a fast build over an earlier one was not incremental (``None`` when it was, or for a first build)."""
 
     def summary(self) -> str:
         """A few lines for a person."""
@@ -49,6 +53,10 @@ class BuildReport:
             )
         else:
             lines.append("  citations not checked: no source texts found (pass --sources DIR)")
+        if self.incremental:
+            lines.append("  incremental: only the changed files' graphs built again; every check run on the result")
+        elif self.full_rebuild_reason:
+            lines.append(f"  full rebuild: {self.full_rebuild_reason}")
         lines.append(f"  in {self.seconds:.2f} s")
         return "\n".join(lines)
 

@@ -26,6 +26,12 @@ from . import GraphTarget, cli, data_options, graph_options, sources_option, sto
     default=True,
     help="When another build is writing the same store: wait for it to finish (default), or fail at once.",
 )
+@click.option(
+    "--full-rebuild",
+    is_flag=True,
+    help="Fast build: build everything again even when only some data files changed (by default a fast build "
+    "over an earlier one rebuilds only the changed files' graphs, and says when it cannot).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary.")
 def build(
     store: Path | None,
@@ -35,13 +41,17 @@ def build(
     fast: bool | None,
     no_rules: bool,
     wait: bool,
+    full_rebuild: bool,
     quiet: bool,
 ) -> None:
     """Parse, validate and load the ontology and data into the store, atomically.
 
     The previous graph stays in place until the new one is complete; a failed or killed build changes nothing.
     One build writes a store at a time (a second one waits); data without sources, entities or claims are
-    refused.
+    refused. A fast build over an earlier fast build is incremental: when only some data files were added,
+    edited or removed (the ontology, the shapes and the rules unchanged), only their graphs are loaded, derived
+    and merged again into a copy of the current graph, and every check runs on the result; the summary says
+    when it had to build everything instead, and why.
 
     \b
     Examples:
@@ -75,6 +85,7 @@ def build(
         progress=progress,
         progress_bar=not quiet,
         wait=wait,
+        full_rebuild=full_rebuild,
     )
     click.echo(report.summary())
 

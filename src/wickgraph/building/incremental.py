@@ -1,0 +1,399 @@
+"""The incremental build: a new generation from a copy of the current one, with only the changed files' graphs
+loaded, derived and merged again.
+
+The fast build records in each generation what it was built from (:mod:`.manifest`). When the ontology, the
+shapes and the rules are as they were and only some data files were added, edited or removed,
+:func:`plan` finds the graphs they touch, and :func:`fill_incremental` makes the new generation:
+
+1. a RocksDB checkpoint of the current generation (``Store.backup``: hard links, near free);
+2. the changed files are loaded into a scratch store in memory (with the ontology and the registry graph),
+   where the build rules that stay inside one graph run (:func:`local_operation`: a rule whose pattern reads
+   only the graph it writes and the ontology);
+3. in the copy, the touched graphs, the registry graph, the status graphs and the touched claims' reifiers
+   are removed, and what the scratch store derived is added; the rules that read across graphs (a
+   performance's label in the registry, the name keys, an inferred claim's date) run on the whole copy;
+4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
+   new ones; the reifiers of the touched claims are written again;
+5. every check of the fast build runs on the whole copy (the same queries, so a bad edit fails with the same
+   words), then the claims' status is computed anew, and the generation is published as any build's.
+
+What it cannot do this way it leaves to the full build, and says why (:class:`Plan`'s ``reason``): no
+manifest in the current generation, a changed ontology, shapes or rules, a changed entity registry (every
+graph's IRIs are checked against it), input without the build rules, files with blank nodes moved in the
+build order (their labels are scoped by it), or most of the data changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import Store as OxStore
+
+from ..errors import ValidationError
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG
+from ..sparql_templates import VAR
+from .derive import Operation
+from .fast import Filled
+from .manifest import FileEntry, Manifest, file_digest, ontology_digest, read_asserted, read_manifest, scan_file
+from .parse import display_path
+
+__all__ = ["Plan", "fill_incremental", "local_operation", "plan"]
+
+MOST = 0.8
+"""Above this share of the input's bytes to load again, the full build is used instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an incremental build would do, or why it cannot (``reason``)."""
+
+    reason: str | None
+    """Why the full build is needed; ``None`` when the incremental build can run."""
+    manifest: Manifest | None = None
+    reload: tuple[Path, ...] = ()
+    """The data files to load again: the changed ones and those sharing a graph with them."""
+    graphs: frozenset[str] = frozenset()
+    """The named graphs to remove and build again (the registry graph aside)."""
+    changed: tuple[str, ...] = ()
+    """The files added, edited or removed (relative to the data directory)."""
+
+
+def plan(current: Path, ontology: Path, data: Path, files: list[Path]) -> Plan:
+    """Compare ``files`` (the data directory's, in build order) and ``ontology`` with the manifest of the
+    generation ``current``."""
+    manifest = read_manifest(current)
+    if manifest is None:
+        return Plan("the current generation has no manifest (it was not made by the fast build)")
+    if manifest.ontology != ontology_digest(ontology):
+        return Plan("the ontology, the shapes or the rules changed")
+    old = {entry.path: (index, entry) for index, entry in enumerate(manifest.files)}
+    names = [str(path.relative_to(data)) for path in files]
+    digests = {name: file_digest(path) for name, path in zip(names, files, strict=True)}
+    changed = sorted(
+        {n for n in names if n not in old or old[n][1].sha256 != digests[n]} | {n for n in old if n not in digests}
+    )
+    graphs: set[str] = set()
+    for name in changed:
+        if name in old:
+            graphs |= set(old[name][1].graphs)
+    reload = {n for n in changed if n in digests}
+    # New graphs of the changed files are known once they are loaded; a graph they share with an unchanged
+    # file is found then too (fill_incremental re-plans with them: :class:`_Reload`).
+    return _closed(Plan(None, manifest, (), frozenset(graphs), tuple(changed)), names, files, reload)
+
+
+def _closed(draft: Plan, names: list[str], files: list[Path], reload: set[str]) -> Plan:
+    """``draft`` with every unchanged file that states one of its graphs added to the files to load again
+    (and its graphs to the graphs), until nothing more is added; or the reason it cannot run."""
+    assert draft.manifest is not None
+    old = {entry.path: (index, entry) for index, entry in enumerate(draft.manifest.files)}
+    graphs = set(draft.graphs)
+    grown = True
+    while grown:
+        grown = False
+        for name in names:
+            if name in reload or name not in old:
+                continue
+            if graphs & set(old[name][1].graphs):
+                reload.add(name)
+                graphs |= set(old[name][1].graphs)
+                grown = True
+    if ENTITIES_GRAPH in graphs:
+        registry = sorted(n for n in reload if n in old and ENTITIES_GRAPH in old[n][1].graphs) or sorted(reload)
+        return Plan(f"the entity registry changed ({', '.join(registry)}): every graph's IRIs are checked against it")
+    if ONTOLOGY_GRAPH in graphs or any(g.startswith(STATUS_GRAPH) for g in graphs):
+        return Plan("a data file states the ontology graph or a status graph")
+    for index, name in enumerate(names):
+        if name not in reload and old[name][1].blank and old[name][0] != index:
+            return Plan(f"{name} has blank nodes and moved in the build order (their labels would change)")
+    by_name = dict(zip(names, files, strict=True))
+    total = sum(p.stat().st_size for p in files) or 1
+    again = sum(by_name[n].stat().st_size for n in reload)
+    if again > MOST * total and len(reload) > 1:
+        return Plan(f"most of the data changed ({again / total:.0%} of it to load again)")
+    return Plan(None, draft.manifest, tuple(by_name[n] for n in sorted(reload)), frozenset(graphs), draft.changed)
+
+
+_GRAPH_CLAUSE = re.compile(r"\bGRAPH\s+(\S+)", re.IGNORECASE)
+
+
+def local_operation(op: Operation) -> bool:
+    """Whether a rule operation stays inside one graph: it writes into one graph variable and its pattern reads
+    only that graph and the ontology graph. Such a rule gives the same quads on any store that holds the graph
+    and the ontology; the others (the registry's performance labels and name keys, an inferred claim's date)
+    run on the whole store."""
+    written = {q.graph_name for q in op.template}
+    if len(written) != 1:
+        return False
+    graph = next(iter(written))
+    if not isinstance(graph, NamedNode) or not graph.value.startswith(VAR):
+        return False
+    variable = "?" + graph.value[len(VAR) :]
+    ontology = {f"<{ONTOLOGY_GRAPH}>", "wgg:ontology", variable}
+    read = _GRAPH_CLAUSE.findall(op.where)
+    return bool(read) and all(term in ontology for term in read) and "SELECT" not in op.where.upper()
+
+
+class _Files:
+    """Which data files state a named graph, from the manifest entries of the new build (for the messages)."""
+
+    def __init__(self, data: Path, entries: Iterable[FileEntry]) -> None:
+        self._of: dict[str, set[str]] = {}
+        for entry in entries:
+            shown = display_path(data / entry.path)
+            for graph in entry.graphs:
+                self._of.setdefault(graph, set()).add(shown)
+
+    def __call__(self, graph: str) -> set[str]:
+        return self._of.get(graph, set())
+
+
+def _claims_recorded_in(store: OxStore, graphs: Iterable[str]) -> set[str]:
+    """The claims whose records sit in ``graphs``."""
+    found: set[str] = set()
+    claim, a = NamedNode(WG + "Claim"), NamedNode(RDF + "type")
+    for graph in graphs:
+        for quad in store.quads_for_pattern(None, a, claim, NamedNode(graph)):
+            if isinstance(quad.subject, NamedNode):
+                found.add(quad.subject.value)
+    return found
+
+
+def _inferring_graphs(store: OxStore, premises: set[str]) -> set[str]:
+    """The graphs whose claims are derived from (``wg:derivedFrom``) one of ``premises``: their dates follow."""
+    found: set[str] = set()
+    derived_from = NamedNode(WG + "derivedFrom")
+    for premise in premises:
+        for quad in store.quads_for_pattern(None, derived_from, NamedNode(premise), None):
+            if isinstance(quad.graph_name, NamedNode):
+                found.add(quad.graph_name.value)
+    return found
+
+
+def fill_incremental(
+    generation: Path,
+    *,
+    current: Path,
+    workdir: Path,
+    ontology: Path,
+    data: Path,
+    files: list[Path],
+    planned: Plan,
+    progress: Callable[[str], None],
+) -> tuple[Filled, list[FileEntry]] | str:
+    """Make ``generation`` from the current one and the changed files (see the module docstring). Returns what
+    was written and the new manifest's entries, or the reason to build in full instead (found once the changed
+    files are read: a new graph they share with the registry or an unchanged file that made the load too big).
+    Raises the fast build's errors, in its words, for bad data."""
+    from .checks import run_checks
+    from .derive import derive
+    from .drafts import refuse_drafts
+    from .generation import pause_for_tests
+    from .loading import load_file
+    from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
+    from .report import dataset_counts, refuse_empty
+    from .shapes import compile_shapes
+    from .supersession import drop_status_graphs, status_quads, write_status
+
+    assert planned.manifest is not None
+    names = [str(path.relative_to(data)) for path in files]
+    index = {name: number for number, name in enumerate(names)}
+    old_entries = {entry.path: entry for entry in planned.manifest.files}
+
+    # 2. The changed files, each in a store of its own first (its graphs, for the manifest and the plan).
+    reload = list(planned.reload)
+    graphs = set(planned.graphs)
+    scanned: dict[str, FileEntry] = {}
+    while True:
+        for path in reload:
+            name = str(path.relative_to(data))
+            if name not in scanned:
+                progress(f"loading {path}")
+                load_file(OxStore(), path, False, scope=f"f{index[name]}")  # a parse error, as the full build's
+                scanned[name] = scan_file(path, data)
+        new_graphs = set().union(*(set(scanned[n].graphs) for n in scanned)) if scanned else set()
+        if new_graphs <= graphs:
+            break
+        graphs |= new_graphs
+        replanned = _closed(
+            Plan(None, planned.manifest, (), frozenset(graphs), planned.changed),
+            names,
+            files,
+            {str(p.relative_to(data)) for p in reload},
+        )
+        if replanned.reason is not None:
+            return replanned.reason
+        reload, graphs = list(replanned.reload), set(replanned.graphs)
+
+    source = OxStore.read_only(str(current))
+    premises = graphs | _claims_recorded_in(source, graphs)
+    inferring = _inferring_graphs(source, premises) - graphs
+    if inferring:
+        extra = {n for n in names if n not in {str(p.relative_to(data)) for p in reload}}
+        extra = {n for n in extra if set(old_entries[n].graphs) & inferring}
+        replanned = _closed(
+            Plan(None, planned.manifest, (), frozenset(graphs | inferring), planned.changed),
+            names,
+            files,
+            {str(p.relative_to(data)) for p in reload} | extra,
+        )
+        if replanned.reason is not None:
+            return replanned.reason
+        for path in replanned.reload:
+            name = str(path.relative_to(data))
+            if name not in scanned:
+                load_file(OxStore(), path, False, scope=f"f{index[name]}")
+                scanned[name] = scan_file(path, data)
+        reload, graphs = list(replanned.reload), set(replanned.graphs)
+    entries = [scanned[n] if n in scanned else old_entries[n] for n in names]
+    files_of = _Files(data, entries)
+    progress(
+        f"incremental build: {len(planned.changed)} changed file(s), {len(reload)} to load again, "
+        f"{len(graphs)} graph(s) to rebuild"
+    )
+
+    # The scratch store: the ontology, the registry as the data state it, the files to load again.
+    scratch = OxStore()
+    scratch.extend(list(source.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_GRAPH))))
+    registry_files = [n for n in names if ENTITIES_GRAPH in set(_graphs_of_entry(entries, n))]
+    for name in registry_files:
+        alone = OxStore()
+        load_file(alone, data / name, False, scope=f"f{index[name]}")
+        scratch.extend(list(alone.quads_for_pattern(None, None, None, NamedNode(ENTITIES_GRAPH))))
+    for path in reload:
+        load_file(scratch, path, False, scope=f"f{index[str(path.relative_to(data))]}")
+    refuse_drafts(scratch, files_of)
+    if scratch.query("ASK { ?s ?p ?o }"):
+        outside = {
+            display_path(p) for p in reload if any(isinstance(q.graph_name, DefaultGraph) for q in _quads_of_file(p))
+        }
+        raise ValidationError(outside_named_graphs(outside))
+    asserted = {
+        g: {Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))}
+        for g in graphs
+    }
+    progress("applying the build rules that stay in one graph (to the changed graphs)")
+    stated = len(scratch)
+    derive(scratch, ontology, workdir=workdir, progress=progress, only=local_operation)
+    local_derived = len(scratch) - stated
+    pause_for_tests("incremental", progress)
+
+    # 1 and 3. The copy of the current generation, the old graphs out, the new ones in.
+    progress("copying the current generation (a RocksDB checkpoint)")
+    generation.rmdir()
+    source.backup(str(generation))
+    del source
+    disk = OxStore(str(generation))
+    progress("removing the changed graphs and what the rules derived from them")
+    entities = NamedNode(ENTITIES_GRAPH)
+    # The registry graph is the registry file's (unchanged) and what the rules add to it: what the scratch store
+    # does not hold was added by the rules that read across graphs, which run again below.
+    registry_old = set(disk.quads_for_pattern(None, None, None, entities))
+    registry_new = set(scratch.quads_for_pattern(None, None, None, entities))
+    removed: set[Triple] = set()
+    for g in graphs:
+        removed |= {
+            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, NamedNode(g))
+        }
+    removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_old - registry_new}
+    claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
+    reifies = NamedNode(RDF + "reifies")
+    for claim in claims:
+        for quad in list(disk.quads_for_pattern(NamedNode(claim), reifies, None, DefaultGraph())):
+            disk.remove(quad)
+    for g in graphs:
+        disk.remove_graph(NamedNode(g))
+    for quad in registry_old - registry_new:
+        disk.remove(quad)
+    for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
+        # The status records are in the default graph too (written anew below).
+        removed |= {
+            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
+        }
+    drop_status_graphs(disk)
+    added_quads = [q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))]
+    added_quads += list(registry_new - registry_old)
+    disk.extend(added_quads)
+    added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
+    with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
+        derived_triples = Path(tmp) / "derived.nt"
+        progress("applying the build rules that read across graphs (to the whole store)")
+        with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
+            derived = local_derived + derive(
+                disk, ontology, workdir=workdir, progress=progress, triples=triples, only=_global
+            )
+        added |= {
+            Triple(q.subject, q.predicate, q.object)
+            for q in parse(path=str(derived_triples), format=RdfFormat.N_TRIPLES)
+        }
+
+    # 4. The default graph: removed triples no named graph still holds out, the new ones in.
+    progress("updating the default graph (the union view) and the reifiers")
+    default = DefaultGraph()
+    for t in removed - added:
+        if not any(
+            isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            disk.remove(Quad(t.subject, t.predicate, t.object, default))
+    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
+    claim_type, a = NamedNode(WG + "Claim"), NamedNode(RDF + "type")
+    for claim in sorted(claims):
+        node = NamedNode(claim)
+        if any(isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(node, a, claim_type)):
+            disk.extend(
+                [
+                    Quad(node, reifies, Triple(q.subject, q.predicate, q.object), default)
+                    for q in disk.quads_for_pattern(None, None, None, node)
+                ]
+            )
+
+    # 5. The checks, on the whole store, then the status.
+    progress("checking the provenance rules (SPARQL)")
+    problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
+    progress("checking the shapes (SPARQL)")
+    problems += run_checks(disk, compile_shapes(ontology / "shapes.ttl"), files_of=files_of, progress=progress)
+    files_of_claim = functools.partial(claim_files, disk, files_of)
+    problems += supersession_problems(disk, files_of_claim)
+    if problems:
+        raise ValidationError(problems)
+    progress("computing the status of every claim's triples (supersession per triple)")
+    kept = read_asserted(current)
+    for g in graphs:
+        kept.pop(g, None)
+    status, problems = status_quads(disk, {**kept, **asserted}, ontology, files_of_claim)
+    if problems:
+        raise ValidationError(problems)
+    write_status(disk, status)
+    counts = dataset_counts(disk)
+    refuse_empty(counts, data, len(files))
+    from .provenance import supersession_links
+
+    linked = {c for link in supersession_links(disk) for c in link}
+    in_links = {c: ts for c, ts in {**kept, **asserted}.items() if c in linked}
+    filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
+    disk.flush()
+    del disk
+    return filled, entries
+
+
+def _global(op: Operation) -> bool:
+    return not local_operation(op)
+
+
+def _graphs_of_entry(entries: list[FileEntry], name: str) -> tuple[str, ...]:
+    """The graphs the entry called ``name`` states."""
+    return next((e.graphs for e in entries if e.path == name), ())
+
+
+def _quads_of_file(path: Path) -> Iterable[Quad]:
+    from pyoxigraph import parse
+
+    from .parse import FORMATS
+
+    return parse(path=str(path), format=FORMATS[path.suffix])

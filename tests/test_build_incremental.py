@@ -1,0 +1,379 @@
+"""The incremental build (:mod:`wickgraph.building.incremental`): after a one-file change the fast build
+rebuilds only that file's graphs into a copy of the current generation. It must give exactly the store a full
+rebuild gives (every quad compared), fail a bad edit with the full build's words leaving the previous graph
+current, survive SIGKILL at any moment, and fall back to the full build (saying why) when it cannot help."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import BlankNode, RdfFormat, Store, parse
+
+import wickgraph
+from wickgraph.building.report import BuildReport
+from wickgraph.cli import cli
+from wickgraph.errors import ParseError, ValidationError, WickgraphError
+from wickgraph.store.embedded import current_generation
+
+REPO = Path(__file__).resolve().parent.parent
+_GRAPH = re.compile(rb" <([^<>]*)> \.\s*$")
+
+
+def _universe(directory: Path, films: int = 8, buckets: int = 5) -> Path:
+    """A generated universe split into files: the registry in ``entities.nq``, each source graph with its
+    claim graphs in one of ``buckets`` files."""
+    from wickgraph.synthetic import generate
+
+    whole = directory / "universe.nq"
+    generate(whole, films=films, seed=5, texts_dir=directory / "texts")
+    data = directory / "data"
+    data.mkdir()
+    parts: dict[str, list[bytes]] = {}
+    for line in whole.read_bytes().splitlines(keepends=True):
+        found = _GRAPH.search(line)
+        assert found is not None, line
+        graph = found.group(1).decode()
+        if graph.endswith("/graph/entities"):
+            name = "entities.nq"
+        else:
+            pieces = graph.split("/")
+            slug = pieces[-2] if "/claim/" in graph else pieces[-1]
+            name = f"part-{int(hashlib.sha256(slug.encode()).hexdigest(), 16) % buckets}.nq"
+        parts.setdefault(name, []).append(line)
+    for name, lines in parts.items():
+        (data / name).write_bytes(b"".join(lines))
+    whole.unlink()
+    return data
+
+
+def _quads(store: Path) -> Counter[str]:
+    """Every quad of the current generation (blank nodes as ``_:b``: the ontology's differ between two loads),
+    each counted."""
+    opened = Store.read_only(str(current_generation(store)))
+    return Counter(
+        "\t".join(
+            "_:b" if isinstance(t, BlankNode) else str(t) for t in (q.subject, q.predicate, q.object, q.graph_name)
+        )
+        for q in opened
+    )
+
+
+def _full(data: Path, store: Path) -> Counter[str]:
+    """The quads of a full fast build of ``data`` into a new store."""
+    shutil.rmtree(store, ignore_errors=True)
+    report = wickgraph.build(store, mode="fast", data_dir=data)
+    assert not report.incremental and report.full_rebuild_reason is None
+    return _quads(store)
+
+
+def _incremental(data: Path, store: Path) -> BuildReport:
+    report = wickgraph.build(store, mode="fast", data_dir=data)
+    assert report.incremental, report.full_rebuild_reason
+    assert report.quads == sum(_quads(store).values())
+    return report
+
+
+def _edit_a_date(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(
+        r'(ontology#(?:releaseDate|date|birthDate)> ")(\d{4})',
+        lambda m: m.group(1) + str(int(m.group(2)) - 1),
+        text,
+        count=1,
+    )
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def universe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _universe(tmp_path_factory.mktemp("universe"))
+
+
+@pytest.fixture
+def data(universe: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(universe, copy)
+    return copy
+
+
+def test_incremental_builds_give_what_full_rebuilds_give_on_a_generated_universe(data: Path, tmp_path: Path) -> None:
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    parts = sorted(data.glob("part-*.nq"))
+
+    _edit_a_date(parts[0])  # an edited file
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+
+    copy = _copy_of(parts[1], data / "zz-copy.nq")  # an added file, stating triples another file states too
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+
+    # A file whose graph another file states as well (the same graph in two files), then in one again.
+    lines = parts[2].read_bytes().splitlines(keepends=True)
+    twice = data / "zz-twice.nq"
+    twice.write_bytes(b"".join(lines[: len(lines) // 2]))
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    twice.unlink()
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+
+    shared = _default_graph(store) & _triples_of(copy)
+    assert shared, "the copy states triples the other files state"
+    copy.unlink()  # a removed file: what another file states too stays in the default graph
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    assert shared <= _default_graph(store)
+
+    _edit_a_date(parts[3])  # two files changed at once
+    _edit_a_date(parts[4])
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+
+
+def _copy_of(part: Path, target: Path) -> Path:
+    """A new file with the sources and claims of ``part`` under new IRIs (without their supersessions,
+    retractions and premises, which name claims of other files): the same facts, said again."""
+    kept = []
+    for line in part.read_text(encoding="utf-8").splitlines(keepends=True):
+        if "_:" in line or re.search(r"ontology#(supersedes|retracts|derivedFrom)>", line):
+            continue
+        kept.append(re.sub(r"wickgraph/(claim|source)/", r"wickgraph/\1/copy-", line))
+    target.write_text("".join(kept), encoding="utf-8")
+    return target
+
+
+def _default_graph(store: Path) -> set[str]:
+    """The triples of the default graph, as :func:`_quads` writes them (without the graph)."""
+    return {k.removesuffix("\tDEFAULT") for k in _quads(store) if k.endswith("\tDEFAULT")}
+
+
+def _triples_of(path: Path) -> set[str]:
+    """The triples of an N-Quads file about anything but its own sources and claims, written as
+    :func:`_quads` writes those of the default graph."""
+    return {
+        "\t".join(str(t) for t in (q.subject, q.predicate, q.object))
+        for q in parse(path=str(path), format=RdfFormat.N_QUADS)
+        if "/copy-" not in str(q.subject) and "/copy-" not in str(q.object)
+    }
+
+
+def test_incremental_on_the_real_data(data_copy: Path, tmp_path: Path) -> None:
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data_copy)
+    factsheet = data_copy / "factsheet" / "ballerina.trig"
+    text = factsheet.read_text(encoding="utf-8")
+    edited = re.sub(
+        r'"(\d{4})-(\d\d)-(\d\d)"\^\^xsd:date',
+        lambda m: f'"{int(m.group(1)) - 1}-{m.group(2)}-{m.group(3)}"^^xsd:date',
+        text,
+        count=1,
+    )
+    assert edited != text
+    factsheet.write_text(edited, encoding="utf-8")
+    _incremental(data_copy, store)
+    assert _quads(store) == _full(data_copy, reference)
+
+    editorial = data_copy / "editorial.trig"  # inferred claims (wg:derivedFrom) across files
+    saved = editorial.read_bytes()
+    editorial.unlink()
+    _incremental(data_copy, store)
+    assert _quads(store) == _full(data_copy, reference)
+    editorial.write_bytes(saved)
+    _incremental(data_copy, store)
+    assert _quads(store) == _full(data_copy, reference)
+    with wickgraph.open_graph(store) as kg:
+        assert kg.ask("ASK { wgd:ballerina wg:director wgd:len-wiseman }")
+
+
+def _failure(data: Path, store: Path) -> str:
+    with pytest.raises(WickgraphError) as raised:
+        wickgraph.build(store, mode="fast", data_dir=data)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize("breakage", ["parse", "unregistered", "span"])
+def test_a_bad_edit_fails_as_the_full_build_does_and_leaves_the_graph(
+    data: Path, tmp_path: Path, breakage: str
+) -> None:
+    store = tmp_path / "store"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    generation, before = current_generation(store), _quads(store)
+    target = sorted(data.glob("part-*.nq"))[1]
+    text = target.read_text(encoding="utf-8")
+    if breakage == "parse":
+        lines = text.splitlines(keepends=True)
+        broken = "".join(lines[:3]) + "<https://w3id.org/wickgraph/id/x> <broken\n" + "".join(lines[3:])
+    elif breakage == "unregistered":
+        broken = re.sub(
+            r"(ontology#(?:director|actor|work)> <https://w3id.org/wickgraph/id/)([^>]*)>",
+            r"\1nobody-registered-\2>",
+            text,
+            count=1,
+        )
+    else:
+        broken = re.sub(r'(ontology#spanLine> ")\d+', r"\g<1>0", text, count=1)
+    assert broken != text
+    target.write_text(broken, encoding="utf-8")
+    incremental = _failure(data, store)
+    assert current_generation(store) == generation and _quads(store) == before
+    with wickgraph.open_graph(store) as kg:
+        assert kg.ask("ASK { ?s a wg:Claim }")
+    full = _failure(data, tmp_path / "fresh")
+    assert incremental == full
+    expected = {"parse": ParseError, "unregistered": ValidationError, "span": ValidationError}[breakage]
+    with pytest.raises(expected):
+        wickgraph.build(store, mode="fast", data_dir=data)
+    if breakage == "parse":
+        assert f"{target.name}:4:" in incremental
+    elif breakage == "unregistered":
+        assert "nobody-registered-" in incremental and "not in the entity registry" in incremental
+    else:
+        assert "a span line is a whole number from 1" in incremental and target.name in incremental
+    target.write_text(text, encoding="utf-8")  # mended: the next build is incremental again and right
+    _incremental(data, store)
+    assert _quads(store) == before
+
+
+def test_what_it_cannot_do_incrementally_it_builds_in_full_and_says_why(
+    data: Path, tmp_path: Path, ontology_dir: Path
+) -> None:
+    store = tmp_path / "store"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    registry = data / "entities.nq"
+    registry.write_bytes(registry.read_bytes() + b"\n")
+    report = wickgraph.build(store, mode="fast", data_dir=data)
+    assert not report.incremental and "entity registry changed (entities.nq)" in str(report.full_rebuild_reason)
+    assert "full rebuild: the entity registry changed" in report.summary()
+
+    report = wickgraph.build(store, mode="fast", data_dir=data, full_rebuild=True)
+    assert not report.incremental and report.full_rebuild_reason == "--full-rebuild"
+
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ontology_dir, ontology)
+    rule = sorted((ontology / "rules").glob("*.ru"))[0]
+    rule.write_text(rule.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    report = wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology)
+    assert report.full_rebuild_reason == "the ontology, the shapes or the rules changed"
+
+    report = wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology)  # nothing changed
+    assert report.incremental
+
+    wickgraph.build(store, mode="full", data_dir=data, ontology_dir=ontology, citations=False)
+    report = wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology)
+    assert "no manifest" in str(report.full_rebuild_reason)
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--fast",
+            "--full-rebuild",
+            "-q",
+            "--store",
+            str(store),
+            "--data",
+            str(data),
+            "--ontology",
+            str(ontology),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "full rebuild: --full-rebuild" in result.output
+    result = CliRunner().invoke(
+        cli, ["build", "--fast", "-q", "--store", str(store), "--data", str(data), "--ontology", str(ontology)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "incremental: only the changed files' graphs built again" in result.output
+
+
+def _spawn(store: Path, data: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "wickgraph", "build", "--fast", "--store", str(store), "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_sigkill_of_an_incremental_build_leaves_the_previous_graph(data: Path, tmp_path: Path) -> None:
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    generation, before = current_generation(store), _quads(store)
+    target = sorted(data.glob("part-*.nq"))[0]
+    original = target.read_text(encoding="utf-8")
+    _edit_a_date(target)
+    edited = target.read_text(encoding="utf-8")
+    # Once at known points (the rules applied, the copy not made yet; then just before the switch), then at
+    # random moments of a run whose length was measured first.
+    for stage in ("incremental", "publish"):
+        proc = _spawn(store, data, {"WICKGRAPH_BUILD_PAUSE": stage})
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if f"paused before {stage}" in line:
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        assert proc.returncode == -signal.SIGKILL
+        assert current_generation(store) == generation and _quads(store) == before
+    shutil.copytree(store, tmp_path / "timed")
+    started = time.monotonic()
+    _spawn(tmp_path / "timed", data).communicate(timeout=300)
+    length = time.monotonic() - started
+    chance = random.Random(18)
+    for _ in range(3):
+        proc = _spawn(store, data)
+        time.sleep(chance.uniform(0.1, length))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        if proc.returncode == 0:  # it finished first: back to the old graph, for the next try
+            target.write_text(original, encoding="utf-8")
+            _incremental(data, store)
+            generation, before = current_generation(store), _quads(store)
+            target.write_text(edited, encoding="utf-8")
+            continue
+        assert proc.returncode == -signal.SIGKILL
+        assert current_generation(store) == generation and _quads(store) == before
+        with wickgraph.open_graph(store) as kg:
+            assert kg.ask("ASK { ?s a wg:Claim }")
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    assert [p.name for p in store.iterdir() if p.name.startswith("wickgraph-")] == []
+
+
+def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "scale_incremental.py"),
+            "--films",
+            "6",
+            "--buckets",
+            "4",
+            "--work",
+            str(tmp_path),
+            "--compare",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"full fast build: [\d.]+ s, [\d,]+ quads \(load average [\d.]+\)", run.stdout)
+    assert re.search(r"one-file change \(.*\): [\d.]+ s, incremental, .*\(load average [\d.]+\)", run.stdout)
+    assert "compared with a full rebuild: the same" in run.stdout
