@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import subprocess
@@ -131,12 +132,10 @@ def raw_request(
     try:
         target = path + ("?" + urlencode(params) if params else "")
         data = body.encode("utf-8") if isinstance(body, str) else body
-        try:
+        # The server may answer before it has read the whole body (a 413 for a body over the limit) and close; its
+        # answer is still there to read. When it is not, getresponse() below fails the test.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             conn.request(method, target, data, dict(headers or {}))
-        except (BrokenPipeError, ConnectionResetError):
-            # The server may answer before it has read the whole body (a 413 for a body over the limit) and close;
-            # its answer is still there to read. When it is not, getresponse() below fails the test.
-            pass
         response = conn.getresponse()
         return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:

@@ -8,10 +8,12 @@ read-only, answers one query at a time, and is killed when the deadline passes (
 interrupted, e.g. by Ctrl-C). The next query starts a fresh worker.
 
 The worker stays up between queries, so only the first query (and the first after a kill) pays for starting
-it. Its answer is read whole before it is handed back (an answer that is not complete by the deadline is no
+it; the time limit counts from when the worker says it is ready, so a slow start (a loaded machine) is not taken
+for a slow query. Its answer is read whole before it is handed back (an answer that is not complete by the deadline is no
 answer), as pickled rows or triples: both ends are this same library.
 
-Protocol, one request at a time: the parent writes one JSON line (``{"sparql": …, "graphs": [...] | null}``);
+Protocol: once it has opened the store the worker writes ``ready`` and a newline; then, one request at a time,
+the parent writes one JSON line (``{"sparql": …, "graphs": [...] | null}``);
 the worker answers with one JSON header line (``{"length": N}`` or ``{"error": …}``) and N bytes of pickle.
 """
 
@@ -34,6 +36,9 @@ from .base import GraphView
 
 __all__ = ["QueryWorker"]
 
+START_LIMIT = 120
+"""Seconds a worker may take to start and open the store (apart from the query's own time limit)."""
+
 
 class QueryWorker:
     """A worker process for the store at ``root`` (started at the first query; see the module docstring)."""
@@ -50,13 +55,35 @@ class QueryWorker:
         if launcher:  # the worker dies with the thread that started it, even when that process is killed
             args = [launcher, "--pdeathsig", "KILL", "--", *args]
         self.starts += 1
-        return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert process.stdout is not None
+        ready = False
+        try:
+            # The worker says "ready" once it has opened the store. Starting (Python, the imports, the store) is not
+            # the query: on a loaded machine it can take longer than a short time limit, so it has a bound of its own.
+            try:
+                ready = _read(process.stdout, time.monotonic() + START_LIMIT, line=True) == b"ready\n"
+            except TimeoutError:
+                raise QueryError(f"the query worker for {self.root} did not start within {START_LIMIT} s") from None
+            if not ready:
+                raise QueryError(f"the query worker for {self.root} stopped unexpectedly")
+        finally:
+            if not ready:
+                with contextlib.suppress(OSError):
+                    process.kill()
+                process.wait()
+                for stream in (process.stdin, process.stdout):
+                    if stream is not None:
+                        with contextlib.suppress(OSError):
+                            stream.close()
+        return process
 
     def query(self, sparql: str, view: GraphView | None, timeout: float) -> QueryResult:
-        """Run ``sparql`` in the worker; :class:`QueryTimeoutError` when it takes longer than ``timeout``."""
-        deadline = time.monotonic() + timeout
+        """Run ``sparql`` in the worker; :class:`QueryTimeoutError` when it takes longer than ``timeout`` (counted
+        from when the worker is ready: starting one is not part of the query)."""
         if self._process is None or self._process.poll() is not None:
             self._process = self._start()
+        deadline = time.monotonic() + timeout
         process = self._process
         assert process.stdin is not None and process.stdout is not None
         request = {"sparql": sparql, "graphs": list(view.graphs) if view is not None else None}
@@ -133,6 +160,8 @@ def _serve(root: str) -> None:
 
     store = EmbeddedStore.open(root, allow_service=True)  # the parent has applied its policy already
     out = sys.stdout.buffer
+    out.write(b"ready\n")  # the parent's time limit for a query starts now
+    out.flush()
     for raw in sys.stdin.buffer:
         request = json.loads(raw)
         view = GraphView(tuple(request["graphs"])) if request["graphs"] is not None else None
