@@ -168,31 +168,23 @@ def measure_size(quads: int, opts: argparse.Namespace) -> dict[str, Any]:
         out["nx"] = {"missing": f"not run above {size_name(opts.nx_max)} (--nx-max)"}
     if quads == opts.incremental_size:
         log(f"{size_name(quads)}: incremental build of a one-file change")
-        out["incremental"] = incremental(Path(store), data, work / "incremental", opts)
+        out["incremental"] = incremental(quads, work / "incremental")
     out["store"] = store
     return out
 
 
-# ---- HOOK: the incremental build (issue 18; benchmarks/scale_incremental.py is written by another change) ----
+# ---- the incremental build ----------------------------------------------------------------------------------
 INCREMENTAL = HERE / "scale_incremental.py"
 
 
-def incremental(store: Path, data: Path, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
-    """HOOK for the incremental build's benchmark: ``{"missing": ...}`` (reported as *not measured*) while
-    ``benchmarks/scale_incremental.py`` does not exist. Its contract, for whoever wires it:
-
-        python benchmarks/scale_incremental.py --store STORE --data DATA --work DIR [--quick]
-
-    changes one source file of ``DATA`` (in a copy under ``DIR``, or in place: it runs after every other
-    measurement of its size), builds incrementally, and prints one JSON object on its last line with at least
-    ``seconds`` (wall time of the one-file change, published) and, when it can, ``cpu_seconds``, ``peak_mb`` and
-    ``full_seconds`` (a full fast build of the same data in the same run: the reference).
-    """
+def incremental(quads: int, work: Path) -> dict[str, Any]:
+    """The incremental build's benchmark (``benchmarks/scale_incremental.py --json``) at this size: it generates
+    the same universe split into data files, builds it in full, changes one file and builds again, and prints the
+    figures as one JSON line (``seconds``, ``full_seconds``, ``incremental``, ``reason``): the full build is the
+    reference, measured in the same run."""
     if not INCREMENTAL.is_file():
         return {"missing": f"{INCREMENTAL.relative_to(REPO)} is not there yet", "load": load_average()}
-    command = [sys.executable, str(INCREMENTAL), "--store", str(store), "--data", str(data), "--work", str(work)]
-    if opts.quick:
-        command.append("--quick")
+    command = [sys.executable, str(INCREMENTAL), "--size", str(quads), "--work", str(work), "--json"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=7200, cwd=REPO)
     except subprocess.TimeoutExpired:

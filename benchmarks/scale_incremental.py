@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", default=str(REPO / "out" / "bench-incremental"))
     parser.add_argument("--compare", action="store_true", help="also rebuild in full and compare every quad")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures (make bench)")
     opts = parser.parse_args(argv)
     from wickgraph import build
     from wickgraph.synthetic import generate
@@ -131,6 +133,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{how}, {again.quads:,} quads (load average {load:.1f}); {full / incremental:.1f}x faster",
             flush=True,
         )
+        if opts.json:
+            figures = {
+                "seconds": incremental,
+                "full_seconds": full,
+                "incremental": again.incremental,
+                "reason": again.full_rebuild_reason,
+                "file_kb": target.stat().st_size / 1024,
+                "quads": again.quads,
+            }
+            print(json.dumps(figures), flush=True)
         if opts.compare:
             from pyoxigraph import Store
 
