@@ -23,17 +23,41 @@ _T = TypeVar("_T")
 
 
 def publish_new_generation(
-    root: Path, fill: Callable[[Path], _T], *, wait: bool, progress: Callable[[str], None]
+    root: Path,
+    fill: Callable[[Path], _T],
+    *,
+    wait: bool,
+    progress: Callable[[str], None],
+    as_of_copies: bool = True,
 ) -> _T:
     """Fill a fresh generation of the store at ``root`` with ``fill(directory)`` and publish it atomically;
     return what ``fill`` returned. Raises :class:`~wickgraph.errors.StoreError` when the store cannot be
-    written or (``wait=False``) another build holds it; whatever ``fill`` raises leaves the previous graph."""
+    written or (``wait=False``) another build holds it; whatever ``fill`` raises leaves the previous graph.
+    With ``as_of_copies`` the server's as-of copies of the new generation are written before it is published
+    (:func:`_write_as_of_copies`)."""
     with writing_generation(root, wait=wait, progress=progress) as generation:
         result = fill(generation)
+        if as_of_copies:
+            _write_as_of_copies(root, generation, progress)
         pause_for_tests("publish", progress)
         progress("publishing (atomic switch of the current generation)")
         publish_generation(root, generation)
     return result
+
+
+def _write_as_of_copies(root: Path, generation: Path, progress: Callable[[str], None]) -> None:
+    """Write the as-of copies the server would make at start (:func:`wickgraph.server.snapshots.write_for_build`),
+    so that the first server of the generation finds them. They are an optimisation, not part of the graph: when
+    they cannot be written the build goes on and publishes, and the server makes them as it did before."""
+    from ..server.snapshots import write_for_build
+
+    started = time.perf_counter()
+    try:
+        made = write_for_build(root, generation, pause=lambda: pause_for_tests("as-of-copy", progress))
+    except Exception as exc:
+        progress(f"as-of copies not written (the server makes them when it starts): {exc}")
+        return
+    progress(f"as-of copies: {made} written in {time.perf_counter() - started:.1f} s")
 
 
 def pause_for_tests(stage: str, progress: Callable[[str], None]) -> None:

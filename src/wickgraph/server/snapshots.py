@@ -28,13 +28,18 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..store.base import GraphView
 from ..store.embedded import CURRENT, GENERATIONS
 from .engine import EnginePool, generation_now
 
-__all__ = ["COPIES", "KEEP", "MAX_QUADS", "PREPARED_QUADS", "Snapshots"]
+if TYPE_CHECKING:
+    from pyoxigraph import Store
+
+__all__ = ["COPIES", "KEEP", "MAX_QUADS", "PREPARED_QUADS", "Snapshots", "write_for_build"]
 
 KEEP = 4
 """Copies with an engine running at once; the least recently used one's engine is stopped first."""
@@ -298,16 +303,18 @@ def _remove(root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _copy(generation: Path, view: GraphView, root: Path) -> int | None:
+def _copy(generation: Path, view: GraphView, root: Path, source: Store | None = None) -> int | None:
     """Write the view's graphs and their merge into a new store at ``root`` (a generation and its ``current``
-    link, as a build leaves it); the quads written, or ``None`` when the view holds more than :data:`MAX_QUADS`."""
+    link, as a build leaves it); the quads written, or ``None`` when the view holds more than :data:`MAX_QUADS`.
+    ``source``: ``generation`` opened already (else it is opened here)."""
     import shutil
 
     from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
 
     from ..store.embedded import new_generation_dir, publish_generation
 
-    source = Store.read_only(str(generation))
+    if source is None:
+        source = Store.read_only(str(generation))
     target_dir = new_generation_dir(root)
     target = Store(str(target_dir))
     default = DefaultGraph()
@@ -333,3 +340,63 @@ def _copy(generation: Path, view: GraphView, root: Path) -> int | None:
     (root / QUADS_FILE).write_text(str(written), encoding="ascii")
     publish_generation(root, target_dir)
     return written
+
+
+def write_for_build(root: Path, generation: Path, *, pause: Callable[[], None] = lambda: None) -> int:
+    """Write the as-of copies of ``generation`` (built, not yet published) where every server of the store at
+    ``root`` looks for them (``STORE/as-of/GENERATION/DIGEST``), for the same dates as
+    :meth:`wickgraph.server.sparql.SparqlEndpoint.prepare_as_of` and within the same caps, so that the first
+    server after the build finds them made. Each copy is written in a ``.tmp-*`` directory beside its place and
+    renamed into it whole (``pause()`` is called between the two, for the tests); a copy already there is kept.
+    Returns the copies in place. A build calls it before it
+    publishes: killed meanwhile, the generation is never published, and no half copy is ever in a copy's place.
+    """
+    import tempfile
+
+    from pyoxigraph import Store
+
+    from ..graph import KnowledgeGraph
+    from ..namespaces import sparql_prologue
+    from ..results import SelectResult
+    from ..store.embedded import EmbeddedStore
+    from ..terms import value
+    from .sparql import CHANGE_POINTS, as_of_days
+
+    here = root / SHARED / generation.name
+    here.mkdir(parents=True, exist_ok=True)
+    store = EmbeddedStore(Store.read_only(str(generation)), str(generation), read_only=True)
+    made = 0
+    prepared = 0
+    try:
+        result = store.query(sparql_prologue() + CHANGE_POINTS)
+        assert isinstance(result, SelectResult)
+        marks = sorted({value(row, "d") for row in result if row["d"] is not None})
+        kg = KnowledgeGraph(store)
+        done: set[GraphView] = set()
+        for day in as_of_days(marks):
+            if prepared >= PREPARED_QUADS:
+                break
+            view = kg.view_as_of(day)
+            if view in done:
+                continue
+            done.add(view)
+            final = here / _digest(view)
+            if (final / CURRENT).is_symlink():
+                made += 1
+                continue
+            work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=here))
+            try:
+                written = _copy(generation, view, work / "copy", store.ox)
+                if written is None:  # too large: the server answers it with the dataset parameters
+                    break
+                pause()
+                if final.exists():
+                    _remove(final)  # not a copy made whole (no current link): replaced
+                os.rename(work / "copy", final)
+            finally:
+                _remove(work)
+            prepared += written
+            made += 1
+    finally:
+        store.close()
+    return made

@@ -48,6 +48,16 @@ CHANGE_POINTS = """SELECT DISTINCT ?d WHERE {
 }"""
 
 
+def as_of_days(marks: list[str]) -> list[str]:
+    """The dates whose as-of copies are made ahead (by the server at start, and by a build), in order: the
+    latest :data:`PREPARED_VIEWS` change points of ``marks`` (sorted), the latest first, then a date before the
+    first when they are all there."""
+    days = list(reversed(marks[-PREPARED_VIEWS:]))
+    if len(marks) < PREPARED_VIEWS:
+        days.append(EARLIEST)  # before the first change point: the registry and the ontology
+    return days
+
+
 class _GenerationStore(EngineStore):
     """The pool as a store whose answers hold for one generation (read-only engines): the library may keep what
     it resolved. The server drops it when the generation changes (:meth:`SparqlEndpoint._kg`)."""
@@ -149,11 +159,7 @@ class SparqlEndpoint:
 
         def run() -> None:
             try:
-                marks = self.change_points()
-                days = list(reversed(marks[-PREPARED_VIEWS:]))
-                if len(marks) < PREPARED_VIEWS:
-                    days.append(EARLIEST)  # before the first change point: the registry and the ontology
-                for day in days:
+                for day in as_of_days(self.change_points()):
                     if self.snapshots.closed or not self.snapshots.prepare(self._view_as_of(day)):
                         break
             except Exception as exc:  # the server answers without them; the copies are then made when asked
