@@ -348,7 +348,7 @@ def write_for_build(root: Path, generation: Path, *, pause: Callable[[], None] =
     :meth:`wickgraph.server.sparql.SparqlEndpoint.prepare_as_of` and within the same caps, so that the first
     server after the build finds them made. Each copy is written in a ``.tmp-*`` directory beside its place and
     renamed into it whole (``pause()`` is called between the two, for the tests); a copy already there is kept.
-    Returns the copies in place. A build calls it before it
+    Returns the copies in place. The copies of generations no longer in the store are removed. A build calls it before it
     publishes: killed meanwhile, the generation is never published, and no half copy is ever in a copy's place.
     """
     import tempfile
@@ -364,6 +364,9 @@ def write_for_build(root: Path, generation: Path, *, pause: Callable[[], None] =
 
     here = root / SHARED / generation.name
     here.mkdir(parents=True, exist_ok=True)
+    for other in here.parent.iterdir():  # the copies of generations gone (a killed build's, an old one's)
+        if other.name != generation.name and not (root / GENERATIONS / other.name).exists():
+            _remove(other)
     store = EmbeddedStore(Store.read_only(str(generation)), str(generation), read_only=True)
     made = 0
     prepared = 0
