@@ -103,10 +103,15 @@ def test_a_build_that_cannot_write_the_copies_still_publishes_and_the_server_mak
         _assert_answers_as_the_library(server, store)
 
 
-def test_no_copies_when_not_asked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("through", ["library", "cli"])
+def test_no_copies_when_not_asked(tmp_path: Path, through: str) -> None:
     store = tmp_path / "store"
-    wickgraph.build(store, citations=False, as_of_copies=False)
-    assert not (store / SHARED).exists()
+    if through == "library":
+        wickgraph.build(store, citations=False, as_of_copies=False)
+    else:
+        command = [sys.executable, "-m", "wickgraph", "build", "-q", "--store", str(store), "--no-as-of-copies"]
+        subprocess.run(command, check=True, capture_output=True)
+    assert current_generation(store).is_dir() and not (store / SHARED).exists()
 
 
 def test_a_build_killed_while_writing_the_copies_leaves_the_previous_graph_and_no_half_copy(
