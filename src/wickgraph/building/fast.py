@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,8 +115,7 @@ def fill_fast(
     from .checks import run_checks
     from .derive import derive
     from .onepass import graph_text, registry_passes
-    from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
-    from .shapes import compile_shapes
+    from .provenance import claim_files, outside_named_graphs, provenance_checks
     from .supersession import drop_status_graphs, snapshot_asserted, status_quads, write_status
     from .union import merge_from_inputs, merge_into_default_graph, write_reifiers
 
@@ -166,15 +165,12 @@ def fill_fast(
         progress("merging every graph into the default graph (the union view)")
         if not merge_from_inputs(disk, files, derived_triples, workdir=workdir, drop_status=rules):
             merge_into_default_graph(disk, workdir)
-    progress("checking the shapes (SPARQL)")
-    problems += run_checks(disk, compile_shapes(ontology / "shapes.ttl"), files_of=files_of, progress=progress)
-    files_of_claim = functools.partial(claim_files, disk, files_of)
-    problems += supersession_problems(disk, files_of_claim)
+    problems += shape_and_supersession_problems(disk, ontology, files_of, progress)
     if problems:
         raise ValidationError(problems)
     if rules:
         progress("computing the status of every claim's triples (supersession per triple)")
-        status, problems = status_quads(disk, asserted, ontology, files_of_claim)
+        status, problems = status_quads(disk, asserted, ontology, functools.partial(claim_files, disk, files_of))
         if problems:
             raise ValidationError(problems)
         write_status(disk, status)
@@ -186,3 +182,17 @@ def fill_fast(
     disk.flush()
     del disk
     return filled
+
+
+def shape_and_supersession_problems(
+    disk: OxStore, ontology: Path, files_of: Callable[[str], Iterable[str]], progress: Callable[[str], None]
+) -> list[str]:
+    """The checks every fast build ends with, full or incremental: the SHACL shapes compiled to SPARQL, then the
+    supersession links; each problem worded with the files of the graphs at fault."""
+    from .checks import run_checks
+    from .provenance import claim_files, supersession_problems
+    from .shapes import compile_shapes
+
+    progress("checking the shapes (SPARQL)")
+    problems = run_checks(disk, compile_shapes(ontology / "shapes.ttl"), files_of=files_of, progress=progress)
+    return problems + supersession_problems(disk, functools.partial(claim_files, disk, files_of))

@@ -39,7 +39,7 @@ from ..errors import ValidationError
 from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG
 from ..sparql_templates import VAR
 from .derive import Operation
-from .fast import Filled
+from .fast import Filled, shape_and_supersession_problems
 from .manifest import FileEntry, Manifest, file_digest, ontology_digest, read_asserted, read_manifest, scan_file
 from .parse import display_path
 
@@ -196,9 +196,8 @@ def fill_incremental(
     from .drafts import refuse_drafts
     from .generation import pause_for_tests
     from .loading import load_file
-    from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
+    from .provenance import claim_files, outside_named_graphs, provenance_checks
     from .report import dataset_counts, refuse_empty
-    from .shapes import compile_shapes
     from .supersession import drop_status_graphs, status_quads, write_status
 
     assert planned.manifest is not None
@@ -356,17 +355,16 @@ def fill_incremental(
     # 5. The checks, on the whole store, then the status.
     progress("checking the provenance rules (SPARQL)")
     problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
-    progress("checking the shapes (SPARQL)")
-    problems += run_checks(disk, compile_shapes(ontology / "shapes.ttl"), files_of=files_of, progress=progress)
-    files_of_claim = functools.partial(claim_files, disk, files_of)
-    problems += supersession_problems(disk, files_of_claim)
+    problems += shape_and_supersession_problems(disk, ontology, files_of, progress)
     if problems:
         raise ValidationError(problems)
     progress("computing the status of every claim's triples (supersession per triple)")
     kept = read_asserted(current)
     for g in graphs:
         kept.pop(g, None)
-    status, problems = status_quads(disk, {**kept, **asserted}, ontology, files_of_claim)
+    status, problems = status_quads(
+        disk, {**kept, **asserted}, ontology, functools.partial(claim_files, disk, files_of)
+    )
     if problems:
         raise ValidationError(problems)
     write_status(disk, status)

@@ -69,13 +69,7 @@ class QueryWorker:
                 raise QueryError(f"the query worker for {self.root} stopped unexpectedly")
         finally:
             if not ready:
-                with contextlib.suppress(OSError):
-                    process.kill()
-                process.wait()
-                for stream in (process.stdin, process.stdout):
-                    if stream is not None:
-                        with contextlib.suppress(OSError):
-                            stream.close()
+                _kill(process)
         return process
 
     def query(self, sparql: str, view: GraphView | None, timeout: float) -> QueryResult:
@@ -119,15 +113,19 @@ class QueryWorker:
     def close(self) -> None:
         """Kill the worker (the next query starts a new one)."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        with contextlib.suppress(OSError):
-            process.kill()
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        if process is not None:
+            _kill(process)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill a worker, wait for it, and close our ends of its pipes."""
+    with contextlib.suppress(OSError):
+        process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 def _read(stream: IO[bytes], deadline: float, *, line: bool = False, size: int = 0) -> bytes:
