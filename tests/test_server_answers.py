@@ -108,6 +108,33 @@ def test_a_repeated_query_is_answered_from_the_cache_and_a_new_generation_never_
     assert app.app.answers.stats()["entries"] == 1  # the old generation's answer is gone
 
 
+def test_the_editors_terms_are_read_once_per_generation_and_follow_a_new_one(app: App, store: Path) -> None:
+    first = app.get("/terms", {})
+    assert first.status == 200
+    labels = {term["label"] for term in json.loads(first.body)}
+    assert {"wg:Film", "wgd:ballerina", "Ballerina"} <= labels
+    kept = app.app.editor_terms()
+    assert app.app.editor_terms() is kept  # the same list: read once for this generation
+    # A build publishes a generation with one entity only: the next request offers its terms, not the old ones.
+    fresh = new_generation_dir(store)
+    import pyoxigraph
+
+    one = pyoxigraph.Store(str(fresh))
+    one.add(
+        pyoxigraph.Quad(
+            pyoxigraph.NamedNode("https://w3id.org/wickgraph/id/only-one"),
+            pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            pyoxigraph.Literal("Only One"),
+        )
+    )
+    one.flush()
+    del one
+    publish_generation(store, fresh)
+    after = {term["label"] for term in json.loads(app.get("/terms", {}).body)}
+    assert "Ballerina" not in after and "wgd:ballerina" not in after
+    assert app.app.editor_terms() is not kept
+
+
 def test_errors_and_timeouts_are_never_kept(app: App) -> None:
     for _ in range(2):
         broken = app.sparql("SELECT ?x WHERE { ?x ?y }")

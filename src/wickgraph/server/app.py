@@ -99,6 +99,8 @@ class WickgraphApp(SparqlEndpoint):
             "/status": self._status,
             "/review": lambda environ: review_page(self, environ),
         }
+        self._terms_of: tuple[KnowledgeGraph, list[dict[str, str]]] | None = None
+        """The editor's completions, kept with the graph they were read from (one per generation, read-only)."""
 
     # ---- WSGI -----------------------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -157,7 +159,18 @@ class WickgraphApp(SparqlEndpoint):
 
     def _terms(self, environ: Mapping[str, Any]) -> _Response:
         _only(environ, "GET", "HEAD")
-        return _json(200, completion_terms(self._kg()))
+        return _json(200, self.editor_terms())
+
+    def editor_terms(self) -> list[dict[str, str]]:
+        """:func:`completion_terms` of the graph served now, read once per generation: a read-only pool's
+        :meth:`_kg` is one object per generation, so the terms are kept with it and dropped with it (a pool that
+        takes updates gets a new graph, and new terms, on every request)."""
+        kg = self._kg()
+        kept = self._terms_of
+        if kept is None or kept[0] is not kg:
+            kept = (kg, completion_terms(kg))
+            self._terms_of = kept
+        return kept[1]
 
     # ---- JSON API for scripts and the page --------------------------------------------------------------------
     def _queries(self, environ: Mapping[str, Any]) -> _Response:
