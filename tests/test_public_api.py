@@ -4,6 +4,7 @@ imports."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import subprocess
@@ -118,6 +119,42 @@ def test_dir_lists_the_public_names_and_an_unknown_name_is_an_attribute_error() 
     assert not {n for n in dir(wickgraph) if not n.startswith("_")} - set(PUBLIC)
     with pytest.raises(AttributeError, match="module 'wickgraph' has no attribute 'no_such_name'"):
         wickgraph.no_such_name  # noqa: B018
+
+
+def test_every_entry_of_the_facade_table_imports_and_the_table_is_all() -> None:
+    table = wickgraph._EXPORTS
+    assert sorted([*table, "__version__"]) == wickgraph.__all__
+    for name, module in table.items():
+        assert hasattr(importlib.import_module(module, "wickgraph"), name), f"{module} has no {name}"
+
+
+def _type_checking_imports(tree: ast.Module) -> dict[str, str]:
+    """The ``from .module import name as name`` lines under the facade's ``if TYPE_CHECKING:``, as a table."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for line in node.body:
+                assert isinstance(line, ast.ImportFrom), ast.unparse(line)
+                for alias in line.names:
+                    assert alias.asname == alias.name, ast.unparse(line)
+                    found[alias.name] = "." * line.level + (line.module or "")
+    return found
+
+
+def test_the_facade_types_each_table_entry_from_its_module() -> None:
+    # Type checkers do not run __getattr__: a name in the table but not in the TYPE_CHECKING imports would be
+    # typed Any, and one imported from another module there would be typed as something it is not.
+    facade = REPO / "src" / "wickgraph" / "__init__.py"
+    assert _type_checking_imports(ast.parse(facade.read_text(encoding="utf-8"))) == wickgraph._EXPORTS
+
+
+def test_a_name_is_imported_on_first_use_and_then_held_by_the_package() -> None:
+    code = (
+        "import sys, wickgraph; before = 'wickgraph.entity' in sys.modules; card = wickgraph.EntityCard; "
+        "print(before, 'wickgraph.entity' in sys.modules, vars(wickgraph).get('EntityCard') is card)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True"]
 
 
 def test_a_star_import_gives_the_public_names() -> None:

@@ -28,17 +28,98 @@ fast: a query does not pay for the build, the checks or the entity cards.
 
 from __future__ import annotations
 
-import functools as _functools
 import importlib as _importlib
-import re as _re
 import typing as _typing
-from pathlib import Path as _Path
 
 from . import _version
 
-# The public names: each ``from .module import name as name`` line below (in this file, before ``_EXPORT``) is
-# one, and is the only place it is listed. Each is imported on first use (``__getattr__`` below); no public name
-# is also the name of a submodule (tests/test_lazy_imports.py checks it), so no import can replace one.
+# The public names: each one and the module it comes from, written out once here; each is imported on first use
+# (``__getattr__`` below). The ``TYPE_CHECKING`` imports after it name the same objects for type checkers (which
+# do not run ``__getattr__``); tests/test_public_api.py checks that the two lists and ``__all__`` agree, and that
+# every entry imports. No public name is also the name of a submodule (tests/test_lazy_imports.py checks it), so
+# no import can replace one.
+_EXPORTS: dict[str, str] = {
+    "Connection": ".analysis",
+    "EdgeFact": ".analysis",
+    "Score": ".analysis",
+    "Step": ".analysis",
+    "WorkOrder": ".analysis",
+    "centrality": ".analysis",
+    "chronology": ".analysis",
+    "communities": ".analysis",
+    "shortest_paths": ".analysis",
+    "story_order": ".analysis",
+    "build": ".building.builder",
+    "bulk_build": ".building.builder",
+    "check": ".building.builder",
+    "BuildReport": ".building.report",
+    "Citation": ".citations",
+    "check_citations": ".citations",
+    "EntityCard": ".entity",
+    "EntityMatch": ".entity",
+    "Fact": ".entity",
+    "CitationError": ".errors",
+    "DataError": ".errors",
+    "EndpointAuthError": ".errors",
+    "EndpointError": ".errors",
+    "EndpointQueryError": ".errors",
+    "EndpointResponseError": ".errors",
+    "EndpointRowCapError": ".errors",
+    "EndpointUnreachableError": ".errors",
+    "EngineError": ".errors",
+    "EntityNotFoundError": ".errors",
+    "ExportError": ".errors",
+    "MissingExtraError": ".errors",
+    "NamedQueryError": ".errors",
+    "ParseError": ".errors",
+    "ProjectionError": ".errors",
+    "PushError": ".errors",
+    "QueryError": ".errors",
+    "QueryFormError": ".errors",
+    "QueryRefusedError": ".errors",
+    "QuerySyntaxError": ".errors",
+    "QueryTimeoutError": ".errors",
+    "ResultConsumedError": ".errors",
+    "ResultTooLargeError": ".errors",
+    "SourceTextError": ".errors",
+    "StoreError": ".errors",
+    "StoreNotFoundError": ".errors",
+    "StoryOrderCycleError": ".errors",
+    "UnknownVariableError": ".errors",
+    "UsageError": ".errors",
+    "ValidationError": ".errors",
+    "VizError": ".errors",
+    "WickgraphError": ".errors",
+    "read_graph": ".exchange",
+    "write_graph": ".exchange",
+    "KnowledgeGraph": ".graph",
+    "open_graph": ".graph",
+    "construct_to_networkx": ".networkx_export",
+    "result_to_networkx": ".networkx_export",
+    "to_networkx": ".networkx_export",
+    "load_ipython_extension": ".notebook.magic",
+    "Projection": ".projections",
+    "project": ".projections",
+    "PushReport": ".publish",
+    "push": ".publish",
+    "NamedQuery": ".queries",
+    "named_queries": ".queries",
+    "GraphResult": ".results",
+    "QueryResult": ".results",
+    "SelectResult": ".results",
+    "Coverage": ".spans",
+    "source_coverage": ".spans",
+    "claim_statuses": ".status",
+    "Endpoint": ".store.remote",
+    "RemoteStore": ".store.remote",
+    "GenerateReport": ".synthetic",
+    "generate": ".synthetic",
+    "HtmlView": ".viz",
+    "neighbourhood": ".viz",
+    "notebook_html": ".viz",
+    "render_html": ".viz",
+    "write_html": ".viz",
+}
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - imported on first use
     from .analysis import Connection as Connection
@@ -124,21 +205,13 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - imported on first use
 
 __version__ = _version.__version__
 
-_EXPORT = _re.compile(r"^ *from (\.[\w.]*) import (\w+) as \2$", _re.M)
-
-
-@_functools.cache
-def _exports() -> dict[str, str]:
-    """Each public name and the module it comes from, read from the imports above: the one list of the public
-    names (tests/test_public_api.py compares it with the names the API promises)."""
-    text = _Path(__file__).read_text(encoding="utf-8")
-    return {name: module for module, name in _EXPORT.findall(text.split("_EXPORT = ", 1)[0])}
-
 
 def __getattr__(name: str) -> _typing.Any:
+    # ``__all__`` is served here, not assigned: a type checker reads a computed ``__all__`` as naming nothing, and
+    # ``from wickgraph import *`` would lose its types.
     if name == "__all__":
-        return sorted([*_exports(), "__version__"])
-    module = _exports().get(name)
+        return sorted([*_EXPORTS, "__version__"])
+    module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'wickgraph' has no attribute {name!r}")
     found = getattr(_importlib.import_module(module, __name__), name)
@@ -147,4 +220,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(_exports()) | {n for n in globals() if n.startswith("__")})
+    return sorted(set(_EXPORTS) | {n for n in globals() if n.startswith("__")})
