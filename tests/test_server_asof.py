@@ -288,3 +288,29 @@ def test_a_copy_left_half_written_by_a_killed_server_is_removed_and_never_served
     finally:
         copies.close()
         shutil.rmtree(fresh)
+
+
+def test_no_copy_is_made_for_a_writable_pool_or_after_close(endpoint: Any) -> None:
+    from wickgraph.server.engine import EnginePool
+    from wickgraph.server.snapshots import Snapshots
+    from wickgraph.store.base import GraphView
+
+    # A view no other test asks, so that a copy made for it would be new.
+    view = GraphView(("https://w3id.org/wickgraph/graph/entities", "https://w3id.org/wickgraph/graph/editorial"))
+    shared = endpoint.pool.root / "as-of"
+    before = sorted(shared.rglob("*")) if shared.exists() else []
+    # A writable pool's data change under a copy: none is made, and the engine is asked with the dataset.
+    writable = Snapshots(EnginePool(endpoint.pool.root, writable=True))
+    closed = Snapshots(endpoint.pool)
+    closed.close()
+    for copies in (writable, closed):
+        assert copies.prepare(view) is False
+        assert copies.pool_for(view) is None
+        assert copies.copies() == 0
+    assert (sorted(shared.rglob("*")) if shared.exists() else []) == before
+    # The same view from an open read-only pool is copied: the refusals above are the pool's and the close's.
+    served = Snapshots(endpoint.pool)
+    try:
+        assert served.prepare(view) is True and served.copies() == 1
+    finally:
+        served.close()

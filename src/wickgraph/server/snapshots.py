@@ -78,9 +78,9 @@ class Snapshots:
         """Quads written ahead, per generation."""
         self._lock = threading.Lock()
         self._making: dict[Key, threading.Event] = {}
+        """Copies being written now, and the event their writer sets when done."""
         self._pinned: Key | None = None
         """The copy whose engine is kept running (:meth:`pin`)."""
-        """Copies being written now, and the event their writer sets when done."""
         self._count = 0
         self._closed = False
 
@@ -93,16 +93,22 @@ class Snapshots:
         with self._lock:
             return len(self._copies)
 
+    def _key(self, view: GraphView) -> Key | None:
+        """``view`` in the generation served now, or ``None`` when no copy is made for it: a writable pool (its
+        data change under a copy), a closed server, or no generation published yet."""
+        if self.pool.writable or self._closed:
+            return None
+        generation = generation_now(self.pool.root)
+        return None if generation is None else (generation, view)
+
     def prepare(self, view: GraphView) -> bool:
         """Write the copy of ``view`` now, without starting its engine (the first request of the view then only
         starts one). ``False`` when it was not written: too large, past :data:`PREPARED_QUADS` for this
         generation, a writable pool, or closed."""
-        if self.pool.writable or self._closed:
+        key = self._key(view)
+        if key is None:
             return False
-        generation = generation_now(self.pool.root)
-        if generation is None:
-            return False
-        key = (generation, view)
+        generation = key[0]
         with self._lock:
             if key in self._copies:
                 return True
@@ -117,12 +123,9 @@ class Snapshots:
 
     def pool_for(self, view: GraphView) -> EnginePool | None:
         """The engines that answer ``view`` from a copy, or ``None`` (a writable pool, a view too large)."""
-        if self.pool.writable or self._closed:
+        key = self._key(view)
+        if key is None:
             return None
-        generation = generation_now(self.pool.root)
-        if generation is None:
-            return None
-        key = (generation, view)
         while True:
             with self._lock:
                 found = self._pools.get(key)
