@@ -5,6 +5,7 @@ same rules add as SPARQL, on input built to break the text reader's assumptions;
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -158,17 +159,32 @@ WHERE { GRAPH wgg:ontology { ?p owl:inverseOf ?inverse } GRAPH ?g { ?s ?p ?o } F
     assert all(m.endswith("(SPARQL)") for m in messages if "08-added" in m)
 
 
-def test_trig_and_n_quads_of_the_same_data_build_the_same_store(tmp_path: Path) -> None:
-    """A generated universe as N-Quads (the rules run as one pass) and the same quads as TriG (SPARQL only)."""
+def _same_data_twice(tmp_path: Path, *, seed: int, extra: Callable[[str], str] | None = None) -> tuple[Path, Path]:
+    """A generated universe of six films in two data directories: ``nq/universe.nq`` (N-Quads: the fast build runs
+    the rules and the registry check as one pass over its text) and ``trig/universe.trig`` (the same quads as TriG:
+    SPARQL only). ``extra(claim)``: N-Quads lines added to both, given the IRI of one of the universe's claim
+    graphs."""
     from wickgraph.synthetic import generate
 
     nquads, trig = tmp_path / "nq", tmp_path / "trig"
     nquads.mkdir()
     trig.mkdir()
-    generate(nquads / "universe.nq", films=6, seed=5, texts_dir=tmp_path / "texts")
+    generate(nquads / "universe.nq", films=6, seed=seed, texts_dir=tmp_path / "texts")
     loaded = Store()
     loaded.load(path=str(nquads / "universe.nq"), format=FORMATS[".nq"])
+    if extra is not None:
+        claim = next(g.value for g in loaded.named_graphs() if g.value.startswith("https://w3id.org/wickgraph/claim/"))
+        added = extra(claim)
+        with (nquads / "universe.nq").open("a", encoding="utf-8") as out:
+            out.write(added)
+        loaded.load(added.encode(), format=FORMATS[".nq"])
     loaded.dump(output=str(trig / "universe.trig"), format=FORMATS[".trig"])
+    return nquads, trig
+
+
+def test_trig_and_n_quads_of_the_same_data_build_the_same_store(tmp_path: Path) -> None:
+    """A generated universe as N-Quads (the rules run as one pass) and the same quads as TriG (SPARQL only)."""
+    nquads, trig = _same_data_twice(tmp_path, seed=5)
     messages: list[str] = []
     wickgraph.bulk_build(tmp_path / "a", data_dir=nquads, progress=messages.append)
     wickgraph.bulk_build(tmp_path / "b", data_dir=trig)
@@ -187,25 +203,16 @@ def test_the_registry_checked_from_the_text_fails_as_the_sparql_check_does(tmp_p
     a wgd: IRI is not in the registry, the build fails with the same problems as the same data given as TriG
     (checked by SPARQL only)."""
     from wickgraph.errors import ValidationError
-    from wickgraph.synthetic import generate
 
-    nquads, trig = tmp_path / "nq", tmp_path / "trig"
-    nquads.mkdir()
-    trig.mkdir()
-    generate(nquads / "universe.nq", films=6, seed=7, texts_dir=tmp_path / "texts")
-    loaded = Store()
-    loaded.load(path=str(nquads / "universe.nq"), format=FORMATS[".nq"])
-    claim = next(g.value for g in loaded.named_graphs() if g.value.startswith("https://w3id.org/wickgraph/claim/"))
-    extra = {
-        "subject": f"<{WGD}nobody> <http://e/p> <http://e/b> <{claim}> .\n",
-        "object": f"<http://e/a> <http://e/p> <{WGD}nobody> <{claim}> .\n",
-        "both": f"<{WGD}ghost> <http://e/p> <{WGD}nobody> <{claim}> .\n",
-        "neither": f"<http://e/a> <http://e/p> <http://e/b> <{claim}> .\n",
-    }[where]
-    with (nquads / "universe.nq").open("a", encoding="utf-8") as out:
-        out.write(extra)
-    loaded.load(extra.encode(), format=FORMATS[".nq"])
-    loaded.dump(output=str(trig / "universe.trig"), format=FORMATS[".trig"])
+    def extra(claim: str) -> str:
+        return {
+            "subject": f"<{WGD}nobody> <http://e/p> <http://e/b> <{claim}> .\n",
+            "object": f"<http://e/a> <http://e/p> <{WGD}nobody> <{claim}> .\n",
+            "both": f"<{WGD}ghost> <http://e/p> <{WGD}nobody> <{claim}> .\n",
+            "neither": f"<http://e/a> <http://e/p> <http://e/b> <{claim}> .\n",
+        }[where]
+
+    nquads, trig = _same_data_twice(tmp_path, seed=7, extra=extra)
     outcomes: list[str] = []
     for data, name in ((nquads, "a"), (trig, "b")):
         messages: list[str] = []
