@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ..namespaces import compact
 from ..status import CURRENT, SUPERSEDED, ClaimStatuses, combine
+from ..terms import to_python
 from .vocabulary import (
     WG_PREFIX,
     ClaimInfo,
     Scalar,
     Vocabulary,
-    compact_id,
-    literal_value,
     local_name,
     node_id,
 )
@@ -90,7 +90,7 @@ class Builder:
                         self.other_labels.setdefault(sid, set()).add(o.value)
                     continue
                 values = attrs.setdefault(sid, {}).setdefault(pid, [])
-                v = literal_value(o)
+                v: Scalar = to_python(o, scalar=True)
                 if v not in values:
                     values.append(v)
                 _hold(literal_claims, (sid, pid, type(v), v), claim)
@@ -232,7 +232,7 @@ class Builder:
             }
         if len(claim_ids) == 1:  # most edges: one claim, no sorting
             c = claim_ids[0]
-            i = self.claims.get(c) or ClaimInfo(compact_id(c), "", "", "", "", "")
+            i = self.claims.get(c) or ClaimInfo(compact(c, bare=True), "", "", "", "", "")
             status = marked.get(c, CURRENT)
             return {
                 "claims": [i.claim],
@@ -246,7 +246,7 @@ class Builder:
                 "status": status,
             }
         rows = sorted(
-            ((self.claims.get(c) or ClaimInfo(compact_id(c), "", "", "", "", ""), c) for c in claim_ids),
+            ((self.claims.get(c) or ClaimInfo(compact(c, bare=True), "", "", "", "", ""), c) for c in claim_ids),
             key=lambda row: (row[0].date, row[0].claim),
         )
         return {
@@ -272,7 +272,7 @@ class Builder:
             if sid is None or pid is None:
                 continue
             if isinstance(o, Literal):
-                v = literal_value(o)
+                v: Scalar = to_python(o, scalar=True)
                 self.literal_status.setdefault((sid, pid, type(v), v), {})[claim] = status.status
             elif isinstance(o, NamedNode) and o.value in self.vocab_terms:  # a vocabulary term is an attribute
                 self.literal_status.setdefault((sid, pid, str, node_id(o)), {})[claim] = status.status

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from ..namespaces import ONTOLOGY_GRAPH, RDF, RDFS, WG, compact
-from ..terms import to_python, value
+from ..terms import value
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..graph import KnowledgeGraph
@@ -21,9 +21,7 @@ __all__ = [
     "ClaimInfo",
     "Scalar",
     "Vocabulary",
-    "compact_id",
     "graph_quads",
-    "literal_value",
     "local_name",
     "node_id",
     "read_claims",
@@ -35,19 +33,6 @@ RDFS_LABEL = RDFS + "label"
 WG_PREFIX = "wg:"
 
 Scalar = str | int | float | bool
-
-
-def literal_value(literal: Literal) -> Scalar:
-    """The attribute value of a literal: ``int``, ``float``, ``bool``, else its lexical form
-    (:func:`wickgraph.terms.to_python` with ``scalar=True``).
-
-    >>> literal_value(Literal("131", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    131
-    >>> literal_value(Literal("2025-06-06", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")))
-    '2025-06-06'
-    """
-    value: Scalar = to_python(literal, scalar=True)
-    return value
 
 
 def node_id(term: NamedNode | BlankNode) -> str:
@@ -64,11 +49,6 @@ def node_id(term: NamedNode | BlankNode) -> str:
     if isinstance(term, BlankNode):
         return "_:" + term.value
     return compact(term.value, bare=True)
-
-
-def compact_id(iri: str) -> str:
-    """The compact form of an IRI as :func:`node_id` makes it (:func:`wickgraph.namespaces.compact`, bare)."""
-    return compact(iri, bare=True)
 
 
 def local_name(iri: str) -> str:
@@ -240,7 +220,7 @@ def read_claims(kg: KnowledgeGraph, vocab: Vocabulary, sources: list[str]) -> di
     for (claim, graph), record in records.items():
         if not record.get("is_claim"):
             continue
-        source = compact_id(graph)
+        source = compact(graph, bare=True)
         held = record.get("held")
         where = node_id(held) if isinstance(held, NamedNode) else source
         if "start" in record and "end" in record:
@@ -252,7 +232,7 @@ def read_claims(kg: KnowledgeGraph, vocab: Vocabulary, sources: list[str]) -> di
         certainty = record.get("certainty")
         date = record.get("date")
         claims[claim] = ClaimInfo(
-            claim=compact_id(claim),
+            claim=compact(claim, bare=True),
             source=source,
             source_title=titles.get(graph, ""),
             date=date.value if isinstance(date, Literal) else "",
