@@ -13,8 +13,11 @@ from _server import ServerProcess
 from wickgraph.cli import cli
 from wickgraph.locations import default_data_dir
 from wickgraph.propose import read_draft
+from wickgraph.server.guard import Limits
 
 TOKEN = "review-test-token"
+LIMIT = Limits().max_request_bytes
+"""The server's body limit (``--max-request-bytes``) when it is not set."""
 FIXTURE = Path(__file__).parent / "fixtures" / "propose" / "chapter-4-primer.txt"
 
 
@@ -46,6 +49,14 @@ def _draft(tmp_path: Path) -> tuple[Path, Path]:
     return data, data / "primer-web.trig"
 
 
+def _padded(fields: dict[str, str], size: int) -> str:
+    """The form's body, with a field the page ignores padding it to exactly ``size`` bytes."""
+    body = urlencode({**fields, "pad": ""})
+    padded = body + "x" * (size - len(body))
+    assert len(padded.encode()) == size
+    return padded
+
+
 def test_review_page_writes_only_with_the_token(tmp_path: Path, built_store: Path, sources_dir: Path) -> None:
     data, path = _draft(tmp_path)
     held = tmp_path / "held"
@@ -73,15 +84,20 @@ def test_review_page_writes_only_with_the_token(tmp_path: Path, built_store: Pat
             "POST", "/review?draft=primer-web", body=urlencode({**incomplete, "token": TOKEN}), headers=headers
         )
         assert reply.status == 400 and "claim 2" in reply.text and path.read_bytes() == before
-        # A huge form is refused as too large (by the HTTP layer's body limit, before the page's own 1 MiB one).
+        # A form one byte over the server's body limit (--max-request-bytes, the one every handler reads under) is
+        # refused by the page, which names the limit; a far larger one by the HTTP layer's cap, which sits above.
+        over = _padded({**form, "token": TOKEN}, LIMIT + 1)
+        reply = server.request("POST", "/review?draft=primer-web", body=over, headers=headers)
+        assert reply.status == 413 and "Nothing written" in reply.text and path.read_bytes() == before
+        assert f"the request body has {LIMIT + 1:,} bytes; this server accepts at most {LIMIT:,}" in reply.text
         huge = urlencode({**form, "token": TOKEN, "pad": "x" * (1 << 20)})
         reply = server.request("POST", "/review?draft=primer-web", body=huge, headers=headers)
         assert reply.status == 413 and "Request Entity Too Large" in reply.text and path.read_bytes() == before
         reply = server.request("GET", "/review", params={"draft": "../../etc/passwd"})
         assert reply.status == 404
-        reply = server.request(
-            "POST", "/review?draft=primer-web", body=urlencode({**form, "token": TOKEN}), headers=headers
-        )
+        # A form of exactly the limit is read whole.
+        exact = _padded({**form, "token": TOKEN}, LIMIT)
+        reply = server.request("POST", "/review?draft=primer-web", body=exact, headers=headers)
         assert reply.status == 200 and f"{n} claims accepted" in reply.text
     written = path.read_text()
     assert "wgp:" not in written and "wg:Claim" in written

@@ -4,7 +4,8 @@
 project's ``data/``); ``GET /review?draft=KEY`` shows each candidate claim with its sentence, its triples and a
 choice (accept, reject, no fact) and its certainty; ``POST /review?draft=KEY`` (a form with the server's update
 token) writes the data file in the project's style, as ``wickgraph review`` does. The page never writes on a
-read-only server (403), and not without the token (401); a form that is not complete writes nothing (400).
+read-only server (403), and not without the token (401); a form that is not complete writes nothing (400), nor
+one over ``--max-request-bytes`` (413, the limit every handler reads a body under).
 Held texts come from ``$WICKGRAPH_SOURCES`` (else ``../shared/sources``) or the path the draft recorded.
 """
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["drafts_dir", "review_page"]
 
-_MAX_FORM = 1 << 20
 _CHOICES = {"a": "accept", "r": "reject", "n": "no fact"}
 _CERTAINTIES = ("Stated", "Reported", "Expected")
 
@@ -68,10 +68,14 @@ def review_page(app: WickgraphApp, environ: Mapping[str, Any]) -> _Response:
         return _page(_Response, 409, "Cannot review", f"<p>{escape(str(exc))}</p>")
     if str(environ.get("REQUEST_METHOD", "GET")).upper() != "POST":
         return _page(_Response, 200, f"Review {key}", _form(key, draft, text, registry))
+    from ..errors import ProtocolError
+
     try:
-        form = _form_fields(environ)
-    except UsageError as exc:
-        return _page(_Response, 413, "Nothing written", f"<p>{escape(str(exc))}</p>")
+        # The one body limit of every handler (``--max-request-bytes``): the HTTP layer's own cap sits above it
+        # (server/__init__.py), so a form over it gets this page's message, not waitress's bare 413.
+        form = _form_fields(environ, app.config.limits.max_request_bytes)
+    except ProtocolError as exc:
+        return _page(_Response, exc.status, "Nothing written", f"<p>{escape(exc.message)}</p>")
     token = form.get("token", "")
     expected = policy.update_token or ""
     if not token or not hmac.compare_digest(token.encode(), expected.encode()):
@@ -136,14 +140,11 @@ def _form(key: str, draft: Any, text: str, registry: Any) -> str:
     )
 
 
-def _form_fields(environ: Mapping[str, Any]) -> dict[str, str]:
-    try:
-        length = int(str(environ.get("CONTENT_LENGTH") or "0"))
-    except ValueError:
-        length = 0
-    if length > _MAX_FORM:
-        raise UsageError("the form is too large")
-    body = environ["wsgi.input"].read(length) if length else b""
+def _form_fields(environ: Mapping[str, Any], max_bytes: int) -> dict[str, str]:
+    """The form's fields; a body over ``max_bytes`` (413) or with a bad length (400) is a ``ProtocolError``."""
+    from .protocol import read_body
+
+    body = read_body(environ, max_bytes)
     try:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError):
