@@ -112,7 +112,7 @@ _TEMPLATE = (
 <div id="wg-tooltip" role="tooltip" hidden></div>
 <script type="application/json" id="wg-data">{data}</script>
 <script>{vis}</script>
-<script>{view}</script>
+<script>{script}</script>
 </body>
 </html>
 """
@@ -121,18 +121,25 @@ _TEMPLATE = (
 
 def page(model: Model) -> str:
     """The HTML page of a view model."""
+    return _TEMPLATE.format(
+        **_scripted("view.js", model.title),
+        css=_asset("view.css"),
+        data=_json_for_script(model.as_json()),
+    )
+
+
+def _scripted(script: str, title: str) -> dict[str, str]:
+    """What every offline page fills the same way: vis-network and the page's own ``script`` (an asset) inline,
+    the Content-Security-Policy that lets exactly those two run, the versions, and the ``title`` (escaped)."""
     from .._version import __version__
 
     vis = vis_network_js()
-    view = _asset("view.js")
-    csp = _csp(vis, view)
-    return _TEMPLATE.format(
-        csp=html.escape(csp, quote=True),
-        version=html.escape(__version__),
-        vis_version=VIS_NETWORK_VERSION,
-        title=html.escape(model.title),
-        css=_asset("view.css"),
-        data=_json_for_script(model.as_json()),
-        vis=vis,
-        view=view,
-    )
+    own = _asset(script)
+    return {
+        "csp": html.escape(_csp(vis, own), quote=True),
+        "version": html.escape(__version__),
+        "vis_version": VIS_NETWORK_VERSION,
+        "title": html.escape(title),
+        "vis": vis,
+        "script": own,
+    }

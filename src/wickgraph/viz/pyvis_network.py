@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .model import MAX_NODES, Model, build_model
-from .page import _HEAD, VIS_NETWORK_VERSION, _asset, _csp, _json_for_script, vis_network_js
+from .page import _HEAD, _json_for_script, _scripted
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -157,25 +157,15 @@ def _add(net: Network, model: Model) -> None:
 
 def offline_page(net: Network) -> str:
     """The self-contained page of any pyvis network: its nodes, edges and options, vis-network inline."""
-    from .._version import __version__
-
     nodes, edges, heading, height, width, options = net.get_network_data()
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options) if isinstance(options, str) else options}
-    vis = vis_network_js()
-    script = _asset("pyvis.js")
-    csp = _csp(vis, script)
     return _PAGE.format(
-        csp=html.escape(csp, quote=True),
-        version=html.escape(__version__),
-        vis_version=VIS_NETWORK_VERSION,
-        title=html.escape(str(heading or "wickgraph")),
+        **_scripted("pyvis.js", str(heading or "wickgraph")),
         heading=f"<h1>{html.escape(str(heading))}</h1>\n" if heading else "",
         background=_css_value(str(getattr(net, "bgcolor", "#ffffff")), "#ffffff"),
         height=_css_value(str(height), "760px"),
         width=_css_value(str(width), "100%"),
         data=_json_for_script(data),
-        vis=vis,
-        script=script,
     )
 
 
