@@ -22,12 +22,11 @@ from typing import Any
 
 from .citations import _select, held_texts
 from .errors import CitationError, SourceTextError
-from .namespaces import WG
+from .namespaces import CLAIM, WG
 from .terms import value
 
 __all__ = ["REASONS", "Coverage", "Unit", "segment", "short_claim", "source_coverage"]
 
-_CLAIM_BASE = "https://w3id.org/wickgraph/claim/"
 REASONS = {
     "PageFurniture": "page furniture",
     "SourceDetails": "the source's own details",
@@ -120,10 +119,6 @@ class Coverage:
         return 100.0 * (self.covered + self.marked) / len(self.units) if self.units else 100.0
 
 
-def _short(claim: str) -> str:
-    return claim[len(_CLAIM_BASE) :] if claim.startswith(_CLAIM_BASE) else claim
-
-
 def source_coverage(store: Any, sources_dir: Path, source: str) -> Coverage:
     """The coverage of the held text of ``source``: its IRI, its short name (``cinemark-2024``), its file name
     or its title (case-insensitive).
@@ -195,10 +190,10 @@ def source_coverage(store: Any, sources_dir: Path, source: str) -> Coverage:
                 unit.no_fact = reason
                 unit.note = row["note"].value if row["note"] is not None else None
     for unit in units:
-        unit.claims = sorted(unit.claims, key=_short)
+        unit.claims = sorted(unit.claims, key=short_claim)
     return Coverage(iri, title, file, "lines" if by_line else "sentences", units)
 
 
 def short_claim(claim: str) -> str:
     """A claim IRI without the common prefix: ``cinemark-2024/a01``."""
-    return _short(claim)
+    return claim[len(CLAIM) :] if claim.startswith(CLAIM) else claim
