@@ -139,13 +139,9 @@ def coverage(
     Example:
       wickgraph coverage cinemark-2024 --sources ../shared/sources
     """
-    from ..errors import SourceTextError
-    from ..locations import default_sources_dir
     from ..spans import short_claim, source_coverage
 
-    directory = sources_dir or default_sources_dir()
-    if directory is None:
-        raise SourceTextError("no source texts directory: pass --sources DIR (or set WICKGRAPH_SOURCES)")
+    directory = _held_texts(sources_dir)
     with target.open() as kg:
         report = source_coverage(kg.store, directory, source)
     unit = report.unit_name[:-1]
@@ -190,12 +186,9 @@ def verify_sources(target: GraphTarget, sources_dir: Path | None, only_problems:
       wickgraph verify-sources --sources ../shared/sources
     """
     from ..citations import check_citations
-    from ..errors import CitationError, SourceTextError
-    from ..locations import default_sources_dir
+    from ..errors import CitationError
 
-    directory = sources_dir or default_sources_dir()
-    if directory is None:
-        raise SourceTextError("no source texts directory: pass --sources DIR (or set WICKGRAPH_SOURCES)")
+    directory = _held_texts(sources_dir)
     with target.open() as kg:
         citations = check_citations(kg.store, directory)
     bad = [c for c in citations if c.problems]
@@ -222,3 +215,14 @@ def verify_sources(target: GraphTarget, sources_dir: Path | None, only_problems:
     )
     if bad:
         raise CitationError([p for c in bad for p in c.problems])
+
+
+def _held_texts(sources_dir: Path | None) -> Path:
+    """The directory of the held texts: ``--sources``, else the default one; an error that says how to give one."""
+    from ..errors import SourceTextError
+    from ..locations import default_sources_dir
+
+    directory = sources_dir or default_sources_dir()
+    if directory is None:
+        raise SourceTextError("no source texts directory: pass --sources DIR (or set WICKGRAPH_SOURCES)")
+    return directory

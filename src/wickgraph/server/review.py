@@ -56,13 +56,14 @@ def review_page(app: WickgraphApp, environ: Mapping[str, Any]) -> _Response:
     if path is None:
         return _page(_Response, 404, "No such draft", f"<p>No draft {escape(key)!s} in {escape(str(folder))}.</p>")
     from ..errors import WickgraphError
+    from ..locations import default_sources_dir
     from ..propose import read_draft
     from ..propose.registry import load_registry
     from ..propose.review import _resolve_text
 
     try:
         draft = read_draft(path)
-        text = _resolve_text(draft, _sources())
+        text = _resolve_text(draft, default_sources_dir())
         registry = load_registry(folder)
     except WickgraphError as exc:
         return _page(_Response, 409, "Cannot review", f"<p>{escape(str(exc))}</p>")
@@ -85,12 +86,6 @@ def review_page(app: WickgraphApp, environ: Mapping[str, Any]) -> _Response:
     except ValueError as exc:
         return _page(_Response, 400, "Nothing written", f"<p>{escape(str(exc))}</p>")
     return _page(_Response, 200, "Written", f"<p>{escape(result)}</p>")
-
-
-def _sources() -> Path | None:
-    from ..locations import default_sources_dir
-
-    return default_sources_dir()
 
 
 def _draft_path(folder: Path, key: str) -> Path | None:
