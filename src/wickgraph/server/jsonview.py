@@ -1,27 +1,14 @@
-"""JSON forms of library objects for the HTTP API: terms (as in SPARQL results JSON) and entity cards.
-
->>> from pyoxigraph import Literal, NamedNode
->>> term_json(NamedNode("https://w3id.org/wickgraph/id/ballerina"))
-{'type': 'uri', 'value': 'https://w3id.org/wickgraph/id/ballerina'}
->>> term_json(Literal("Rooney"))
-{'type': 'literal', 'value': 'Rooney'}
-"""
+"""JSON forms of library objects for the HTTP API: entity cards, each fact's value a term as in SPARQL results
+JSON (:func:`wickgraph.sparql_json.term_json`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..entity import EntityCard, Fact
-from ..sparql_json import term_json as sparql_term_json
-from ..terms import Term
+from ..sparql_json import term_json
 
-__all__ = ["card_json", "fact_json", "term_json"]
-
-
-def term_json(term: Term | None) -> dict[str, str] | None:
-    """A term as in the SPARQL 1.1 results JSON format (:func:`wickgraph.sparql_json.term_json`); ``None`` for an
-    unbound value."""
-    return None if term is None else sparql_term_json(term)
+__all__ = ["card_json", "fact_json"]
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:
