@@ -86,12 +86,13 @@ class AnswerCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: AnswerKey) -> tuple[str, bytes] | None:
-        """The content type and body kept for ``key``, or ``None``."""
+    def get(self, key: AnswerKey, *, count_miss: bool = True) -> tuple[str, bytes] | None:
+        """The content type and body kept for ``key``, or ``None`` (counted as a miss unless ``count_miss`` is
+        false: a look that the ordinary way repeats when it finds nothing)."""
         with self._lock:
             found = self._entries.get(key)
             if found is None:
-                self.misses += 1
+                self.misses += count_miss
                 return None
             self._entries.move_to_end(key)
             self.hits += 1

@@ -48,6 +48,10 @@ __all__ = ["ServerConfig", "WickgraphApp"]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
+_KEPT = "wickgraph.kept_answer"
+"""The environ key :meth:`WickgraphApp.answer_now` leaves the answer under (a client cannot set it: the headers it
+sends become ``HTTP_*`` keys)."""
+
 _STATIC = {
     "app.js": "text/javascript; charset=utf-8",
     "card.js": "text/javascript; charset=utf-8",
@@ -103,10 +107,27 @@ class WickgraphApp(SparqlEndpoint):
         """The editor's completions, kept with the graph they were read from (one per generation, read-only)."""
 
     # ---- WSGI -----------------------------------------------------------------------------------------------
+    def answer_now(self, environ: dict[str, Any]) -> bool:
+        """Whether this request is a ``GET`` of ``/sparql`` from an allowed host whose answer is kept
+        (:meth:`kept_answer`): then the answer is put in ``environ`` and :meth:`__call__` sends it without doing
+        anything more. The HTTP layer asks this in its event loop, so that such a request is answered without the
+        hand-off to a worker thread and back; every other request (``False``) goes to a worker thread as before,
+        and is answered from the start."""
+        if environ.get("PATH_INFO") not in (ENDPOINT, ENDPOINT + "/") or refused_host(environ, self.config):
+            return False
+        response = self.kept_answer(environ)
+        if response is None:
+            return False
+        environ[_KEPT] = response
+        return True
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         json_errors = path != ENDPOINT and not path.startswith(ENDPOINT + "/")
+        kept = environ.pop(_KEPT, None)
         try:
+            if isinstance(kept, _Response):  # found by answer_now, after every check
+                raise kept
             refused = refused_host(environ, self.config)
             if refused is not None:
                 raise _json(421, {"error": refused, "status": 421}) if json_errors else _text(421, refused)
