@@ -103,6 +103,8 @@ class WickgraphApp(SparqlEndpoint):
             "/status": self._status,
             "/review": lambda environ: review_page(self, environ),
         }
+        self.answered_at_once = 0
+        """Requests :meth:`answer_now` answered (shown in ``/status``, ``answer_cache``)."""
         self._terms_of: tuple[KnowledgeGraph, list[dict[str, str]]] | None = None
         """The editor's completions, kept with the graph they were read from (one per generation, read-only)."""
 
@@ -119,6 +121,7 @@ class WickgraphApp(SparqlEndpoint):
         if response is None:
             return False
         environ[_KEPT] = response
+        self.answered_at_once += 1
         return True
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -334,7 +337,7 @@ class WickgraphApp(SparqlEndpoint):
                 "prefixes": PREFIXES,
                 "graph_view": graph_view_available(),
                 "engine_network": self.pool.protection,
-                "answer_cache": self.answers.stats(),
+                "answer_cache": {**self.answers.stats(), "answered_at_once": self.answered_at_once},
                 "as_of_copies": self.snapshots.copies(),
             },
         )
