@@ -4,8 +4,9 @@ same bytes until a build publishes the next one.
 What makes two requests the same (:class:`AnswerKey`): the generation the answer came from, the query text with
 its prologue (which holds the ``BASE`` of the host name the client used), the ``Accept`` header and ``format=``,
 the protocol's dataset (``default-graph-uri``, ``named-graph-uri``) and the as-of view. The policy, the guard and
-content negotiation still run on every request before the cache is asked, so a refused or unacceptable request is
-refused as before, whatever was answered to someone else.
+content negotiation still apply to every request before the cache is asked (for a ``GET`` answered in the event
+loop, their verdict on the same query string, ``Accept`` and host name is reused: it depends on nothing else), so
+a refused or unacceptable request is refused as before, whatever was answered to someone else.
 
 What is never kept: an error, a timed-out or too-large answer (they raise before an answer exists), an answer of a
 pool that takes updates, of a query that uses ``SERVICE`` (its answer lives elsewhere) or a function whose value
