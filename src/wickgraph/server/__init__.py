@@ -76,7 +76,6 @@ def serve(
             max_header_bytes=limits.max_request_bytes + 16384,
             max_body_bytes=2 * limits.max_request_bytes + 65536,
             report=note,
-            answer_now=app.answer_now,
         )
         host = config.host if ":" not in config.host else f"[{config.host}]"
         if ready is not None:

@@ -48,10 +48,6 @@ __all__ = ["ServerConfig", "WickgraphApp"]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
-_KEPT = "wickgraph.kept_answer"
-"""The environ key :meth:`WickgraphApp.answer_now` leaves the answer under (a client cannot set it: the headers it
-sends become ``HTTP_*`` keys)."""
-
 _STATIC = {
     "app.js": "text/javascript; charset=utf-8",
     "card.js": "text/javascript; charset=utf-8",
@@ -103,37 +99,21 @@ class WickgraphApp(SparqlEndpoint):
             "/status": self._status,
             "/review": lambda environ: review_page(self, environ),
         }
-        self.answered_at_once = 0
-        """Requests :meth:`answer_now` answered (shown in ``/status``, ``answer_cache``)."""
         self._terms_of: tuple[KnowledgeGraph, list[dict[str, str]]] | None = None
         """The editor's completions, kept with the graph they were read from (one per generation, read-only)."""
 
     # ---- WSGI -----------------------------------------------------------------------------------------------
-    def answer_now(self, environ: dict[str, Any]) -> bool:
-        """Whether this request is a ``GET`` of ``/sparql`` from an allowed host whose answer is kept
-        (:meth:`kept_answer`): then the answer is put in ``environ`` and :meth:`__call__` sends it without doing
-        anything more. The HTTP layer asks this in its event loop, so that such a request is answered without the
-        hand-off to a worker thread and back; every other request (``False``) goes to a worker thread as before,
-        and is answered from the start."""
-        if environ.get("PATH_INFO") not in (ENDPOINT, ENDPOINT + "/") or refused_host(environ, self.config):
-            return False
-        response = self.kept_answer(environ)
-        if response is None:
-            return False
-        environ[_KEPT] = response
-        self.answered_at_once += 1
-        return True
-
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         json_errors = path != ENDPOINT and not path.startswith(ENDPOINT + "/")
-        kept = environ.pop(_KEPT, None)
         try:
-            if isinstance(kept, _Response):  # found by answer_now, after every check
-                raise kept
             refused = refused_host(environ, self.config)
             if refused is not None:
                 raise _json(421, {"error": refused, "status": 421}) if json_errors else _text(421, refused)
+            if path in (ENDPOINT, ENDPOINT + "/"):  # a GET whose answer is kept: found with its checks' kept verdict
+                kept = self.kept_answer(environ)
+                if kept is not None:
+                    raise kept
             if self.config.cors and environ.get("REQUEST_METHOD") == "OPTIONS" and path != "/":
                 raise _Response(204, b"", "text/plain", _PREFLIGHT)
             handler = self._routes.get(path)
@@ -337,7 +317,7 @@ class WickgraphApp(SparqlEndpoint):
                 "prefixes": PREFIXES,
                 "graph_view": graph_view_available(),
                 "engine_network": self.pool.protection,
-                "answer_cache": {**self.answers.stats(), "answered_at_once": self.answered_at_once},
+                "answer_cache": self.answers.stats(),
                 "as_of_copies": self.snapshots.copies(),
             },
         )

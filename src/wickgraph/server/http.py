@@ -14,11 +14,8 @@ that sends a byte now and then is never dropped (its idle timer restarts with ea
   header cap sits just above ``--max-request-bytes`` so memory per connection stays bounded:
   at most ``max_connections`` x ``header cap`` bytes of unfinished request heads in all.
 
-A request whose answer the application already holds (``answer_now``: a ``GET`` of ``/sparql`` answered from
-the answer cache, after the host check, the guard, the policy and negotiation) is served in the event loop
-itself, and its head and body go out in one ``send``: no hand-off to a worker thread and back, no wake-up of the
-loop through waitress's trigger. Everything else (an engine to ask, an error to report, a body, an as-of view) goes
-to the worker threads as before. The loop still reads, times and closes every connection as described above.
+Every answer's head and body go out in one ``send`` (waitress sends each write at once: two system calls and
+two packets per answer).
 
 This module subclasses waitress's server, channel, task and parser (waitress 3.x).
 """
@@ -80,18 +77,11 @@ def make_http_server(
     max_header_bytes: int,
     max_body_bytes: int,
     report: Callable[[str], None] | None = None,
-    answer_now: Callable[[dict[str, Any]], bool] | None = None,
 ) -> Any:
     """A waitress server (not yet running) for ``app`` on ``host:port``; call ``.run()`` to serve.
 
     ``report`` receives one line about the open-files limit when it had to be raised or limits the connections.
-    ``answer_now``, given a complete request's WSGI environ in the event loop, says whether ``app`` can answer it
-    at once (without waiting on anything): such a request is then served in the event loop, not handed to a
-    worker thread (see the module docs). It must not block, and is asked only when the connection has nothing
-    else in progress.
     """
-    import threading
-
     from waitress.adjustments import Adjustments
     from waitress.channel import HTTPChannel
     from waitress.parser import HTTPRequestParser
@@ -133,16 +123,9 @@ def make_http_server(
             return consumed
 
     class Task(WSGITask):  # type: ignore[misc]
-        """waitress's WSGI task, taking the environ :meth:`Channel.answer_or_hand_off` built when there is one."""
+        """waitress's WSGI task, writing an answer's head and body together."""
 
-        request: Any
-        environ: Any
         wrote_header: bool
-
-        def get_environment(self) -> Any:
-            if self.environ is None:
-                self.environ = getattr(self.request, "answered_environ", None)
-            return super().get_environment()
 
         def write(self, data: bytes) -> None:
             """As waitress writes, but the head and a body that fits its ``Content-Length`` go out together, in
@@ -168,42 +151,12 @@ def make_http_server(
         request: Any
         requests: list[Any]
         request_started = 0.0
-        receiving = False
-        """In :meth:`received`, in the event loop: a request completed now is kept for :meth:`answer_or_hand_off`."""
-        completed_now = False
 
         def received(self, data: bytes) -> bool:
             if self.request is None and data:
                 self.request_started = time.time()
-            self.receiving, self.completed_now = True, False
-            try:
-                result: bool = super().received(data)
-            finally:
-                self.receiving = False
-            if self.completed_now:
-                self.completed_now = False
-                self.answer_or_hand_off()
+            result: bool = super().received(data)
             return result
-
-        def answer_or_hand_off(self) -> None:
-            """Serve the first request here when ``answer_now`` says it can be answered at once (headers and
-            body then written as a worker thread would write them); else hand it to a worker thread."""
-            request = self.requests[0] if self.requests else None
-            if (
-                answer_now is not None
-                and request is not None
-                and request.error is None
-                and self.connected
-                and not self.total_outbufs_len
-            ):
-                environ = self.task_class(self, request).get_environment()
-                if answer_now(environ):
-                    request.answered_environ = environ
-                    self.service()  # writes the answer, then hands any pipelined request to a worker thread
-                    if self.total_outbufs_len or self.will_close or self.close_when_flushed:
-                        self.handle_write()  # send it now rather than on the loop's next turn
-                    return
-            self.server.add_task(self)
 
         def quiet(self) -> bool:
             """Nothing to do but wait for the client: readable, not writable, and only the client can change that
@@ -235,20 +188,8 @@ def make_http_server(
     class Server(TcpWSGIServer):  # type: ignore[misc]
         channel_class = Channel
         recheck_all = True
-        loop_thread: int | None = None
-
-        def add_task(self, task: Any) -> None:
-            if isinstance(task, Channel) and task.receiving and threading.get_ident() == self.loop_thread:
-                task.completed_now = True  # Channel.received answers it or hands it off, its lock released
-                return
-            super().add_task(task)
-
-        def pull_trigger(self) -> None:
-            if threading.get_ident() != self.loop_thread:  # in the loop itself there is nothing to wake
-                super().pull_trigger()
 
         def run(self) -> None:
-            self.loop_thread = threading.get_ident()
             if not hasattr(select, "epoll"):  # pragma: no cover - not Linux: waitress's own poll() loop
                 super().run()
                 return

@@ -36,8 +36,8 @@ PREPARED_VIEWS = 64
 KEPT_KEYS = 256
 """Query strings whose checked key :meth:`SparqlEndpoint.kept_answer` keeps (with their ``Accept`` and host)."""
 KEPT_QUERY_BYTES = 8 * 1024
-"""The longest query string :meth:`SparqlEndpoint.kept_answer` reads: a longer one takes the ordinary way, so that
-the HTTP layer's event loop never spends long on one request, and the keys kept stay small."""
+"""The longest query string whose checked key :meth:`SparqlEndpoint.kept_answer` keeps (a longer one takes the
+ordinary way), so that the keys kept stay small: at most ``KEPT_KEYS`` x 2 x ``KEPT_QUERY_BYTES`` characters."""
 
 _KeyParts = tuple[str, str, str | None, str | None, tuple[tuple[str, ...], tuple[str, ...]], None]
 """An :class:`AnswerKey` without its generation."""
@@ -202,11 +202,10 @@ class SparqlEndpoint:
         parsing, guard, policy and negotiation as :meth:`_sparql`; ``None`` when answering needs anything more (an
         engine, an as-of view, an error to report): the request then takes the ordinary way, from the start.
 
-        Nothing here waits on an engine, a lock held across I/O or a file, so the HTTP layer may call it from its
-        event loop (:func:`~wickgraph.server.http.make_http_server`, ``answer_now``). What the checks make of a
-        query string, ``Accept`` header and host name depends on nothing else (the policy is fixed for the
-        server's life), so it is kept for the last :data:`KEPT_KEYS` of them, up to :data:`KEPT_QUERY_BYTES` each.
-        """
+        What those checks make of a query string, ``Accept`` header and host name depends on nothing else (the
+        policy is fixed for the server's life), so their verdict and the answer's key are kept for the last
+        :data:`KEPT_KEYS` of them, query strings of up to :data:`KEPT_QUERY_BYTES`: a repeated query is answered
+        with one look-up, the generation's ``readlink`` and the cache's."""
         method = str(environ.get("REQUEST_METHOD", "")).upper()
         if method not in ("GET", "HEAD") or not self.answers.max_bytes or self.pool.writable:
             return None
@@ -217,7 +216,7 @@ class SparqlEndpoint:
         parts = self._kept_key_parts(query_string, None if accept is None else str(accept), self._endpoint_url(environ))
         if parts is None:
             return None
-        kept = self.answers.get(AnswerKey(generation_now(self.pool.root), *parts), count_miss=False)
+        kept = self.answers.get(AnswerKey(generation_now(self.pool.root), *parts), count_miss=False, quick=True)
         return None if kept is None else _Response(200, kept[1], kept[0], {"Vary": "Accept"})
 
     def _answer_key_parts(self, query_string: str, accept: str | None, endpoint_url: str) -> _KeyParts | None:
