@@ -4,8 +4,9 @@ same bytes until a build publishes the next one.
 What makes two requests the same (:class:`AnswerKey`): the generation the answer came from, the query text with
 its prologue (which holds the ``BASE`` of the host name the client used), the ``Accept`` header and ``format=``,
 the protocol's dataset (``default-graph-uri``, ``named-graph-uri``) and the as-of view. The policy, the guard and
-content negotiation still run on every request before the cache is asked, so a refused or unacceptable request is
-refused as before, whatever was answered to someone else.
+content negotiation still apply to every request before the cache is asked (for a ``GET``, their verdict on the
+same query string, ``Accept`` and host name may be reused: it depends on nothing else), so a refused or
+unacceptable request is refused as before, whatever was answered to someone else.
 
 What is never kept: an error, a timed-out or too-large answer (they raise before an answer exists), an answer of a
 pool that takes updates, of a query that uses ``SERVICE`` (its answer lives elsewhere) or a function whose value
@@ -77,6 +78,7 @@ class AnswerCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.quick_hits = 0
 
     @property
     def held_bytes(self) -> int:
@@ -86,15 +88,18 @@ class AnswerCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: AnswerKey) -> tuple[str, bytes] | None:
-        """The content type and body kept for ``key``, or ``None``."""
+    def get(self, key: AnswerKey, *, count_miss: bool = True, quick: bool = False) -> tuple[str, bytes] | None:
+        """The content type and body kept for ``key``, or ``None`` (counted as a miss unless ``count_miss`` is
+        false: a look that the ordinary way repeats when it finds nothing). A hit of a ``quick`` look (the
+        server's checks' verdict kept with the key) is counted in :attr:`quick_hits` too."""
         with self._lock:
             found = self._entries.get(key)
             if found is None:
-                self.misses += 1
+                self.misses += count_miss
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
+            self.quick_hits += quick
             return found[0], found[1]
 
     def put(self, key: AnswerKey, content_type: str, body: bytes) -> bool:
@@ -124,7 +129,7 @@ class AnswerCache:
             self._bytes = 0
 
     def stats(self) -> dict[str, int]:
-        """Entries, bytes, the bound, hits and misses (for ``/status``)."""
+        """Entries, bytes, the bound, hits, misses and quick hits (for ``/status``)."""
         with self._lock:
             return {
                 "entries": len(self._entries),
@@ -132,4 +137,5 @@ class AnswerCache:
                 "max_bytes": self.max_bytes,
                 "hits": self.hits,
                 "misses": self.misses,
+                "quick_hits": self.quick_hits,
             }

@@ -110,6 +110,10 @@ class WickgraphApp(SparqlEndpoint):
             refused = refused_host(environ, self.config)
             if refused is not None:
                 raise _json(421, {"error": refused, "status": 421}) if json_errors else _text(421, refused)
+            if path in (ENDPOINT, ENDPOINT + "/"):  # a GET whose answer is kept: found with its checks' kept verdict
+                kept = self.kept_answer(environ)
+                if kept is not None:
+                    raise kept
             if self.config.cors and environ.get("REQUEST_METHOD") == "OPTIONS" and path != "/":
                 raise _Response(204, b"", "text/plain", _PREFLIGHT)
             handler = self._routes.get(path)

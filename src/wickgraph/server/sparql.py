@@ -20,7 +20,7 @@ from ..terms import value
 from .answers import UNSTABLE, AnswerCache, AnswerKey
 from .config import ServerConfig
 from .engine import EnginePool, EngineStore, dataset_params, generation_now
-from .guard import inspect_sparql
+from .guard import SparqlFacts, inspect_sparql
 from .protocol import FORMATS, ProtocolError, SparqlRequest, negotiate, parse_request, render_result, shift_positions
 from .responses import _Response
 from .snapshots import Snapshots
@@ -32,6 +32,15 @@ MAX_CACHED_VIEWS = 256
 """As-of views (one per date asked) kept per generation; past that the cache starts afresh."""
 PREPARED_VIEWS = 64
 """Change points whose copies :meth:`SparqlEndpoint.prepare_as_of` makes ahead (the latest first)."""
+
+KEPT_KEYS = 256
+"""Query strings whose checked key :meth:`SparqlEndpoint.kept_answer` keeps (with their ``Accept`` and host)."""
+KEPT_QUERY_BYTES = 8 * 1024
+"""The longest query string whose checked key :meth:`SparqlEndpoint.kept_answer` keeps (a longer one takes the
+ordinary way), so that the keys kept stay small: at most ``KEPT_KEYS`` x 2 x ``KEPT_QUERY_BYTES`` characters."""
+
+_KeyParts = tuple[str, str, str | None, str | None, tuple[tuple[str, ...], tuple[str, ...]], None]
+"""An :class:`AnswerKey` without its generation."""
 
 EARLIEST = "0001-01-01"
 """A date before every change point."""
@@ -99,6 +108,7 @@ class SparqlEndpoint:
         self._change_lock = threading.Lock()
         self.answers = AnswerCache(config.limits.answer_cache_bytes)
         """Answers kept for the current generation (:mod:`.answers`)."""
+        self._kept_key_parts = lru_cache(maxsize=KEPT_KEYS)(self._answer_key_parts)
 
     def _kg(self) -> KnowledgeGraph:
         """The graph the engines serve. On a read-only pool, one :class:`KnowledgeGraph` per generation: what it
@@ -187,16 +197,60 @@ class SparqlEndpoint:
             return self._update(environ, request)
         return self._run_query(environ, request)
 
-    def _run_query(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
+    def kept_answer(self, environ: Mapping[str, Any]) -> _Response | None:
+        """The answer to a ``GET`` (or ``HEAD``) of ``/sparql`` when it is kept (:mod:`.answers`), after the same
+        parsing, guard, policy and negotiation as :meth:`_sparql`; ``None`` when answering needs anything more (an
+        engine, an as-of view, an error to report): the request then takes the ordinary way, from the start.
+
+        What those checks make of a query string, ``Accept`` header and host name depends on nothing else (the
+        policy is fixed for the server's life), so their verdict and the answer's key are kept for the last
+        :data:`KEPT_KEYS` of them, query strings of up to :data:`KEPT_QUERY_BYTES`: a repeated query is answered
+        with one look-up, the generation's ``readlink`` and the cache's."""
+        method = str(environ.get("REQUEST_METHOD", "")).upper()
+        if method not in ("GET", "HEAD") or not self.answers.max_bytes or self.pool.writable:
+            return None
+        query_string = str(environ.get("QUERY_STRING") or "")
+        if len(query_string) > KEPT_QUERY_BYTES:
+            return None
+        accept = environ.get("HTTP_ACCEPT")
+        parts = self._kept_key_parts(query_string, None if accept is None else str(accept), self._endpoint_url(environ))
+        if parts is None:
+            return None
+        kept = self.answers.get(AnswerKey(generation_now(self.pool.root), *parts), count_miss=False, quick=True)
+        return None if kept is None else _Response(200, kept[1], kept[0], {"Vary": "Accept"})
+
+    def _answer_key_parts(self, query_string: str, accept: str | None, endpoint_url: str) -> _KeyParts | None:
+        """What :meth:`_query` would put in the answer's key besides the generation, for a ``GET`` with this query
+        string, ``Accept`` and endpoint URL, once every check has passed; ``None`` when a check refuses it or the
+        answer is not one to keep (the ordinary way then answers)."""
+        environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": query_string, "HTTP_ACCEPT": accept}
+        try:
+            request = parse_request(environ, max_bytes=self.config.limits.max_request_bytes)
+            if request is None or request.operation != "query" or request.as_of:
+                return None
+            facts = self._check_query(request, accept)
+        except Exception:  # the ordinary way reports it
+            return None
+        if facts.keywords & UNSTABLE:
+            return None
+        graphs = (tuple(request.default_graphs), tuple(request.named_graphs))
+        return request.text, _prologue_for(endpoint_url), accept, request.format, graphs, None
+
+    def _check_query(self, request: SparqlRequest, accept: str | None) -> SparqlFacts:
+        """The guard, the policy and content negotiation, before any work (raises what the client is told)."""
         facts = inspect_sparql(request.text)
         self.config.policy.check_query(facts)
-        accept = environ.get("HTTP_ACCEPT")
         if facts.form in ("SELECT", "ASK"):
             negotiate(accept, "results", request.format)  # 406 before any work
         elif facts.form in ("CONSTRUCT", "DESCRIBE"):
             negotiate(accept, "graph", request.format)
         elif facts.form == "UPDATE":
             raise ProtocolError(400, "this is an update: send it as update= or as application/sparql-update")
+        return facts
+
+    def _run_query(self, environ: Mapping[str, Any], request: SparqlRequest) -> _Response:
+        accept = environ.get("HTTP_ACCEPT")
+        facts = self._check_query(request, accept)
         prologue = self._prologue(environ)
         view: GraphView | None = None
         if request.as_of:
