@@ -25,21 +25,24 @@ build order (their labels are scoped by it), or most of the data changed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
-from ..errors import ValidationError
+from ..errors import DataError, ValidationError
 from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG
 from ..sparql_templates import VAR
+from .checks import Check
 from .derive import Operation
-from .fast import Filled, shape_and_supersession_problems
+from .fast import Filled
 from .manifest import FileEntry, Manifest, file_digest, ontology_digest, read_asserted, read_manifest, scan_file
 from .parse import display_path
 
@@ -191,13 +194,13 @@ def fill_incremental(
     was written and the new manifest's entries, or the reason to build in full instead (found once the changed
     files are read: a new graph they share with the registry or an unchanged file that made the load too big).
     Raises the fast build's errors, in its words, for bad data."""
-    from .checks import run_checks
     from .derive import derive
     from .drafts import refuse_drafts
     from .generation import pause_for_tests
     from .loading import load_file
-    from .provenance import claim_files, outside_named_graphs, provenance_checks
+    from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
     from .report import dataset_counts, refuse_empty
+    from .shapes import compile_shapes
     from .supersession import drop_status_graphs, status_quads, write_status
 
     assert planned.manifest is not None
@@ -290,17 +293,18 @@ def fill_incremental(
     del source
     disk = OxStore(str(generation))
     progress("removing the changed graphs and what the rules derived from them")
-    entities = NamedNode(ENTITIES_GRAPH)
-    # The registry graph is the registry file's (unchanged) and what the rules add to it: what the scratch store
-    # does not hold was added by the rules that read across graphs, which run again below.
-    registry_old = set(disk.quads_for_pattern(None, None, None, entities))
-    registry_new = set(scratch.quads_for_pattern(None, None, None, entities))
     removed: set[Triple] = set()
     for g in graphs:
         removed |= {
             Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, NamedNode(g))
         }
-    removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_old - registry_new}
+    added_quads = [q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))]
+    touched = {t.subject for t in removed} | {q.subject for q in added_quads}
+    # VALUES lists IRIs: a blank node (or triple term) that changed makes the rules and checks run on everything.
+    subjects = {t for t in touched if isinstance(t, NamedNode)}
+    scoped = len(subjects) == len(touched)
+    registry_dropped = _registry_derived(disk, scratch, subjects if scoped else None)
+    removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_dropped}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
     reifies = NamedNode(RDF + "reifies")
     for claim in claims:
@@ -308,7 +312,7 @@ def fill_incremental(
             disk.remove(quad)
     for g in graphs:
         disk.remove_graph(NamedNode(g))
-    for quad in registry_old - registry_new:
+    for quad in registry_dropped:
         disk.remove(quad)
     for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
         # The status records are in the default graph too (written anew below).
@@ -316,21 +320,26 @@ def fill_incremental(
             Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
         }
     drop_status_graphs(disk)
-    added_quads = [q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))]
-    added_quads += list(registry_new - registry_old)
     disk.extend(added_quads)
     added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
-    with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
-        derived_triples = Path(tmp) / "derived.nt"
-        progress("applying the build rules that read across graphs (to the whole store)")
-        with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
-            derived = local_derived + derive(
-                disk, ontology, workdir=workdir, progress=progress, triples=triples, only=_global
-            )
-        added |= {
-            Triple(q.subject, q.predicate, q.object)
-            for q in parse(path=str(derived_triples), format=RdfFormat.N_TRIPLES)
-        }
+    if scoped:
+        progress("applying the build rules that read across graphs (to the changed graphs and their subjects)")
+        across = derive_scoped(disk, ontology, graphs, {t.value for t in subjects})
+        disk.extend(across)
+        derived = local_derived + len(across)
+        added |= {Triple(q.subject, q.predicate, q.object) for q in across}
+    else:
+        with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
+            derived_triples = Path(tmp) / "derived.nt"
+            progress("applying the build rules that read across graphs (to the whole store)")
+            with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
+                derived = local_derived + derive(
+                    disk, ontology, workdir=workdir, progress=progress, triples=triples, only=_global
+                )
+            added |= {
+                Triple(q.subject, q.predicate, q.object)
+                for q in parse(path=str(derived_triples), format=RdfFormat.N_TRIPLES)
+            }
 
     # 4. The default graph: removed triples no named graph still holds out, the new ones in.
     progress("updating the default graph (the union view) and the reifiers")
@@ -352,10 +361,11 @@ def fill_incremental(
                 ]
             )
 
-    # 5. The checks, on the whole store, then the status.
-    progress("checking the provenance rules (SPARQL)")
-    problems = run_checks(disk, provenance_checks(), files_of=files_of, progress=progress)
-    problems += shape_and_supersession_problems(disk, ontology, files_of, progress)
+    # 5. The checks, on what changed (or the whole store), then the status.
+    changed = Changed.of(disk, removed, added, graphs | claims) if scoped else None
+    problems = checks_on(disk, changed, provenance_checks(), files_of, progress, "the provenance rules")
+    problems += checks_on(disk, changed, compile_shapes(ontology / "shapes.ttl"), files_of, progress, "the shapes")
+    problems += supersession_problems(disk, functools.partial(claim_files, disk, files_of))
     if problems:
         raise ValidationError(problems)
     progress("computing the status of every claim's triples (supersession per triple)")
@@ -378,6 +388,208 @@ def fill_incremental(
     disk.flush()
     del disk
     return filled, entries
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def scoped_query(query: str, variable: str, iris: Iterable[str]) -> str:
+    """``query`` with ``VALUES ?variable { <iri> … }`` first in its last ``WHERE`` group: a subquery's when it
+    has one (the innermost, where the engine binds it before grouping), else the query's own.
+
+    >>> scoped_query("SELECT ?f WHERE { ?f ?p ?o }", "f", ["http://e/a"])
+    'SELECT ?f WHERE { VALUES ?f { <http://e/a> } ?f ?p ?o }'
+    """
+    found = list(_WHERE.finditer(query))
+    if not found:
+        raise ValueError(f"no WHERE group to scope: {query[:80]}")
+    at = found[-1].end()
+    listed = " ".join(f"<{iri}>" for iri in sorted(iris))
+    return f"{query[:at]} VALUES ?{variable} {{ {listed} }}{query[at:]}"
+
+
+def _registry_derived(disk: OxStore, scratch: OxStore, subjects: set[NamedNode] | None) -> list[Quad]:
+    """The quads of the registry graph in ``disk`` that the rules reading across graphs derived (a performance's
+    label, the name keys), of ``subjects`` (``None``: of every subject). The registry file is unchanged (else the
+    build is a full one), and the scratch store holds it with what the rules that stay in one graph derive from
+    it: what ``disk`` holds beyond that, the cross-graph rules wrote, and they run again for these subjects."""
+    entities = NamedNode(ENTITIES_GRAPH)
+    if subjects is None:
+        base = set(scratch.quads_for_pattern(None, None, None, entities))
+        return [q for q in disk.quads_for_pattern(None, None, None, entities) if q not in base]
+    found: list[Quad] = []
+    for subject in subjects:
+        base = set(scratch.quads_for_pattern(subject, None, None, entities))
+        found += [q for q in disk.quads_for_pattern(subject, None, None, entities) if q not in base]
+    return found
+
+
+def derive_scoped(store: OxStore, ontology: Path, graphs: set[str], subjects: set[str]) -> list[Quad]:
+    """The quads the rules that read across graphs (those :func:`local_operation` refuses) derive for what
+    changed, each rule scoped with ``VALUES``, in their order (each sees what the ones before wrote):
+
+    - a rule that writes into the graph it reads (``GRAPH ?src``: an inferred claim's date) runs for the rebuilt
+      ``graphs`` only. Its quads for another graph are in the copy already and still right: a claim whose
+      premise sits in a rebuilt graph has its own graph rebuilt too (:func:`fill_incremental` adds it);
+    - a rule that writes a fixed graph (the registry: a performance's label, the name keys) runs for the
+      ``subjects`` of the rebuilt graphs' triples, before and after (whose derived registry quads were removed).
+      Its quads for another subject are still right: a performance's label reads only the performance's own
+      ``wg:actor`` and ``wg:work`` triples (in graphs not rebuilt, so unchanged) and the registry's labels (the
+      registry file is unchanged); a name key reads only its subject's labels in the registry.
+
+    Anything else (a template with blank nodes or without a variable subject) is refused with ``ValueError``:
+    a new kind of rule needs its own proof first."""
+    from ..store.construct import fill_template
+    from .derive import operations
+    from .rules import rule_files
+
+    found: list[Quad] = []
+    for path in rule_files(ontology):
+        for op in operations(path.read_text(encoding="utf-8"), path.name):
+            if local_operation(op):
+                continue
+            written = {q.graph_name for q in op.template}
+            subject_vars = {q.subject for q in op.template}
+            graph = next(iter(written)) if len(written) == 1 else None
+            variable: str
+            if isinstance(graph, NamedNode) and graph.value.startswith(VAR):
+                variable, values = graph.value[len(VAR) :], graphs
+            elif (
+                isinstance(graph, NamedNode)
+                and len(subject_vars) == 1
+                and isinstance(subject := next(iter(subject_vars)), NamedNode)
+                and subject.value.startswith(VAR)
+            ):
+                variable, values = subject.value[len(VAR) :], subjects
+            else:
+                raise ValueError(f"{op.source}: no scope is known for this rule")
+            if not values:
+                continue
+            result = store.query(scoped_query(op.select, variable, values))
+            assert isinstance(result, QuerySolutions)
+            names = [v.value for v in result.variables]
+            quads = [Quad(s, p, o, g) for s, p, o, g in fill_template(op.template, names, result)]
+            store.extend(quads)
+            found += quads
+    return found
+
+
+PROVENANCE_SCOPE: dict[str, tuple[str, ...]] = {
+    "graphs have a role": ("f",),
+    "records in source graphs": ("f",),
+    "one record per claim": ("f",),
+    "records have graphs": ("f",),
+    "subjects registered": ("f",),
+    "objects registered": ("f",),
+    "supersedes earlier claims": ("f", "v"),
+    "date windows": ("f",),
+    "supersedes claims": ("f", "v"),
+}
+"""For each provenance rule (:func:`~.provenance.provenance_checks`, by label), variables that meet every
+pattern of its query: each pattern holds one of them, or sits in the same ``GRAPH ?g`` as a pattern that does
+(a rebuilt graph is rebuilt whole, so when one of its quads changed, every quad of it did). A rule not listed
+runs on the whole store."""
+
+_PATTERN_SUBJECT = re.compile(r"[{.]\s*(\?\w+)\s+(\S+)")
+
+
+def shape_scope(query: str) -> bool:
+    """Whether a compiled shape query (:mod:`.shapes`) can be scoped to focus nodes: every triple pattern in it
+    has the focus ``?f`` for subject, but ``?v a C`` (``sh:class``), where ``?v`` is a value of ``?f``."""
+    for variable, predicate in _PATTERN_SUBJECT.findall(query):
+        if variable == "?f" or (variable == "?v" and predicate == "a" and re.search(r"\?f\s+\S+\s+\?v\b", query)):
+            continue
+        return False
+    return "?f" in query
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What an incremental build changed, as the scoped checks need it (:func:`checks_on`).
+
+    ``terms``: every IRI of every quad that changed: the rebuilt graphs' quads before and after (their graph
+    names too), the registry quads derived again, the status records removed, the claims' reifiers. A provenance
+    rule's violation that was not one before needs a pattern of its query to match (or stop matching) a changed
+    quad, which binds that pattern's variables to changed terms; so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s
+    variables finds every new violation. ``focus``: the subjects of every changed triple, and every subject with
+    a value whose types changed; a compiled shape's violation for a focus node reads only its own triples and its
+    values' types (:func:`shape_scope`), so it is new only for these. Both rest on the previous generation having
+    passed every check (it was published by a build that ran them, with the same ontology and shapes)."""
+
+    terms: frozenset[str]
+    focus: frozenset[str]
+
+    @staticmethod
+    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str]) -> Changed:
+        terms: set[str] = set(graphs) | {ENTITIES_GRAPH}
+        focus: set[str] = set()
+        for t in removed | added:
+            for term in (t.subject, t.predicate, t.object):
+                if isinstance(term, NamedNode):
+                    terms.add(term.value)
+            if isinstance(t.subject, NamedNode):
+                focus.add(t.subject.value)
+        a = NamedNode(RDF + "type")
+        for t in removed ^ added:
+            if t.predicate == a and isinstance(t.subject, NamedNode):
+                for q in store.quads_for_pattern(None, None, t.subject, DefaultGraph()):
+                    if isinstance(q.subject, NamedNode):
+                        focus.add(q.subject.value)
+        return Changed(frozenset(terms), frozenset(focus))
+
+
+compare_scopes = os.environ.get("WICKGRAPH_COMPARE_SCOPES") == "1"
+"""Run every check both scoped and on the whole store, and fail (``DataError``) when they find different
+problems: the test of the scopes (set by the tests, or by the environment variable ``WICKGRAPH_COMPARE_SCOPES=1``)."""
+
+
+def checks_on(
+    store: OxStore,
+    changed: Changed | None,
+    checks: list[Check],
+    files_of: Callable[[str], Iterable[str]],
+    progress: Callable[[str], None],
+    what: str,
+) -> list[str]:
+    """The problems ``checks`` find on ``store``: each scoped to what ``changed`` when it can be (see
+    :class:`Changed`), else on the whole store (every check with ``changed=None``)."""
+    from .checks import run_checks
+
+    progress(f"checking {what} (SPARQL{', on what changed' if changed is not None else ''})")
+    problems: list[str] = []
+    for check in checks:
+        scope: tuple[tuple[str, frozenset[str]], ...] | None = None
+        if changed is not None and check.shape:
+            scope = (("f", changed.focus),) if shape_scope(check.query) else None
+        elif changed is not None:
+            names = PROVENANCE_SCOPE.get(check.label)
+            scope = tuple((n, changed.terms) for n in names) if names else None
+        whole = run_checks(store, [check], files_of=files_of) if scope is None or compare_scopes else []
+        found = whole
+        if scope is not None:
+            found = []
+            for variable, values in scope:
+                if values:
+                    narrowed = dataclasses.replace(check, query=scoped_query(check.query, variable, values))
+                    found += [p for p in run_checks(store, [narrowed], files_of=files_of) if p not in found]
+            if compare_scopes and not _same_problems(check.label, whole, found):
+                raise DataError(
+                    f"internal: the check {check.label!r} scoped to what changed found {found}, on the whole "
+                    f"store {whole}"
+                )
+        problems += [p for p in found if p not in problems]
+    return problems
+
+
+def _same_problems(label: str, whole: list[str], scoped: list[str]) -> bool:
+    """Whether a check found the same problems on the whole store and scoped: the same ones, or (when either
+    stopped at :data:`~.checks.LIMIT`) both stopped."""
+    from .checks import LIMIT
+
+    more = f"… and possibly more breaking the rule {label!r} (only the first {LIMIT} shown)"
+    if more in whole or more in scoped:
+        return more in whole and more in scoped
+    return set(whole) == set(scoped)
 
 
 def _global(op: Operation) -> bool:
