@@ -314,9 +314,10 @@ def fill_incremental(
         disk.remove_graph(NamedNode(g))
     for quad in registry_dropped:
         disk.remove(quad)
+    # The status records are in the default graph too (written anew below, after the checks, which never see them).
+    records: set[Triple] = set()
     for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
-        # The status records are in the default graph too (written anew below).
-        removed |= {
+        records |= {
             Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
         }
     drop_status_graphs(disk)
@@ -344,12 +345,12 @@ def fill_incremental(
     # 4. The default graph: removed triples no named graph still holds out, the new ones in.
     progress("updating the default graph (the union view) and the reifiers")
     default = DefaultGraph()
-    for t in removed - added:
+    for t in (removed | records) - added:
         if not any(
             isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
         ):
             disk.remove(Quad(t.subject, t.predicate, t.object, default))
-    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
+    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed - records])
     claim_type, a = NamedNode(WG + "Claim"), NamedNode(RDF + "type")
     for claim in sorted(claims):
         node = NamedNode(claim)
@@ -363,8 +364,11 @@ def fill_incremental(
 
     # 5. The checks, on what changed (or the whole store), then the status.
     changed = Changed.of(disk, removed, added, graphs | claims) if scoped else None
+    if changed is not None:
+        progress(f"checking what changed: {len(changed.terms):,} IRIs, {len(changed.focus):,} focus nodes")
     problems = checks_on(disk, changed, provenance_checks(), files_of, progress, "the provenance rules")
     problems += checks_on(disk, changed, compile_shapes(ontology / "shapes.ttl"), files_of, progress, "the shapes")
+    progress("checking the supersession links")
     problems += supersession_problems(disk, functools.partial(claim_files, disk, files_of))
     if problems:
         raise ValidationError(problems)
@@ -508,7 +512,7 @@ class Changed:
     """What an incremental build changed, as the scoped checks need it (:func:`checks_on`).
 
     ``terms``: every IRI of every quad that changed: the rebuilt graphs' quads before and after (their graph
-    names too), the registry quads derived again, the status records removed, the claims' reifiers. A provenance
+    names too), the registry quads derived again. A provenance
     rule's violation that was not one before needs a pattern of its query to match (or stop matching) a changed
     quad, which binds that pattern's variables to changed terms; so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s
     variables finds every new violation. ``focus``: the subjects of every changed triple, and every subject with
@@ -558,6 +562,7 @@ def checks_on(
     progress(f"checking {what} (SPARQL{', on what changed' if changed is not None else ''})")
     problems: list[str] = []
     for check in checks:
+        progress(f"checking {check.label}")
         scope: tuple[tuple[str, frozenset[str]], ...] | None = None
         if changed is not None and check.shape:
             scope = (("f", changed.focus),) if shape_scope(check.query) else None
