@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import os
 import re
 import tempfile
@@ -561,14 +562,22 @@ def checks_on(
 
     progress(f"checking {what} (SPARQL{', on what changed' if changed is not None else ''})")
     problems: list[str] = []
+    around: dict[str, OxStore] = {}
     for check in checks:
         progress(f"checking {check.label}")
         scope: tuple[tuple[str, frozenset[str]], ...] | None = None
-        if changed is not None and check.shape:
-            scope = (("f", changed.focus),) if shape_scope(check.query) else None
-        elif changed is not None:
-            names = PROVENANCE_SCOPE.get(check.label)
-            scope = tuple((n, changed.terms) for n in names) if names else None
+        on = store
+        if changed is not None and check.shape and shape_scope(check.query):
+            scope = (("f", changed.focus),)
+            if "focus" not in around:
+                around["focus"] = neighbourhood(store, changed.focus)
+            on = around["focus"]
+        elif changed is not None and check.label in PROVENANCE_SCOPE:
+            scope = tuple((n, changed.terms) for n in PROVENANCE_SCOPE[check.label])
+            if check.label in GRAPH_NEIGHBOURHOOD:
+                if "graphs" not in around:
+                    around["graphs"] = neighbourhood(store, changed.terms, graphs=True)
+                on = around["graphs"]
         whole = run_checks(store, [check], files_of=files_of) if scope is None or compare_scopes else []
         found = whole
         if scope is not None:
@@ -576,7 +585,7 @@ def checks_on(
             for variable, values in scope:
                 if values:
                     narrowed = dataclasses.replace(check, query=scoped_query(check.query, variable, values))
-                    found += [p for p in run_checks(store, [narrowed], files_of=files_of) if p not in found]
+                    found += [p for p in run_checks(on, [narrowed], files_of=files_of) if p not in found]
             if compare_scopes and not _same_problems(check.label, whole, found):
                 raise DataError(
                     f"internal: the check {check.label!r} scoped to what changed found {found}, on the whole "
@@ -584,6 +593,36 @@ def checks_on(
                 )
         problems += [p for p in found if p not in problems]
     return problems
+
+
+GRAPH_NEIGHBOURHOOD = frozenset({"graphs have a role"})
+"""The provenance rules whose scoped query runs on :func:`neighbourhood` with ``graphs=True`` (the engine
+lists every named graph for ``GRAPH ?f { }`` before it joins the ``VALUES``): their patterns read only quads
+with the focus for subject, and whether the graph the focus names is empty."""
+
+
+def neighbourhood(store: OxStore, nodes: Iterable[str], *, graphs: bool = False) -> OxStore:
+    """A store in memory with what a check scoped to ``nodes`` reads of ``store``. For the shapes: every quad
+    with one of them for subject (in every graph) and the ``rdf:type`` quads of those quads' IRI objects
+    (``sh:class``); a compiled shape's patterns read only these (:func:`shape_scope`). With ``graphs``, for
+    :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads and one quad of each graph one of them names. A check
+    gives the same rows for these focus nodes here as on ``store``, and the same words (a problem's labels and
+    files are looked up from the focus's quads)."""
+    a = NamedNode(RDF + "type")
+    found: list[Quad] = []
+    for iri in nodes:
+        node = NamedNode(iri)
+        if graphs:
+            found += store.quads_for_pattern(node, a, None, None)
+            found += itertools.islice(store.quads_for_pattern(None, None, None, node), 1)
+        else:
+            found += store.quads_for_pattern(node, None, None, None)
+    if not graphs:
+        values = {q.object for q in found if isinstance(q.object, NamedNode)}
+        found += [q for value in values for q in store.quads_for_pattern(value, a, None, None)]
+    small = OxStore()
+    small.extend(found)
+    return small
 
 
 def _same_problems(label: str, whole: list[str], scoped: list[str]) -> bool:
