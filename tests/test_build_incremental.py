@@ -377,3 +377,174 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert re.search(r"full fast build: [\d.]+ s, [\d,]+ quads \(load average [\d.]+\)", run.stdout)
     assert re.search(r"one-file change \(.*\): [\d.]+ s, incremental, .*\(load average [\d.]+\)", run.stdout)
     assert "compared with a full rebuild: the same" in run.stdout
+
+
+_SUPERSEDES = re.compile(r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#supersedes> (<[^>]*>) (<[^>]*>) \.$", re.M)
+
+
+def _file_of_graph(data: Path, graph: str) -> Path:
+    """The data file that states ``graph`` (an IRI in angle brackets)."""
+    return next(p for p in sorted(data.glob("*.nq")) if f" {graph} .\n" in p.read_text(encoding="utf-8"))
+
+
+def _cross_file_supersession(data: Path) -> tuple[Path, str, str, str, Path]:
+    """A supersession whose older claim is in another file: the newer claim's file, the line, the newer claim,
+    the older one, and the older claim's file."""
+    for path in sorted(data.glob("part-*.nq")):
+        for found in _SUPERSEDES.finditer(path.read_text(encoding="utf-8")):
+            older = _file_of_graph(data, found.group(2))
+            if older != path:
+                return path, found.group(0) + "\n", found.group(1), found.group(2), older
+    raise AssertionError("the generated universe has no supersession across two files")
+
+
+def test_edits_that_a_wrong_scope_would_get_wrong_give_what_a_full_rebuild_gives(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit reaches beyond the changed file: the status of a claim in an unchanged file, the last use of
+    a performance (its label in the registry is derived from it), a violation visible only with both files."""
+    from wickgraph.building import incremental
+
+    monkeypatch.setattr(incremental, "compare_scopes", True)
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data)
+
+    # A changed claim no longer supersedes a claim in an unchanged file, then does again: that claim's
+    # retirements go and come back.
+    newer_file, line, newer, older, older_file = _cross_file_supersession(data)
+    text = newer_file.read_text(encoding="utf-8")
+    newer_file.write_text(text.replace(line, ""), encoding="utf-8")
+    before = _quads(store)
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    retired_older = f"<https://w3id.org/wickgraph/ontology#retiredClaim>\t{older}"
+    assert any(retired_older in k for k in before) and not any(retired_older in k for k in _quads(store))
+    newer_file.write_text(text, encoding="utf-8")
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference) == before
+
+    # The last use of a performance removed: its label, derived into the registry, goes with it.
+    target = sorted(data.glob("part-*.nq"))[0]
+    text = target.read_text(encoding="utf-8")
+    performance = re.search(r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#actor> ", text, re.M)
+    assert performance is not None
+    used_elsewhere = [p for p in data.glob("*.nq") if p != target and performance.group(1) in p.read_text("utf-8")]
+    assert used_elsewhere == [data / "entities.nq"] or used_elsewhere == []
+    label = f"{performance.group(1)}\t<http://www.w3.org/2000/01/rdf-schema#label>"
+    assert any(k.startswith(label) for k in _quads(store))
+    target.write_text(
+        "".join(x for x in text.splitlines(keepends=True) if not x.startswith(performance.group(1) + " ")),
+        encoding="utf-8",
+    )
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    given = performance.group(1) in (data / "entities.nq").read_text("utf-8")
+    assert any(k.startswith(label) for k in _quads(store)) == given
+    target.write_text(text, encoding="utf-8")
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+
+    # Violations seen only with both files: a claim of an unchanged file given a second source (one wg:source
+    # allowed, on the union), and the older claim said to supersede the newer one (a cycle, and a claim
+    # superseding a later one): the same words as the full build, the previous graph kept.
+    generation, kept = current_generation(store), _quads(store)
+    source = re.search(r"^<[^>]*> <https://w3id.org/wickgraph/ontology#source> (<[^>]*>) \1 \.$", text, re.M)
+    assert source is not None
+    other = sorted(data.glob("part-*.nq"))[-1]
+    claim = re.search(r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#source> ", other.read_text("utf-8"), re.M)
+    assert claim is not None and claim.group(1) not in text
+    for path, extra in [
+        (
+            target,
+            f"{claim.group(1)} <https://w3id.org/wickgraph/ontology#source> {source.group(1)} {source.group(1)} .\n",
+        ),
+        (
+            older_file,
+            f"{older} <https://w3id.org/wickgraph/ontology#supersedes> {newer} {_record_graph(data, older)} .\n",
+        ),
+    ]:
+        saved = path.read_text(encoding="utf-8")
+        path.write_text(saved + extra, encoding="utf-8")
+        incremental_words = _failure(data, store)
+        assert current_generation(store) == generation and _quads(store) == kept
+        assert incremental_words == _failure(data, tmp_path / "fresh")
+        shutil.rmtree(tmp_path / "fresh")
+        path.write_text(saved, encoding="utf-8")
+    assert "wg:source" in incremental_words or "supersede" in incremental_words
+
+
+def _record_graph(data: Path, claim: str) -> str:
+    """The source graph that holds the record of ``claim``."""
+    for path in sorted(data.glob("*.nq")):
+        found = re.search(
+            rf"^{re.escape(claim)} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            r"<https://w3id.org/wickgraph/ontology#Claim> (<[^>]*>) \.$",
+            path.read_text(encoding="utf-8"),
+            re.M,
+        )
+        if found is not None:
+            return found.group(1)
+    raise AssertionError(f"no record of {claim}")
+
+
+def _random_edit(text: str, chance: random.Random) -> str:
+    """One edit of an N-Quads file, as a person might make it by mistake or on purpose: a line dropped, a
+    line's object swapped with another line's, an IRI misspelt, a date or number moved, a line stated in
+    another of the file's graphs."""
+    lines = text.splitlines(keepends=True)
+    n = chance.randrange(len(lines))
+    kind = chance.choice(["drop", "swap", "misspell", "literal", "regraph"])
+    line = lines[n]
+    if kind == "drop":
+        del lines[n]
+    elif kind == "swap":
+        other = lines[chance.randrange(len(lines))]
+        s, p, _ = line.split(" ", 2)
+        o = other.split(" ", 2)[2].rsplit(" ", 2)[0]
+        lines[n] = f"{s} {p} {o} {line.rsplit(' ', 2)[1]} .\n"
+    elif kind == "misspell":
+        lines[n] = line.replace("/id/", "/id/misspelt-", 1) if "/id/" in line else line.replace("<", "<x", 1)
+    elif kind == "literal":
+        lines[n] = re.sub(r'"(\d)', lambda m: f'"{(int(m.group(1)) + 7) % 10}', line, count=1)
+    else:
+        graphs = sorted({x.rsplit(" ", 2)[1] for x in lines})
+        lines.insert(n, line.rsplit(" ", 2)[0] + f" {chance.choice(graphs)} .\n")
+    return "".join(lines)
+
+
+def test_scoped_checks_find_what_the_whole_store_checks_find_after_random_edits(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``compare_scopes`` every check runs scoped to what changed and on the whole store, and the build
+    fails when the two differ: random one-file edits, broken and valid, each built incrementally."""
+    from wickgraph.building import incremental
+
+    compared: list[tuple[str, list[str], list[str]]] = []
+    same = incremental._same_problems
+
+    def counted(label: str, whole: list[str], scoped: list[str]) -> bool:
+        compared.append((label, whole, scoped))
+        return same(label, whole, scoped)
+
+    monkeypatch.setattr(incremental, "compare_scopes", True)
+    monkeypatch.setattr(incremental, "_same_problems", counted)
+    store = tmp_path / "store"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    chance = random.Random(1818)
+    parts = sorted(data.glob("part-*.nq"))
+    outcomes: Counter[str] = Counter()
+    for _ in range(14):
+        target = chance.choice(parts)
+        saved = target.read_text(encoding="utf-8")
+        target.write_text(_random_edit(saved, chance), encoding="utf-8")
+        try:
+            report = wickgraph.build(store, mode="fast", data_dir=data)
+            outcomes["passed" if report.incremental else "full"] += 1
+        except WickgraphError as exc:
+            assert "internal" not in str(exc), exc
+            outcomes[type(exc).__name__] += 1
+        target.write_text(saved, encoding="utf-8")
+        wickgraph.build(store, mode="fast", data_dir=data)
+    assert outcomes["passed"] and outcomes["ValidationError"], outcomes
+    assert any(whole for _, whole, _ in compared), "some edit broke a rule the scoped checks had to find"
+    assert len({label for label, _, _ in compared}) > 100

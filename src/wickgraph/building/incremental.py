@@ -498,14 +498,28 @@ runs on the whole store."""
 _PATTERN_SUBJECT = re.compile(r"[{.]\s*(\?\w+)\s+(\S+)")
 
 
-def shape_scope(query: str) -> bool:
+def shape_scope(query: str) -> frozenset[str] | None:
     """Whether a compiled shape query (:mod:`.shapes`) can be scoped to focus nodes: every triple pattern in it
-    has the focus ``?f`` for subject, but ``?v a C`` (``sh:class``), where ``?v`` is a value of ``?f``."""
+    has the focus ``?f`` for subject, but ``?v a C`` (``sh:class``), where ``?v`` is a value of ``?f`` by a
+    property ``<p>``. Returns those properties (their values' types are read), or ``None`` when it cannot be.
+
+    >>> sorted(shape_scope("SELECT ?f WHERE { ?f <http://e/p> ?v . FILTER NOT EXISTS { ?v a <http://e/C> } }"))
+    ['http://e/p']
+    >>> shape_scope("SELECT ?f WHERE { ?f <http://e/p> ?x . ?x <http://e/q> ?v }") is None
+    True
+    """
+    if "?f" not in query:
+        return None
+    paths: set[str] = set()
     for variable, predicate in _PATTERN_SUBJECT.findall(query):
-        if variable == "?f" or (variable == "?v" and predicate == "a" and re.search(r"\?f\s+\S+\s+\?v\b", query)):
+        if variable == "?f":
             continue
-        return False
-    return "?f" in query
+        reached = re.findall(r"\?f\s+<([^>]*)>\s+\?v\b", query)
+        if variable == "?v" and predicate == "a" and reached:
+            paths |= set(reached)
+            continue
+        return None
+    return frozenset(paths)
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,20 +577,24 @@ def checks_on(
     progress(f"checking {what} (SPARQL{', on what changed' if changed is not None else ''})")
     problems: list[str] = []
     around: dict[str, OxStore] = {}
+    scopes = [shape_scope(check.query) if check.shape else None for check in checks]
+    class_paths: frozenset[str] | None = None
+    if all(scope is not None for scope, check in zip(scopes, checks, strict=True) if check.shape):
+        class_paths = frozenset().union(*(scope for scope in scopes if scope is not None))
     for check in checks:
         progress(f"checking {check.label}")
         scope: tuple[tuple[str, frozenset[str]], ...] | None = None
         on = store
-        if changed is not None and check.shape and shape_scope(check.query):
+        if changed is not None and check.shape and class_paths is not None:
             scope = (("f", changed.focus),)
             if "focus" not in around:
-                around["focus"] = neighbourhood(store, changed.focus)
+                around["focus"] = neighbourhood(store, changed.focus, class_paths)
             on = around["focus"]
         elif changed is not None and check.label in PROVENANCE_SCOPE:
             scope = tuple((n, changed.terms) for n in PROVENANCE_SCOPE[check.label])
             if check.label in GRAPH_NEIGHBOURHOOD:
                 if "graphs" not in around:
-                    around["graphs"] = neighbourhood(store, changed.terms, graphs=True)
+                    around["graphs"] = neighbourhood(store, changed.terms, frozenset(), graphs=True)
                 on = around["graphs"]
         whole = run_checks(store, [check], files_of=files_of) if scope is None or compare_scopes else []
         found = whole
@@ -601,13 +619,15 @@ lists every named graph for ``GRAPH ?f { }`` before it joins the ``VALUES``): th
 with the focus for subject, and whether the graph the focus names is empty."""
 
 
-def neighbourhood(store: OxStore, nodes: Iterable[str], *, graphs: bool = False) -> OxStore:
+def neighbourhood(
+    store: OxStore, nodes: Iterable[str], class_paths: frozenset[str], *, graphs: bool = False
+) -> OxStore:
     """A store in memory with what a check scoped to ``nodes`` reads of ``store``. For the shapes: every quad
-    with one of them for subject (in every graph) and the ``rdf:type`` quads of those quads' IRI objects
-    (``sh:class``); a compiled shape's patterns read only these (:func:`shape_scope`). With ``graphs``, for
-    :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads and one quad of each graph one of them names. A check
-    gives the same rows for these focus nodes here as on ``store``, and the same words (a problem's labels and
-    files are looked up from the focus's quads)."""
+    with one of them for subject (in every graph) and the ``rdf:type`` quads of their values by the
+    ``class_paths`` (``sh:class``); a compiled shape's patterns read only these (:func:`shape_scope`). With
+    ``graphs``, for :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads and one quad of each graph one of them
+    names. A check gives the same rows for these focus nodes here as on ``store``, and the same words (a
+    problem's labels and files are looked up from the focus's quads)."""
     a = NamedNode(RDF + "type")
     found: list[Quad] = []
     for iri in nodes:
@@ -617,9 +637,8 @@ def neighbourhood(store: OxStore, nodes: Iterable[str], *, graphs: bool = False)
             found += itertools.islice(store.quads_for_pattern(None, None, None, node), 1)
         else:
             found += store.quads_for_pattern(node, None, None, None)
-    if not graphs:
-        values = {q.object for q in found if isinstance(q.object, NamedNode)}
-        found += [q for value in values for q in store.quads_for_pattern(value, a, None, None)]
+    values = {q.object for q in found if isinstance(q.object, NamedNode) and q.predicate.value in class_paths}
+    found += [q for value in values for q in store.quads_for_pattern(value, a, None, None)]
     small = OxStore()
     small.extend(found)
     return small
