@@ -426,10 +426,16 @@ def test_edits_that_a_wrong_scope_would_get_wrong_give_what_a_full_rebuild_gives
     # The last use of a performance removed: its label, derived into the registry, goes with it.
     target = sorted(data.glob("part-*.nq"))[0]
     text = target.read_text(encoding="utf-8")
-    performance = re.search(r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#actor> ", text, re.M)
-    assert performance is not None
-    used_elsewhere = [p for p in data.glob("*.nq") if p != target and performance.group(1) in p.read_text("utf-8")]
-    assert used_elsewhere == [data / "entities.nq"] or used_elsewhere == []
+    lines = text.splitlines(keepends=True)
+    performance = next(
+        found
+        for found in re.finditer(
+            r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#actor> <[^>]*> (<[^>]*>) \.$", text, re.M
+        )
+        # its claim graph keeps other triples (a claim graph left empty is an error of its own)
+        if any(x.endswith(f" {found.group(2)} .\n") and not x.startswith(found.group(1)) for x in lines)
+        and found.group(1) not in "".join(p.read_text("utf-8") for p in data.glob("part-*.nq") if p != target)
+    )
     label = f"{performance.group(1)}\t<http://www.w3.org/2000/01/rdf-schema#label>"
     assert any(k.startswith(label) for k in _quads(store))
     target.write_text(
@@ -448,10 +454,11 @@ def test_edits_that_a_wrong_scope_would_get_wrong_give_what_a_full_rebuild_gives
     # allowed, on the union), and the older claim said to supersede the newer one (a cycle, and a claim
     # superseding a later one): the same words as the full build, the previous graph kept.
     generation, kept = current_generation(store), _quads(store)
-    source = re.search(r"^<[^>]*> <https://w3id.org/wickgraph/ontology#source> (<[^>]*>) \1 \.$", text, re.M)
+    a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    source = re.search(rf"^(<[^>]*>) {a} <https://w3id.org/wickgraph/ontology#Source> \1 \.$", text, re.M)
     assert source is not None
     other = sorted(data.glob("part-*.nq"))[-1]
-    claim = re.search(r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#source> ", other.read_text("utf-8"), re.M)
+    claim = re.search(rf"^(<[^>]*>) {a} <https://w3id.org/wickgraph/ontology#Claim> ", other.read_text("utf-8"), re.M)
     assert claim is not None and claim.group(1) not in text
     for path, extra in [
         (
@@ -533,7 +540,7 @@ def test_scoped_checks_find_what_the_whole_store_checks_find_after_random_edits(
     chance = random.Random(1818)
     parts = sorted(data.glob("part-*.nq"))
     outcomes: Counter[str] = Counter()
-    for _ in range(14):
+    for _ in range(10):
         target = chance.choice(parts)
         saved = target.read_text(encoding="utf-8")
         target.write_text(_random_edit(saved, chance), encoding="utf-8")

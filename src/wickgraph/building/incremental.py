@@ -199,7 +199,13 @@ def fill_incremental(
     from .drafts import refuse_drafts
     from .generation import pause_for_tests
     from .loading import load_file
-    from .provenance import claim_files, outside_named_graphs, provenance_checks, supersession_problems
+    from .provenance import (
+        claim_files,
+        outside_named_graphs,
+        provenance_checks,
+        supersession_links,
+        supersession_problems,
+    )
     from .report import dataset_counts, refuse_empty
     from .shapes import compile_shapes
     from .supersession import drop_status_graphs, status_quads, write_status
@@ -377,6 +383,18 @@ def fill_incremental(
     kept = read_asserted(current)
     for g in graphs:
         kept.pop(g, None)
+    linked = {c for link in supersession_links(disk) for c in link}
+    # A claim of an unchanged file that a changed one now supersedes (or that supersedes one): its triples as
+    # the data state them (the manifest keeps only those of the claims in a supersession) read from its file.
+    missing = linked - kept.keys() - asserted.keys()
+    for name in sorted({e.path for e in entries if set(e.graphs) & missing}):
+        alone = OxStore()
+        load_file(alone, data / name, False, scope=f"f{index[name]}")
+        for claim in missing & set(_graphs_of_entry(entries, name)):
+            kept.setdefault(claim, set()).update(
+                Triple(q.subject, q.predicate, q.object)
+                for q in alone.quads_for_pattern(None, None, None, NamedNode(claim))
+            )
     status, problems = status_quads(
         disk, {**kept, **asserted}, ontology, functools.partial(claim_files, disk, files_of)
     )
@@ -385,9 +403,6 @@ def fill_incremental(
     write_status(disk, status)
     counts = dataset_counts(disk)
     refuse_empty(counts, data, len(files))
-    from .provenance import supersession_links
-
-    linked = {c for link in supersession_links(disk) for c in link}
     in_links = {c: ts for c, ts in {**kept, **asserted}.items() if c in linked}
     filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
     disk.flush()
