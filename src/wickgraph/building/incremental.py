@@ -9,18 +9,22 @@ shapes and the rules are as they were and only some data files were added, edite
 2. the changed files are loaded into a scratch store in memory (with the ontology and the registry graph),
    where the build rules that stay inside one graph run (:func:`local_operation`: a rule whose pattern reads
    only the graph it writes and the ontology);
-3. in the copy, the touched graphs, the registry graph, the status graphs and the touched claims' reifiers
-   are removed, and what the scratch store derived is added; the rules that read across graphs (a
-   performance's label in the registry, the name keys, an inferred claim's date) run on the whole copy;
+3. in the copy, the touched graphs, the status graphs, the touched claims' reifiers and what the rules that
+   read across graphs derived for the touched subjects are removed, and what the scratch store derived is
+   added; those rules run again for what changed only (:func:`derive_scoped`: the rebuilt graphs, the subjects
+   of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
    new ones; the reifiers of the touched claims are written again;
-5. every check of the fast build runs on the whole copy (the same queries, so a bad edit fails with the same
-   words), then the claims' status is computed anew, and the generation is published as any build's.
+5. the checks of the fast build run on what changed (:func:`checks_on`: the same queries with a ``VALUES``
+   list, so a bad edit fails with the same words; why that finds every new problem: :class:`Changed`), the
+   supersession checks and the claims' status on the whole store; the generation is published as any build's.
+   With :data:`compare_scopes` every check runs on the whole store too, and the build fails if the two differ.
 
 What it cannot do this way it leaves to the full build, and says why (:class:`Plan`'s ``reason``): no
 manifest in the current generation, a changed ontology, shapes or rules, a changed entity registry (every
 graph's IRIs are checked against it), input without the build rules, files with blank nodes moved in the
-build order (their labels are scoped by it), or most of the data changed.
+build order (their labels are scoped by it), or most of the data changed. When a blank node is among the
+changed quads (``VALUES`` cannot name it), the cross-graph rules and the checks run on the whole store.
 """
 
 from __future__ import annotations
@@ -293,6 +297,7 @@ def fill_incremental(
     local_derived = len(scratch) - stated
     pause_for_tests("incremental", progress)
 
+    rules_across = cross_graph_rules(ontology)  # None: the rules run on the whole store, as they do for blank nodes
     # 1 and 3. The copy of the current generation, the old graphs out, the new ones in.
     progress("copying the current generation (a RocksDB checkpoint)")
     generation.rmdir()
@@ -309,7 +314,7 @@ def fill_incremental(
     touched = {t.subject for t in removed} | {q.subject for q in added_quads}
     # VALUES lists IRIs: a blank node (or triple term) that changed makes the rules and checks run on everything.
     subjects = {t for t in touched if isinstance(t, NamedNode)}
-    scoped = len(subjects) == len(touched)
+    scoped = len(subjects) == len(touched) and rules_across is not None
     registry_dropped = _registry_derived(disk, scratch, subjects if scoped else None)
     removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_dropped}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
@@ -330,9 +335,9 @@ def fill_incremental(
     drop_status_graphs(disk)
     disk.extend(added_quads)
     added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
-    if scoped:
+    if scoped and rules_across is not None:
         progress("applying the build rules that read across graphs (to the changed graphs and their subjects)")
-        across = derive_scoped(disk, ontology, graphs, {t.value for t in subjects})
+        across = derive_scoped(disk, rules_across, graphs, {t.value for t in subjects})
         disk.extend(across)
         derived = local_derived + len(across)
         added |= {Triple(q.subject, q.predicate, q.object) for q in across}
@@ -422,7 +427,7 @@ def scoped_query(query: str, variable: str, iris: Iterable[str]) -> str:
     """
     found = list(_WHERE.finditer(query))
     if not found:
-        raise ValueError(f"no WHERE group to scope: {query[:80]}")
+        raise DataError(f"internal: no WHERE group to scope: {query[:80]}")
     at = found[-1].end()
     listed = " ".join(f"<{iri}>" for iri in sorted(iris))
     return f"{query[:at]} VALUES ?{variable} {{ {listed} }}{query[at:]}"
@@ -444,9 +449,39 @@ def _registry_derived(disk: OxStore, scratch: OxStore, subjects: set[NamedNode] 
     return found
 
 
-def derive_scoped(store: OxStore, ontology: Path, graphs: set[str], subjects: set[str]) -> list[Quad]:
-    """The quads the rules that read across graphs (those :func:`local_operation` refuses) derive for what
-    changed, each rule scoped with ``VALUES``, in their order (each sees what the ones before wrote):
+def cross_graph_rules(ontology: Path) -> list[tuple[Operation, str, bool]] | None:
+    """The rules that read across graphs (those :func:`local_operation` refuses), in their order, each with the
+    variable :func:`derive_scoped` binds and whether it is the graph written (else the subject written); or
+    ``None`` when one has neither form (a template with more than one graph or subject, or constants there):
+    a new kind of rule needs its own proof first, and the build is a full one till then."""
+    from .derive import operations
+    from .rules import rule_files
+
+    found: list[tuple[Operation, str, bool]] = []
+    for path in rule_files(ontology):
+        for op in operations(path.read_text(encoding="utf-8"), path.name):
+            if local_operation(op):
+                continue
+            written = {q.graph_name for q in op.template}
+            subjects = {q.subject for q in op.template}
+            graph = next(iter(written)) if len(written) == 1 else None
+            subject = next(iter(subjects)) if len(subjects) == 1 else None
+            if not isinstance(graph, NamedNode):
+                return None
+            if graph.value.startswith(VAR):
+                found.append((op, graph.value[len(VAR) :], True))
+            elif isinstance(subject, NamedNode) and subject.value.startswith(VAR):
+                found.append((op, subject.value[len(VAR) :], False))
+            else:
+                return None
+    return found
+
+
+def derive_scoped(
+    store: OxStore, rules: list[tuple[Operation, str, bool]], graphs: set[str], subjects: set[str]
+) -> list[Quad]:
+    """The quads the rules that read across graphs (:func:`cross_graph_rules`) derive for what changed, each
+    rule scoped with ``VALUES``, in their order (each sees what the ones before wrote):
 
     - a rule that writes into the graph it reads (``GRAPH ?src``: an inferred claim's date) runs for the rebuilt
       ``graphs`` only. Its quads for another graph are in the copy already and still right: a claim whose
@@ -455,42 +490,20 @@ def derive_scoped(store: OxStore, ontology: Path, graphs: set[str], subjects: se
       ``subjects`` of the rebuilt graphs' triples, before and after (whose derived registry quads were removed).
       Its quads for another subject are still right: a performance's label reads only the performance's own
       ``wg:actor`` and ``wg:work`` triples (in graphs not rebuilt, so unchanged) and the registry's labels (the
-      registry file is unchanged); a name key reads only its subject's labels in the registry.
-
-    Anything else (a template with blank nodes or without a variable subject) is refused with ``ValueError``:
-    a new kind of rule needs its own proof first."""
+      registry file is unchanged); a name key reads only its subject's labels in the registry."""
     from ..store.construct import fill_template
-    from .derive import operations
-    from .rules import rule_files
 
     found: list[Quad] = []
-    for path in rule_files(ontology):
-        for op in operations(path.read_text(encoding="utf-8"), path.name):
-            if local_operation(op):
-                continue
-            written = {q.graph_name for q in op.template}
-            subject_vars = {q.subject for q in op.template}
-            graph = next(iter(written)) if len(written) == 1 else None
-            variable: str
-            if isinstance(graph, NamedNode) and graph.value.startswith(VAR):
-                variable, values = graph.value[len(VAR) :], graphs
-            elif (
-                isinstance(graph, NamedNode)
-                and len(subject_vars) == 1
-                and isinstance(subject := next(iter(subject_vars)), NamedNode)
-                and subject.value.startswith(VAR)
-            ):
-                variable, values = subject.value[len(VAR) :], subjects
-            else:
-                raise ValueError(f"{op.source}: no scope is known for this rule")
-            if not values:
-                continue
-            result = store.query(scoped_query(op.select, variable, values))
-            assert isinstance(result, QuerySolutions)
-            names = [v.value for v in result.variables]
-            quads = [Quad(s, p, o, g) for s, p, o, g in fill_template(op.template, names, result)]
-            store.extend(quads)
-            found += quads
+    for op, variable, by_graph in rules:
+        values = graphs if by_graph else subjects
+        if not values:
+            continue
+        result = store.query(scoped_query(op.select, variable, values))
+        assert isinstance(result, QuerySolutions)
+        names = [v.value for v in result.variables]
+        quads = [Quad(s, p, o, g) for s, p, o, g in fill_template(op.template, names, result)]
+        store.extend(quads)
+        found += quads
     return found
 
 
