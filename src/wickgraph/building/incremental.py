@@ -641,10 +641,13 @@ def checks_on(
     return problems
 
 
-GRAPH_NEIGHBOURHOOD = frozenset({"graphs have a role"})
-"""The provenance rules whose scoped query runs on :func:`neighbourhood` with ``graphs=True`` (the engine
-lists every named graph for ``GRAPH ?f { }`` before it joins the ``VALUES``): their patterns read only quads
-with the focus for subject, and whether the graph the focus names is empty."""
+GRAPH_NEIGHBOURHOOD = frozenset(
+    {"graphs have a role", "records in source graphs", "one record per claim", "records have graphs"}
+)
+"""The provenance rules whose scoped query runs on :func:`neighbourhood` with ``graphs=True`` (on the whole
+store the engine joins a long ``VALUES`` list with every claim, one by one): their patterns read only the
+``rdf:type`` quads of the focus, those of the graphs they sit in, and whether the graph the focus names is
+empty."""
 
 
 def neighbourhood(
@@ -653,8 +656,8 @@ def neighbourhood(
     """A store in memory with what a check scoped to ``nodes`` reads of ``store``. For the shapes: every quad
     with one of them for subject (in every graph) and the ``rdf:type`` quads of their values by the
     ``class_paths`` (``sh:class``); a compiled shape's patterns read only these (:func:`shape_scope`). With
-    ``graphs``, for :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads and one quad of each graph one of them
-    names. A check gives the same rows for these focus nodes here as on ``store``, and the same words (a
+    ``graphs``, for :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads, those of the graphs these sit in, and
+    one quad of each graph one of them names. A check gives the same rows for these focus nodes here as on ``store``, and the same words (a
     problem's labels and files are looked up from the focus's quads)."""
     a = NamedNode(RDF + "type")
     found: list[Quad] = []
@@ -665,6 +668,9 @@ def neighbourhood(
             found += itertools.islice(store.quads_for_pattern(None, None, None, node), 1)
         else:
             found += store.quads_for_pattern(node, None, None, None)
+    if graphs:
+        named = {q.graph_name.value for q in found if isinstance(q.graph_name, NamedNode)} - set(nodes)
+        found += [q for g in named for q in store.quads_for_pattern(NamedNode(g), a, None, None)]
     values = {q.object for q in found if isinstance(q.object, NamedNode) and q.predicate.value in class_paths}
     found += [q for value in values for q in store.quads_for_pattern(value, a, None, None)]
     small = OxStore()
