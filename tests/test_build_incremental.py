@@ -555,3 +555,65 @@ def test_scoped_checks_find_what_the_whole_store_checks_find_after_random_edits(
     assert outcomes["passed"] and outcomes["ValidationError"], outcomes
     assert any(whole for _, whole, _ in compared), "some edit broke a rule the scoped checks had to find"
     assert len({label for label, _, _ in compared}) > 100
+
+
+def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> None:
+    """The locality proofs are written per rule and per query form: a provenance rule added without its line in
+    ``PROVENANCE_SCOPE``, a shape compiled to a form ``shape_scope`` cannot read, or a rule that reads across
+    graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
+    from wickgraph.building.incremental import (
+        PROVENANCE_SCOPE,
+        cross_graph_rules,
+        scoped_query,
+        shape_scope,
+    )
+    from wickgraph.building.provenance import provenance_checks
+    from wickgraph.building.shapes import compile_shapes
+
+    checks = provenance_checks()
+    assert sorted(PROVENANCE_SCOPE) == sorted(c.label for c in checks)
+    for check in checks:
+        for variable in PROVENANCE_SCOPE[check.label]:
+            assert f"?{variable}" in check.query
+            # the VALUES list goes where the variable is bound first: inside a subquery when there is one
+            assert f"VALUES ?{variable} {{ <http://e/x> }}" in scoped_query(check.query, variable, ["http://e/x"])
+    shapes = compile_shapes(ontology_dir / "shapes.ttl")
+    assert all(shape_scope(c.query) is not None for c in shapes)
+    assert {p for c in shapes for p in shape_scope(c.query) or ()} >= {"https://w3id.org/wickgraph/ontology#actor"}
+    assert shape_scope("SELECT ?f WHERE { ?f <http://e/p> ?x . ?x <http://e/q> ?v }") is None  # reads past ?f
+    rules = cross_graph_rules(ontology_dir)
+    assert rules is not None
+    assert [(op.source, variable, by_graph) for op, variable, by_graph in rules] == [
+        ("01-claim-defaults.ru #5", "src", True),
+        ("06-performance-labels.ru #1", "perf", False),
+        ("07-name-keys.ru #1", "e", False),
+    ]
+
+
+def test_a_cross_graph_rule_of_a_new_form_makes_it_work_on_the_whole_store(
+    data: Path, tmp_path: Path, ontology_dir: Path
+) -> None:
+    """A rule that reads across graphs and writes a constant subject has no scope: the incremental build still
+    runs, with the cross-graph rules, the registry diff and the checks on the whole store, and gives what a full
+    rebuild gives."""
+    from wickgraph.building.incremental import cross_graph_rules
+
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ontology_dir, ontology)
+    (ontology / "rules" / "99-constant.ru").write_text(
+        "PREFIX wg: <https://w3id.org/wickgraph/ontology#>\nPREFIX wgg: <https://w3id.org/wickgraph/graph/>\n"
+        'INSERT { GRAPH wgg:entities { wg:Claim wg:nameKey "claim" } } WHERE { GRAPH ?g { ?c a wg:Claim } }\n',
+        encoding="utf-8",
+    )
+    assert cross_graph_rules(ontology) is None
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology)
+    _edit_a_date(sorted(data.glob("part-*.nq"))[0])
+    steps: list[str] = []
+    report = wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology, progress=steps.append)
+    assert report.incremental, report.full_rebuild_reason
+    assert "applying the build rules that read across graphs (to the whole store)" in steps
+    assert not any("on what changed" in step for step in steps)
+    wickgraph.build(reference, mode="fast", data_dir=data, ontology_dir=ontology)
+    assert _quads(store) == _quads(reference)
+    assert any('wickgraph/ontology#nameKey>\t"claim"' in k for k in _quads(store))
