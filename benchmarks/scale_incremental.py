@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=str(REPO / "out" / "bench-incremental"))
     parser.add_argument("--compare", action="store_true", help="also rebuild in full and compare every quad")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures (make bench)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the store of an earlier run's full build (its time as it was)"
+    )
+    parser.add_argument("--full-only", action="store_true", help="stop after the full build (for --reuse)")
     opts = parser.parse_args(argv)
     from wickgraph import build
     from wickgraph.synthetic import generate
@@ -107,12 +111,22 @@ def main(argv: list[str] | None = None) -> int:
         (work / "split.done").write_text("")
     files = sorted(data.glob("*.nq"))
     print(f"{films:,} films, {len(files)} data files, {sum(p.stat().st_size for p in files) / 2**20:,.1f} MB")
-    shutil.rmtree(store, ignore_errors=True)
-    load = os.getloadavg()[0]
-    started = time.perf_counter()
-    first = build(store, mode="fast", data_dir=data)
-    full = time.perf_counter() - started
-    print(f"full fast build: {full:.1f} s, {first.quads:,} quads (load average {load:.1f})", flush=True)
+    recorded = work / "full.json"
+    if opts.reuse and recorded.exists() and store.exists():
+        figures = json.loads(recorded.read_text(encoding="utf-8"))
+        full, quads, load = figures["seconds"], figures["quads"], figures["load"]
+        print(f"full fast build (an earlier run's, reused): {full:.1f} s, {quads:,} quads (load average {load:.1f})")
+    else:
+        shutil.rmtree(store, ignore_errors=True)
+        recorded.unlink(missing_ok=True)
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        first = build(store, mode="fast", data_dir=data)
+        full = time.perf_counter() - started
+        print(f"full fast build: {full:.1f} s, {first.quads:,} quads (load average {load:.1f})", flush=True)
+        recorded.write_text(json.dumps({"seconds": full, "quads": first.quads, "load": load}), encoding="utf-8")
+    if opts.full_only:
+        return 0
     target = files[len(files) // 2]
     saved = target.read_bytes()
     try:
@@ -125,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         marks = [(started, "start"), *steps, (started + incremental, "end")]
         spent = sorted(((b[0] - a[0], a[1]) for a, b in pairwise(marks)), reverse=True)
         print("  slowest steps of the incremental build:")
-        for seconds, message in spent[:6]:
+        for seconds, message in spent[:10]:
             print(f"  {seconds:8.2f} s  {message[:100]}")
         how = "incremental" if again.incremental else f"FULL ({again.full_rebuild_reason})"
         print(
@@ -158,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
     finally:
         target.write_bytes(saved)
+        if opts.reuse:  # the store back to the data as they are, for the next run
+            build(store, mode="fast", data_dir=data)
     return 0
 
 

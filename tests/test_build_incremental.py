@@ -377,3 +377,243 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert re.search(r"full fast build: [\d.]+ s, [\d,]+ quads \(load average [\d.]+\)", run.stdout)
     assert re.search(r"one-file change \(.*\): [\d.]+ s, incremental, .*\(load average [\d.]+\)", run.stdout)
     assert "compared with a full rebuild: the same" in run.stdout
+
+
+_SUPERSEDES = re.compile(r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#supersedes> (<[^>]*>) (<[^>]*>) \.$", re.M)
+
+
+def _file_of_graph(data: Path, graph: str) -> Path:
+    """The data file that states ``graph`` (an IRI in angle brackets)."""
+    return next(p for p in sorted(data.glob("*.nq")) if f" {graph} .\n" in p.read_text(encoding="utf-8"))
+
+
+def _cross_file_supersession(data: Path) -> tuple[Path, str, str, str, Path]:
+    """A supersession whose older claim is in another file: the newer claim's file, the line, the newer claim,
+    the older one, and the older claim's file."""
+    for path in sorted(data.glob("part-*.nq")):
+        for found in _SUPERSEDES.finditer(path.read_text(encoding="utf-8")):
+            older = _file_of_graph(data, found.group(2))
+            if older != path:
+                return path, found.group(0) + "\n", found.group(1), found.group(2), older
+    raise AssertionError("the generated universe has no supersession across two files")
+
+
+def test_edits_that_a_wrong_scope_would_get_wrong_give_what_a_full_rebuild_gives(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit reaches beyond the changed file: the status of a claim in an unchanged file, the last use of
+    a performance (its label in the registry is derived from it), a violation visible only with both files."""
+    from wickgraph.building import incremental
+
+    monkeypatch.setattr(incremental, "compare_scopes", True)
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data)
+
+    # A changed claim no longer supersedes a claim in an unchanged file, then does again: that claim's
+    # retirements go and come back.
+    newer_file, line, newer, older, older_file = _cross_file_supersession(data)
+    text = newer_file.read_text(encoding="utf-8")
+    newer_file.write_text(text.replace(line, ""), encoding="utf-8")
+    before = _quads(store)
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    retired_older = f"<https://w3id.org/wickgraph/ontology#retiredClaim>\t{older}"
+    assert any(retired_older in k for k in before) and not any(retired_older in k for k in _quads(store))
+    newer_file.write_text(text, encoding="utf-8")
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference) == before
+
+    # The last use of a performance removed: its label, derived into the registry, goes with it.
+    target = sorted(data.glob("part-*.nq"))[0]
+    text = target.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    performance = next(
+        found
+        for found in re.finditer(
+            r"^(<[^>]*>) <https://w3id.org/wickgraph/ontology#actor> <[^>]*> (<[^>]*>) \.$", text, re.M
+        )
+        # its claim graph keeps other triples (a claim graph left empty is an error of its own)
+        if any(x.endswith(f" {found.group(2)} .\n") and not x.startswith(found.group(1)) for x in lines)
+        and found.group(1) not in "".join(p.read_text("utf-8") for p in data.glob("part-*.nq") if p != target)
+    )
+    label = f"{performance.group(1)}\t<http://www.w3.org/2000/01/rdf-schema#label>"
+    assert any(k.startswith(label) for k in _quads(store))
+    target.write_text(
+        "".join(x for x in text.splitlines(keepends=True) if not x.startswith(performance.group(1) + " ")),
+        encoding="utf-8",
+    )
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    given = performance.group(1) in (data / "entities.nq").read_text("utf-8")
+    assert any(k.startswith(label) for k in _quads(store)) == given
+    target.write_text(text, encoding="utf-8")
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+
+    # Violations seen only with both files: a claim of an unchanged file given a second source (one wg:source
+    # allowed, on the union), and the older claim said to supersede the newer one (a cycle, and a claim
+    # superseding a later one): the same words as the full build, the previous graph kept.
+    generation, kept = current_generation(store), _quads(store)
+    a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    source = re.search(rf"^(<[^>]*>) {a} <https://w3id.org/wickgraph/ontology#Source> \1 \.$", text, re.M)
+    assert source is not None
+    other = sorted(data.glob("part-*.nq"))[-1]
+    claim = re.search(rf"^(<[^>]*>) {a} <https://w3id.org/wickgraph/ontology#Claim> ", other.read_text("utf-8"), re.M)
+    assert claim is not None and claim.group(1) not in text
+    for path, extra in [
+        (
+            target,
+            f"{claim.group(1)} <https://w3id.org/wickgraph/ontology#source> {source.group(1)} {source.group(1)} .\n",
+        ),
+        (
+            older_file,
+            f"{older} <https://w3id.org/wickgraph/ontology#supersedes> {newer} {_record_graph(data, older)} .\n",
+        ),
+    ]:
+        saved = path.read_text(encoding="utf-8")
+        path.write_text(saved + extra, encoding="utf-8")
+        incremental_words = _failure(data, store)
+        assert current_generation(store) == generation and _quads(store) == kept
+        assert incremental_words == _failure(data, tmp_path / "fresh")
+        shutil.rmtree(tmp_path / "fresh")
+        path.write_text(saved, encoding="utf-8")
+    assert "wg:source" in incremental_words or "supersede" in incremental_words
+
+
+def _record_graph(data: Path, claim: str) -> str:
+    """The source graph that holds the record of ``claim``."""
+    for path in sorted(data.glob("*.nq")):
+        found = re.search(
+            rf"^{re.escape(claim)} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            r"<https://w3id.org/wickgraph/ontology#Claim> (<[^>]*>) \.$",
+            path.read_text(encoding="utf-8"),
+            re.M,
+        )
+        if found is not None:
+            return found.group(1)
+    raise AssertionError(f"no record of {claim}")
+
+
+def _random_edit(text: str, chance: random.Random) -> str:
+    """One edit of an N-Quads file, as a person might make it by mistake or on purpose: a line dropped, a
+    line's object swapped with another line's, an IRI misspelt, a date or number moved, a line stated in
+    another of the file's graphs."""
+    lines = text.splitlines(keepends=True)
+    n = chance.randrange(len(lines))
+    kind = chance.choice(["drop", "swap", "misspell", "literal", "regraph"])
+    line = lines[n]
+    if kind == "drop":
+        del lines[n]
+    elif kind == "swap":
+        other = lines[chance.randrange(len(lines))]
+        s, p, _ = line.split(" ", 2)
+        o = other.split(" ", 2)[2].rsplit(" ", 2)[0]
+        lines[n] = f"{s} {p} {o} {line.rsplit(' ', 2)[1]} .\n"
+    elif kind == "misspell":
+        lines[n] = line.replace("/id/", "/id/misspelt-", 1) if "/id/" in line else line.replace("<", "<x", 1)
+    elif kind == "literal":
+        lines[n] = re.sub(r'"(\d)', lambda m: f'"{(int(m.group(1)) + 7) % 10}', line, count=1)
+    else:
+        graphs = sorted({x.rsplit(" ", 2)[1] for x in lines})
+        lines.insert(n, line.rsplit(" ", 2)[0] + f" {chance.choice(graphs)} .\n")
+    return "".join(lines)
+
+
+def test_scoped_checks_find_what_the_whole_store_checks_find_after_random_edits(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``compare_scopes`` every check runs scoped to what changed and on the whole store, and the build
+    fails when the two differ: random one-file edits, broken and valid, each built incrementally."""
+    from wickgraph.building import incremental
+
+    compared: list[tuple[str, list[str], list[str]]] = []
+    same = incremental._same_problems
+
+    def counted(label: str, whole: list[str], scoped: list[str]) -> bool:
+        compared.append((label, whole, scoped))
+        return same(label, whole, scoped)
+
+    monkeypatch.setattr(incremental, "compare_scopes", True)
+    monkeypatch.setattr(incremental, "_same_problems", counted)
+    store = tmp_path / "store"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    chance = random.Random(1818)
+    parts = sorted(data.glob("part-*.nq"))
+    outcomes: Counter[str] = Counter()
+    for _ in range(10):
+        target = chance.choice(parts)
+        saved = target.read_text(encoding="utf-8")
+        target.write_text(_random_edit(saved, chance), encoding="utf-8")
+        try:
+            report = wickgraph.build(store, mode="fast", data_dir=data)
+            outcomes["passed" if report.incremental else "full"] += 1
+        except WickgraphError as exc:
+            assert "internal" not in str(exc), exc
+            outcomes[type(exc).__name__] += 1
+        target.write_text(saved, encoding="utf-8")
+        wickgraph.build(store, mode="fast", data_dir=data)
+    assert outcomes["passed"] and outcomes["ValidationError"], outcomes
+    assert any(whole for _, whole, _ in compared), "some edit broke a rule the scoped checks had to find"
+    assert len({label for label, _, _ in compared}) > 100
+
+
+def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> None:
+    """The locality proofs are written per rule and per query form: a provenance rule added without its line in
+    ``PROVENANCE_SCOPE``, a shape compiled to a form ``shape_scope`` cannot read, or a rule that reads across
+    graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
+    from wickgraph.building.incremental import (
+        PROVENANCE_SCOPE,
+        cross_graph_rules,
+        scoped_query,
+        shape_scope,
+    )
+    from wickgraph.building.provenance import provenance_checks
+    from wickgraph.building.shapes import compile_shapes
+
+    checks = provenance_checks()
+    assert sorted(PROVENANCE_SCOPE) == sorted(c.label for c in checks)
+    for check in checks:
+        for variable in PROVENANCE_SCOPE[check.label]:
+            assert f"?{variable}" in check.query
+            # the VALUES list goes where the variable is bound first: inside a subquery when there is one
+            assert f"VALUES ?{variable} {{ <http://e/x> }}" in scoped_query(check.query, variable, ["http://e/x"])
+    shapes = compile_shapes(ontology_dir / "shapes.ttl")
+    assert all(shape_scope(c.query) is not None for c in shapes)
+    assert {p for c in shapes for p in shape_scope(c.query) or ()} >= {"https://w3id.org/wickgraph/ontology#actor"}
+    assert shape_scope("SELECT ?f WHERE { ?f <http://e/p> ?x . ?x <http://e/q> ?v }") is None  # reads past ?f
+    rules = cross_graph_rules(ontology_dir)
+    assert rules is not None
+    assert [(op.source, variable, by_graph) for op, variable, by_graph in rules] == [
+        ("01-claim-defaults.ru #5", "src", True),
+        ("06-performance-labels.ru #1", "perf", False),
+        ("07-name-keys.ru #1", "e", False),
+    ]
+
+
+def test_a_cross_graph_rule_of_a_new_form_makes_it_work_on_the_whole_store(
+    data: Path, tmp_path: Path, ontology_dir: Path
+) -> None:
+    """A rule that reads across graphs and writes a constant subject has no scope: the incremental build still
+    runs, with the cross-graph rules, the registry diff and the checks on the whole store, and gives what a full
+    rebuild gives."""
+    from wickgraph.building.incremental import cross_graph_rules
+
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ontology_dir, ontology)
+    (ontology / "rules" / "99-constant.ru").write_text(
+        "PREFIX wg: <https://w3id.org/wickgraph/ontology#>\nPREFIX wgg: <https://w3id.org/wickgraph/graph/>\n"
+        'INSERT { GRAPH wgg:entities { wg:Claim wg:nameKey "claim" } } WHERE { GRAPH ?g { ?c a wg:Claim } }\n',
+        encoding="utf-8",
+    )
+    assert cross_graph_rules(ontology) is None
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology)
+    _edit_a_date(sorted(data.glob("part-*.nq"))[0])
+    steps: list[str] = []
+    report = wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology, progress=steps.append)
+    assert report.incremental, report.full_rebuild_reason
+    assert "applying the build rules that read across graphs (to the whole store)" in steps
+    assert not any("on what changed" in step for step in steps)
+    wickgraph.build(reference, mode="fast", data_dir=data, ontology_dir=ontology)
+    assert _quads(store) == _quads(reference)
+    assert any('wickgraph/ontology#nameKey>\t"claim"' in k for k in _quads(store))
