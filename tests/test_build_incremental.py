@@ -403,9 +403,9 @@ def test_edits_that_a_wrong_scope_would_get_wrong_give_what_a_full_rebuild_gives
 ) -> None:
     """Each edit reaches beyond the changed file: the status of a claim in an unchanged file, the last use of
     a performance (its label in the registry is derived from it), a violation visible only with both files."""
-    from wickgraph.building import incremental
+    from wickgraph.building import scoping
 
-    monkeypatch.setattr(incremental, "compare_scopes", True)
+    monkeypatch.setattr(scoping, "compare_scopes", True)
     store, reference = tmp_path / "store", tmp_path / "reference"
     wickgraph.build(store, mode="fast", data_dir=data)
 
@@ -524,17 +524,17 @@ def test_scoped_checks_find_what_the_whole_store_checks_find_after_random_edits(
 ) -> None:
     """With ``compare_scopes`` every check runs scoped to what changed and on the whole store, and the build
     fails when the two differ: random one-file edits, broken and valid, each built incrementally."""
-    from wickgraph.building import incremental
+    from wickgraph.building import scoping
 
     compared: list[tuple[str, list[str], list[str]]] = []
-    same = incremental._same_problems
+    same = scoping._same_problems
 
     def counted(label: str, whole: list[str], scoped: list[str]) -> bool:
         compared.append((label, whole, scoped))
         return same(label, whole, scoped)
 
-    monkeypatch.setattr(incremental, "compare_scopes", True)
-    monkeypatch.setattr(incremental, "_same_problems", counted)
+    monkeypatch.setattr(scoping, "compare_scopes", True)
+    monkeypatch.setattr(scoping, "_same_problems", counted)
     store = tmp_path / "store"
     wickgraph.build(store, mode="fast", data_dir=data)
     chance = random.Random(1818)
@@ -561,13 +561,13 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
     """The locality proofs are written per rule and per query form: a provenance rule added without its line in
     ``PROVENANCE_SCOPE``, a shape compiled to a form ``shape_scope`` cannot read, or a rule that reads across
     graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
-    from wickgraph.building.incremental import (
+    from wickgraph.building.provenance import provenance_checks
+    from wickgraph.building.scoping import (
         PROVENANCE_SCOPE,
         cross_graph_rules,
         scoped_query,
         shape_scope,
     )
-    from wickgraph.building.provenance import provenance_checks
     from wickgraph.building.shapes import compile_shapes
 
     checks = provenance_checks()
@@ -596,7 +596,7 @@ def test_a_cross_graph_rule_of_a_new_form_makes_it_work_on_the_whole_store(
     """A rule that reads across graphs and writes a constant subject has no scope: the incremental build still
     runs, with the cross-graph rules, the registry diff and the checks on the whole store, and gives what a full
     rebuild gives."""
-    from wickgraph.building.incremental import cross_graph_rules
+    from wickgraph.building.scoping import cross_graph_rules
 
     ontology = tmp_path / "ontology"
     shutil.copytree(ontology_dir, ontology)

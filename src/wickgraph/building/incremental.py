@@ -7,18 +7,22 @@ shapes and the rules are as they were and only some data files were added, edite
 
 1. a RocksDB checkpoint of the current generation (``Store.backup``: hard links, near free);
 2. the changed files are loaded into a scratch store in memory (with the ontology and the registry graph),
-   where the build rules that stay inside one graph run (:func:`local_operation`: a rule whose pattern reads
-   only the graph it writes and the ontology);
+   where the build rules that stay inside one graph run (:func:`.scoping.local_operation`: a rule whose
+   pattern reads only the graph it writes and the ontology);
 3. in the copy, the touched graphs, the status graphs, the touched claims' reifiers and what the rules that
    read across graphs derived for the touched subjects are removed, and what the scratch store derived is
-   added; those rules run again for what changed only (:func:`derive_scoped`: the rebuilt graphs, the subjects
-   of their triples);
+   added; those rules run again for what changed only (:func:`.scoping.derive_scoped`: the rebuilt graphs,
+   the subjects of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
    new ones; the reifiers of the touched claims are written again;
-5. the checks of the fast build run on what changed (:func:`checks_on`: the same queries with a ``VALUES``
-   list, so a bad edit fails with the same words; why that finds every new problem: :class:`Changed`), the
-   supersession checks and the claims' status on the whole store; the generation is published as any build's.
-   With :data:`compare_scopes` every check runs on the whole store too, and the build fails if the two differ.
+5. the checks of the fast build run on what changed (:func:`.scoping.checks_on`: the same queries with a
+   ``VALUES`` list, so a bad edit fails with the same words; why that finds every new problem:
+   :class:`.scoping.Changed`), the supersession checks and the claims' status on the whole store; the
+   generation is published as any build's. With :data:`.scoping.compare_scopes` every check runs on the whole
+   store too, and the build fails if the two differ.
+
+The scoped forms and the proofs that they are enough live in :mod:`.scoping`; this module holds the plan and
+the steps of the fill.
 
 What it cannot do this way it leaves to the full build, and says why (:class:`Plan`'s ``reason``): no
 manifest in the current generation, a changed ontology, shapes or rules, a changed entity registry (every
@@ -29,29 +33,24 @@ changed quads (``VALUES`` cannot name it), the cross-graph rules and the checks 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import itertools
-import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Triple, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
-from ..errors import DataError, ValidationError
+from ..errors import ValidationError
 from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG
-from ..sparql_templates import VAR
-from .checks import Check
 from .derive import Operation
 from .fast import Filled
 from .manifest import FileEntry, Manifest, file_digest, ontology_digest, read_asserted, read_manifest, scan_file
 from .parse import display_path
+from .scoping import Changed, checks_on, cross_graph_rules, derive_scoped, local_operation, registry_derived
 
-__all__ = ["Plan", "fill_incremental", "local_operation", "plan"]
+__all__ = ["Plan", "fill_incremental", "plan"]
 
 MOST = 0.8
 """Above this share of the input's bytes to load again, the full build is used instead."""
@@ -126,26 +125,6 @@ def _closed(draft: Plan, names: list[str], files: list[Path], reload: set[str]) 
     if again > MOST * total and len(reload) > 1:
         return Plan(f"most of the data changed ({again / total:.0%} of it to load again)")
     return Plan(None, draft.manifest, tuple(by_name[n] for n in sorted(reload)), frozenset(graphs), draft.changed)
-
-
-_GRAPH_CLAUSE = re.compile(r"\bGRAPH\s+(\S+)", re.IGNORECASE)
-
-
-def local_operation(op: Operation) -> bool:
-    """Whether a rule operation stays inside one graph: it writes into one graph variable and its pattern reads
-    only that graph and the ontology graph. Such a rule gives the same quads on any store that holds the graph
-    and the ontology; the others (the registry's performance labels and name keys, an inferred claim's date)
-    run on the whole store."""
-    written = {q.graph_name for q in op.template}
-    if len(written) != 1:
-        return False
-    graph = next(iter(written))
-    if not isinstance(graph, NamedNode) or not graph.value.startswith(VAR):
-        return False
-    variable = "?" + graph.value[len(VAR) :]
-    ontology = {f"<{ONTOLOGY_GRAPH}>", "wgg:ontology", variable}
-    read = _GRAPH_CLAUSE.findall(op.where)
-    return bool(read) and all(term in ontology for term in read) and "SELECT" not in op.where.upper()
 
 
 class _Files:
@@ -315,7 +294,7 @@ def fill_incremental(
     # VALUES lists IRIs: a blank node (or triple term) that changed makes the rules and checks run on everything.
     subjects = {t for t in touched if isinstance(t, NamedNode)}
     scoped = len(subjects) == len(touched) and rules_across is not None
-    registry_dropped = _registry_derived(disk, scratch, subjects if scoped else None)
+    registry_dropped = registry_derived(disk, scratch, subjects if scoped else None)
     removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_dropped}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
     reifies = NamedNode(RDF + "reifies")
@@ -413,280 +392,6 @@ def fill_incremental(
     disk.flush()
     del disk
     return filled, entries
-
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def scoped_query(query: str, variable: str, iris: Iterable[str]) -> str:
-    """``query`` with ``VALUES ?variable { <iri> … }`` first in its last ``WHERE`` group: a subquery's when it
-    has one (the innermost, where the engine binds it before grouping), else the query's own.
-
-    >>> scoped_query("SELECT ?f WHERE { ?f ?p ?o }", "f", ["http://e/a"])
-    'SELECT ?f WHERE { VALUES ?f { <http://e/a> } ?f ?p ?o }'
-    """
-    found = list(_WHERE.finditer(query))
-    if not found:
-        raise DataError(f"internal: no WHERE group to scope: {query[:80]}")
-    at = found[-1].end()
-    listed = " ".join(f"<{iri}>" for iri in sorted(iris))
-    return f"{query[:at]} VALUES ?{variable} {{ {listed} }}{query[at:]}"
-
-
-def _registry_derived(disk: OxStore, scratch: OxStore, subjects: set[NamedNode] | None) -> list[Quad]:
-    """The quads of the registry graph in ``disk`` that the rules reading across graphs derived (a performance's
-    label, the name keys), of ``subjects`` (``None``: of every subject). The registry file is unchanged (else the
-    build is a full one), and the scratch store holds it with what the rules that stay in one graph derive from
-    it: what ``disk`` holds beyond that, the cross-graph rules wrote, and they run again for these subjects."""
-    entities = NamedNode(ENTITIES_GRAPH)
-    if subjects is None:
-        base = set(scratch.quads_for_pattern(None, None, None, entities))
-        return [q for q in disk.quads_for_pattern(None, None, None, entities) if q not in base]
-    found: list[Quad] = []
-    for subject in subjects:
-        base = set(scratch.quads_for_pattern(subject, None, None, entities))
-        found += [q for q in disk.quads_for_pattern(subject, None, None, entities) if q not in base]
-    return found
-
-
-def cross_graph_rules(ontology: Path) -> list[tuple[Operation, str, bool]] | None:
-    """The rules that read across graphs (those :func:`local_operation` refuses), in their order, each with the
-    variable :func:`derive_scoped` binds and whether it is the graph written (else the subject written); or
-    ``None`` when one has neither form (a template with more than one graph or subject, or constants there):
-    a new kind of rule needs its own proof first, and the build is a full one till then."""
-    from .derive import operations
-    from .rules import rule_files
-
-    found: list[tuple[Operation, str, bool]] = []
-    for path in rule_files(ontology):
-        for op in operations(path.read_text(encoding="utf-8"), path.name):
-            if local_operation(op):
-                continue
-            written = {q.graph_name for q in op.template}
-            subjects = {q.subject for q in op.template}
-            graph = next(iter(written)) if len(written) == 1 else None
-            subject = next(iter(subjects)) if len(subjects) == 1 else None
-            if not isinstance(graph, NamedNode):
-                return None
-            if graph.value.startswith(VAR):
-                found.append((op, graph.value[len(VAR) :], True))
-            elif isinstance(subject, NamedNode) and subject.value.startswith(VAR):
-                found.append((op, subject.value[len(VAR) :], False))
-            else:
-                return None
-    return found
-
-
-def derive_scoped(
-    store: OxStore, rules: list[tuple[Operation, str, bool]], graphs: set[str], subjects: set[str]
-) -> list[Quad]:
-    """The quads the rules that read across graphs (:func:`cross_graph_rules`) derive for what changed, each
-    rule scoped with ``VALUES``, in their order (each sees what the ones before wrote):
-
-    - a rule that writes into the graph it reads (``GRAPH ?src``: an inferred claim's date) runs for the rebuilt
-      ``graphs`` only. Its quads for another graph are in the copy already and still right: a claim whose
-      premise sits in a rebuilt graph has its own graph rebuilt too (:func:`fill_incremental` adds it);
-    - a rule that writes a fixed graph (the registry: a performance's label, the name keys) runs for the
-      ``subjects`` of the rebuilt graphs' triples, before and after (whose derived registry quads were removed).
-      Its quads for another subject are still right: a performance's label reads only the performance's own
-      ``wg:actor`` and ``wg:work`` triples (in graphs not rebuilt, so unchanged) and the registry's labels (the
-      registry file is unchanged); a name key reads only its subject's labels in the registry."""
-    from ..store.construct import fill_template
-
-    found: list[Quad] = []
-    for op, variable, by_graph in rules:
-        values = graphs if by_graph else subjects
-        if not values:
-            continue
-        result = store.query(scoped_query(op.select, variable, values))
-        assert isinstance(result, QuerySolutions)
-        names = [v.value for v in result.variables]
-        quads = [Quad(s, p, o, g) for s, p, o, g in fill_template(op.template, names, result)]
-        store.extend(quads)
-        found += quads
-    return found
-
-
-PROVENANCE_SCOPE: dict[str, tuple[str, ...]] = {
-    "graphs have a role": ("f",),
-    "records in source graphs": ("f",),
-    "one record per claim": ("f",),
-    "records have graphs": ("f",),
-    "subjects registered": ("f",),
-    "objects registered": ("f",),
-    "supersedes earlier claims": ("f", "v"),
-    "date windows": ("f",),
-    "supersedes claims": ("f", "v"),
-}
-"""For each provenance rule (:func:`~.provenance.provenance_checks`, by label), variables that meet every
-pattern of its query: each pattern holds one of them, or sits in the same ``GRAPH ?g`` as a pattern that does
-(a rebuilt graph is rebuilt whole, so when one of its quads changed, every quad of it did). A rule not listed
-runs on the whole store."""
-
-_PATTERN_SUBJECT = re.compile(r"[{.]\s*(\?\w+)\s+(\S+)")
-
-
-def shape_scope(query: str) -> frozenset[str] | None:
-    """Whether a compiled shape query (:mod:`.shapes`) can be scoped to focus nodes: every triple pattern in it
-    has the focus ``?f`` for subject, but ``?v a C`` (``sh:class``), where ``?v`` is a value of ``?f`` by a
-    property ``<p>``. Returns those properties (their values' types are read), or ``None`` when it cannot be.
-
-    >>> sorted(shape_scope("SELECT ?f WHERE { ?f <http://e/p> ?v . FILTER NOT EXISTS { ?v a <http://e/C> } }"))
-    ['http://e/p']
-    >>> shape_scope("SELECT ?f WHERE { ?f <http://e/p> ?x . ?x <http://e/q> ?v }") is None
-    True
-    """
-    if "?f" not in query:
-        return None
-    paths: set[str] = set()
-    for variable, predicate in _PATTERN_SUBJECT.findall(query):
-        if variable == "?f":
-            continue
-        reached = re.findall(r"\?f\s+<([^>]*)>\s+\?v\b", query)
-        if variable == "?v" and predicate == "a" and reached:
-            paths |= set(reached)
-            continue
-        return None
-    return frozenset(paths)
-
-
-@dataclass(frozen=True, slots=True)
-class Changed:
-    """What an incremental build changed, as the scoped checks need it (:func:`checks_on`).
-
-    ``terms``: every IRI of every quad that changed: the rebuilt graphs' quads before and after (their graph
-    names too), the registry quads derived again. A provenance
-    rule's violation that was not one before needs a pattern of its query to match (or stop matching) a changed
-    quad, which binds that pattern's variables to changed terms; so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s
-    variables finds every new violation. ``focus``: the subjects of every changed triple, and every subject with
-    a value whose types changed; a compiled shape's violation for a focus node reads only its own triples and its
-    values' types (:func:`shape_scope`), so it is new only for these. Both rest on the previous generation having
-    passed every check (it was published by a build that ran them, with the same ontology and shapes)."""
-
-    terms: frozenset[str]
-    focus: frozenset[str]
-
-    @staticmethod
-    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str]) -> Changed:
-        terms: set[str] = set(graphs) | {ENTITIES_GRAPH}
-        focus: set[str] = set()
-        for t in removed | added:
-            for term in (t.subject, t.predicate, t.object):
-                if isinstance(term, NamedNode):
-                    terms.add(term.value)
-            if isinstance(t.subject, NamedNode):
-                focus.add(t.subject.value)
-        a = NamedNode(RDF + "type")
-        for t in removed ^ added:
-            if t.predicate == a and isinstance(t.subject, NamedNode):
-                for q in store.quads_for_pattern(None, None, t.subject, DefaultGraph()):
-                    if isinstance(q.subject, NamedNode):
-                        focus.add(q.subject.value)
-        return Changed(frozenset(terms), frozenset(focus))
-
-
-compare_scopes = os.environ.get("WICKGRAPH_COMPARE_SCOPES") == "1"
-"""Run every check both scoped and on the whole store, and fail (``DataError``) when they find different
-problems: the test of the scopes (set by the tests, or by the environment variable ``WICKGRAPH_COMPARE_SCOPES=1``)."""
-
-
-def checks_on(
-    store: OxStore,
-    changed: Changed | None,
-    checks: list[Check],
-    files_of: Callable[[str], Iterable[str]],
-    progress: Callable[[str], None],
-    what: str,
-) -> list[str]:
-    """The problems ``checks`` find on ``store``: each scoped to what ``changed`` when it can be (see
-    :class:`Changed`), else on the whole store (every check with ``changed=None``)."""
-    from .checks import run_checks
-
-    progress(f"checking {what} (SPARQL{', on what changed' if changed is not None else ''})")
-    problems: list[str] = []
-    around: dict[str, OxStore] = {}
-    scopes = [shape_scope(check.query) if check.shape else None for check in checks]
-    class_paths: frozenset[str] | None = None
-    if all(scope is not None for scope, check in zip(scopes, checks, strict=True) if check.shape):
-        class_paths = frozenset().union(*(scope for scope in scopes if scope is not None))
-    for check in checks:
-        progress(f"checking {check.label}")
-        scope: tuple[tuple[str, frozenset[str]], ...] | None = None
-        on = store
-        if changed is not None and check.shape and class_paths is not None:
-            scope = (("f", changed.focus),)
-            if "focus" not in around:
-                around["focus"] = neighbourhood(store, changed.focus, class_paths)
-            on = around["focus"]
-        elif changed is not None and check.label in PROVENANCE_SCOPE:
-            scope = tuple((n, changed.terms) for n in PROVENANCE_SCOPE[check.label])
-            if check.label in GRAPH_NEIGHBOURHOOD:
-                if "graphs" not in around:
-                    around["graphs"] = neighbourhood(store, changed.terms, frozenset(), graphs=True)
-                on = around["graphs"]
-        whole = run_checks(store, [check], files_of=files_of) if scope is None or compare_scopes else []
-        found = whole
-        if scope is not None:
-            found = []
-            for variable, values in scope:
-                if values:
-                    narrowed = dataclasses.replace(check, query=scoped_query(check.query, variable, values))
-                    found += [p for p in run_checks(on, [narrowed], files_of=files_of) if p not in found]
-            if compare_scopes and not _same_problems(check.label, whole, found):
-                raise DataError(
-                    f"internal: the check {check.label!r} scoped to what changed found {found}, on the whole "
-                    f"store {whole}"
-                )
-        problems += [p for p in found if p not in problems]
-    return problems
-
-
-GRAPH_NEIGHBOURHOOD = frozenset(
-    {"graphs have a role", "records in source graphs", "one record per claim", "records have graphs"}
-)
-"""The provenance rules whose scoped query runs on :func:`neighbourhood` with ``graphs=True`` (on the whole
-store the engine joins a long ``VALUES`` list with every claim, one by one): their patterns read only the
-``rdf:type`` quads of the focus, those of the graphs they sit in, and whether the graph the focus names is
-empty."""
-
-
-def neighbourhood(
-    store: OxStore, nodes: Iterable[str], class_paths: frozenset[str], *, graphs: bool = False
-) -> OxStore:
-    """A store in memory with what a check scoped to ``nodes`` reads of ``store``. For the shapes: every quad
-    with one of them for subject (in every graph) and the ``rdf:type`` quads of their values by the
-    ``class_paths`` (``sh:class``); a compiled shape's patterns read only these (:func:`shape_scope`). With
-    ``graphs``, for :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads, those of the graphs these sit in, and
-    one quad of each graph one of them names. A check gives the same rows for these focus nodes here as on ``store``, and the same words (a
-    problem's labels and files are looked up from the focus's quads)."""
-    a = NamedNode(RDF + "type")
-    found: list[Quad] = []
-    for iri in nodes:
-        node = NamedNode(iri)
-        if graphs:
-            found += store.quads_for_pattern(node, a, None, None)
-            found += itertools.islice(store.quads_for_pattern(None, None, None, node), 1)
-        else:
-            found += store.quads_for_pattern(node, None, None, None)
-    if graphs:
-        named = {q.graph_name.value for q in found if isinstance(q.graph_name, NamedNode)} - set(nodes)
-        found += [q for g in named for q in store.quads_for_pattern(NamedNode(g), a, None, None)]
-    values = {q.object for q in found if isinstance(q.object, NamedNode) and q.predicate.value in class_paths}
-    found += [q for value in values for q in store.quads_for_pattern(value, a, None, None)]
-    small = OxStore()
-    small.extend(found)
-    return small
-
-
-def _same_problems(label: str, whole: list[str], scoped: list[str]) -> bool:
-    """Whether a check found the same problems on the whole store and scoped: the same ones, or (when either
-    stopped at :data:`~.checks.LIMIT`) both stopped."""
-    from .checks import LIMIT
-
-    more = f"… and possibly more breaking the rule {label!r} (only the first {LIMIT} shown)"
-    if more in whole or more in scoped:
-        return more in whole and more in scoped
-    return set(whole) == set(scoped)
 
 
 def _global(op: Operation) -> bool:
