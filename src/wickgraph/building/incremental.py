@@ -163,6 +163,40 @@ def _inferring_graphs(store: OxStore, premises: set[str]) -> set[str]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """What the steps of :func:`fill_incremental` share: the new build's data files and where they are."""
+
+    ontology: Path
+    data: Path
+    files: list[Path]
+    workdir: Path
+    progress: Callable[[str], None]
+    names: list[str]
+    """The data files relative to ``data``, in build order."""
+    index: dict[str, int]
+    """Each data file's place in the build order (its blank node labels are scoped by it)."""
+
+    def name(self, path: Path) -> str:
+        return str(path.relative_to(self.data))
+
+    def load(self, store: OxStore, path: Path) -> None:
+        """Load the data file ``path`` into ``store`` as the fast build does (a parse error in its words)."""
+        from .loading import load_file
+
+        load_file(store, path, False, scope=f"f{self.index[self.name(path)]}")
+
+
+@dataclass(slots=True)
+class _Rebuild:
+    """The files to load again and the graphs to build again, grown by the steps that read the changed files."""
+
+    reload: list[Path]
+    graphs: set[str]
+    scanned: dict[str, FileEntry]
+    """The manifest entries of the files read so far (by name)."""
+
+
 def fill_incremental(
     generation: Path,
     *,
@@ -179,97 +213,30 @@ def fill_incremental(
     files are read: a new graph they share with the registry or an unchanged file that made the load too big).
     Raises the fast build's errors, in its words, for bad data."""
     from .derive import derive
-    from .drafts import refuse_drafts
     from .generation import pause_for_tests
-    from .loading import load_file
-    from .provenance import (
-        claim_files,
-        outside_named_graphs,
-        provenance_checks,
-        supersession_links,
-        supersession_problems,
-    )
     from .report import dataset_counts, refuse_empty
-    from .shapes import compile_shapes
-    from .supersession import drop_status_graphs, status_quads, write_status
 
     assert planned.manifest is not None
     names = [str(path.relative_to(data)) for path in files]
-    index = {name: number for number, name in enumerate(names)}
+    given = _Input(ontology, data, files, workdir, progress, names, {name: n for n, name in enumerate(names)})
     old_entries = {entry.path: entry for entry in planned.manifest.files}
 
-    # 2. The changed files, each in a store of its own first (its graphs, for the manifest and the plan).
-    reload = list(planned.reload)
-    graphs = set(planned.graphs)
-    scanned: dict[str, FileEntry] = {}
-    while True:
-        for path in reload:
-            name = str(path.relative_to(data))
-            if name not in scanned:
-                progress(f"loading {path}")
-                load_file(OxStore(), path, False, scope=f"f{index[name]}")  # a parse error, as the full build's
-                scanned[name] = scan_file(path, data)
-        new_graphs = set().union(*(set(scanned[n].graphs) for n in scanned)) if scanned else set()
-        if new_graphs <= graphs:
-            break
-        graphs |= new_graphs
-        replanned = _closed(
-            Plan(None, planned.manifest, (), frozenset(graphs), planned.changed),
-            names,
-            files,
-            {str(p.relative_to(data)) for p in reload},
-        )
-        if replanned.reason is not None:
-            return replanned.reason
-        reload, graphs = list(replanned.reload), set(replanned.graphs)
-
+    # 2. The changed files read, the graphs they touch found, the scratch store made.
+    rebuild = _read_changed(given, planned)
+    if isinstance(rebuild, str):
+        return rebuild
     source = OxStore.read_only(str(current))
-    premises = graphs | _claims_recorded_in(source, graphs)
-    inferring = _inferring_graphs(source, premises) - graphs
-    if inferring:
-        extra = {n for n in names if n not in {str(p.relative_to(data)) for p in reload}}
-        extra = {n for n in extra if set(old_entries[n].graphs) & inferring}
-        replanned = _closed(
-            Plan(None, planned.manifest, (), frozenset(graphs | inferring), planned.changed),
-            names,
-            files,
-            {str(p.relative_to(data)) for p in reload} | extra,
-        )
-        if replanned.reason is not None:
-            return replanned.reason
-        for path in replanned.reload:
-            name = str(path.relative_to(data))
-            if name not in scanned:
-                load_file(OxStore(), path, False, scope=f"f{index[name]}")
-                scanned[name] = scan_file(path, data)
-        reload, graphs = list(replanned.reload), set(replanned.graphs)
-    entries = [scanned[n] if n in scanned else old_entries[n] for n in names]
+    reason = _add_inferring(given, planned, source, rebuild, old_entries)
+    if reason is not None:
+        return reason
+    reload, graphs = rebuild.reload, rebuild.graphs
+    entries = [rebuild.scanned[n] if n in rebuild.scanned else old_entries[n] for n in names]
     files_of = _Files(data, entries)
     progress(
         f"incremental build: {len(planned.changed)} changed file(s), {len(reload)} to load again, "
         f"{len(graphs)} graph(s) to rebuild"
     )
-
-    # The scratch store: the ontology, the registry as the data state it, the files to load again.
-    scratch = OxStore()
-    scratch.extend(list(source.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_GRAPH))))
-    registry_files = [n for n in names if ENTITIES_GRAPH in set(_graphs_of_entry(entries, n))]
-    for name in registry_files:
-        alone = OxStore()
-        load_file(alone, data / name, False, scope=f"f{index[name]}")
-        scratch.extend(list(alone.quads_for_pattern(None, None, None, NamedNode(ENTITIES_GRAPH))))
-    for path in reload:
-        load_file(scratch, path, False, scope=f"f{index[str(path.relative_to(data))]}")
-    refuse_drafts(scratch, files_of)
-    if scratch.query("ASK { ?s ?p ?o }"):
-        outside = {
-            display_path(p) for p in reload if any(isinstance(q.graph_name, DefaultGraph) for q in _quads_of_file(p))
-        }
-        raise ValidationError(outside_named_graphs(outside))
-    asserted = {
-        g: {Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))}
-        for g in graphs
-    }
+    scratch, asserted = _scratch_store(given, source, reload, graphs, entries, files_of)
     progress("applying the build rules that stay in one graph (to the changed graphs)")
     stated = len(scratch)
     derive(scratch, ontology, workdir=workdir, progress=progress, only=local_operation)
@@ -283,6 +250,154 @@ def fill_incremental(
     source.backup(str(generation))
     del source
     disk = OxStore(str(generation))
+    swapped = _swap_graphs(disk, scratch, graphs, rules_across is not None, progress)
+    if swapped.scoped and rules_across is not None:
+        progress("applying the build rules that read across graphs (to the changed graphs and their subjects)")
+        across = derive_scoped(disk, rules_across, graphs, {t.value for t in swapped.subjects})
+        disk.extend(across)
+        derived = local_derived + len(across)
+        swapped.added |= {Triple(q.subject, q.predicate, q.object) for q in across}
+    else:
+        whole, triples = _derive_across_whole(given, disk)
+        derived = local_derived + whole
+        swapped.added |= triples
+
+    # 4. The default graph: removed triples no named graph still holds out, the new ones in.
+    _update_union(disk, swapped, progress)
+
+    # 5. The checks, on what changed (or the whole store), then the status.
+    changed = Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims) if swapped.scoped else None
+    _check(disk, changed, ontology, files_of, progress)
+    in_links = _write_status(given, disk, current, graphs, asserted, entries, files_of)
+    counts = dataset_counts(disk)
+    refuse_empty(counts, data, len(files))
+    filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
+    disk.flush()
+    del disk
+    return filled, entries
+
+
+def _read_changed(given: _Input, planned: Plan) -> _Rebuild | str:
+    """Each file to load again parsed in a store of its own (a parse error, as the full build's) and scanned for
+    its graphs; a graph it states that an unchanged file states too adds that file (:func:`_closed`), until
+    nothing is added. Returns the files and graphs, or the reason to build in full."""
+    assert planned.manifest is not None
+    rebuild = _Rebuild(list(planned.reload), set(planned.graphs), {})
+    while True:
+        for path in rebuild.reload:
+            name = given.name(path)
+            if name not in rebuild.scanned:
+                given.progress(f"loading {path}")
+                given.load(OxStore(), path)
+                rebuild.scanned[name] = scan_file(path, given.data)
+        scanned = rebuild.scanned
+        new_graphs = set().union(*(set(scanned[n].graphs) for n in scanned)) if scanned else set()
+        if new_graphs <= rebuild.graphs:
+            return rebuild
+        rebuild.graphs |= new_graphs
+        replanned = _closed(
+            Plan(None, planned.manifest, (), frozenset(rebuild.graphs), planned.changed),
+            given.names,
+            given.files,
+            {given.name(p) for p in rebuild.reload},
+        )
+        if replanned.reason is not None:
+            return replanned.reason
+        rebuild.reload, rebuild.graphs = list(replanned.reload), set(replanned.graphs)
+
+
+def _add_inferring(
+    given: _Input, planned: Plan, source: OxStore, rebuild: _Rebuild, old_entries: dict[str, FileEntry]
+) -> str | None:
+    """Add to ``rebuild`` the graphs whose claims are inferred from a claim in a rebuilt graph, with the files
+    that state them (an inferred claim's date follows its premises': :func:`.scoping.derive_scoped` relies on
+    its graph being rebuilt). Returns the reason to build in full, if adding them gives one."""
+    assert planned.manifest is not None
+    premises = rebuild.graphs | _claims_recorded_in(source, rebuild.graphs)
+    inferring = _inferring_graphs(source, premises) - rebuild.graphs
+    if not inferring:
+        return None
+    loaded = {given.name(p) for p in rebuild.reload}
+    extra = {n for n in given.names if n not in loaded and set(old_entries[n].graphs) & inferring}
+    replanned = _closed(
+        Plan(None, planned.manifest, (), frozenset(rebuild.graphs | inferring), planned.changed),
+        given.names,
+        given.files,
+        loaded | extra,
+    )
+    if replanned.reason is not None:
+        return replanned.reason
+    for path in replanned.reload:
+        name = given.name(path)
+        if name not in rebuild.scanned:
+            given.load(OxStore(), path)
+            rebuild.scanned[name] = scan_file(path, given.data)
+    rebuild.reload, rebuild.graphs = list(replanned.reload), set(replanned.graphs)
+    return None
+
+
+def _scratch_store(
+    given: _Input,
+    source: OxStore,
+    reload: list[Path],
+    graphs: set[str],
+    entries: list[FileEntry],
+    files_of: _Files,
+) -> tuple[OxStore, dict[str, set[Triple]]]:
+    """The scratch store in memory: the ontology, the registry as the data state it, the files to load again;
+    refused as the fast build refuses (drafts, triples outside a named graph). Returns it with the triples each
+    rebuilt graph states."""
+    from .drafts import refuse_drafts
+    from .provenance import outside_named_graphs
+
+    scratch = OxStore()
+    scratch.extend(list(source.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_GRAPH))))
+    registry_files = [n for n in given.names if ENTITIES_GRAPH in set(_graphs_of_entry(entries, n))]
+    for name in registry_files:
+        alone = OxStore()
+        given.load(alone, given.data / name)
+        scratch.extend(list(alone.quads_for_pattern(None, None, None, NamedNode(ENTITIES_GRAPH))))
+    for path in reload:
+        given.load(scratch, path)
+    refuse_drafts(scratch, files_of)
+    if scratch.query("ASK { ?s ?p ?o }"):
+        outside = {
+            display_path(p) for p in reload if any(isinstance(q.graph_name, DefaultGraph) for q in _quads_of_file(p))
+        }
+        raise ValidationError(outside_named_graphs(outside))
+    asserted = {
+        g: {Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))}
+        for g in graphs
+    }
+    return scratch, asserted
+
+
+@dataclass(slots=True)
+class _Swapped:
+    """What :func:`_swap_graphs` took out of the copy and put in (as triples, for the default graph)."""
+
+    removed: set[Triple]
+    """The rebuilt graphs' triples and the registry triples the cross-graph rules derived for their subjects."""
+    records: set[Triple]
+    """The status records (in the default graph too; written anew after the checks)."""
+    added: set[Triple]
+    """The new graphs' triples; the cross-graph rules' add to it."""
+    claims: set[str]
+    """The touched claims (their reifiers are written again)."""
+    subjects: set[NamedNode]
+    """The subjects of the rebuilt graphs' triples, before and after."""
+    scoped: bool
+    """Whether the cross-graph rules and the checks can be scoped (no blank node changed, the rules have a
+    scope)."""
+
+
+def _swap_graphs(
+    disk: OxStore, scratch: OxStore, graphs: set[str], rules_scoped: bool, progress: Callable[[str], None]
+) -> _Swapped:
+    """In the copy ``disk``: the rebuilt graphs, the touched claims' reifiers, the status graphs and what the
+    cross-graph rules derived into the registry for the touched subjects out; the scratch store's graphs in."""
+    from .supersession import drop_status_graphs
+
     progress("removing the changed graphs and what the rules derived from them")
     removed: set[Triple] = set()
     for g in graphs:
@@ -293,7 +408,7 @@ def fill_incremental(
     touched = {t.subject for t in removed} | {q.subject for q in added_quads}
     # VALUES lists IRIs: a blank node (or triple term) that changed makes the rules and checks run on everything.
     subjects = {t for t in touched if isinstance(t, NamedNode)}
-    scoped = len(subjects) == len(touched) and rules_across is not None
+    scoped = len(subjects) == len(touched) and rules_scoped
     registry_dropped = registry_derived(disk, scratch, subjects if scoped else None)
     removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_dropped}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
@@ -314,36 +429,41 @@ def fill_incremental(
     drop_status_graphs(disk)
     disk.extend(added_quads)
     added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
-    if scoped and rules_across is not None:
-        progress("applying the build rules that read across graphs (to the changed graphs and their subjects)")
-        across = derive_scoped(disk, rules_across, graphs, {t.value for t in subjects})
-        disk.extend(across)
-        derived = local_derived + len(across)
-        added |= {Triple(q.subject, q.predicate, q.object) for q in across}
-    else:
-        with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
-            derived_triples = Path(tmp) / "derived.nt"
-            progress("applying the build rules that read across graphs (to the whole store)")
-            with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
-                derived = local_derived + derive(
-                    disk, ontology, workdir=workdir, progress=progress, triples=triples, only=_global
-                )
-            added |= {
-                Triple(q.subject, q.predicate, q.object)
-                for q in parse(path=str(derived_triples), format=RdfFormat.N_TRIPLES)
-            }
+    return _Swapped(removed, records, added, claims, subjects, scoped)
 
-    # 4. The default graph: removed triples no named graph still holds out, the new ones in.
+
+def _derive_across_whole(given: _Input, disk: OxStore) -> tuple[int, set[Triple]]:
+    """The rules that read across graphs, on the whole store (when they cannot be scoped): how many quads they
+    derived, and their triples."""
+    from .derive import derive
+
+    with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=given.workdir) as tmp:
+        derived_triples = Path(tmp) / "derived.nt"
+        given.progress("applying the build rules that read across graphs (to the whole store)")
+        with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
+            derived = derive(
+                disk, given.ontology, workdir=given.workdir, progress=given.progress, triples=triples, only=_global
+            )
+        return derived, {
+            Triple(q.subject, q.predicate, q.object)
+            for q in parse(path=str(derived_triples), format=RdfFormat.N_TRIPLES)
+        }
+
+
+def _update_union(disk: OxStore, swapped: _Swapped, progress: Callable[[str], None]) -> None:
+    """The default graph: each removed triple that no named graph still holds out, the new ones in; the touched
+    claims' reifiers written again."""
     progress("updating the default graph (the union view) and the reifiers")
     default = DefaultGraph()
+    removed, records, added = swapped.removed, swapped.records, swapped.added
     for t in (removed | records) - added:
         if not any(
             isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
         ):
             disk.remove(Quad(t.subject, t.predicate, t.object, default))
     disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed - records])
-    claim_type, a = NamedNode(WG + "Claim"), NamedNode(RDF + "type")
-    for claim in sorted(claims):
+    claim_type, a, reifies = NamedNode(WG + "Claim"), NamedNode(RDF + "type"), NamedNode(RDF + "reifies")
+    for claim in sorted(swapped.claims):
         node = NamedNode(claim)
         if any(isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(node, a, claim_type)):
             disk.extend(
@@ -353,8 +473,15 @@ def fill_incremental(
                 ]
             )
 
-    # 5. The checks, on what changed (or the whole store), then the status.
-    changed = Changed.of(disk, removed, added, graphs | claims) if scoped else None
+
+def _check(
+    disk: OxStore, changed: Changed | None, ontology: Path, files_of: _Files, progress: Callable[[str], None]
+) -> None:
+    """The fast build's checks: the provenance rules and the shapes on what changed (or the whole store), the
+    supersession links on the whole store. Raises ``ValidationError`` with every problem found."""
+    from .provenance import claim_files, provenance_checks, supersession_problems
+    from .shapes import compile_shapes
+
     if changed is not None:
         progress(f"checking what changed: {len(changed.terms):,} IRIs, {len(changed.focus):,} focus nodes")
     problems = checks_on(disk, changed, provenance_checks(), files_of, progress, "the provenance rules")
@@ -363,7 +490,23 @@ def fill_incremental(
     problems += supersession_problems(disk, functools.partial(claim_files, disk, files_of))
     if problems:
         raise ValidationError(problems)
-    progress("computing the status of every claim's triples (supersession per triple)")
+
+
+def _write_status(
+    given: _Input,
+    disk: OxStore,
+    current: Path,
+    graphs: set[str],
+    asserted: dict[str, set[Triple]],
+    entries: list[FileEntry],
+    files_of: _Files,
+) -> dict[str, set[Triple]]:
+    """The status of every claim's triples, computed on the whole store and written. Returns the triples (as the
+    data state them) of the claims in a supersession, for the new manifest."""
+    from .provenance import claim_files, supersession_links
+    from .supersession import status_quads, write_status
+
+    given.progress("computing the status of every claim's triples (supersession per triple)")
     kept = read_asserted(current)
     for g in graphs:
         kept.pop(g, None)
@@ -373,25 +516,19 @@ def fill_incremental(
     missing = linked - kept.keys() - asserted.keys()
     for name in sorted({e.path for e in entries if set(e.graphs) & missing}):
         alone = OxStore()
-        load_file(alone, data / name, False, scope=f"f{index[name]}")
+        given.load(alone, given.data / name)
         for claim in missing & set(_graphs_of_entry(entries, name)):
             kept.setdefault(claim, set()).update(
                 Triple(q.subject, q.predicate, q.object)
                 for q in alone.quads_for_pattern(None, None, None, NamedNode(claim))
             )
     status, problems = status_quads(
-        disk, {**kept, **asserted}, ontology, functools.partial(claim_files, disk, files_of)
+        disk, {**kept, **asserted}, given.ontology, functools.partial(claim_files, disk, files_of)
     )
     if problems:
         raise ValidationError(problems)
     write_status(disk, status)
-    counts = dataset_counts(disk)
-    refuse_empty(counts, data, len(files))
-    in_links = {c: ts for c, ts in {**kept, **asserted}.items() if c in linked}
-    filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
-    disk.flush()
-    del disk
-    return filled, entries
+    return {c: ts for c, ts in {**kept, **asserted}.items() if c in linked}
 
 
 def _global(op: Operation) -> bool:
