@@ -230,10 +230,10 @@ def test_the_registry_checked_from_the_text_fails_as_the_sparql_check_does(tmp_p
     [
         ("", True),
         (
-            f"<http://e/w> <http://e/p> <<( _:in <http://e/p> <http://e/b> )>> <{{claim}}> .\n",
+            "<http://e/w> <http://e/p> <<( _:in <http://e/p> <http://e/b> )>> <{claim}> .\n",
             False,
         ),  # a blank node in a triple
-        (f"<http://e/w>\t<http://e/p> <http://e/b> <{{claim}}> .\n", False),  # a tab between terms
+        ("<http://e/w>\t<http://e/p> <http://e/b> <{claim}> .\n", False),  # a tab between terms
     ],
 )
 def test_the_reifiers_written_from_the_text_are_those_the_store_gives(
