@@ -12,9 +12,11 @@ with the input, inside the generation directory the build lifecycle (:mod:`.gene
    text of the input and of what the rules before derived (:mod:`.onepass`): the same quads SPARQL Update
    would add;
 3. the merge of all graphs is written into the default graph, as the full strategy does (and, once the checks
-   have passed, the claims' RDF 1.2 reifiers): :mod:`.union`;
+   have passed, the claims' RDF 1.2 reifiers, written as text in the registry's pass when the input is regular
+   N-Quads): :mod:`.union`;
 4. the provenance rules (:mod:`.provenance`, the same as the full strategy's; the registry's two decided from
-   the same text when they pass) and the SHACL shapes compiled to SPARQL (:mod:`.shapes`) run on the store.
+   the same text when they pass) and the SHACL shapes compiled to SPARQL (:mod:`.shapes`; the class and
+   required-property checks of a node shape screened by one query each) run on the store.
 
 It does not check citations against held texts (``wickgraph verify-sources`` does).
 """
