@@ -36,7 +36,7 @@ the rule as SPARQL instead; nothing has been loaded by then.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -208,6 +208,15 @@ def _scoped(term: bytes, scope: bytes) -> bytes:
     return b"_:" + scope + term[2:] if scope and term.startswith(b"_:") else term
 
 
+_IRI = rb'<[^<>"{}|^`\\\x00-\x20]*>'
+_LITERAL = rb'"[^"\\\r\n\t]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^' + _IRI + rb")?"
+_STRICT = re.compile(rb"(?:%s %s (?:%s|%s) %s \.\r?\n)*" % (_IRI, _IRI, _IRI, _LITERAL, _IRI))
+_STRICT_TABS = re.compile(rb"(?:%s\t%s\t(?:%s|%s)\t%s \.\r?\n)*" % (_IRI, _IRI, _IRI, _LITERAL, _IRI))
+"""Pieces of text whose every line is a quad of IRIs and simple literals, one space (a tab in SPARQL TSV rows)
+between terms: a subset of the regular form :func:`_parse` accepts (with no blank node and no backslash in the
+piece, also tested), so such a piece is split without testing each line in Python."""
+_PIECE = 1 << 20
+
 _STARTS = (b"<", b"_")
 """How a line of a regular file that holds a quad starts."""
 
@@ -219,30 +228,44 @@ def _quads(
     file read to its end once is verified regular: later passes split a line only as far as they need to,
     without testing it again."""
     if source.path not in verified:
+        strict = _STRICT_TABS if source.tabs else _STRICT
         with source.path.open("rb") as text:
-            for line in text:
-                quad = _parse(line, source.tabs)
-                if quad is not None:
-                    yield quad
-                    if quad is _IRREGULAR:
-                        return
+            while lines := text.readlines(_PIECE):
+                piece = b"".join(lines)
+                if b"_:" not in piece and b"\\" not in piece and strict.fullmatch(piece):
+                    # Every line in the strictest form (one regular expression over the piece, in C): regular.
+                    yield from _split(lines, source.tabs, {})
+                    continue
+                for line in lines:
+                    quad = _parse(line, source.tabs)
+                    if quad is not None:
+                        yield quad
+                        if quad is _IRREGULAR:
+                            return
         verified.add(source.path)
         return
-    sep = b"\t" if source.tabs else b" "
+    with source.path.open("rb") as text:
+        yield from _split(text, source.tabs, keys)
+
+
+def _split(
+    lines: Iterable[bytes], tabs: bool, keys: dict[int, set[bytes]]
+) -> Iterator[tuple[bytes, bytes, bytes, bytes]]:
+    """The quads of lines known to be regular (see :func:`_quads`), split only as far as ``keys`` need."""
+    sep = b"\t" if tabs else b" "
     tests = list(keys.items())
     (first, wanted), more = (tests[0], tests[1:]) if tests else ((0, None), [])
-    with source.path.open("rb") as text:
-        for line in text:
-            if line[:1] not in _STARTS:
-                continue  # an empty or comment line: the file is regular
-            head = line.split(sep, 2)
-            if len(head) < 3 or (
-                wanted is not None and (head[first] not in wanted or any(head[i] not in w for i, w in more))
-            ):
-                continue  # a quad that cannot match
-            rest = head[2].rstrip(b"\r\n")[:-2]
-            cut = rest.rfind(sep)
-            yield head[0], head[1], rest[:cut], rest[cut + 1 :]
+    for line in lines:
+        if line[:1] not in _STARTS:
+            continue  # an empty or comment line: the file is regular
+        head = line.split(sep, 2)
+        if len(head) < 3 or (
+            wanted is not None and (head[first] not in wanted or any(head[i] not in w for i, w in more))
+        ):
+            continue  # a quad that cannot match
+        rest = head[2].rstrip(b"\r\n")[:-2]
+        cut = rest.rfind(sep)
+        yield head[0], head[1], rest[:cut], rest[cut + 1 :]
 
 
 def run_compiled(
