@@ -48,6 +48,11 @@ class Check:
     """Checked on each named graph by itself: the query also returns the graph, ``?g``."""
     graphs: tuple[str, ...] = ("g",)
     """A provenance rule's variables that hold the graphs whose files the problem names."""
+    screen: str | None = None
+    """A query that several checks share (one read of their target instead of one each): each of its rows, its
+    terms joined by spaces, is the :attr:`screen_key` of a check that may fail. The others pass without running
+    :attr:`query` (which, run only when it may fail, picks and words the problems as ever)."""
+    screen_key: str = ""
 
 
 def run_checks(
@@ -76,8 +81,14 @@ def run_checks(
             return labels[term.value]
         return display(term)  # type: ignore[arg-type]
 
+    screened: dict[str, set[str]] = {}
     for check in checks:
         progress(f"checking {check.label}")
+        if check.screen is not None:
+            if check.screen not in screened:
+                screened[check.screen] = _screen(store, prologue + check.screen, check.label)
+            if check.screen_key not in screened[check.screen]:
+                continue
         try:
             result = store.query(prologue + check.query)
         except SyntaxError as exc:  # pragma: no cover - a compiler bug
@@ -95,6 +106,16 @@ def run_checks(
         if len(rows) == LIMIT:
             problems.append(f"… and possibly more breaking the rule {check.label!r} (only the first {LIMIT} shown)")
     return problems
+
+
+def _screen(store: OxStore, query: str, label: str) -> set[str]:
+    """The rows of a :attr:`Check.screen` query, each as its terms joined by spaces."""
+    try:
+        result = store.query(query)
+    except SyntaxError as exc:  # pragma: no cover - a compiler bug
+        raise DataError(f"internal: the screen of {label!r} does not parse: {exc}\n{query}") from None
+    assert isinstance(result, QuerySolutions)
+    return {" ".join(str(term) for term in row) for row in result}
 
 
 def _rule_problem(

@@ -12,9 +12,11 @@ with the input, inside the generation directory the build lifecycle (:mod:`.gene
    text of the input and of what the rules before derived (:mod:`.onepass`): the same quads SPARQL Update
    would add;
 3. the merge of all graphs is written into the default graph, as the full strategy does (and, once the checks
-   have passed, the claims' RDF 1.2 reifiers): :mod:`.union`;
+   have passed, the claims' RDF 1.2 reifiers, written as text in the registry's pass when the input is regular
+   N-Quads): :mod:`.union`;
 4. the provenance rules (:mod:`.provenance`, the same as the full strategy's; the registry's two decided from
-   the same text when they pass) and the SHACL shapes compiled to SPARQL (:mod:`.shapes`) run on the store.
+   the same text when they pass) and the SHACL shapes compiled to SPARQL (:mod:`.shapes`; the class and
+   required-property checks of a node shape screened by one query each) run on the store.
 
 It does not check citations against held texts (``wickgraph verify-sources`` does).
 """
@@ -114,7 +116,7 @@ def fill_fast(
     or :class:`~wickgraph.errors.DataError` for bad data."""
     from .checks import run_checks
     from .derive import derive
-    from .onepass import graph_text, registry_passes
+    from .onepass import graph_text, text_pass
     from .provenance import claim_files, outside_named_graphs, provenance_checks
     from .supersession import drop_status_graphs, snapshot_asserted, status_quads, write_status
     from .union import merge_from_inputs, merge_into_default_graph, write_reifiers
@@ -136,46 +138,51 @@ def fill_fast(
     derived = 0
     text = _text_inputs(files)
     status_graphs = f"<{STATUS_GRAPH}".encode() if rules else None
-    with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
-        derived_triples = Path(tmp) / "derived.nt" if rules else None
-        sources: list[Source] = [] if rules or text is None else list(text)
-        regular: set[Path] = set()
-        if derived_triples is not None:
-            progress("applying the build rules (streamed)")
-            with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
-                derive(
-                    disk,
-                    ontology,
-                    workdir=workdir,
-                    progress=progress,
-                    triples=triples,
-                    inputs=text,
-                    skip_graph=status_graphs,
-                    keep=(Path(tmp), sources, regular),
-                )
-            derived = len(disk) - before
-        checks = provenance_checks()
-        if sources:
-            progress("checking the registry from the text (one pass)")
-            sources.append(graph_text(disk, ONTOLOGY_GRAPH, Path(tmp) / "ontology.tsv"))
-            passing = registry_passes(disk, sources, status_graphs, regular)
-            checks = [check for check in checks if check.label not in passing]
-        progress("checking the provenance rules (SPARQL)")
-        problems = run_checks(disk, checks, files_of=files_of, progress=progress)
-        progress("merging every graph into the default graph (the union view)")
-        if not merge_from_inputs(disk, files, derived_triples, workdir=workdir, drop_status=rules):
-            merge_into_default_graph(disk, workdir)
-    problems += shape_and_supersession_problems(disk, ontology, files_of, progress)
-    if problems:
-        raise ValidationError(problems)
-    if rules:
-        progress("computing the status of every claim's triples (supersession per triple)")
-        status, problems = status_quads(disk, asserted, ontology, functools.partial(claim_files, disk, files_of))
+    with tempfile.TemporaryDirectory(prefix="wickgraph-reifiers-", dir=workdir) as later:
+        reifier_text: Path | None = None
+        with tempfile.TemporaryDirectory(prefix="wickgraph-derived-", dir=workdir) as tmp:
+            derived_triples = Path(tmp) / "derived.nt" if rules else None
+            sources: list[Source] = [] if rules or text is None else list(text)
+            regular: set[Path] = set()
+            if derived_triples is not None:
+                progress("applying the build rules (streamed)")
+                with derived_triples.open("w", encoding="utf-8", buffering=1 << 20) as triples:
+                    derive(
+                        disk,
+                        ontology,
+                        workdir=workdir,
+                        progress=progress,
+                        triples=triples,
+                        inputs=text,
+                        skip_graph=status_graphs,
+                        keep=(Path(tmp), sources, regular),
+                    )
+                derived = len(disk) - before
+            checks = provenance_checks()
+            if sources:
+                progress("checking the registry from the text (one pass)")
+                sources.append(graph_text(disk, ONTOLOGY_GRAPH, Path(tmp) / "ontology.tsv"))
+                reifier_text = Path(later) / "reifiers.nt"
+                with reifier_text.open("wb", buffering=1 << 20) as sink:
+                    passing, whole = text_pass(disk, sources, status_graphs, regular, reifiers=sink)
+                reifier_text = reifier_text if whole else None
+                checks = [check for check in checks if check.label not in passing]
+            progress("checking the provenance rules (SPARQL)")
+            problems = run_checks(disk, checks, files_of=files_of, progress=progress)
+            progress("merging every graph into the default graph (the union view)")
+            if not merge_from_inputs(disk, files, derived_triples, workdir=workdir, drop_status=rules):
+                merge_into_default_graph(disk, workdir)
+        problems += shape_and_supersession_problems(disk, ontology, files_of, progress)
         if problems:
             raise ValidationError(problems)
-        write_status(disk, status)
-    progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
-    write_reifiers(disk, workdir)
+        if rules:
+            progress("computing the status of every claim's triples (supersession per triple)")
+            status, problems = status_quads(disk, asserted, ontology, functools.partial(claim_files, disk, files_of))
+            if problems:
+                raise ValidationError(problems)
+            write_status(disk, status)
+        progress("adding the RDF 1.2 reifiers of the claims' triples to the default graph")
+        write_reifiers(disk, workdir, text=reifier_text)
     counts = dataset_counts(disk)
     refuse_empty(counts, data, len(files))
     filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, asserted)

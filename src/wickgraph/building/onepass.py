@@ -36,7 +36,7 @@ the rule as SPARQL instead; nothing has been loaded by then.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -50,7 +50,16 @@ from ..sparql_templates import VAR
 if TYPE_CHECKING:
     from .derive import Operation
 
-__all__ = ["REGISTRY_CHECKS", "Compiled", "Source", "compile_rule", "graph_text", "registry_passes", "run_compiled"]
+__all__ = [
+    "REGISTRY_CHECKS",
+    "Compiled",
+    "Source",
+    "compile_rule",
+    "graph_text",
+    "registry_passes",
+    "run_compiled",
+    "text_pass",
+]
 
 _SHAPE = re.compile(
     r"^\{ GRAPH (?P<og>\S+) \{ (?P<onto>.+) \} GRAPH \?(?P<g>\w+) \{ (?P<s>\S+) (?P<p>\S+) (?P<o>\S+)"
@@ -199,6 +208,15 @@ def _scoped(term: bytes, scope: bytes) -> bytes:
     return b"_:" + scope + term[2:] if scope and term.startswith(b"_:") else term
 
 
+_IRI = rb'<[^<>"{}|^`\\\x00-\x20]*>'
+_LITERAL = rb'"[^"\\\r\n\t]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^' + _IRI + rb")?"
+_STRICT = re.compile(rb"(?:%s %s (?:%s|%s) %s \.\r?\n)*" % (_IRI, _IRI, _IRI, _LITERAL, _IRI))
+_STRICT_TABS = re.compile(rb"(?:%s\t%s\t(?:%s|%s)\t%s \.\r?\n)*" % (_IRI, _IRI, _IRI, _LITERAL, _IRI))
+"""Pieces of text whose every line is a quad of IRIs and simple literals, one space (a tab in SPARQL TSV rows)
+between terms: a subset of the regular form :func:`_parse` accepts (with no blank node and no backslash in the
+piece, also tested), so such a piece is split without testing each line in Python."""
+_PIECE = 1 << 20
+
 _STARTS = (b"<", b"_")
 """How a line of a regular file that holds a quad starts."""
 
@@ -210,30 +228,44 @@ def _quads(
     file read to its end once is verified regular: later passes split a line only as far as they need to,
     without testing it again."""
     if source.path not in verified:
+        strict = _STRICT_TABS if source.tabs else _STRICT
         with source.path.open("rb") as text:
-            for line in text:
-                quad = _parse(line, source.tabs)
-                if quad is not None:
-                    yield quad
-                    if quad is _IRREGULAR:
-                        return
+            while lines := text.readlines(_PIECE):
+                piece = b"".join(lines)
+                if b"_:" not in piece and b"\\" not in piece and strict.fullmatch(piece):
+                    # Every line in the strictest form (one regular expression over the piece, in C): regular.
+                    yield from _split(lines, source.tabs, {})
+                    continue
+                for line in lines:
+                    quad = _parse(line, source.tabs)
+                    if quad is not None:
+                        yield quad
+                        if quad is _IRREGULAR:
+                            return
         verified.add(source.path)
         return
-    sep = b"\t" if source.tabs else b" "
+    with source.path.open("rb") as text:
+        yield from _split(text, source.tabs, keys)
+
+
+def _split(
+    lines: Iterable[bytes], tabs: bool, keys: dict[int, set[bytes]]
+) -> Iterator[tuple[bytes, bytes, bytes, bytes]]:
+    """The quads of lines known to be regular (see :func:`_quads`), split only as far as ``keys`` need."""
+    sep = b"\t" if tabs else b" "
     tests = list(keys.items())
     (first, wanted), more = (tests[0], tests[1:]) if tests else ((0, None), [])
-    with source.path.open("rb") as text:
-        for line in text:
-            if line[:1] not in _STARTS:
-                continue  # an empty or comment line: the file is regular
-            head = line.split(sep, 2)
-            if len(head) < 3 or (
-                wanted is not None and (head[first] not in wanted or any(head[i] not in w for i, w in more))
-            ):
-                continue  # a quad that cannot match
-            rest = head[2].rstrip(b"\r\n")[:-2]
-            cut = rest.rfind(sep)
-            yield head[0], head[1], rest[:cut], rest[cut + 1 :]
+    for line in lines:
+        if line[:1] not in _STARTS:
+            continue  # an empty or comment line: the file is regular
+        head = line.split(sep, 2)
+        if len(head) < 3 or (
+            wanted is not None and (head[first] not in wanted or any(head[i] not in w for i, w in more))
+        ):
+            continue  # a quad that cannot match
+        rest = head[2].rstrip(b"\r\n")[:-2]
+        cut = rest.rfind(sep)
+        yield head[0], head[1], rest[:cut], rest[cut + 1 :]
 
 
 def run_compiled(
@@ -330,6 +362,7 @@ def run_compiled(
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PERFORMANCE = "https://w3id.org/wickgraph/ontology#Performance"
+CLAIM = "https://w3id.org/wickgraph/ontology#Claim"
 REGISTRY_CHECKS = ("subjects registered", "objects registered")
 """The provenance rules (:func:`~wickgraph.building.provenance.provenance_checks`, by label) that
 :func:`registry_passes` decides from the text."""
@@ -338,14 +371,46 @@ REGISTRY_CHECKS = ("subjects registered", "objects registered")
 def registry_passes(
     store: OxStore, sources: Sequence[Source], skip_graph: bytes | None, verified: set[Path] | None = None
 ) -> set[str]:
+    """Which of :data:`REGISTRY_CHECKS` surely pass: :func:`text_pass` without the reifiers."""
+    return text_pass(store, sources, skip_graph, verified)[0]
+
+
+REIFIES = f"<{RDF}reifies>".encode()
+
+
+def _claims(store: OxStore) -> set[bytes]:
+    """Every claim IRI (a subject of ``a wg:Claim`` in some graph) in N-Triples syntax: the claim graphs' names."""
+    from pyoxigraph import QueryResultsFormat
+
+    rows = store.query(f"SELECT DISTINCT ?c WHERE {{ GRAPH ?record {{ ?c a <{CLAIM}> }} FILTER(isIRI(?c)) }}")
+    assert isinstance(rows, QuerySolutions)
+    listed = rows.serialize(format=QueryResultsFormat.TSV)
+    assert listed is not None
+    return set(listed.splitlines()[1:])
+
+
+def text_pass(
+    store: OxStore,
+    sources: Sequence[Source],
+    skip_graph: bytes | None,
+    verified: set[Path] | None = None,
+    *,
+    reifiers: IO[bytes] | None = None,
+) -> tuple[set[str], bool]:
     """Which of :data:`REGISTRY_CHECKS` surely pass: every ``wgd:`` IRI used as a subject (as an object) in a
-    graph other than the registry is registered (labelled in the registry, or a performance in some graph).
+    graph other than the registry is registered (labelled in the registry, or a performance in some graph);
+    and, with ``reifiers``, the claims' RDF 1.2 reifiers written there as N-Triples lines (what
+    :func:`~wickgraph.building.union.write_reifiers` writes from the store): ``claim rdf:reifies <<( s p o )>>``
+    for every quad of every claim graph. Returns the checks that pass and whether the reifiers were written
+    whole (``False``: the caller writes them from the store).
 
     One pass over ``sources`` (the text of every quad of the store's named graphs; graphs whose IRI text starts
-    with ``skip_graph`` are not in the store) instead of two GROUP BY queries over the whole store. Only a pass
-    is decided here: a check that may fail runs as SPARQL, which words its problems (and picks which 20 to show)
-    as before. Nothing is decided (an empty set) when a line is not in the regular form. ``verified``: the
-    sources already found regular (as :func:`run_compiled` collects them)."""
+    with ``skip_graph`` are not in the store) instead of two GROUP BY queries and one scan per claim graph. Only
+    a pass is decided here: a check that may fail runs as SPARQL, which words its problems (and picks which 20
+    to show) as before. Nothing is decided (an empty set, no reifiers) when a line is not in the regular form.
+    ``verified``: the sources already found regular (as :func:`run_compiled` collects them). The claims are
+    those of the store as it is: call this when nothing but status graphs (``skip_graph``) will be added to
+    its named graphs; a claim whose IRI starts with ``skip_graph`` writes no reifiers here."""
     from pyoxigraph import QueryResultsFormat
 
     from ..namespaces import ENTITIES_GRAPH, WGD
@@ -359,23 +424,33 @@ def registry_passes(
     listed = rows.serialize(format=QueryResultsFormat.TSV)
     assert listed is not None
     registered = set(listed.splitlines()[1:])
+    claims = _claims(store) if reifiers is not None else set()
+    if reifiers is not None and skip_graph is not None and any(c.startswith(skip_graph) for c in claims):
+        reifiers = None  # a claim graph the status would add to: written from the store
+    write = reifiers.write if reifiers is not None else None
     prefix, registry = f"<{WGD}".encode(), f"<{ENTITIES_GRAPH}>".encode()
     subjects_pass = objects_pass = True
     verified = set() if verified is None else verified
     for source in sources:
+        scope = source.scope.encode()
         for quad in _quads(source, verified, {}):
             if quad is _IRREGULAR:
-                return set()
-            s, _p, o, g = quad
+                return set(), False
+            s, p, o, g = quad
+            if write is not None and g in claims:
+                if scope:
+                    s, o = _scoped(s, scope), _scoped(o, scope)
+                write(g + b" " + REIFIES + b" <<( " + s + b" " + p + b" " + o + b" )>> .\n")
             if g == registry or (skip_graph is not None and g.startswith(skip_graph)):
                 continue
             if subjects_pass and s.startswith(prefix) and s not in registered:
                 subjects_pass = False
             if objects_pass and o.startswith(prefix) and o not in registered:
                 objects_pass = False
-            if not (subjects_pass or objects_pass):
-                return set()
-    return {label for label, passes in zip(REGISTRY_CHECKS, (subjects_pass, objects_pass), strict=True) if passes}
+            if not (subjects_pass or objects_pass) and write is None:
+                return set(), False
+    passing = {label for label, passes in zip(REGISTRY_CHECKS, (subjects_pass, objects_pass), strict=True) if passes}
+    return passing, write is not None
 
 
 def graph_text(store: OxStore, graph: str, path: Path) -> Source:
@@ -386,5 +461,8 @@ def graph_text(store: OxStore, graph: str, path: Path) -> Source:
     assert isinstance(rows, QuerySolutions)
     text = rows.serialize(format=QueryResultsFormat.TSV)
     assert text is not None
-    path.write_bytes(b"".join(line + b" .\n" for line in text.splitlines()[1:]))
+    from .derive import spell_out_short_terms
+
+    rows_text = spell_out_short_terms(b"".join(line + b"\n" for line in text.splitlines()[1:]))
+    path.write_bytes(rows_text.replace(b"\n", b" .\n"))
     return Source(path, tabs=True)

@@ -30,7 +30,7 @@ claim, while two claims may disagree.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
@@ -196,6 +196,7 @@ def _property_checks(shapes: _Shapes, shape: Term, target: _Target, where: str) 
         n = int(term.value)
         if n == 1:
             add(select(f"{focus} FILTER NOT EXISTS {{ ?f {p} ?any }}", value=False), "minCount")
+            checks[-1] = replace(checks[-1], screen_key=p)
         elif n > 1:
             add(counted(f"{focus} OPTIONAL {{ ?f {p} ?x }}", f"COUNT(DISTINCT ?x) < {n}"), "minCount")
     for term in shapes.values(shape, "maxCount"):
@@ -209,6 +210,7 @@ def _property_checks(shapes: _Shapes, shape: Term, target: _Target, where: str) 
         add(select(f"{values} FILTER({bad})", value=True), "datatype")
     for term in shapes.values(shape, "class"):
         add(select(f"{values} FILTER NOT EXISTS {{ ?v a {_sparql(term)} }}", value=True), "class")
+        checks[-1] = replace(checks[-1], screen_key=f"{p} {_sparql(term)}")
     for term in shapes.values(shape, "in"):
         allowed = " || ".join(f"sameTerm(?v, {_sparql(t)})" for t in shapes.items(term))
         add(select(f"{values} FILTER(!({allowed}))", value=True), "in")
@@ -228,6 +230,27 @@ def _property_checks(shapes: _Shapes, shape: Term, target: _Target, where: str) 
     for term in shapes.values(shape, "disjoint"):
         add(select(f"{values} ?f {_sparql(term)} ?v .", value=True), "disjoint")
     return checks
+
+
+def _screened(checks: list[Check], target: _Target) -> list[Check]:
+    """``checks`` with one :attr:`~wickgraph.building.checks.Check.screen` query for the ``sh:class`` checks of
+    ``target`` (the property shapes of one node shape) and one for its ``sh:minCount 1`` checks: each reads the
+    target once, with every property in ``VALUES``, and returns the keys of the checks that may fail (measured
+    about three times faster than one query each, for the classes, on a generated universe)."""
+    classes = [c for c in checks if c.screen_key and c.label.endswith(" class")]
+    required = [c for c in checks if c.screen_key and c.label.endswith(" minCount")]
+    screens: dict[int, str] = {}
+    if classes:
+        pairs = " ".join(f"({c.screen_key})" for c in classes)
+        body = f"{target.focus()} VALUES (?p ?k) {{ {pairs} }} ?f ?p ?v . FILTER NOT EXISTS {{ ?v a ?k }}"
+        query = f"SELECT DISTINCT ?p ?k WHERE {{ {target.scoped(body)} }}"
+        screens.update((id(c), query) for c in classes)
+    if required:
+        paths = " ".join(c.screen_key for c in required)
+        body = f"{target.focus()} VALUES ?p {{ {paths} }} FILTER NOT EXISTS {{ ?f ?p ?any }}"
+        query = f"SELECT DISTINCT ?p WHERE {{ {target.scoped(body)} }}"
+        screens.update((id(c), query) for c in required)
+    return [replace(c, screen=screens[id(c)]) if id(c) in screens else c for c in checks]
 
 
 def _exists(shapes: _Shapes, member: Term, where: str) -> str:
@@ -268,8 +291,10 @@ def compile_shapes(path: Path) -> list[Check]:
         )
         if not target.classes and not target.subjects_of:
             continue
+        properties: list[Check] = []
         for prop in shapes.values(shape, "property"):
-            checks += _property_checks(shapes, prop, target, where)
+            properties += _property_checks(shapes, prop, target, where)
+        checks += _screened(properties, target)
         message_term = shapes.one(shape, "message")
         message = message_term.value if message_term is not None else f"breaks {where}"
         for key in ("or", "xone", "and"):

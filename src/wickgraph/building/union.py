@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
 from .loading import load_lines
@@ -118,20 +118,28 @@ def claim_triples(store: OxStore) -> Iterator[tuple[NamedNode, Quad]]:
                 yield claim, quad
 
 
-def write_reifiers(store: OxStore, workdir: Path | None = None) -> None:
+def write_reifiers(store: OxStore, workdir: Path | None = None, *, text: Path | None = None) -> None:
     """Write into the default graph, for every triple of every claim graph, its RDF 1.2 reifier: the claim,
     ``claim rdf:reifies <<( s p o )>>`` (Turtle 1.2: ``<< s p o ~ claim >>``). With the claim records already in
     the default graph, a SPARQL 1.2 query finds a fact's provenance without naming a graph:
     ``SELECT ?src { << wgd:ballerina wg:director ?d >> wg:source ?src }``. Streamed as
-    :func:`merge_into_default_graph` is.
+    :func:`merge_into_default_graph` is. With ``text`` (those lines, N-Triples, as
+    :func:`~wickgraph.building.onepass.text_pass` writes them from the input's text), that file is loaded
+    instead of scanning the claim graphs.
     """
     from ..namespaces import RDF
 
+    if text is not None:
+        with text.open("rb") as lines:
+            load_lines(store, lines, RdfFormat.N_TRIPLES)
+        return
     reifies = f"<{RDF}reifies>"
     with tempfile.TemporaryDirectory(prefix="wickgraph-merge-", dir=workdir) as tmp:
         path = Path(tmp) / "reifiers.nt"
         with path.open("w", encoding="utf-8", buffering=1 << 20) as sink:
             for claim, q in claim_triples(store):
-                sink.write(f"{claim} {reifies} <<( {q.subject} {q.predicate} {q.object} )>> .\n")
+                # str() of a triple term leaves out its brackets (that of a quad holding one does not)
+                o = f"<<( {q.object} )>>" if isinstance(q.object, Triple) else q.object
+                sink.write(f"{claim} {reifies} <<( {q.subject} {q.predicate} {o} )>> .\n")
         with path.open("rb") as lines:
             load_lines(store, lines, RdfFormat.N_TRIPLES)
