@@ -49,7 +49,7 @@ notebooks: setup-dev  ## run every notebook on a fresh graph; executed copies go
 notebooks-strip: setup-dev  ## clear outputs and metadata from the saved notebooks (before committing an edit)
 	$(BIN)/python -m wickgraph.notebook.execute notebooks/[0-9]*.ipynb --strip
 
-bench: setup  ## the scale benchmark (10k, 100k, 1M quads): writes docs/benchmarks.md; BENCH_ARGS="--sizes 10k,100k,1M,10M" adds 10M
+bench: setup-dev  ## the scale benchmark (10k, 100k, 1M quads; it starts servers, so it needs the server extra): writes docs/benchmarks.md; BENCH_ARGS="--sizes 10k,100k,1M,10M" adds 10M
 	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 docs: setup  ## regenerate the generated pages: docs/cli.md (from --help) and docs/queries.md (from the .rq headers)

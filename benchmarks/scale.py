@@ -71,6 +71,16 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
+def guarded(step: Any, *args: Any) -> dict[str, Any]:
+    """Run a step of the report in this process; a step that fails (a server that does not start, a missing
+    extra) is reported as failed, with why, instead of ending the run and losing what was measured before it."""
+    try:
+        result: dict[str, Any] = step(*args)
+    except (Exception, SystemExit) as error:  # any failure of one step is its result
+        return {"error": f"{type(error).__name__}: {error}", "load": load_average()}
+    return result
+
+
 def parse_size(text: str) -> int:
     text = text.strip().lower()
     factor = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
@@ -410,37 +420,46 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {info}")
     Path(opts.work).mkdir(parents=True, exist_ok=True)
     results = []
+    saved: dict[str, Any] = {
+        "results": results,
+        "cold": {},
+        "stream": None,
+        "server": {},
+        "machine": info,
+        "argv": opts.argv,
+    }
+
+    def keep(**more: Any) -> None:
+        """Write what is measured so far to WORK/results.json (``--render`` reports it), so that a step that
+        fails late, or a run stopped by hand, does not lose the hours before it."""
+        saved.update(more, seconds=time.perf_counter() - started)
+        (Path(opts.work) / "results.json").write_text(json.dumps(saved, indent=1, default=str))
+
     for text in opts.sizes.split(","):
         result = measure_size(parse_size(text), opts)
         if "queries" in result:
             result["queries"]["repeat"] = opts.repeat
         results.append(result)
+        keep()
     cold = cold_start(opts)
     server: dict[str, Any] = {}
+    keep(cold=cold)
     real = (Path(opts.work) / "real-store").resolve()
     if "query" in cold:
         log("server: wickgraph serve against oxigraph serve-read-only (bench_server_ratio.py), real graph")
-        server["ratio"] = server_ratio(real, opts)
+        server["ratio"] = guarded(server_ratio, real, opts)
         log("server: --as-of over HTTP, real graph")
-        server["as_of"] = as_of_http(real, opts)
+        server["as_of"] = guarded(as_of_http, real, opts)
+        keep(server=server)
     built = [r for r in results if "store" in r and "error" not in r.get("build", {"error": 1})]
     # Every row of the store in eight formats: about 2.4M rows at 1M take minutes per format; 10M, hours.
     streamed = [r for r in built if r["target"] <= opts.stream_max]
     stream = streaming(streamed[-1]["store"]) if streamed else None
-    seconds = time.perf_counter() - started
+    keep(stream=stream)
+    seconds = saved["seconds"]
     text = report(results, cold, stream, info, opts, seconds, server)
     Path(opts.out).parent.mkdir(parents=True, exist_ok=True)
     Path(opts.out).write_text(text + "\n", encoding="utf-8")
-    saved = {
-        "results": results,
-        "cold": cold,
-        "stream": stream,
-        "server": server,
-        "machine": info,
-        "seconds": seconds,
-        "argv": opts.argv,
-    }
-    (Path(opts.work) / "results.json").write_text(json.dumps(saved, indent=1, default=str))
     log(f"wrote {opts.out}")
     print(text)
     return 0

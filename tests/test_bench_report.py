@@ -124,3 +124,33 @@ def test_the_whole_report_renders_from_partial_results(scale_report: Any) -> Non
     text = scale_report.report([], {"error": "not built"}, None, {**info, "yardstick": "0 s"}, opts, 1.0, {})
     assert "## The bars of issue 18" in text and "## Server" in text
     assert "| met |" not in text
+
+
+def test_a_step_that_fails_is_its_result_not_the_end_of_the_run() -> None:
+    """A late step that cannot run (here: the server that does not start, as when the server extra is missing) is
+    recorded as failed, with why, so the hours measured before it are still reported."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        scale = importlib.import_module("scale")
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+    def server_that_does_not_start() -> dict[str, Any]:
+        raise SystemExit("the server did not start: ''")
+
+    result = scale.guarded(server_that_does_not_start)
+    assert result["error"] == "SystemExit: the server did not start: ''"
+    assert isinstance(result["load"], float)
+    assert scale.guarded(lambda: {"first": 0.1}) == {"first": 0.1}
+
+
+def test_make_bench_installs_the_server_extra() -> None:
+    """``make bench`` starts ``wickgraph serve`` and ``oxigraph serve-read-only``: its setup target must install
+    the server extra (waitress, oxigraph), which plain ``make setup`` does not."""
+    makefile = (BENCHMARKS.parent / "Makefile").read_text()
+    bench = next(line for line in makefile.splitlines() if line.startswith("bench:"))
+    setup_dev = next(line for line in makefile.splitlines() if line.startswith("$(BIN)/.dev:"))
+    assert bench.split()[1] == "setup-dev", bench
+    assert "setup-dev: $(BIN)/.dev" in makefile and setup_dev
+    pyproject = (BENCHMARKS.parent / "pyproject.toml").read_text()
+    assert '"wickgraph[notebooks,server]"' in pyproject
