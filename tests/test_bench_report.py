@@ -154,3 +154,18 @@ def test_make_bench_installs_the_server_extra() -> None:
     assert "setup-dev: $(BIN)/.dev" in makefile and setup_dev
     pyproject = (BENCHMARKS.parent / "pyproject.toml").read_text()
     assert '"wickgraph[notebooks,server]"' in pyproject
+
+
+def test_an_export_without_rdflib_beside_it_says_which_side_is_missing(scale_report: Any) -> None:
+    """1M exported to NetworkX but rdflib's converter not run (``--rdflib-max`` below 1M): the ratio is not
+    measured and says why; the memory bar, which needs no reference, is judged."""
+    one_m = _size(
+        1_000_000, build={"error": "not run"}, raw={"error": "not run"}, nx={"seconds": 111.0, "peak_mb": 1096.0}
+    )
+    rows = scale_report.targets([one_m], {}, None)
+    ratio = next(r for r in rows if "faster than rdflib's converter" in r)
+    assert "wickgraph 111" in ratio and "rdflib's converter not run at 1M" in ratio
+    assert ratio.rstrip().endswith("| n/a |")  # never met without both sides
+    memory = next(r for r in rows if "MB peak |" in r and "under" in r)
+    assert memory.rstrip().endswith("| met |")
+    assert not [r for r in rows if "NetworkX" in r and "run with the 1M size" in r]
