@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,11 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
-def guarded(step: Any, *args: Any) -> dict[str, Any]:
+def guarded(step: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """Run a step of the report in this process; a step that fails (a server that does not start, a missing
     extra) is reported as failed, with why, instead of ending the run and losing what was measured before it."""
     try:
-        result: dict[str, Any] = step(*args)
+        result = step(*args)
     except (Exception, SystemExit) as error:  # any failure of one step is its result
         return {"error": f"{type(error).__name__}: {error}", "load": load_average()}
     return result
