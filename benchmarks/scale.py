@@ -373,7 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nx-max", default="1M", help="Largest size exported to NetworkX (whole graph in memory).")
     parser.add_argument("--stream-max", default="1M", help="Largest size whose every row is written in each format.")
     parser.add_argument(
-        "--merge-from", default=None, help="With --render: also report the sizes of another run's results.json."
+        "--merge-from",
+        action="append",
+        default=[],
+        help="With --render: also report the sizes of another run's results.json (repeat for more runs; a size "
+        "already reported is kept from the first run that has it).",
     )
     parser.add_argument("--cold-repeat", type=int, default=11)
     parser.add_argument(
@@ -398,8 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     if opts.render:
         saved = json.loads((Path(opts.work) / "results.json").read_text())
         opts.argv = saved.get("argv", [])
-        if opts.merge_from:
-            other = json.loads(Path(opts.merge_from).read_text())
+        for path in opts.merge_from:
+            other = json.loads(Path(path).read_text())
             known = {r["target"] for r in saved["results"]}
             saved["results"] += [r for r in other["results"] if r["target"] not in known]
             saved["seconds"] += other.get("seconds", 0)

@@ -210,6 +210,21 @@ def test_the_benchmark_harness_runs_at_a_tiny_size(tmp_path: Path) -> None:
     queries = results["results"][0]["queries"]["queries"]
     assert set(queries) == set(wickgraph.named_queries())
     assert all(q["rows"] == q["raw_rows"] and q["rows"] > 0 for q in queries.values())
+    # Other runs' sizes are merged into one report (--render with --merge-from repeated); a size already
+    # reported is kept once, from the first run that has it.
+    merged = [tmp_path / "work" / "results.json"]
+    for size in (3000, 4000):
+        other = json.loads(merged[0].read_text())
+        other["results"][0]["target"] = size
+        merged.append(tmp_path / f"run-{size}.json")
+        merged[-1].write_text(json.dumps(other))
+    rendered = tmp_path / "merged.md"
+    flags = [arg for path in merged[::-1] for arg in ("--merge-from", str(path))]
+    script = [sys.executable, str(REPO / "benchmarks" / "scale.py"), "--render", "--work", str(tmp_path / "work")]
+    done = subprocess.run([*script, "--out", str(rendered), *flags], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = rendered.read_text()
+    assert [text.count(f"### {name} quads") for name in ("2k", "3k", "4k")] == [1, 1, 1]
 
 
 def _scale_report() -> Any:
