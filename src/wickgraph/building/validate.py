@@ -114,8 +114,35 @@ _ONE_RUN_PROPERTY_KEYS = _ABOUT | {
 }
 """What a property shape may say for the each-graph shapes to run once over all the graphs (:func:`_one_run_predicates`):
 constraints on the values of one property of the focus node, each value judged by itself or counted."""
+_ADVANCED_KEYS = {_SH + k for k in ("target", "rule", "expression")}
+_ADVANCED_TYPES = {
+    _SH + k
+    for k in (
+        "Target",
+        "TargetType",
+        "SPARQLTarget",
+        "SPARQLTargetType",
+        "JSTarget",
+        "JSTargetType",
+        "SHACLFunction",
+        "SPARQLFunction",
+        "JSFunction",
+        "TripleRule",
+        "SPARQLRule",
+        "JSRule",
+    )
+}
+"""The SHACL Advanced Features (custom targets, rules, node expressions, functions): pyshacl reads them in its
+``advanced`` mode only, which costs about a tenth more on shapes without them."""
 _EACH_FOCUS = "urn:wickgraph:each-graph:"
 """Prefix of the stand-in for a subject of one graph, in the one run of the each-graph shapes."""
+
+
+def uses_advanced_features(shapes: rdflib.Graph) -> bool:
+    """Whether the shapes use a SHACL Advanced Feature (:data:`_ADVANCED_KEYS`, :data:`_ADVANCED_TYPES`, or a
+    subclass of ``sh:Target``): pyshacl then runs in its ``advanced`` mode, else in the core one, which reads
+    every other shape the same."""
+    return any(str(key) in _ADVANCED_KEYS or str(found) in _ADVANCED_TYPES for _, key, found in shapes)
 
 
 def _one_run_predicates(each: rdflib.Graph) -> frozenset[str] | None:
@@ -262,11 +289,13 @@ def _pyshacl(
 ) -> list[str]:
     """pyshacl's results as problems. ``where`` (the each-graph shapes' runs) gives the graph a result's focus
     node is in, and the focus node itself when the run read a stand-in for it (:func:`_one_run_predicates`);
-    ``data`` is the caller's throwaway copy, so pyshacl checks it in place instead of copying it first."""
+    ``data`` is the caller's throwaway copy, so pyshacl checks it in place instead of copying it first; its
+    ``advanced`` mode is on when the shapes need it (:func:`uses_advanced_features`)."""
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, inplace=True)
+    advanced = uses_advanced_features(shapes)
+    conforms, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=advanced, inplace=True)
     if conforms:
         return []
     sh = rdflib.Namespace(_SH)
