@@ -9,6 +9,7 @@ plurals and possessives ignored, function words skipped).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -290,16 +291,24 @@ def in_span(spelling: str, span: str) -> bool:
 _NOT_A_NAME = {"www", "com", "org", "net", "en", "es", "it", "co", "cdn", "prod", "html"}
 
 
-def cites(line: str, before: str, url: str) -> bool:
+def cites(line: str, before: str | Callable[[str], bool], url: str) -> bool:
     """Does a fact-sheet line cite ``url``: in full, cut short with an ellipsis, or by the site's name or a
-    short name ("Wikipedia (W)", "UPI (N) above", "CNA (N)", "same (W)") of a page whose address appears above?"""
+    short name ("Wikipedia (W)", "UPI (N) above", "CNA (N)", "same (W)") of a page whose address appears above?
+    ``before`` is the text above the line, or says whether a string is in it (a text's lines split once for all
+    the claims that cite it, :mod:`wickgraph.citations`).
+
+    >>> cites("Wikipedia (W): released in 2014", "see https://en.wikipedia.org/wiki/John_Wick", "https://en.wikipedia.org/wiki/John_Wick")
+    True
+    >>> cites("Wikipedia (W): released in 2014", "", "https://en.wikipedia.org/wiki/John_Wick")
+    False
+    """
     from urllib.parse import urlsplit
 
     if url in line:
         return True
     if any(url.startswith(cut[:-1]) for cut in re.findall(r"https?://\S*…", line)):
         return True
-    if url not in before:
+    if not (url in before if isinstance(before, str) else before(url)):
         return False
     labels = [label for label in (urlsplit(url).hostname or "").lower().split(".") if label not in _NOT_A_NAME]
     if any(re.search(rf"\b{re.escape(label)}\b", line.lower()) for label in labels if len(label) >= 4):

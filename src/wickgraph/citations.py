@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -139,9 +140,40 @@ def held_texts(store: Store | OxStore, sources_dir: Path) -> dict[str, str]:
 
 
 def _select(store: Store | OxStore, query: str) -> list[Any]:
+    """The rows of a SELECT: read straight from a :class:`pyoxigraph.Store` (the full build's staging store),
+    else through the wickgraph store."""
+    from pyoxigraph import QuerySolutions
+    from pyoxigraph import Store as Oxigraph
+
+    if isinstance(store, Oxigraph):
+        solutions = store.query(sparql_prologue() + query)
+        assert isinstance(solutions, QuerySolutions)
+        return list(solutions)
     result = as_store(store).query(sparql_prologue() + query)
     assert isinstance(result, SelectResult)
     return result.rows
+
+
+class _Lines:
+    """A held text's lines, split once for all the claims that cite a line of it, and what is above a line."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.joined = "\n".join(self.lines)
+        self.ends = [0]
+        """``ends[k]``: the length of the first ``k`` lines joined by newlines (the text above line ``k + 1``)."""
+        for number, line in enumerate(self.lines):
+            self.ends.append(self.ends[-1] + len(line) + (1 if number else 0))
+
+    def above(self, line: int) -> Callable[[str], bool]:
+        """Whether a string is in the lines above ``line`` (1-based) joined by newlines: its first place in the
+        whole text ends before them (a prefix of the whole)."""
+
+        def found(text: str) -> bool:
+            at = self.joined.find(text)
+            return at != -1 and at + len(text) <= self.ends[line - 1]
+
+        return found
 
 
 def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]:
@@ -179,6 +211,7 @@ def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]
     ):
         annotations[value(row, "claim")][value(row, "p").rsplit("#", 1)[-1]].append(str(value(row, "v")))
     citations = []
+    lines: dict[str, _Lines] = {}
     for row in _select(
         store,
         """
@@ -190,7 +223,7 @@ def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]
                           OPTIONAL { ?source schema:url ?url } }
         } ORDER BY ?source ?claim""",
     ):
-        citations.append(_check_one(row, texts, triples, names, types, labels, annotations))
+        citations.append(_check_one(row, texts, lines, triples, names, types, labels, annotations))
     return citations
 
 
@@ -202,6 +235,7 @@ def _value(row: Any, name: str) -> Any:
 def _check_one(
     row: Any,
     texts: dict[str, str],
+    lines_of: dict[str, _Lines],
     triples: dict[str, list[tuple[Any, Any, Any]]],
     names: dict[str, list[str]],
     types: dict[str, set[str]],
@@ -231,7 +265,7 @@ def _check_one(
     if text is None:
         citation.problems.append(f"{claim}: the span points into <{held}>, and no text of it is held")
         return citation
-    section = ""
+    above: Callable[[str], bool] | str = ""
     if _value(row, "start") is not None:
         start, end = int(_value(row, "start")), int(_value(row, "end"))
         citation.start, citation.end = start, end
@@ -242,12 +276,14 @@ def _check_one(
     else:
         line = int(_value(row, "line"))
         citation.line = line
-        lines = text.splitlines()
+        if held not in lines_of:
+            lines_of[held] = _Lines(text)
+        lines = lines_of[held].lines
         if not 1 <= line <= len(lines):
             citation.problems.append(f"{claim}: line {line} is outside the text ({len(lines)} lines)")
             return citation
         quote = lines[line - 1]
-        section = "\n".join(lines[: line - 1])
+        above = lines_of[held].above(line)
     citation.quote = quote
     span = norm(quote)
     seen: set[str] = set()
@@ -278,7 +314,7 @@ def _check_one(
             f"{wanted.lower()} (or narrow the span, or say in wg:certaintyNote why the cue does not carry it)"
         )
     url = _value(row, "url")
-    if held != citation.source and url and not cites(quote, section, url):
+    if held != citation.source and url and not cites(quote, above, url):
         citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
     return citation
 

@@ -1,0 +1,37 @@
+"""A held text's lines are split once for all its claims (``wickgraph.citations._Lines``): what is above a line
+must be exactly what the text above it, joined by newlines, holds, whatever the line breaks."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wickgraph.citations import _Lines
+
+# Every line break str.splitlines() knows, and a few characters to build addresses from.
+BREAKS = ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+texts = st.lists(st.sampled_from(["a", "b", "/", ":", " ", "ab", "https://x.org/a", *BREAKS]), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.data())
+def test_above_a_line_is_the_text_above_it(text: str, data: st.DataObject) -> None:
+    lines = text.splitlines()
+    held = _Lines(text)
+    assert held.lines == lines
+    if not lines:
+        return
+    line = data.draw(st.integers(1, len(lines)))
+    above = "\n".join(lines[: line - 1])
+    joined = "\n".join(lines)
+    start = data.draw(st.integers(0, len(joined)))
+    wanted = data.draw(st.sampled_from([joined[start : start + n] for n in range(0, 8)] + ["https://x.org/a", "\n"]))
+    assert held.above(line)(wanted) == (wanted in above), (line, wanted)
+
+
+def test_an_address_below_the_line_or_across_it_is_not_above() -> None:
+    held = _Lines("intro\r\nsee https://x.org/a\r\nWikipedia (W) line\nhttps://y.org/b later")
+    assert held.above(3)("https://x.org/a") and not held.above(2)("https://x.org/a")
+    assert not held.above(3)("https://y.org/b")
+    assert held.above(3)("intro\nsee") and not held.above(3)("intro\r\nsee")  # joined by "\n", as the rule reads it
+    assert not held.above(2)("intro\nsee")
