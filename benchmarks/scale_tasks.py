@@ -147,7 +147,8 @@ def full_build(a: dict[str, Any]) -> dict[str, Any]:
     pyshacl_run = validate._pyshacl
 
     def each_run(*args: Any, **kwargs: Any) -> Any:  # the union's run has no ``where``; the each-graph ones do
-        name = "pyshacl, each-graph shapes" if len(args) > 4 or "where" in kwargs else "pyshacl, union"
+        where = args[4] if len(args) > 4 else kwargs.get("where")
+        name = "pyshacl, union" if where is None else "pyshacl, each-graph shapes"
         return timed(name, pyshacl_run)(*args, **kwargs)
 
     validate._pyshacl = each_run  # type: ignore[assignment]
