@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-floor", action="store_true", help="Skip bulk_load of the built store's quads.")
     parser.add_argument("--full", action="store_true", help="Measure the full build (pyshacl, citations).")
     parser.add_argument("--no-fast", action="store_true", help="With --full: skip the fast build beside it.")
+    parser.add_argument("--no-as-of", action="store_true", help="With --full: skip the server's as-of copies.")
     opts = parser.parse_args(argv)
     quads = parse_size(opts.size)
     films = max(6, round(quads / QUADS_PER_FILM))
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         marker.write_text(json.dumps({"films": films, "seed": opts.seed, "report": gen}))
     if opts.full:
         texts = json.loads(marker.read_text())["report"]["texts"]
-        return _full(work, data, path, fast=not opts.no_fast, texts=texts)
+        return _full(work, data, path, fast=not opts.no_fast, as_of=not opts.no_as_of, texts=texts)
     before = os.getloadavg()[0]
     log("wickgraph fast build")
     built = run_task("wg_build", {"store": str(work / "store"), "data": str(data)})
@@ -88,11 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _full(work: Path, data: Path, path: Path, *, fast: bool, texts: str) -> int:
+def _full(work: Path, data: Path, path: Path, *, fast: bool, as_of: bool, texts: str) -> int:
     """The full build against ``bulk_load`` of the same file (and the fast build), each in a fresh process."""
     before = os.getloadavg()[0]
     log("wickgraph full build (pyshacl, citations)")
-    full = run_task("full_build", {"store": str(work / "full-store"), "data": str(data), "texts": texts})
+    full = run_task(
+        "full_build", {"store": str(work / "full-store"), "data": str(data), "texts": texts, "as_of": as_of}
+    )
     shutil.rmtree(work / "full-store", ignore_errors=True)
     if "error" in full:
         print(json.dumps(full))
