@@ -3,8 +3,12 @@ must be exactly what the text above it, joined by newlines, holds, whatever the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from wickgraph.citations import _Lines
 
@@ -35,3 +39,31 @@ def test_an_address_below_the_line_or_across_it_is_not_above() -> None:
     assert not held.above(3)("https://y.org/b")
     assert held.above(3)("intro\nsee") and not held.above(3)("intro\r\nsee")  # joined by "\n", as the rule reads it
     assert not held.above(2)("intro\nsee")
+
+
+def _sources(store: Store, rows: list[tuple[str, str, str]]) -> None:
+    wg = "https://w3id.org/wickgraph/ontology#"
+    for source, file, sha in rows:
+        graph = NamedNode(source)
+        store.add(Quad(graph, NamedNode(wg + "localFile"), Literal(file), graph))
+        store.add(Quad(graph, NamedNode(wg + "sha256"), Literal(sha), graph))
+
+
+def test_a_file_several_sources_cite_is_read_once_and_checked_for_each(tmp_path: Path) -> None:
+    import hashlib
+
+    from wickgraph.citations import held_texts
+    from wickgraph.errors import SourceTextError
+
+    (tmp_path / "shared.txt").write_text("one\ntwo\n", encoding="utf-8")
+    sha = hashlib.sha256(b"one\ntwo\n").hexdigest()
+    store = Store()
+    _sources(store, [(f"urn:s:{n}", "shared.txt", sha) for n in range(3)])
+    texts = held_texts(store, tmp_path)
+    assert sorted(texts) == ["urn:s:0", "urn:s:1", "urn:s:2"] and set(texts.values()) == {"one\ntwo\n"}
+    assert len({id(text) for text in texts.values()}) == 1  # one string, so its lines are split once
+    _sources(store, [("urn:s:9", "shared.txt", "0" * 64)])  # a fourth source cites the same file by another hash
+    with pytest.raises(
+        SourceTextError, match=f"shared.txt: SHA-256 is {sha}, but the data cite the text with SHA-256 0{{64}}"
+    ):
+        held_texts(store, tmp_path)

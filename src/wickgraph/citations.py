@@ -34,6 +34,7 @@ belongs to another page quoted on the same fact-sheet line, for instance).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -118,24 +119,31 @@ class Citation:
 
 
 def held_texts(store: Store | OxStore, sources_dir: Path) -> dict[str, str]:
-    """Source IRI -> its text, for every source we hold a text of; checks each text's SHA-256."""
+    """Source IRI -> its text, for every source we hold a text of; checks each text's SHA-256 against each source
+    that cites it. A file several sources cite is read, hashed and decoded once (one string for all of them)."""
     if not sources_dir.is_dir():
         raise SourceTextError(f"source texts directory not found: {sources_dir}")
     texts: dict[str, str] = {}
+    read: dict[Path, tuple[str, bytes]] = {}
+    decoded: dict[Path, str] = {}
     for row in _select(store, "SELECT ?s ?file ?sha WHERE { GRAPH ?s { ?s wg:localFile ?file ; wg:sha256 ?sha } }"):
         path = sources_dir / value(row, "file")
         if not path.is_file():
             raise SourceTextError(
                 f"{value(row, 'file')}: not in {sources_dir}; the data cite it (source <{value(row, 's')}>)"
             )
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
+        if path not in read:
+            raw = path.read_bytes()
+            read[path] = (hashlib.sha256(raw).hexdigest(), raw)
+        digest, raw = read[path]
         if digest != value(row, "sha"):
             raise SourceTextError(
                 f"{path}: SHA-256 is {digest}, but the data cite the text with SHA-256 {value(row, 'sha')}; "
                 "the spans would point at the wrong characters (use the exact text the data were made from)"
             )
-        texts[value(row, "s")] = raw.decode("utf-8")
+        if path not in decoded:
+            decoded[path] = raw.decode("utf-8")
+        texts[value(row, "s")] = decoded[path]
     return texts
 
 
@@ -160,10 +168,9 @@ class _Lines:
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.joined = "\n".join(self.lines)
-        self.ends = [0]
-        """``ends[k]``: the length of the first ``k`` lines joined by newlines (the text above line ``k + 1``)."""
-        for number, line in enumerate(self.lines):
-            self.ends.append(self.ends[-1] + len(line) + (1 if number else 0))
+        self.ends = [0, *itertools.accumulate(len(line) + 1 for line in self.lines)]
+        """``ends[k]`` (``k >= 1``): the length of the first ``k`` lines joined by newlines, plus one (the text above
+        line ``k + 1`` and its newline); ``ends[0]``: 0."""
 
     def above(self, line: int) -> Callable[[str], bool]:
         """Whether a string is in the lines above ``line`` (1-based) joined by newlines: its first place in the
@@ -171,7 +178,7 @@ class _Lines:
 
         def found(text: str) -> bool:
             at = self.joined.find(text)
-            return at != -1 and at + len(text) <= self.ends[line - 1]
+            return at != -1 and at + len(text) <= max(self.ends[line - 1] - 1, 0)
 
         return found
 
@@ -276,14 +283,14 @@ def _check_one(
     else:
         line = int(_value(row, "line"))
         citation.line = line
-        if held not in lines_of:
-            lines_of[held] = _Lines(text)
-        lines = lines_of[held].lines
+        if text not in lines_of:  # by the text: the sources that share a held file share its one string
+            lines_of[text] = _Lines(text)
+        lines = lines_of[text].lines
         if not 1 <= line <= len(lines):
             citation.problems.append(f"{claim}: line {line} is outside the text ({len(lines)} lines)")
             return citation
         quote = lines[line - 1]
-        above = lines_of[held].above(line)
+        above = lines_of[text].above(line)
     citation.quote = quote
     span = norm(quote)
     seen: set[str] = set()
