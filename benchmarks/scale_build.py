@@ -107,7 +107,8 @@ def _full(work: Path, data: Path, path: Path, *, fast: bool, as_of: bool, texts:
     print(
         f"full build: {full['seconds']:.2f} s, {full['cpu_seconds']:.2f} s CPU, {full['quads']:,} quads, "
         f"{full['citations']:,} citations, peak {full['peak_mb']:.0f} MB; the server's as-of copies apart: "
-        f"{full.get('as_of_copies', 0)} in {full.get('as_of_seconds', 0.0):.2f} s"
+        f"{full.get('as_of_copies', 0)} in {full.get('as_of_seconds', 0.0):.2f} s "
+        f"(peak {full.get('as_of_peak_mb', full['peak_mb']):.0f} MB with them)"
     )
     log("pyoxigraph bulk_load")
     raw = run_task("raw_load", {"store": str(work / "raw-store"), "path": str(path)})

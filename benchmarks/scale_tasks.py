@@ -183,6 +183,7 @@ def full_build(a: dict[str, Any]) -> dict[str, Any]:
         as_of_started = time.perf_counter()
         out["as_of_copies"] = write_for_build(Path(a["store"]), Path(generation(a["store"])))
         out["as_of_seconds"] = time.perf_counter() - as_of_started
+        out["as_of_peak_mb"] = peak_mb()  # the process's peak so far: "peak_mb" is the build's alone
     return out
 
 
