@@ -2,6 +2,12 @@
 
 Each problem is one sentence a person can act on: the entity by its label, the property, what is wrong, and
 the file it came from.
+
+pyshacl runs twice: once with the shapes of the union over one rdflib copy of every data graph, and once with the
+``wgsh:eachGraph`` shapes over a copy of all the graphs in which each graph's subjects are stand-ins of their own
+(:func:`_one_run_predicates` says when that is exactly one run per graph, else it is done graph by graph). Both
+copies are made for the run, so pyshacl checks them in place; its advanced mode is on only for shapes that need
+it (:func:`uses_advanced_features`). docs/scale.md ("The full build") has the figures.
 """
 
 from __future__ import annotations
