@@ -67,3 +67,22 @@ def test_a_file_several_sources_cite_is_read_once_and_checked_for_each(tmp_path:
         SourceTextError, match=f"shared.txt: SHA-256 is {sha}, but the data cite the text with SHA-256 0{{64}}"
     ):
         held_texts(store, tmp_path)
+
+
+def _naive_cue(words: list[str], cues: tuple[str, ...]) -> str | None:
+    for word in words:
+        for cue in cues:
+            if word == cue or (cue.endswith("*") and word.startswith(cue[:-1])):
+                return word
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text("abw*", max_size=4), max_size=6),
+    st.lists(st.text("abw*", max_size=4), max_size=4).map(tuple),
+)
+def test_a_cue_is_found_as_word_by_word_and_cue_by_cue(words: list[str], cues: tuple[str, ...]) -> None:
+    from wickgraph.citation_words import _has_cue
+
+    assert _has_cue(words, cues) == _naive_cue(words, cues)

@@ -8,6 +8,7 @@ plurals and possessives ignored, function words skipped).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -255,11 +256,18 @@ def missing_words(value_text: str, span: str) -> list[str]:
 
 
 def _has_cue(words: list[str], cues: tuple[str, ...]) -> str | None:
+    """The first word that is one of ``cues`` or begins with one ending in ``*``."""
+    exact, prefixes = _split_cues(cues)
     for word in words:
-        for cue in cues:
-            if word == cue or (cue.endswith("*") and word.startswith(cue[:-1])):
-                return word
+        if word in exact or word.startswith(prefixes):
+            return word
     return None
+
+
+@functools.cache
+def _split_cues(cues: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The whole-word cues, and the prefixes of those ending in ``*`` (read once per list, not once per word)."""
+    return frozenset(c for c in cues if not c.endswith("*")), tuple(c[:-1] for c in cues if c.endswith("*"))
 
 
 def certainty_cues(span: str) -> dict[str, str]:
