@@ -349,7 +349,13 @@ def size_section(result: dict[str, Any]) -> list[str]:
         full,
         6,
         lambda full: (
-            f"| wickgraph full build (pyshacl, {full['citations']:,} citations checked) | "
+            f"| wickgraph full build (pyshacl, {full['citations']:,} citations checked"
+            + (
+                f"; the server's {full['as_of_copies']} as-of copies, timed apart: {fmt_s(full['as_of_seconds'])}"
+                if "as_of_seconds" in full
+                else ""
+            )
+            + ") | "
             f"{fmt_s(full['seconds'])} | {gen['quads'] / full['seconds']:,.0f} | {full['peak_mb']:,.0f} MB | | "
             f"{ratio(full['seconds'], raw_s)} |"
         ),

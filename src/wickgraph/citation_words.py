@@ -8,7 +8,9 @@ plurals and possessives ignored, function words skipped).
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -254,11 +256,18 @@ def missing_words(value_text: str, span: str) -> list[str]:
 
 
 def _has_cue(words: list[str], cues: tuple[str, ...]) -> str | None:
+    """The first word that is one of ``cues`` or begins with one ending in ``*``."""
+    exact, prefixes = _split_cues(cues)
     for word in words:
-        for cue in cues:
-            if word == cue or (cue.endswith("*") and word.startswith(cue[:-1])):
-                return word
+        if word in exact or word.startswith(prefixes):
+            return word
     return None
+
+
+@functools.cache
+def _split_cues(cues: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The whole-word cues, and the prefixes of those ending in ``*`` (read once per list, not once per word)."""
+    return frozenset(c for c in cues if not c.endswith("*")), tuple(c[:-1] for c in cues if c.endswith("*"))
 
 
 def certainty_cues(span: str) -> dict[str, str]:
@@ -290,16 +299,24 @@ def in_span(spelling: str, span: str) -> bool:
 _NOT_A_NAME = {"www", "com", "org", "net", "en", "es", "it", "co", "cdn", "prod", "html"}
 
 
-def cites(line: str, before: str, url: str) -> bool:
+def cites(line: str, before: str | Callable[[str], bool], url: str) -> bool:
     """Does a fact-sheet line cite ``url``: in full, cut short with an ellipsis, or by the site's name or a
-    short name ("Wikipedia (W)", "UPI (N) above", "CNA (N)", "same (W)") of a page whose address appears above?"""
+    short name ("Wikipedia (W)", "UPI (N) above", "CNA (N)", "same (W)") of a page whose address appears above?
+    ``before`` is the text above the line, or says whether a string is in it (a text's lines split once for all
+    the claims that cite it, :mod:`wickgraph.citations`).
+
+    >>> cites("Wikipedia (W): released in 2014", "see https://en.wikipedia.org/wiki/John_Wick", "https://en.wikipedia.org/wiki/John_Wick")
+    True
+    >>> cites("Wikipedia (W): released in 2014", "", "https://en.wikipedia.org/wiki/John_Wick")
+    False
+    """
     from urllib.parse import urlsplit
 
     if url in line:
         return True
     if any(url.startswith(cut[:-1]) for cut in re.findall(r"https?://\S*…", line)):
         return True
-    if url not in before:
+    if not (url in before if isinstance(before, str) else before(url)):
         return False
     labels = [label for label in (urlsplit(url).hostname or "").lower().split(".") if label not in _NOT_A_NAME]
     if any(re.search(rf"\b{re.escape(label)}\b", line.lower()) for label in labels if len(label) >= 4):

@@ -34,8 +34,10 @@ belongs to another page quoted on the same fact-sheet line, for instance).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -117,31 +119,68 @@ class Citation:
 
 
 def held_texts(store: Store | OxStore, sources_dir: Path) -> dict[str, str]:
-    """Source IRI -> its text, for every source we hold a text of; checks each text's SHA-256."""
+    """Source IRI -> its text, for every source we hold a text of; checks each text's SHA-256 against each source
+    that cites it. A file several sources cite is read, hashed and decoded once (one string for all of them)."""
     if not sources_dir.is_dir():
         raise SourceTextError(f"source texts directory not found: {sources_dir}")
     texts: dict[str, str] = {}
+    read: dict[Path, tuple[str, bytes]] = {}
+    decoded: dict[Path, str] = {}
     for row in _select(store, "SELECT ?s ?file ?sha WHERE { GRAPH ?s { ?s wg:localFile ?file ; wg:sha256 ?sha } }"):
         path = sources_dir / value(row, "file")
         if not path.is_file():
             raise SourceTextError(
                 f"{value(row, 'file')}: not in {sources_dir}; the data cite it (source <{value(row, 's')}>)"
             )
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
+        if path not in read:
+            raw = path.read_bytes()
+            read[path] = (hashlib.sha256(raw).hexdigest(), raw)
+        digest, raw = read[path]
         if digest != value(row, "sha"):
             raise SourceTextError(
                 f"{path}: SHA-256 is {digest}, but the data cite the text with SHA-256 {value(row, 'sha')}; "
                 "the spans would point at the wrong characters (use the exact text the data were made from)"
             )
-        texts[value(row, "s")] = raw.decode("utf-8")
+        if path not in decoded:
+            decoded[path] = raw.decode("utf-8")
+        texts[value(row, "s")] = decoded[path]
     return texts
 
 
 def _select(store: Store | OxStore, query: str) -> list[Any]:
+    """The rows of a SELECT: read straight from a :class:`pyoxigraph.Store` (the full build's staging store),
+    else through the wickgraph store."""
+    from pyoxigraph import QuerySolutions
+    from pyoxigraph import Store as Oxigraph
+
+    if isinstance(store, Oxigraph):
+        solutions = store.query(sparql_prologue() + query)
+        assert isinstance(solutions, QuerySolutions)
+        return list(solutions)
     result = as_store(store).query(sparql_prologue() + query)
     assert isinstance(result, SelectResult)
     return result.rows
+
+
+class _Lines:
+    """A held text's lines, split once for all the claims that cite a line of it, and what is above a line."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.joined = "\n".join(self.lines)
+        self.ends = [0, *itertools.accumulate(len(line) + 1 for line in self.lines)]
+        """``ends[k]`` (``k >= 1``): the length of the first ``k`` lines joined by newlines, plus one (the text above
+        line ``k + 1`` and its newline); ``ends[0]``: 0."""
+
+    def above(self, line: int) -> Callable[[str], bool]:
+        """Whether a string is in the lines above ``line`` (1-based) joined by newlines: its first place in the
+        whole text ends before them (a prefix of the whole)."""
+
+        def found(text: str) -> bool:
+            at = self.joined.find(text)
+            return at != -1 and at + len(text) <= max(self.ends[line - 1] - 1, 0)
+
+        return found
 
 
 def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]:
@@ -179,6 +218,7 @@ def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]
     ):
         annotations[value(row, "claim")][value(row, "p").rsplit("#", 1)[-1]].append(str(value(row, "v")))
     citations = []
+    lines: dict[str, _Lines] = {}
     for row in _select(
         store,
         """
@@ -190,7 +230,7 @@ def check_citations(store: Store | OxStore, sources_dir: Path) -> list[Citation]
                           OPTIONAL { ?source schema:url ?url } }
         } ORDER BY ?source ?claim""",
     ):
-        citations.append(_check_one(row, texts, triples, names, types, labels, annotations))
+        citations.append(_check_one(row, texts, lines, triples, names, types, labels, annotations))
     return citations
 
 
@@ -202,6 +242,7 @@ def _value(row: Any, name: str) -> Any:
 def _check_one(
     row: Any,
     texts: dict[str, str],
+    lines_of: dict[str, _Lines],
     triples: dict[str, list[tuple[Any, Any, Any]]],
     names: dict[str, list[str]],
     types: dict[str, set[str]],
@@ -231,7 +272,7 @@ def _check_one(
     if text is None:
         citation.problems.append(f"{claim}: the span points into <{held}>, and no text of it is held")
         return citation
-    section = ""
+    above: Callable[[str], bool] | str = ""
     if _value(row, "start") is not None:
         start, end = int(_value(row, "start")), int(_value(row, "end"))
         citation.start, citation.end = start, end
@@ -242,12 +283,14 @@ def _check_one(
     else:
         line = int(_value(row, "line"))
         citation.line = line
-        lines = text.splitlines()
+        if text not in lines_of:  # by the text: the sources that share a held file share its one string
+            lines_of[text] = _Lines(text)
+        lines = lines_of[text].lines
         if not 1 <= line <= len(lines):
             citation.problems.append(f"{claim}: line {line} is outside the text ({len(lines)} lines)")
             return citation
         quote = lines[line - 1]
-        section = "\n".join(lines[: line - 1])
+        above = lines_of[text].above(line)
     citation.quote = quote
     span = norm(quote)
     seen: set[str] = set()
@@ -278,7 +321,7 @@ def _check_one(
             f"{wanted.lower()} (or narrow the span, or say in wg:certaintyNote why the cue does not carry it)"
         )
     url = _value(row, "url")
-    if held != citation.source and url and not cites(quote, section, url):
+    if held != citation.source and url and not cites(quote, above, url):
         citation.problems.append(f"{claim}: line {citation.line} does not cite {url}")
     return citation
 

@@ -1,5 +1,8 @@
 """The full strategy: the whole dataset staged in memory, the rules run as SPARQL Update, SHACL checked by
-pyshacl, every citation checked against the held texts; exact, with memory in proportion to the data."""
+pyshacl (:mod:`.validate`: the union's shapes in one run, the each-graph shapes in one more), every citation
+checked against the held texts (:mod:`wickgraph.citations`: each held file read and split into lines once); exact,
+with memory in proportion to the data. Its time is mostly pyshacl's run over the union (docs/scale.md, "The full
+build")."""
 
 from __future__ import annotations
 
