@@ -42,7 +42,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
-from ..errors import ValidationError
+from ..errors import DataError, ValidationError
 from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG
 from .derive import Operation
 from .fast import Filled
@@ -268,7 +268,7 @@ def fill_incremental(
     # 5. The checks, on what changed (or the whole store), then the status.
     changed = Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims) if swapped.scoped else None
     _check(disk, changed, ontology, files_of, progress)
-    in_links = _write_status(given, disk, current, graphs, asserted, entries, files_of)
+    in_links = _write_status(given, disk, current, swapped, graphs, asserted, entries, files_of)
     counts = dataset_counts(disk)
     refuse_empty(counts, data, len(files))
     filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
@@ -378,8 +378,9 @@ class _Swapped:
 
     removed: set[Triple]
     """The rebuilt graphs' triples and the registry triples the cross-graph rules derived for their subjects."""
-    records: set[Triple]
-    """The status records (in the default graph too; written anew after the checks)."""
+    status: list[Quad]
+    """The previous generation's status graphs (in the default graph too; what changed is written after the
+    checks)."""
     added: set[Triple]
     """The new graphs' triples; the cross-graph rules' add to it."""
     claims: set[str]
@@ -394,11 +395,13 @@ class _Swapped:
 def _swap_graphs(
     disk: OxStore, scratch: OxStore, graphs: set[str], rules_scoped: bool, progress: Callable[[str], None]
 ) -> _Swapped:
-    """In the copy ``disk``: the rebuilt graphs, the touched claims' reifiers, the status graphs and what the
-    cross-graph rules derived into the registry for the touched subjects out; the scratch store's graphs in."""
-    from .supersession import drop_status_graphs
-
+    """In the copy ``disk``: the rebuilt graphs, the touched claims' reifiers and what the cross-graph rules
+    derived into the registry for the touched subjects out; the scratch store's graphs in. The status graphs
+    stay till the new status replaces what changed in them (:func:`_write_status`): every check reads past them
+    (the provenance rules skip status graphs, no rule or shape reads a status record's properties but the
+    records' own datatypes, which the build writes right)."""
     progress("removing the changed graphs and what the rules derived from them")
+    status = _status_of(disk)  # read before the removals below, which slow the scans that follow them
     removed: set[Triple] = set()
     for g in graphs:
         removed |= {
@@ -420,16 +423,9 @@ def _swap_graphs(
         disk.remove_graph(NamedNode(g))
     for quad in registry_dropped:
         disk.remove(quad)
-    # The status records are in the default graph too (written anew below, after the checks, which never see them).
-    records: set[Triple] = set()
-    for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
-        records |= {
-            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
-        }
-    drop_status_graphs(disk)
     disk.extend(added_quads)
     added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
-    return _Swapped(removed, records, added, claims, subjects, scoped)
+    return _Swapped(removed, status, added, claims, subjects, scoped)
 
 
 def _derive_across_whole(given: _Input, disk: OxStore) -> tuple[int, set[Triple]]:
@@ -455,13 +451,13 @@ def _update_union(disk: OxStore, swapped: _Swapped, progress: Callable[[str], No
     claims' reifiers written again."""
     progress("updating the default graph (the union view) and the reifiers")
     default = DefaultGraph()
-    removed, records, added = swapped.removed, swapped.records, swapped.added
-    for t in (removed | records) - added:
+    removed, added = swapped.removed, swapped.added
+    for t in removed - added:
         if not any(
             isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
         ):
             disk.remove(Quad(t.subject, t.predicate, t.object, default))
-    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed - records])
+    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
     claim_type, a, reifies = NamedNode(WG + "Claim"), NamedNode(RDF + "type"), NamedNode(RDF + "reifies")
     for claim in sorted(swapped.claims):
         node = NamedNode(claim)
@@ -496,21 +492,25 @@ def _write_status(
     given: _Input,
     disk: OxStore,
     current: Path,
+    swapped: _Swapped,
     graphs: set[str],
     asserted: dict[str, set[Triple]],
     entries: list[FileEntry],
     files_of: _Files,
 ) -> dict[str, set[Triple]]:
-    """The status of every claim's triples, computed on the whole store and written. Returns the triples (as the
-    data state them) of the claims in a supersession, for the new manifest."""
+    """The status of the claims' triples: computed again for what changed (:func:`.scoping.status_scope`; the
+    whole store when the checks were not scoped), merged with the previous records, and written as the
+    difference with them. Returns the triples (as the data state them) of the claims in a supersession, for the
+    new manifest."""
     from .provenance import claim_files, supersession_links
-    from .supersession import status_quads, write_status
+    from .scoping import compare_scopes, status_scope
+    from .supersession import merge_status, scoped_status_quads, status_quads
 
-    given.progress("computing the status of every claim's triples (supersession per triple)")
     kept = read_asserted(current)
     for g in graphs:
         kept.pop(g, None)
-    linked = {c for link in supersession_links(disk) for c in link}
+    links = supersession_links(disk)
+    linked = {c for link in links for c in link}
     # A claim of an unchanged file that a changed one now supersedes (or that supersedes one): its triples as
     # the data state them (the manifest keeps only those of the claims in a supersession) read from its file.
     missing = linked - kept.keys() - asserted.keys()
@@ -522,13 +522,57 @@ def _write_status(
                 Triple(q.subject, q.predicate, q.object)
                 for q in alone.quads_for_pattern(None, None, None, NamedNode(claim))
             )
-    status, problems = status_quads(
-        disk, {**kept, **asserted}, given.ontology, functools.partial(claim_files, disk, files_of)
-    )
+    everything = {**kept, **asserted}
+    files = functools.partial(claim_files, disk, files_of)
+    if swapped.scoped:
+        given.progress("computing the status of the claims' triples (supersession per triple) for what changed")
+        scope = status_scope(disk, links, swapped.claims, swapped.removed, swapped.added)
+        new, problems, scope = scoped_status_quads(disk, everything, given.ontology, scope, files)
+        status = merge_status(swapped.status, new, scope)
+    else:
+        given.progress("computing the status of every claim's triples (supersession per triple)")
+        status, problems = status_quads(disk, everything, given.ontology, files)
     if problems:
         raise ValidationError(problems)
-    write_status(disk, status)
-    return {c: ts for c, ts in {**kept, **asserted}.items() if c in linked}
+    if swapped.scoped and compare_scopes:
+        whole, _ = status_quads(disk, everything, given.ontology, files)
+        if set(whole) != set(status):
+            raise DataError(
+                f"internal: the status computed for what changed differs from the whole store's: "
+                f"{sorted(map(str, set(status) - set(whole)))[:5]} not on the whole store, "
+                f"{sorted(map(str, set(whole) - set(status)))[:5]} only there"
+            )
+    _replace_status(disk, swapped.status, status)
+    return {c: ts for c, ts in everything.items() if c in linked}
+
+
+def _status_of(store: OxStore) -> list[Quad]:
+    """Every quad of the status graphs of ``store`` (each holds its own ``wg:StatusGraph`` type)."""
+    a, kind = NamedNode(RDF + "type"), NamedNode(WG + "StatusGraph")
+    found: list[Quad] = []
+    for header in store.quads_for_pattern(None, a, kind, None):
+        g = header.graph_name
+        if isinstance(g, NamedNode) and g == header.subject and g.value.startswith(STATUS_GRAPH):
+            found += store.quads_for_pattern(None, None, None, g)
+    return found
+
+
+def _replace_status(disk: OxStore, old: list[Quad], new: list[Quad]) -> None:
+    """The status graphs and their triples in the default graph changed from ``old`` to ``new``: what only
+    ``old`` holds out (a triple of the default graph unless a named graph still holds it), what only ``new``
+    holds in."""
+    default = DefaultGraph()
+    before, after = set(old), set(new)
+    for quad in before - after:
+        disk.remove(quad)
+    disk.extend(after - before)
+    kept = {Triple(q.subject, q.predicate, q.object) for q in after}
+    for t in {Triple(q.subject, q.predicate, q.object) for q in before - after} - kept:
+        if not any(
+            isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            disk.remove(Quad(t.subject, t.predicate, t.object, default))
+    disk.extend([Quad(q.subject, q.predicate, q.object, default) for q in after - before])
 
 
 def _global(op: Operation) -> bool:

@@ -7,6 +7,7 @@ locality proofs, each next to the scoped form it justifies.
 - the checks: :class:`Changed` (what changed, and why a new problem must touch it), :data:`PROVENANCE_SCOPE`
   (the provenance rules' scoping variables), :func:`shape_scope` (the compiled shapes' focus nodes),
   :func:`neighbourhood` (the small store a scoped check reads), run by :func:`checks_on`;
+- the claims' status: :func:`status_scope` (the superseding claims and the disputed values to compute again);
 - :func:`scoped_query`: a query with a ``VALUES`` list first in its innermost ``WHERE`` group;
 - :data:`compare_scopes`: the switch that runs every check both scoped and on the whole store, and fails when
   they differ (the test of the proofs).
@@ -21,15 +22,19 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WG
 from ..sparql_templates import VAR
 from .checks import Check
 from .derive import Operation
+
+if TYPE_CHECKING:
+    from .supersession import Key, StatusScope
 
 __all__ = [
     "GRAPH_NEIGHBOURHOOD",
@@ -44,6 +49,7 @@ __all__ = [
     "registry_derived",
     "scoped_query",
     "shape_scope",
+    "status_scope",
 ]
 
 
@@ -339,3 +345,55 @@ def _same_problems(label: str, whole: list[str], scoped: list[str]) -> bool:
     if more in whole or more in scoped:
         return more in whole and more in scoped
     return set(whole) == set(scoped)
+
+
+def status_scope(
+    store: OxStore, links: list[tuple[str, str]], touched: set[str], removed: set[Triple], added: set[Triple]
+) -> StatusScope:
+    """What of the claims' status (:mod:`.supersession`) an incremental build computes again; the previous
+    generation's other records stay (:func:`~.supersession.merge_status`). ``store`` is the new generation,
+    ``links`` its supersession links, ``touched`` the claims of the rebuilt graphs and those recorded there,
+    ``removed`` and ``added`` the rebuilt graphs' triples before and after.
+
+    Why that is enough. The previous records were computed by :func:`~.supersession.status_quads` from the
+    previous store (with the same ontology and rules). Of what they read, only the rebuilt graphs changed (the
+    registry graph's derived quads are not read: a claim is a graph with a ``wg:claimDate``):
+
+    - the retirements by a claim ``n`` read ``n``'s asserted triples and ``wg:retracts``, the claims ``n``
+      supersedes through the links (their asserted triples and the quads of their graphs), and the first visible
+      day of each (its ``wg:claimDate``, and the ``wg:knownSince`` of the graph that holds that date). A claim whose
+      graph was rebuilt is ``touched``; a ``wg:claimDate``, ``wg:retracts`` or ``wg:supersedes`` triple that
+      changed sits in a rebuilt graph, whose triples are all in ``removed`` and ``added`` (a ``wg:knownSince``
+      that changed rebuilt its graph, whose dates are then among them too): so the seeds are ``touched`` and the
+      subjects (and superseded objects) of those triples. A link that changed has its ends among the seeds, so
+      whatever ``n`` reaches through the links, before or after, is in ``n``'s component now when it reaches a
+      seed (the first changed link on a path is reached through unchanged ones). The retirements of every claim
+      in the seeds' components (weakly connected, :func:`~.supersession.component_of`) are computed again; a
+      component without a seed reads nothing that changed.
+    - a dispute of a subject ``s`` and a single-valued property ``p`` reads the ``s p ?o`` triples of every claim
+      graph, the first visible days of those claims, and what they retire (the components above). It changes
+      only when an ``s p ?o`` triple changed (a key of ``removed`` or ``added``) or one of those claims is in a
+      recomputed component (a key of a triple of its graph, read here for the claims not ``touched``);
+      :func:`~.supersession.scoped_status_quads` adds the claims of these keys and their components, whose
+      retirements the disputes read (they come out as before).
+
+    A problem the status finds (a supersession that retires nothing, a retraction that names nothing) belongs to
+    a superseding claim's component, so one outside the scope was there before, and that build failed.
+    ``WICKGRAPH_COMPARE_SCOPES=1`` (:data:`compare_scopes`) computes the status of the whole store too and fails
+    when the two differ."""
+    from .supersession import StatusScope, component_of
+
+    moved = {NamedNode(WG + "claimDate"), NamedNode(WG + "retracts"), NamedNode(WG + "supersedes")}
+    supersedes = NamedNode(WG + "supersedes")
+    seeds = set(touched)
+    keys: set[Key] = set()
+    for t in removed | added:
+        keys.add((t.subject, t.predicate))
+        if t.predicate in moved and isinstance(t.subject, NamedNode):
+            seeds.add(t.subject.value)
+        if t.predicate == supersedes and isinstance(t.object, NamedNode):
+            seeds.add(t.object.value)
+    claims = component_of(links, seeds)
+    for claim in sorted(claims - touched):
+        keys |= {(q.subject, q.predicate) for q in store.quads_for_pattern(None, None, None, NamedNode(claim))}
+    return StatusScope(frozenset(claims), frozenset(keys))
