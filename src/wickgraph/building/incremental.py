@@ -257,6 +257,7 @@ def fill_incremental(
         disk.extend(across)
         derived = local_derived + len(across)
         swapped.added |= {Triple(q.subject, q.predicate, q.object) for q in across}
+        swapped.after |= set(across)
     else:
         whole, triples = _derive_across_whole(given, disk)
         derived = local_derived + whole
@@ -266,7 +267,11 @@ def fill_incremental(
     _update_union(disk, swapped, progress)
 
     # 5. The checks, on what changed (or the whole store), then the status.
-    changed = Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims) if swapped.scoped else None
+    changed = (
+        Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims, swapped.before ^ swapped.after)
+        if swapped.scoped
+        else None
+    )
     _check(disk, changed, ontology, files_of, progress)
     in_links = _write_status(given, disk, current, swapped, graphs, asserted, entries, files_of)
     counts = dataset_counts(disk)
@@ -390,6 +395,10 @@ class _Swapped:
     scoped: bool
     """Whether the cross-graph rules and the checks can be scoped (no blank node changed, the rules have a
     scope)."""
+    before: set[Quad]
+    """The rebuilt graphs' quads and the registry quads derived for their subjects, as they were."""
+    after: set[Quad]
+    """The rebuilt graphs' quads as they are now; the cross-graph rules' add to it."""
 
 
 def _swap_graphs(
@@ -402,13 +411,10 @@ def _swap_graphs(
     records' own datatypes, which the build writes right)."""
     progress("removing the changed graphs and what the rules derived from them")
     status = _status_of(disk)  # read before the removals below, which slow the scans that follow them
-    removed: set[Triple] = set()
-    for g in graphs:
-        removed |= {
-            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, NamedNode(g))
-        }
-    added_quads = [q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))]
-    touched = {t.subject for t in removed} | {q.subject for q in added_quads}
+    before = {q for g in graphs for q in disk.quads_for_pattern(None, None, None, NamedNode(g))}
+    after = {q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))}
+    removed = {Triple(q.subject, q.predicate, q.object) for q in before}
+    touched = {t.subject for t in removed} | {q.subject for q in after}
     # VALUES lists IRIs: a blank node (or triple term) that changed makes the rules and checks run on everything.
     subjects = {t for t in touched if isinstance(t, NamedNode)}
     scoped = len(subjects) == len(touched) and rules_scoped
@@ -419,13 +425,18 @@ def _swap_graphs(
     for claim in claims:
         for quad in list(disk.quads_for_pattern(NamedNode(claim), reifies, None, DefaultGraph())):
             disk.remove(quad)
+    # Only the quads that differ are written: most of a rebuilt graph comes out as it was.
+    for quad in before - after:
+        disk.remove(quad)
+    stated = {q.graph_name for q in after}
     for g in graphs:
-        disk.remove_graph(NamedNode(g))
+        if NamedNode(g) not in stated:
+            disk.remove_graph(NamedNode(g))
     for quad in registry_dropped:
         disk.remove(quad)
-    disk.extend(added_quads)
-    added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
-    return _Swapped(removed, status, added, claims, subjects, scoped)
+    disk.extend(after - before)
+    added = {Triple(q.subject, q.predicate, q.object) for q in after}
+    return _Swapped(removed, status, added, claims, subjects, scoped, before | set(registry_dropped), after)
 
 
 def _derive_across_whole(given: _Input, disk: OxStore) -> tuple[int, set[Triple]]:

@@ -212,34 +212,40 @@ def shape_scope(query: str) -> frozenset[str] | None:
 class Changed:
     """What an incremental build changed, as the scoped checks need it (:func:`checks_on`).
 
-    ``terms``: every IRI of every quad that changed: the rebuilt graphs' quads before and after (their graph
-    names too), the registry quads derived again. A provenance
-    rule's violation that was not one before needs a pattern of its query to match (or stop matching) a changed
-    quad, which binds that pattern's variables to changed terms; so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s
-    variables finds every new violation. ``focus``: the subjects of every changed triple, and every subject with
-    a value whose types changed; a compiled shape's violation for a focus node reads only its own triples and its
-    values' types (:func:`shape_scope`), so it is new only for these. Both rest on the previous generation having
+    ``terms``: every IRI of every quad of the rebuilt graphs, before and after (their graph names too), and of
+    the registry quads derived again. A provenance rule's violation that was not one before needs a pattern of
+    its query to match (or stop matching) a changed quad, which binds that pattern's variables to changed terms;
+    so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s variables finds every new violation (a pattern that holds none
+    of them sits in the ``GRAPH`` of one that does, and every quad of a rebuilt graph is counted as changed).
+
+    ``focus``: the subjects of the quads that differ (``diff``: a rebuilt graph's quads that were not there
+    before or are gone, the registry quads derived differently; most of a rebuilt graph comes out as it was),
+    the claims whose graphs they sit in (their reifiers are written again), and every subject with a value
+    whose types changed. A compiled shape's rows for a focus node read only the quads with it for subject (in
+    the default graph, or per graph) and its values' types (:func:`shape_scope`): they change only when one of
+    those quads does, so a violation is new only for these nodes. Both rest on the previous generation having
     passed every check (it was published by a build that ran them, with the same ontology and shapes)."""
 
     terms: frozenset[str]
     focus: frozenset[str]
 
     @staticmethod
-    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str]) -> Changed:
+    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str], diff: set[Quad]) -> Changed:
         terms: set[str] = set(graphs) | {ENTITIES_GRAPH}
-        focus: set[str] = set()
         for t in removed | added:
             for term in (t.subject, t.predicate, t.object):
                 if isinstance(term, NamedNode):
                     terms.add(term.value)
-            if isinstance(t.subject, NamedNode):
-                focus.add(t.subject.value)
+        focus: set[str] = set()
         a = NamedNode(RDF + "type")
-        for t in removed ^ added:
-            if t.predicate == a and isinstance(t.subject, NamedNode):
-                for q in store.quads_for_pattern(None, None, t.subject, DefaultGraph()):
-                    if isinstance(q.subject, NamedNode):
-                        focus.add(q.subject.value)
+        for q in diff:
+            for node in (q.subject, q.graph_name):
+                if isinstance(node, NamedNode):
+                    focus.add(node.value)
+            if q.predicate == a and isinstance(q.subject, NamedNode):
+                for r in store.quads_for_pattern(None, None, q.subject, DefaultGraph()):
+                    if isinstance(r.subject, NamedNode):
+                        focus.add(r.subject.value)
         return Changed(frozenset(terms), frozenset(focus))
 
 
