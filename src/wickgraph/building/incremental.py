@@ -274,9 +274,11 @@ def fill_incremental(
     )
     _check(disk, changed, ontology, files_of, progress)
     in_links = _write_status(given, disk, current, swapped, graphs, asserted, entries, files_of)
+    progress("counting the entities, sources, claims, graphs and quads")
     counts = dataset_counts(disk)
     refuse_empty(counts, data, len(files))
     filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
+    progress("writing the new generation to disk")
     disk.flush()
     del disk
     return filled, entries
@@ -576,6 +578,8 @@ def _replace_status(disk: OxStore, old: list[Quad], new: list[Quad]) -> None:
     before, after = set(old), set(new)
     for quad in before - after:
         disk.remove(quad)
+    for g in {q.graph_name for q in before} - {q.graph_name for q in after}:
+        disk.remove_graph(g)  # a status graph left with no record goes, name and all
     disk.extend(after - before)
     kept = {Triple(q.subject, q.predicate, q.object) for q in after}
     for t in {Triple(q.subject, q.predicate, q.object) for q in before - after} - kept:
