@@ -136,7 +136,11 @@ def cross_graph_rules(ontology: Path) -> list[tuple[Operation, str, bool]] | Non
 
 
 def derive_scoped(
-    store: OxStore, rules: list[tuple[Operation, str, bool]], graphs: set[str], subjects: set[str]
+    store: OxStore,
+    rules: list[tuple[Operation, str, bool]],
+    graphs: set[str],
+    subjects: set[str],
+    add: Callable[[list[Quad]], object] | None = None,
 ) -> list[Quad]:
     """The quads the rules that read across graphs (:func:`cross_graph_rules`) derive for what changed, each
     rule scoped with ``VALUES``, in their order (each sees what the ones before wrote):
@@ -148,7 +152,9 @@ def derive_scoped(
       ``subjects`` of the rebuilt graphs' triples, before and after (whose derived registry quads were removed).
       Its quads for another subject are still right: a performance's label reads only the performance's own
       ``wg:actor`` and ``wg:work`` triples (in graphs not rebuilt, so unchanged) and the registry's labels (the
-      registry file is unchanged); a name key reads only its subject's labels in the registry."""
+      registry file is unchanged); a name key reads only its subject's labels in the registry.
+
+    Each rule's quads are written with ``add`` (``store.extend`` when not given)."""
     from ..store.construct import fill_template
 
     found: list[Quad] = []
@@ -160,7 +166,7 @@ def derive_scoped(
         assert isinstance(result, QuerySolutions)
         names = [v.value for v in result.variables]
         quads = [Quad(s, p, o, g) for s, p, o, g in fill_template(op.template, names, result)]
-        store.extend(quads)
+        (add or store.extend)(quads)
         found += quads
     return found
 
