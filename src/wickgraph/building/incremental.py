@@ -364,6 +364,9 @@ def _scratch_store(
     scratch.extend(list(source.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_GRAPH))))
     registry_files = [n for n in given.names if ENTITIES_GRAPH in set(_graphs_of_entry(entries, n))]
     for name in registry_files:
+        if _graphs_of_entry(entries, name) == (ENTITIES_GRAPH,):  # the registry alone: straight in
+            given.load(scratch, given.data / name)
+            continue
         alone = OxStore()
         given.load(alone, given.data / name)
         scratch.extend(list(alone.quads_for_pattern(None, None, None, NamedNode(ENTITIES_GRAPH))))
