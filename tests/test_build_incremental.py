@@ -565,6 +565,7 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
     graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
     from wickgraph.building.provenance import provenance_checks
     from wickgraph.building.scoping import (
+        PROVENANCE_PREFIX,
         PROVENANCE_SCOPE,
         cross_graph_rules,
         scoped_query,
@@ -579,6 +580,9 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
             assert f"?{variable}" in check.query
             # the VALUES list goes where the variable is bound first: inside a subquery when there is one
             assert f"VALUES ?{variable} {{ <http://e/x> }}" in scoped_query(check.query, variable, ["http://e/x"])
+        if check.label in PROVENANCE_PREFIX:  # its VALUES list keeps only the IRIs its query can report
+            assert f'FILTER(STRSTARTS(STR(?f), "{PROVENANCE_PREFIX[check.label]}"))' in check.query
+            assert PROVENANCE_SCOPE[check.label] == ("f",)
     shapes = compile_shapes(ontology_dir / "shapes.ttl")
     assert all(shape_scope(c.query) is not None for c in shapes)
     assert {p for c in shapes for p in shape_scope(c.query) or ()} >= {"https://w3id.org/wickgraph/ontology#actor"}

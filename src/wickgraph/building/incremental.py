@@ -9,17 +9,20 @@ shapes and the rules are as they were and only some data files were added, edite
 2. the changed files are loaded into a scratch store in memory (with the ontology and the registry graph),
    where the build rules that stay inside one graph run (:func:`.scoping.local_operation`: a rule whose
    pattern reads only the graph it writes and the ontology);
-3. in the copy, the touched graphs, the status graphs, the touched claims' reifiers and what the rules that
-   read across graphs derived for the touched subjects are removed, and what the scratch store derived is
-   added; those rules run again for what changed only (:func:`.scoping.derive_scoped`: the rebuilt graphs,
-   the subjects of their triples);
+3. in the copy, each touched graph is rewritten as the difference between what it held and what the scratch
+   store holds; the touched claims' reifiers and what the rules that read across graphs derived for the
+   touched subjects are removed, and those rules run again for what changed only
+   (:func:`.scoping.derive_scoped`: the rebuilt graphs, the subjects of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
    new ones; the reifiers of the touched claims are written again;
 5. the checks of the fast build run on what changed (:func:`.scoping.checks_on`: the same queries with a
    ``VALUES`` list, so a bad edit fails with the same words; why that finds every new problem:
-   :class:`.scoping.Changed`), the supersession checks and the claims' status on the whole store; the
-   generation is published as any build's. With :data:`.scoping.compare_scopes` every check runs on the whole
-   store too, and the build fails if the two differ.
+   :class:`.scoping.Changed`), the supersession cycle check on every link;
+6. the claims' status is computed again for what changed (:func:`.scoping.status_scope`), merged with the
+   previous records, and the records that differ are written (the status graphs stay in the copy till then);
+   the quads and named graphs are counted as the copy changes (:class:`_Tally`, from the manifest's counts);
+   the generation is published as any build's. With :data:`.scoping.compare_scopes` every check and the status
+   are computed on the whole store too, and the build fails if the two differ.
 
 The scoped forms and the proofs that they are enough live in :mod:`.scoping`; this module holds the plan and
 the steps of the fill.
@@ -587,7 +590,7 @@ def _write_status(
     if swapped.scoped:
         given.progress("computing the status of the claims' triples (supersession per triple) for what changed")
         scope = status_scope(disk, links, swapped.claims, swapped.removed, swapped.added)
-        new, problems, scope = scoped_status_quads(disk, everything, given.ontology, scope, files)
+        new, problems, scope = scoped_status_quads(disk, everything, given.ontology, scope, files, links)
         status = merge_status(swapped.status, new, scope)
     else:
         given.progress("computing the status of every claim's triples (supersession per triple)")

@@ -28,7 +28,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WG
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WG, WGD
 from ..sparql_templates import VAR
 from .checks import Check
 from .derive import Operation
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRAPH_NEIGHBOURHOOD",
+    "PROVENANCE_PREFIX",
     "PROVENANCE_SCOPE",
     "Changed",
     "checks_on",
@@ -187,6 +188,12 @@ pattern of its query: each pattern holds one of them, or sits in the same ``GRAP
 (a rebuilt graph is rebuilt whole, so when one of its quads changed, every quad of it did). A rule not listed
 runs on the whole store."""
 
+PROVENANCE_PREFIX: dict[str, str] = {"subjects registered": WGD, "objects registered": WGD}
+"""Provenance rules whose query keeps only IRIs with this prefix for ``?f`` (``STRSTARTS(STR(?f), …)``: only the
+universe's own IRIs must be registered): their ``VALUES`` list holds only the changed terms with it. The
+others (classes, properties, claims, sources) would each be looked up in every quad that uses them as an
+object, a hundred thousand for ``wg:Claim`` at 1M, to be dropped by that filter."""
+
 _PATTERN_SUBJECT = re.compile(r"[{.]\s*(\?\w+)\s+(\S+)")
 
 
@@ -289,7 +296,9 @@ def checks_on(
                 around["focus"] = neighbourhood(store, changed.focus, class_paths)
             on = around["focus"]
         elif changed is not None and check.label in PROVENANCE_SCOPE:
-            scope = tuple((n, changed.terms) for n in PROVENANCE_SCOPE[check.label])
+            prefix = PROVENANCE_PREFIX.get(check.label, "")
+            terms = frozenset(t for t in changed.terms if t.startswith(prefix))
+            scope = tuple((n, terms) for n in PROVENANCE_SCOPE[check.label])
             if check.label in GRAPH_NEIGHBOURHOOD:
                 if "graphs" not in around:
                     around["graphs"] = neighbourhood(store, changed.terms, frozenset(), graphs=True)

@@ -289,14 +289,15 @@ def scoped_status_quads(
     ontology_dir: Path,
     scope: StatusScope,
     files_of: Callable[[str], str] = lambda iri: "(unknown file)",
+    links: list[tuple[str, str]] | None = None,
 ) -> tuple[list[Quad], list[str], StatusScope]:
     """:func:`status_quads` for ``scope`` only (no status graph headers): the retirements by the claims of
     ``scope`` and the disputes of its keys. A dispute reads the retirements of every claim that states one of
     its values, so the claims of those disputes, with their components, join the scope returned (the records
     :func:`merge_status` replaces); their records come out as before. ``asserted`` needs the triples of the
-    claims of that scope."""
+    claims of that scope. ``links``: the store's supersession links, when read already."""
     single = _single_valued(store)
-    links = supersession_links(store)
+    links = supersession_links(store) if links is None else links
     keys = sorted((k for k in scope.keys if k[1].value in single), key=str)
     stating: set[str] = set()
     for subject, prop in keys:
