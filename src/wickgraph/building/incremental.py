@@ -10,11 +10,11 @@ shapes and the rules are as they were and only some data files were added, edite
    where the build rules that stay inside one graph run (:func:`.scoping.local_operation`: a rule whose
    pattern reads only the graph it writes and the ontology);
 3. in the copy, each touched graph is rewritten as the difference between what it held and what the scratch
-   store holds; the touched claims' reifiers and what the rules that read across graphs derived for the
-   touched subjects are removed, and those rules run again for what changed only
+   store holds; what the rules that read across graphs derived for the touched subjects is removed, and those
+   rules run again for what changed only
    (:func:`.scoping.derive_scoped`: the rebuilt graphs, the subjects of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
-   new ones; the reifiers of the touched claims are written again;
+   new ones; the touched claims' reifiers that differ are written;
 5. the checks of the fast build run on what changed (:func:`.scoping.checks_on`: the same queries with a
    ``VALUES`` list, so a bad edit fails with the same words; why that finds every new problem:
    :class:`.scoping.Changed`), the supersession cycle check on every link;
@@ -456,8 +456,9 @@ class _Swapped:
 def _swap_graphs(
     tally: _Tally, scratch: OxStore, graphs: set[str], rules_scoped: bool, progress: Callable[[str], None]
 ) -> _Swapped:
-    """In the copy ``disk``: the rebuilt graphs, the touched claims' reifiers and what the cross-graph rules
-    derived into the registry for the touched subjects out; the scratch store's graphs in. The status graphs
+    """In the copy ``disk``: the rebuilt graphs and what the cross-graph rules derived into the registry for the
+    touched subjects out; the scratch store's graphs in (the touched claims' reifiers follow in
+    :func:`_update_union`). The status graphs
     stay till the new status replaces what changed in them (:func:`_write_status`): every check reads past them
     (the provenance rules skip status graphs, no rule or shape reads a status record's properties but the
     records' own datatypes, which the build writes right)."""
@@ -474,9 +475,6 @@ def _swap_graphs(
     registry_dropped = registry_derived(disk, scratch, subjects if scoped else None)
     removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_dropped}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
-    reifies = NamedNode(RDF + "reifies")
-    for claim in claims:
-        tally.remove(list(disk.quads_for_pattern(NamedNode(claim), reifies, None, DefaultGraph())))
     # Only the quads that differ are written: most of a rebuilt graph comes out as it was.
     tally.remove(before - after)
     stated = {q.graph_name for q in after}
@@ -520,16 +518,19 @@ def _update_union(tally: _Tally, swapped: _Swapped, progress: Callable[[str], No
         ):
             tally.remove([Quad(t.subject, t.predicate, t.object, default)])
     tally.add([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
+    # A claim's reifiers: one per triple of its graph, while it is a claim; only those that differ are written.
     claim_type, a, reifies = NamedNode(WG + "Claim"), NamedNode(RDF + "type"), NamedNode(RDF + "reifies")
     for claim in sorted(swapped.claims):
         node = NamedNode(claim)
+        old = set(disk.quads_for_pattern(node, reifies, None, default))
+        new: set[Quad] = set()
         if any(isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(node, a, claim_type)):
-            tally.add(
-                [
-                    Quad(node, reifies, Triple(q.subject, q.predicate, q.object), default)
-                    for q in disk.quads_for_pattern(None, None, None, node)
-                ]
-            )
+            new = {
+                Quad(node, reifies, Triple(q.subject, q.predicate, q.object), default)
+                for q in disk.quads_for_pattern(None, None, None, node)
+            }
+        tally.remove(old - new)
+        tally.add(new - old)
 
 
 def _check(
