@@ -378,6 +378,7 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert re.search(r"full fast build: [\d.]+ s, [\d,]+ quads \(load average [\d.]+\)", run.stdout)
     assert re.search(r"one-file change \(.*\): [\d.]+ s, incremental, .*\(load average [\d.]+\)", run.stdout)
+    assert re.search(r"faster; [\d.]+ s of CPU", run.stdout)
     assert "compared with a full rebuild: the same" in run.stdout
 
 
