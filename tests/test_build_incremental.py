@@ -728,3 +728,27 @@ def test_the_claims_status_computed_for_what_changed_is_the_whole_stores(
     assert current_generation(store) == generation and _quads(store) == kept
     assert words == _failure(data, tmp_path / "fresh")
     assert "supersedes" in words and older.strip("<>").rsplit("/", 2)[-2] in words
+
+
+def test_a_manifest_without_counts_has_the_store_counted(data: Path, tmp_path: Path) -> None:
+    """A generation whose manifest records no counts (written before they were kept) has its quads and graphs
+    counted at the end; the manifest it writes has them again, and the next build counts from them."""
+    import json
+
+    from wickgraph.building.manifest import MANIFEST, read_manifest
+
+    store = tmp_path / "store"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    manifest = current_generation(store) / MANIFEST
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    assert isinstance(document.pop("quads"), int) and isinstance(document.pop("graphs"), int)
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    assert read_manifest(current_generation(store)) is not None
+    target = sorted(data.glob("part-*.nq"))[0]
+    _edit_a_date(target)
+    _incremental(data, store)  # counted at the end: the counts it reports are the store's
+    counted = read_manifest(current_generation(store))
+    assert counted is not None and counted.quads == sum(_quads(store).values())
+    assert counted.graphs == len(_graphs(store))
+    _edit_a_date(target)
+    _incremental(data, store)  # and from the manifest's again
