@@ -81,7 +81,9 @@ def _full(data: Path, store: Path) -> Counter[str]:
 def _incremental(data: Path, store: Path) -> BuildReport:
     report = wickgraph.build(store, mode="fast", data_dir=data)
     assert report.incremental, report.full_rebuild_reason
+    # counted as the copy changed, from the previous generation's counts: they must be what the store holds
     assert report.quads == sum(_quads(store).values())
+    assert report.graphs == len(_graphs(store))
     return report
 
 
@@ -376,6 +378,7 @@ def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert re.search(r"full fast build: [\d.]+ s, [\d,]+ quads \(load average [\d.]+\)", run.stdout)
     assert re.search(r"one-file change \(.*\): [\d.]+ s, incremental, .*\(load average [\d.]+\)", run.stdout)
+    assert re.search(r"faster; [\d.]+ s of CPU", run.stdout)
     assert "compared with a full rebuild: the same" in run.stdout
 
 
@@ -563,6 +566,7 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
     graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
     from wickgraph.building.provenance import provenance_checks
     from wickgraph.building.scoping import (
+        PROVENANCE_PREFIX,
         PROVENANCE_SCOPE,
         cross_graph_rules,
         scoped_query,
@@ -577,6 +581,9 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
             assert f"?{variable}" in check.query
             # the VALUES list goes where the variable is bound first: inside a subquery when there is one
             assert f"VALUES ?{variable} {{ <http://e/x> }}" in scoped_query(check.query, variable, ["http://e/x"])
+        if check.label in PROVENANCE_PREFIX:  # its VALUES list keeps only the IRIs its query can report
+            assert f'FILTER(STRSTARTS(STR(?f), "{PROVENANCE_PREFIX[check.label]}"))' in check.query
+            assert PROVENANCE_SCOPE[check.label] == ("f",)
     shapes = compile_shapes(ontology_dir / "shapes.ttl")
     assert all(shape_scope(c.query) is not None for c in shapes)
     assert {p for c in shapes for p in shape_scope(c.query) or ()} >= {"https://w3id.org/wickgraph/ontology#actor"}
@@ -617,3 +624,131 @@ def test_a_cross_graph_rule_of_a_new_form_makes_it_work_on_the_whole_store(
     wickgraph.build(reference, mode="fast", data_dir=data, ontology_dir=ontology)
     assert _quads(store) == _quads(reference)
     assert any('wickgraph/ontology#nameKey>\t"claim"' in k for k in _quads(store))
+
+
+_A = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_WG = "https://w3id.org/wickgraph/ontology#"
+
+
+def _graphs(store: Path) -> set[str]:
+    """The named graphs of the current generation (a graph left empty must go, as a full build never makes it)."""
+    return {str(g) for g in Store.read_only(str(current_generation(store))).named_graphs()}
+
+
+def _same_as_full(data: Path, store: Path, reference: Path) -> None:
+    _incremental(data, store)
+    assert _quads(store) == _full(data, reference)
+    assert _graphs(store) == _graphs(reference)
+
+
+def _status_lines(store: Path, claim: str) -> set[str]:
+    """The status records' quads that name ``claim`` (as retired, retiring, disputed or disputing claim)."""
+    found = _quads(store)
+    nodes = {k.split("\t")[0] for k in found if f"\t{claim}\t" in k and "/graph/status/" in k}
+    return {k for k in found if k.split("\t")[0] in nodes and "/graph/status/" in k}
+
+
+def test_the_claims_status_computed_for_what_changed_is_the_whole_stores(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edits made to break a status scoped to what changed (``compare_scopes`` computes the whole store's too and
+    fails on a difference; every step is also compared with a full rebuild): a new claim in a third file that
+    disputes a superseded value, then supersedes the newer claim (a chain whose other two claims sit in unchanged
+    files: it retires the oldest one's triple through the chain); a source date moved, which moves the day of a
+    retirement; a claim removed that a claim in an unchanged file supersedes (refused in the full build's words)."""
+    from wickgraph.building import scoping
+
+    monkeypatch.setattr(scoping, "compare_scopes", True)
+    store, reference = tmp_path / "store", tmp_path / "reference"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    _, _, newer, older, older_file = _cross_file_supersession(data)
+    newer_file = _file_of_graph(data, newer)
+    status = re.search(
+        rf"^(<[^>]*>) <{_WG}releaseStatus> (<[^>]*>) {re.escape(newer)} \.$", newer_file.read_text("utf-8"), re.M
+    )
+    assert status is not None, "the newer claim of a supersession changes a release's status"
+    third = next(p for p in sorted(data.glob("part-*.nq")) if p not in (newer_file, older_file))
+    third_text = third.read_text(encoding="utf-8")
+    source = re.search(rf"^(<[^>]*>) {_A} <{_WG}Source> \1 \.$", third_text, re.M)
+    assert source is not None
+    claim = "<https://w3id.org/wickgraph/claim/test-a-third-opinion/001>"
+    record = "".join(
+        f"{claim} {p} {o} {source.group(1)} .\n"
+        for p, o in [
+            (_A, f"<{_WG}Claim>"),
+            (f"<{_WG}certainty>", f"<{_WG}Stated>"),
+            (f"<{_WG}spanLine>", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+            (f"<{_WG}claimDate>", '"2099-01-01"^^<http://www.w3.org/2001/XMLSchema#date>'),
+        ]
+    )
+    stated = f"{status.group(1)} <{_WG}releaseStatus> <{_WG}Unscheduled> {claim} .\n"
+
+    # A dispute with the newer claim and the older one (whose triple the newer retires: the dispute ends).
+    third.write_text(third_text + record + stated, encoding="utf-8")
+    _same_as_full(data, store, reference)
+    assert _status_lines(store, older) and any(f"<{_WG}Dispute>" in k for k in _status_lines(store, claim))
+    # The chain: the new claim supersedes the newer one, so it retires the older one's triple too.
+    third.write_text(
+        third_text + record + stated + f"{claim} <{_WG}supersedes> {newer} {source.group(1)} .\n", encoding="utf-8"
+    )
+    _same_as_full(data, store, reference)
+    retired = {k for k in _status_lines(store, older) if f"<{_WG}retiredBy>\t{claim}" in k}
+    assert retired, "the new claim retires the older claim's triple through the chain"
+    third.write_text(third_text, encoding="utf-8")
+    _same_as_full(data, store, reference)
+    assert not _status_lines(store, claim)
+
+    # The newer claim's source published a year later: its retirement of the older claim moves to a later day.
+    newer_text = newer_file.read_text(encoding="utf-8")
+    newer_source = _record_graph(data, newer)
+    published = re.search(rf'^{re.escape(newer_source)} <http://schema.org/datePublished> "(\d{{4}})', newer_text, re.M)
+    assert published is not None
+    days = {k.rsplit("\t", 1)[1] for k in _status_lines(store, older)}
+    newer_file.write_text(
+        newer_text[: published.start(1)] + str(int(published.group(1)) + 1) + newer_text[published.end(1) :],
+        encoding="utf-8",
+    )
+    _same_as_full(data, store, reference)
+    assert {k.rsplit("\t", 1)[1] for k in _status_lines(store, older)} != days
+    newer_file.write_text(newer_text, encoding="utf-8")
+    _same_as_full(data, store, reference)
+
+    # The older claim removed (its record and its graph) while the newer one, unchanged, supersedes it.
+    generation, kept = current_generation(store), _quads(store)
+    older_text = older_file.read_text(encoding="utf-8")
+    older_file.write_text(
+        "".join(
+            x
+            for x in older_text.splitlines(keepends=True)
+            if not x.startswith(older + " ") and not x.endswith(f" {older} .\n")
+        ),
+        encoding="utf-8",
+    )
+    words = _failure(data, store)
+    assert current_generation(store) == generation and _quads(store) == kept
+    assert words == _failure(data, tmp_path / "fresh")
+    assert "supersedes" in words and older.strip("<>").rsplit("/", 2)[-2] in words
+
+
+def test_a_manifest_without_counts_has_the_store_counted(data: Path, tmp_path: Path) -> None:
+    """A generation whose manifest records no counts (written before they were kept) has its quads and graphs
+    counted at the end; the manifest it writes has them again, and the next build counts from them."""
+    import json
+
+    from wickgraph.building.manifest import MANIFEST, read_manifest
+
+    store = tmp_path / "store"
+    wickgraph.build(store, mode="fast", data_dir=data)
+    manifest = current_generation(store) / MANIFEST
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    assert isinstance(document.pop("quads"), int) and isinstance(document.pop("graphs"), int)
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    assert read_manifest(current_generation(store)) is not None
+    target = sorted(data.glob("part-*.nq"))[0]
+    _edit_a_date(target)
+    _incremental(data, store)  # counted at the end: the counts it reports are the store's
+    counted = read_manifest(current_generation(store))
+    assert counted is not None and counted.quads == sum(_quads(store).values())
+    assert counted.graphs == len(_graphs(store))
+    _edit_a_date(target)
+    _incremental(data, store)  # and from the manifest's again

@@ -206,7 +206,7 @@ def _fill_fast(
                     progress=progress,
                 )
                 if not isinstance(done, str):
-                    write_manifest(generation, ontology, done[1], done[0].asserted)
+                    write_manifest(generation, ontology, done[1], done[0].asserted, (done[0].quads, done[0].graphs))
                     return done[0], ""
                 reason = done
         progress(f"full rebuild: {reason}")
@@ -222,7 +222,13 @@ def _fill_fast(
     )
     if rules:
         progress("writing the manifest (each file's SHA-256 and graphs, for the next, incremental build)")
-        write_manifest(generation, ontology, [scan_file(path, data) for path in files], filled.asserted)
+        write_manifest(
+            generation,
+            ontology,
+            [scan_file(path, data) for path in files],
+            filled.asserted,
+            (filled.quads, filled.graphs),
+        )
     return filled, reason
 
 

@@ -9,17 +9,20 @@ shapes and the rules are as they were and only some data files were added, edite
 2. the changed files are loaded into a scratch store in memory (with the ontology and the registry graph),
    where the build rules that stay inside one graph run (:func:`.scoping.local_operation`: a rule whose
    pattern reads only the graph it writes and the ontology);
-3. in the copy, the touched graphs, the status graphs, the touched claims' reifiers and what the rules that
-   read across graphs derived for the touched subjects are removed, and what the scratch store derived is
-   added; those rules run again for what changed only (:func:`.scoping.derive_scoped`: the rebuilt graphs,
-   the subjects of their triples);
+3. in the copy, each touched graph is rewritten as the difference between what it held and what the scratch
+   store holds; what the rules that read across graphs derived for the touched subjects is removed, and those
+   rules run again for what changed only
+   (:func:`.scoping.derive_scoped`: the rebuilt graphs, the subjects of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
-   new ones; the reifiers of the touched claims are written again;
+   new ones; the touched claims' reifiers that differ are written;
 5. the checks of the fast build run on what changed (:func:`.scoping.checks_on`: the same queries with a
    ``VALUES`` list, so a bad edit fails with the same words; why that finds every new problem:
-   :class:`.scoping.Changed`), the supersession checks and the claims' status on the whole store; the
-   generation is published as any build's. With :data:`.scoping.compare_scopes` every check runs on the whole
-   store too, and the build fails if the two differ.
+   :class:`.scoping.Changed`), the supersession cycle check on every link;
+6. the claims' status is computed again for what changed (:func:`.scoping.status_scope`), merged with the
+   previous records, and the records that differ are written (the status graphs stay in the copy till then);
+   the quads and named graphs are counted as the copy changes (:class:`_Tally`, from the manifest's counts);
+   the generation is published as any build's. With :data:`.scoping.compare_scopes` every check and the status
+   are computed on the whole store too, and the build fails if the two differ.
 
 The scoped forms and the proofs that they are enough live in :mod:`.scoping`; this module holds the plan and
 the steps of the fill.
@@ -42,7 +45,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
-from ..errors import ValidationError
+from ..errors import DataError, ValidationError
 from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG
 from .derive import Operation
 from .fast import Filled
@@ -250,28 +253,38 @@ def fill_incremental(
     source.backup(str(generation))
     del source
     disk = OxStore(str(generation))
-    swapped = _swap_graphs(disk, scratch, graphs, rules_across is not None, progress)
+    tally = _Tally(disk, planned.manifest.quads, planned.manifest.graphs)
+    swapped = _swap_graphs(tally, scratch, graphs, rules_across is not None, progress)
     if swapped.scoped and rules_across is not None:
         progress("applying the build rules that read across graphs (to the changed graphs and their subjects)")
-        across = derive_scoped(disk, rules_across, graphs, {t.value for t in swapped.subjects})
-        disk.extend(across)
+        across = derive_scoped(disk, rules_across, graphs, {t.value for t in swapped.subjects}, tally.add)
         derived = local_derived + len(across)
         swapped.added |= {Triple(q.subject, q.predicate, q.object) for q in across}
+        swapped.after |= set(across)
     else:
         whole, triples = _derive_across_whole(given, disk)
+        tally.unknown()
         derived = local_derived + whole
         swapped.added |= triples
 
     # 4. The default graph: removed triples no named graph still holds out, the new ones in.
-    _update_union(disk, swapped, progress)
+    _update_union(tally, swapped, progress)
 
     # 5. The checks, on what changed (or the whole store), then the status.
-    changed = Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims) if swapped.scoped else None
+    changed = (
+        Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims, swapped.before ^ swapped.after)
+        if swapped.scoped
+        else None
+    )
     _check(disk, changed, ontology, files_of, progress)
-    in_links = _write_status(given, disk, current, graphs, asserted, entries, files_of)
+    in_links = _write_status(given, tally, current, swapped, graphs, asserted, entries, files_of)
+    progress("counting the entities, sources, claims, graphs and quads")
     counts = dataset_counts(disk)
     refuse_empty(counts, data, len(files))
-    filled = Filled(len(disk), derived, sum(1 for _ in disk.named_graphs()), counts, in_links)
+    quads = len(disk) if tally.quads is None else tally.quads
+    named = sum(1 for _ in disk.named_graphs()) if tally.graphs is None else tally.graphs
+    filled = Filled(quads, derived, named, counts, in_links)
+    progress("writing the new generation to disk")
     disk.flush()
     del disk
     return filled, entries
@@ -354,6 +367,9 @@ def _scratch_store(
     scratch.extend(list(source.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_GRAPH))))
     registry_files = [n for n in given.names if ENTITIES_GRAPH in set(_graphs_of_entry(entries, n))]
     for name in registry_files:
+        if _graphs_of_entry(entries, name) == (ENTITIES_GRAPH,):  # the registry alone: straight in
+            given.load(scratch, given.data / name)
+            continue
         alone = OxStore()
         given.load(alone, given.data / name)
         scratch.extend(list(alone.quads_for_pattern(None, None, None, NamedNode(ENTITIES_GRAPH))))
@@ -372,14 +388,56 @@ def _scratch_store(
     return scratch, asserted
 
 
+class _Tally:
+    """The copy, with its quads and named graphs counted as they change: counting a store of millions of quads
+    again takes seconds (4.7 s at 6.2M here), so the previous generation's counts come from its manifest and
+    every change is counted as it is written (``None``: not known, counted at the end)."""
+
+    def __init__(self, store: OxStore, quads: int | None, graphs: int | None) -> None:
+        self.store = store
+        self.quads = quads
+        self.graphs = graphs
+
+    def remove(self, quads: Iterable[Quad]) -> None:
+        for quad in quads:
+            if quad in self.store:
+                self.store.remove(quad)
+                if self.quads is not None:
+                    self.quads -= 1
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        new = [q for q in set(quads) if q not in self.store]
+        named = {q.graph_name for q in new if not isinstance(q.graph_name, DefaultGraph)}
+        if self.graphs is not None:
+            self.graphs += sum(1 for g in named if not self.store.contains_named_graph(g))
+        if self.quads is not None:
+            self.quads += len(new)
+        self.store.extend(new)
+
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Remove ``graph``, its name and its quads."""
+        if not self.store.contains_named_graph(graph):
+            return
+        if self.quads is not None:
+            self.quads -= sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+        if self.graphs is not None:
+            self.graphs -= 1
+        self.store.remove_graph(graph)
+
+    def unknown(self) -> None:
+        """Something wrote to the store past the tally: count at the end."""
+        self.quads = self.graphs = None
+
+
 @dataclass(slots=True)
 class _Swapped:
     """What :func:`_swap_graphs` took out of the copy and put in (as triples, for the default graph)."""
 
     removed: set[Triple]
     """The rebuilt graphs' triples and the registry triples the cross-graph rules derived for their subjects."""
-    records: set[Triple]
-    """The status records (in the default graph too; written anew after the checks)."""
+    status: list[Quad]
+    """The previous generation's status graphs (in the default graph too; what changed is written after the
+    checks)."""
     added: set[Triple]
     """The new graphs' triples; the cross-graph rules' add to it."""
     claims: set[str]
@@ -389,47 +447,44 @@ class _Swapped:
     scoped: bool
     """Whether the cross-graph rules and the checks can be scoped (no blank node changed, the rules have a
     scope)."""
+    before: set[Quad]
+    """The rebuilt graphs' quads and the registry quads derived for their subjects, as they were."""
+    after: set[Quad]
+    """The rebuilt graphs' quads as they are now; the cross-graph rules' add to it."""
 
 
 def _swap_graphs(
-    disk: OxStore, scratch: OxStore, graphs: set[str], rules_scoped: bool, progress: Callable[[str], None]
+    tally: _Tally, scratch: OxStore, graphs: set[str], rules_scoped: bool, progress: Callable[[str], None]
 ) -> _Swapped:
-    """In the copy ``disk``: the rebuilt graphs, the touched claims' reifiers, the status graphs and what the
-    cross-graph rules derived into the registry for the touched subjects out; the scratch store's graphs in."""
-    from .supersession import drop_status_graphs
-
+    """In the copy ``disk``: the rebuilt graphs and what the cross-graph rules derived into the registry for the
+    touched subjects out; the scratch store's graphs in (the touched claims' reifiers follow in
+    :func:`_update_union`). The status graphs
+    stay till the new status replaces what changed in them (:func:`_write_status`): every check reads past them
+    (the provenance rules skip status graphs, no rule or shape reads a status record's properties but the
+    records' own datatypes, which the build writes right)."""
     progress("removing the changed graphs and what the rules derived from them")
-    removed: set[Triple] = set()
-    for g in graphs:
-        removed |= {
-            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, NamedNode(g))
-        }
-    added_quads = [q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))]
-    touched = {t.subject for t in removed} | {q.subject for q in added_quads}
+    disk = tally.store
+    status = _status_of(disk)  # read before the removals below, which slow the scans that follow them
+    before = {q for g in graphs for q in disk.quads_for_pattern(None, None, None, NamedNode(g))}
+    after = {q for g in graphs for q in scratch.quads_for_pattern(None, None, None, NamedNode(g))}
+    removed = {Triple(q.subject, q.predicate, q.object) for q in before}
+    touched = {t.subject for t in removed} | {q.subject for q in after}
     # VALUES lists IRIs: a blank node (or triple term) that changed makes the rules and checks run on everything.
     subjects = {t for t in touched if isinstance(t, NamedNode)}
     scoped = len(subjects) == len(touched) and rules_scoped
     registry_dropped = registry_derived(disk, scratch, subjects if scoped else None)
     removed |= {Triple(q.subject, q.predicate, q.object) for q in registry_dropped}
     claims = graphs | _claims_recorded_in(disk, graphs) | _claims_recorded_in(scratch, graphs)
-    reifies = NamedNode(RDF + "reifies")
-    for claim in claims:
-        for quad in list(disk.quads_for_pattern(NamedNode(claim), reifies, None, DefaultGraph())):
-            disk.remove(quad)
+    # Only the quads that differ are written: most of a rebuilt graph comes out as it was.
+    tally.remove(before - after)
+    stated = {q.graph_name for q in after}
     for g in graphs:
-        disk.remove_graph(NamedNode(g))
-    for quad in registry_dropped:
-        disk.remove(quad)
-    # The status records are in the default graph too (written anew below, after the checks, which never see them).
-    records: set[Triple] = set()
-    for old_status in [g for g in disk.named_graphs() if isinstance(g, NamedNode) and g.value.startswith(STATUS_GRAPH)]:
-        records |= {
-            Triple(q.subject, q.predicate, q.object) for q in disk.quads_for_pattern(None, None, None, old_status)
-        }
-    drop_status_graphs(disk)
-    disk.extend(added_quads)
-    added = {Triple(q.subject, q.predicate, q.object) for q in added_quads}
-    return _Swapped(removed, records, added, claims, subjects, scoped)
+        if NamedNode(g) not in stated:
+            tally.drop_graph(NamedNode(g))
+    tally.remove(registry_dropped)
+    tally.add(after - before)
+    added = {Triple(q.subject, q.predicate, q.object) for q in after}
+    return _Swapped(removed, status, added, claims, subjects, scoped, before | set(registry_dropped), after)
 
 
 def _derive_across_whole(given: _Input, disk: OxStore) -> tuple[int, set[Triple]]:
@@ -450,28 +505,32 @@ def _derive_across_whole(given: _Input, disk: OxStore) -> tuple[int, set[Triple]
         }
 
 
-def _update_union(disk: OxStore, swapped: _Swapped, progress: Callable[[str], None]) -> None:
+def _update_union(tally: _Tally, swapped: _Swapped, progress: Callable[[str], None]) -> None:
     """The default graph: each removed triple that no named graph still holds out, the new ones in; the touched
     claims' reifiers written again."""
     progress("updating the default graph (the union view) and the reifiers")
+    disk = tally.store
     default = DefaultGraph()
-    removed, records, added = swapped.removed, swapped.records, swapped.added
-    for t in (removed | records) - added:
+    removed, added = swapped.removed, swapped.added
+    for t in removed - added:
         if not any(
             isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
         ):
-            disk.remove(Quad(t.subject, t.predicate, t.object, default))
-    disk.extend([Quad(t.subject, t.predicate, t.object, default) for t in added - removed - records])
+            tally.remove([Quad(t.subject, t.predicate, t.object, default)])
+    tally.add([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
+    # A claim's reifiers: one per triple of its graph, while it is a claim; only those that differ are written.
     claim_type, a, reifies = NamedNode(WG + "Claim"), NamedNode(RDF + "type"), NamedNode(RDF + "reifies")
     for claim in sorted(swapped.claims):
         node = NamedNode(claim)
+        old = set(disk.quads_for_pattern(node, reifies, None, default))
+        new: set[Quad] = set()
         if any(isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(node, a, claim_type)):
-            disk.extend(
-                [
-                    Quad(node, reifies, Triple(q.subject, q.predicate, q.object), default)
-                    for q in disk.quads_for_pattern(None, None, None, node)
-                ]
-            )
+            new = {
+                Quad(node, reifies, Triple(q.subject, q.predicate, q.object), default)
+                for q in disk.quads_for_pattern(None, None, None, node)
+            }
+        tally.remove(old - new)
+        tally.add(new - old)
 
 
 def _check(
@@ -494,23 +553,28 @@ def _check(
 
 def _write_status(
     given: _Input,
-    disk: OxStore,
+    tally: _Tally,
     current: Path,
+    swapped: _Swapped,
     graphs: set[str],
     asserted: dict[str, set[Triple]],
     entries: list[FileEntry],
     files_of: _Files,
 ) -> dict[str, set[Triple]]:
-    """The status of every claim's triples, computed on the whole store and written. Returns the triples (as the
-    data state them) of the claims in a supersession, for the new manifest."""
+    """The status of the claims' triples: computed again for what changed (:func:`.scoping.status_scope`; the
+    whole store when the checks were not scoped), merged with the previous records, and written as the
+    difference with them. Returns the triples (as the data state them) of the claims in a supersession, for the
+    new manifest."""
     from .provenance import claim_files, supersession_links
-    from .supersession import status_quads, write_status
+    from .scoping import compare_scopes, status_scope
+    from .supersession import merge_status, scoped_status_quads, status_quads
 
-    given.progress("computing the status of every claim's triples (supersession per triple)")
+    disk = tally.store
     kept = read_asserted(current)
     for g in graphs:
         kept.pop(g, None)
-    linked = {c for link in supersession_links(disk) for c in link}
+    links = supersession_links(disk)
+    linked = {c for link in links for c in link}
     # A claim of an unchanged file that a changed one now supersedes (or that supersedes one): its triples as
     # the data state them (the manifest keeps only those of the claims in a supersession) read from its file.
     missing = linked - kept.keys() - asserted.keys()
@@ -522,13 +586,59 @@ def _write_status(
                 Triple(q.subject, q.predicate, q.object)
                 for q in alone.quads_for_pattern(None, None, None, NamedNode(claim))
             )
-    status, problems = status_quads(
-        disk, {**kept, **asserted}, given.ontology, functools.partial(claim_files, disk, files_of)
-    )
+    everything = {**kept, **asserted}
+    files = functools.partial(claim_files, disk, files_of)
+    if swapped.scoped:
+        given.progress("computing the status of the claims' triples (supersession per triple) for what changed")
+        scope = status_scope(disk, links, swapped.claims, swapped.removed, swapped.added)
+        new, problems, scope = scoped_status_quads(disk, everything, given.ontology, scope, files, links)
+        status = merge_status(swapped.status, new, scope)
+    else:
+        given.progress("computing the status of every claim's triples (supersession per triple)")
+        status, problems = status_quads(disk, everything, given.ontology, files)
     if problems:
         raise ValidationError(problems)
-    write_status(disk, status)
-    return {c: ts for c, ts in {**kept, **asserted}.items() if c in linked}
+    if swapped.scoped and compare_scopes:
+        whole, _ = status_quads(disk, everything, given.ontology, files)
+        if set(whole) != set(status):
+            raise DataError(
+                f"internal: the status computed for what changed differs from the whole store's: "
+                f"{sorted(map(str, set(status) - set(whole)))[:5]} not on the whole store, "
+                f"{sorted(map(str, set(whole) - set(status)))[:5]} only there"
+            )
+    _replace_status(tally, swapped.status, status)
+    return {c: ts for c, ts in everything.items() if c in linked}
+
+
+def _status_of(store: OxStore) -> list[Quad]:
+    """Every quad of the status graphs of ``store`` (each holds its own ``wg:StatusGraph`` type)."""
+    a, kind = NamedNode(RDF + "type"), NamedNode(WG + "StatusGraph")
+    found: list[Quad] = []
+    for header in store.quads_for_pattern(None, a, kind, None):
+        g = header.graph_name
+        if isinstance(g, NamedNode) and g == header.subject and g.value.startswith(STATUS_GRAPH):
+            found += store.quads_for_pattern(None, None, None, g)
+    return found
+
+
+def _replace_status(tally: _Tally, old: list[Quad], new: list[Quad]) -> None:
+    """The status graphs and their triples in the default graph changed from ``old`` to ``new``: what only
+    ``old`` holds out (a triple of the default graph unless a named graph still holds it), what only ``new``
+    holds in."""
+    disk, default = tally.store, DefaultGraph()
+    before, after = set(old), set(new)
+    tally.remove(before - after)
+    for g in {q.graph_name for q in before} - {q.graph_name for q in after}:
+        if isinstance(g, NamedNode):
+            tally.drop_graph(g)  # a status graph left with no record goes, name and all
+    tally.add(after - before)
+    kept = {Triple(q.subject, q.predicate, q.object) for q in after}
+    for t in {Triple(q.subject, q.predicate, q.object) for q in before - after} - kept:
+        if not any(
+            isinstance(q.graph_name, NamedNode) for q in disk.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            tally.remove([Quad(t.subject, t.predicate, t.object, default)])
+    tally.add([Quad(q.subject, q.predicate, q.object, default) for q in after - before])
 
 
 def _global(op: Operation) -> bool:

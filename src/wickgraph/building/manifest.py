@@ -57,6 +57,10 @@ class Manifest:
     """SHA-256 over every file of the ontology directory (vocabulary, shapes, rules)."""
     files: tuple[FileEntry, ...]
     """In build order."""
+    quads: int | None = None
+    """How many quads the generation holds (``None``: not recorded)."""
+    graphs: int | None = None
+    """How many named graphs it holds (``None``: not recorded)."""
 
 
 def file_digest(path: Path) -> str:
@@ -112,14 +116,21 @@ def scan_file(path: Path, data: Path) -> FileEntry:
 
 
 def write_manifest(
-    generation: Path, ontology: Path, entries: list[FileEntry], asserted: dict[str, set[Triple]]
+    generation: Path,
+    ontology: Path,
+    entries: list[FileEntry],
+    asserted: dict[str, set[Triple]],
+    counts: tuple[int, int] | None = None,
 ) -> None:
-    """Write the manifest and the claims' asserted triples into ``generation``."""
-    document = {
+    """Write the manifest and the claims' asserted triples into ``generation``; ``counts``: its quads and named
+    graphs (the next incremental build counts from them)."""
+    document: dict[str, object] = {
         "version": VERSION,
         "ontology": ontology_digest(ontology),
         "files": [{"path": e.path, "sha256": e.sha256, "graphs": list(e.graphs), "blank": e.blank} for e in entries],
     }
+    if counts is not None:
+        document["quads"], document["graphs"] = counts
     staged = OxStore()
     staged.extend(
         Quad(t.subject, t.predicate, t.object, NamedNode(claim)) for claim, triples in asserted.items() for t in triples
@@ -138,7 +149,9 @@ def read_manifest(generation: Path) -> Manifest | None:
     if not isinstance(document, dict) or document.get("version") != VERSION:
         return None
     files = tuple(FileEntry(f["path"], f["sha256"], tuple(f["graphs"]), bool(f["blank"])) for f in document["files"])
-    return Manifest(str(document["ontology"]), files)
+    counted = [document.get(k) for k in ("quads", "graphs")]
+    quads, graphs = (c if isinstance(c, int) and not isinstance(c, bool) else None for c in counted)
+    return Manifest(str(document["ontology"]), files, quads, graphs)
 
 
 def read_asserted(generation: Path) -> dict[str, set[Triple]]:

@@ -7,6 +7,7 @@ locality proofs, each next to the scoped form it justifies.
 - the checks: :class:`Changed` (what changed, and why a new problem must touch it), :data:`PROVENANCE_SCOPE`
   (the provenance rules' scoping variables), :func:`shape_scope` (the compiled shapes' focus nodes),
   :func:`neighbourhood` (the small store a scoped check reads), run by :func:`checks_on`;
+- the claims' status: :func:`status_scope` (the superseding claims and the disputed values to compute again);
 - :func:`scoped_query`: a query with a ``VALUES`` list first in its innermost ``WHERE`` group;
 - :data:`compare_scopes`: the switch that runs every check both scoped and on the whole store, and fails when
   they differ (the test of the proofs).
@@ -21,18 +22,23 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..errors import DataError
-from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF
+from ..namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, WG, WGD
 from ..sparql_templates import VAR
 from .checks import Check
 from .derive import Operation
 
+if TYPE_CHECKING:
+    from .supersession import Key, StatusScope
+
 __all__ = [
     "GRAPH_NEIGHBOURHOOD",
+    "PROVENANCE_PREFIX",
     "PROVENANCE_SCOPE",
     "Changed",
     "checks_on",
@@ -44,6 +50,7 @@ __all__ = [
     "registry_derived",
     "scoped_query",
     "shape_scope",
+    "status_scope",
 ]
 
 
@@ -130,7 +137,11 @@ def cross_graph_rules(ontology: Path) -> list[tuple[Operation, str, bool]] | Non
 
 
 def derive_scoped(
-    store: OxStore, rules: list[tuple[Operation, str, bool]], graphs: set[str], subjects: set[str]
+    store: OxStore,
+    rules: list[tuple[Operation, str, bool]],
+    graphs: set[str],
+    subjects: set[str],
+    add: Callable[[list[Quad]], object] | None = None,
 ) -> list[Quad]:
     """The quads the rules that read across graphs (:func:`cross_graph_rules`) derive for what changed, each
     rule scoped with ``VALUES``, in their order (each sees what the ones before wrote):
@@ -142,7 +153,9 @@ def derive_scoped(
       ``subjects`` of the rebuilt graphs' triples, before and after (whose derived registry quads were removed).
       Its quads for another subject are still right: a performance's label reads only the performance's own
       ``wg:actor`` and ``wg:work`` triples (in graphs not rebuilt, so unchanged) and the registry's labels (the
-      registry file is unchanged); a name key reads only its subject's labels in the registry."""
+      registry file is unchanged); a name key reads only its subject's labels in the registry.
+
+    Each rule's quads are written with ``add`` (``store.extend`` when not given)."""
     from ..store.construct import fill_template
 
     found: list[Quad] = []
@@ -154,7 +167,7 @@ def derive_scoped(
         assert isinstance(result, QuerySolutions)
         names = [v.value for v in result.variables]
         quads = [Quad(s, p, o, g) for s, p, o, g in fill_template(op.template, names, result)]
-        store.extend(quads)
+        (add or store.extend)(quads)
         found += quads
     return found
 
@@ -174,6 +187,12 @@ PROVENANCE_SCOPE: dict[str, tuple[str, ...]] = {
 pattern of its query: each pattern holds one of them, or sits in the same ``GRAPH ?g`` as a pattern that does
 (a rebuilt graph is rebuilt whole, so when one of its quads changed, every quad of it did). A rule not listed
 runs on the whole store."""
+
+PROVENANCE_PREFIX: dict[str, str] = {"subjects registered": WGD, "objects registered": WGD}
+"""Provenance rules whose query keeps only IRIs with this prefix for ``?f`` (``STRSTARTS(STR(?f), …)``: only the
+universe's own IRIs must be registered): their ``VALUES`` list holds only the changed terms with it. The
+others (classes, properties, claims, sources) would each be looked up in every quad that uses them as an
+object, a hundred thousand for ``wg:Claim`` at 1M, to be dropped by that filter."""
 
 _PATTERN_SUBJECT = re.compile(r"[{.]\s*(\?\w+)\s+(\S+)")
 
@@ -206,34 +225,40 @@ def shape_scope(query: str) -> frozenset[str] | None:
 class Changed:
     """What an incremental build changed, as the scoped checks need it (:func:`checks_on`).
 
-    ``terms``: every IRI of every quad that changed: the rebuilt graphs' quads before and after (their graph
-    names too), the registry quads derived again. A provenance
-    rule's violation that was not one before needs a pattern of its query to match (or stop matching) a changed
-    quad, which binds that pattern's variables to changed terms; so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s
-    variables finds every new violation. ``focus``: the subjects of every changed triple, and every subject with
-    a value whose types changed; a compiled shape's violation for a focus node reads only its own triples and its
-    values' types (:func:`shape_scope`), so it is new only for these. Both rest on the previous generation having
+    ``terms``: every IRI of every quad of the rebuilt graphs, before and after (their graph names too), and of
+    the registry quads derived again. A provenance rule's violation that was not one before needs a pattern of
+    its query to match (or stop matching) a changed quad, which binds that pattern's variables to changed terms;
+    so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s variables finds every new violation (a pattern that holds none
+    of them sits in the ``GRAPH`` of one that does, and every quad of a rebuilt graph is counted as changed).
+
+    ``focus``: the subjects of the quads that differ (``diff``: a rebuilt graph's quads that were not there
+    before or are gone, the registry quads derived differently; most of a rebuilt graph comes out as it was),
+    the claims whose graphs they sit in (their reifiers are written again), and every subject with a value
+    whose types changed. A compiled shape's rows for a focus node read only the quads with it for subject (in
+    the default graph, or per graph) and its values' types (:func:`shape_scope`): they change only when one of
+    those quads does, so a violation is new only for these nodes. Both rest on the previous generation having
     passed every check (it was published by a build that ran them, with the same ontology and shapes)."""
 
     terms: frozenset[str]
     focus: frozenset[str]
 
     @staticmethod
-    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str]) -> Changed:
+    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str], diff: set[Quad]) -> Changed:
         terms: set[str] = set(graphs) | {ENTITIES_GRAPH}
-        focus: set[str] = set()
         for t in removed | added:
             for term in (t.subject, t.predicate, t.object):
                 if isinstance(term, NamedNode):
                     terms.add(term.value)
-            if isinstance(t.subject, NamedNode):
-                focus.add(t.subject.value)
+        focus: set[str] = set()
         a = NamedNode(RDF + "type")
-        for t in removed ^ added:
-            if t.predicate == a and isinstance(t.subject, NamedNode):
-                for q in store.quads_for_pattern(None, None, t.subject, DefaultGraph()):
-                    if isinstance(q.subject, NamedNode):
-                        focus.add(q.subject.value)
+        for q in diff:
+            for node in (q.subject, q.graph_name):
+                if isinstance(node, NamedNode):
+                    focus.add(node.value)
+            if q.predicate == a and isinstance(q.subject, NamedNode):
+                for r in store.quads_for_pattern(None, None, q.subject, DefaultGraph()):
+                    if isinstance(r.subject, NamedNode):
+                        focus.add(r.subject.value)
         return Changed(frozenset(terms), frozenset(focus))
 
 
@@ -271,7 +296,9 @@ def checks_on(
                 around["focus"] = neighbourhood(store, changed.focus, class_paths)
             on = around["focus"]
         elif changed is not None and check.label in PROVENANCE_SCOPE:
-            scope = tuple((n, changed.terms) for n in PROVENANCE_SCOPE[check.label])
+            prefix = PROVENANCE_PREFIX.get(check.label, "")
+            terms = frozenset(t for t in changed.terms if t.startswith(prefix))
+            scope = tuple((n, terms) for n in PROVENANCE_SCOPE[check.label])
             if check.label in GRAPH_NEIGHBOURHOOD:
                 if "graphs" not in around:
                     around["graphs"] = neighbourhood(store, changed.terms, frozenset(), graphs=True)
@@ -339,3 +366,55 @@ def _same_problems(label: str, whole: list[str], scoped: list[str]) -> bool:
     if more in whole or more in scoped:
         return more in whole and more in scoped
     return set(whole) == set(scoped)
+
+
+def status_scope(
+    store: OxStore, links: list[tuple[str, str]], touched: set[str], removed: set[Triple], added: set[Triple]
+) -> StatusScope:
+    """What of the claims' status (:mod:`.supersession`) an incremental build computes again; the previous
+    generation's other records stay (:func:`~.supersession.merge_status`). ``store`` is the new generation,
+    ``links`` its supersession links, ``touched`` the claims of the rebuilt graphs and those recorded there,
+    ``removed`` and ``added`` the rebuilt graphs' triples before and after.
+
+    Why that is enough. The previous records were computed by :func:`~.supersession.status_quads` from the
+    previous store (with the same ontology and rules). Of what they read, only the rebuilt graphs changed (the
+    registry graph's derived quads are not read: a claim is a graph with a ``wg:claimDate``):
+
+    - the retirements by a claim ``n`` read ``n``'s asserted triples and ``wg:retracts``, the claims ``n``
+      supersedes through the links (their asserted triples and the quads of their graphs), and the first visible
+      day of each (its ``wg:claimDate``, and the ``wg:knownSince`` of the graph that holds that date). A claim whose
+      graph was rebuilt is ``touched``; a ``wg:claimDate``, ``wg:retracts`` or ``wg:supersedes`` triple that
+      changed sits in a rebuilt graph, whose triples are all in ``removed`` and ``added`` (a ``wg:knownSince``
+      that changed rebuilt its graph, whose dates are then among them too): so the seeds are ``touched`` and the
+      subjects (and superseded objects) of those triples. A link that changed has its ends among the seeds, so
+      whatever ``n`` reaches through the links, before or after, is in ``n``'s component now when it reaches a
+      seed (the first changed link on a path is reached through unchanged ones). The retirements of every claim
+      in the seeds' components (weakly connected, :func:`~.supersession.component_of`) are computed again; a
+      component without a seed reads nothing that changed.
+    - a dispute of a subject ``s`` and a single-valued property ``p`` reads the ``s p ?o`` triples of every claim
+      graph, the first visible days of those claims, and what they retire (the components above). It changes
+      only when an ``s p ?o`` triple changed (a key of ``removed`` or ``added``) or one of those claims is in a
+      recomputed component (a key of a triple of its graph, read here for the claims not ``touched``);
+      :func:`~.supersession.scoped_status_quads` adds the claims of these keys and their components, whose
+      retirements the disputes read (they come out as before).
+
+    A problem the status finds (a supersession that retires nothing, a retraction that names nothing) belongs to
+    a superseding claim's component, so one outside the scope was there before, and that build failed.
+    ``WICKGRAPH_COMPARE_SCOPES=1`` (:data:`compare_scopes`) computes the status of the whole store too and fails
+    when the two differ."""
+    from .supersession import StatusScope, component_of
+
+    moved = {NamedNode(WG + "claimDate"), NamedNode(WG + "retracts"), NamedNode(WG + "supersedes")}
+    supersedes = NamedNode(WG + "supersedes")
+    seeds = set(touched)
+    keys: set[Key] = set()
+    for t in removed | added:
+        keys.add((t.subject, t.predicate))
+        if t.predicate in moved and isinstance(t.subject, NamedNode):
+            seeds.add(t.subject.value)
+        if t.predicate == supersedes and isinstance(t.object, NamedNode):
+            seeds.add(t.object.value)
+    claims = component_of(links, seeds)
+    for claim in sorted(claims - touched):
+        keys |= {(q.subject, q.predicate) for q in store.quads_for_pattern(None, None, None, NamedNode(claim))}
+    return StatusScope(frozenset(claims), frozenset(keys))

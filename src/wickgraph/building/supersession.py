@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, Triple
 from pyoxigraph import Store as OxStore
 
 from ..namespaces import BASE, ENTITIES_GRAPH, ONTOLOGY_GRAPH, RDF, STATUS_GRAPH, WG, XSD, compact
@@ -41,7 +41,11 @@ from .provenance import supersession_links
 
 __all__ = [
     "Asserted",
+    "Key",
+    "StatusScope",
     "drop_status_graphs",
+    "merge_status",
+    "scoped_status_quads",
     "snapshot_asserted",
     "status_quads",
     "write_status",
@@ -49,6 +53,9 @@ __all__ = [
 
 _RECORD = BASE + "status/"
 _OWL_FUNCTIONAL = "http://www.w3.org/2002/07/owl#FunctionalProperty"
+
+Key = tuple[NamedNode | BlankNode | Triple, NamedNode]
+"""A subject and a single-valued property: what a dispute is about."""
 
 Asserted = dict[str, set[Triple]]
 """The triples each claim asserts in the data, before the build rules add what follows from them."""
@@ -156,13 +163,17 @@ def _closure(links: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 
 def _retirements(
-    store: OxStore, asserted: Asserted, ontology_dir: Path, single: set[str], files_of: Callable[[str], str]
+    store: OxStore,
+    links: list[tuple[str, str]],
+    asserted: Asserted,
+    ontology_dir: Path,
+    single: set[str],
+    files_of: Callable[[str], str],
 ) -> tuple[list[_Retired], list[str]]:
-    """What each superseding claim retires, and the problems (a retraction that names nothing, a supersession
-    that retires nothing)."""
+    """What each superseding claim of ``links`` retires, and the problems (a retraction that names nothing, a
+    supersession that retires nothing)."""
     from .rules import apply_rules
 
-    links = supersession_links(store)
     retracts = _retractions(store)
     problems: list[str] = []
     retired: list[_Retired] = []
@@ -244,19 +255,106 @@ def status_quads(
     graphs, and the problems found: a supersession that retires nothing, a retraction that names nothing (each
     with its files, ``files_of(iri)``). Call it after the rules and the checks."""
     single = _single_valued(store)
-    retired, problems = _retirements(store, asserted, ontology_dir, single, files_of)
+    links = supersession_links(store)
+    keys: list[Key] = []
+    # Disputes: different values of a single-valued property of one subject, in claims not linked by
+    # supersession. The subjects with more than one value are found by the store (an aggregate per property, in
+    # Rust), and only their triples are read.
+    for p in sorted(single):
+        rows = store.query(
+            f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} FILTER(?g != <{ENTITIES_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>) }}
+                GROUP BY ?s HAVING (COUNT(DISTINCT ?o) > 1)"""
+        )
+        assert isinstance(rows, QuerySolutions)
+        keys += [(row["s"], NamedNode(p)) for row in rows]
+    quads, problems = _status_of(store, links, keys, asserted, ontology_dir, single, files_of)
+    return quads + _headers({q.graph_name for q in quads}), problems
+
+
+@dataclass(frozen=True, slots=True)
+class StatusScope:
+    """The part of the status an incremental build computes again (:func:`scoped_status_quads`); the rest of the
+    previous generation's records is kept (:func:`merge_status`). Why that is enough:
+    :func:`wickgraph.building.scoping.status_scope`."""
+
+    claims: frozenset[str]
+    """Superseding claims whose retirements are computed again: whole components of the supersession links."""
+    keys: frozenset[Key]
+    """``(subject, property)`` pairs whose disputes are computed again (those of other properties are ignored)."""
+
+
+def scoped_status_quads(
+    store: OxStore,
+    asserted: Asserted,
+    ontology_dir: Path,
+    scope: StatusScope,
+    files_of: Callable[[str], str] = lambda iri: "(unknown file)",
+    links: list[tuple[str, str]] | None = None,
+) -> tuple[list[Quad], list[str], StatusScope]:
+    """:func:`status_quads` for ``scope`` only (no status graph headers): the retirements by the claims of
+    ``scope`` and the disputes of its keys. A dispute reads the retirements of every claim that states one of
+    its values, so the claims of those disputes, with their components, join the scope returned (the records
+    :func:`merge_status` replaces); their records come out as before. ``asserted`` needs the triples of the
+    claims of that scope. ``links``: the store's supersession links, when read already."""
+    single = _single_valued(store)
+    links = supersession_links(store) if links is None else links
+    keys = sorted((k for k in scope.keys if k[1].value in single), key=str)
+    stating: set[str] = set()
+    for subject, prop in keys:
+        stating |= {
+            q.graph_name.value
+            for q in store.quads_for_pattern(subject, prop, None, None)
+            if isinstance(q.graph_name, NamedNode)
+        }
+    claims = component_of(links, set(scope.claims) | stating)
+    mine = [(new, old) for new, old in links if new in claims]
+    quads, problems = _status_of(store, mine, keys, asserted, ontology_dir, single, files_of)
+    return quads, problems, StatusScope(frozenset(claims), frozenset(keys))
+
+
+def component_of(links: list[tuple[str, str]], claims: set[str]) -> set[str]:
+    """``claims`` with every claim linked to one of them by supersession links, either way, through any number of
+    links (their weakly connected components).
+
+    >>> sorted(component_of([("b", "a"), ("c", "b"), ("y", "x")], {"a"}))
+    ['a', 'b', 'c']
+    """
+    near: dict[str, set[str]] = defaultdict(set)
+    for new, old in links:
+        near[new].add(old)
+        near[old].add(new)
+    found = set(claims)
+    todo = list(claims)
+    while todo:
+        for other in near.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _status_of(
+    store: OxStore,
+    links: list[tuple[str, str]],
+    keys: list[Key],
+    asserted: Asserted,
+    ontology_dir: Path,
+    single: set[str],
+    files_of: Callable[[str], str],
+) -> tuple[list[Quad], list[str]]:
+    """The retirement records of ``links``' superseding claims and the dispute records of ``keys`` (a subject and
+    a single-valued property), without the status graphs' headers; and the problems."""
+    retired, problems = _retirements(store, links, asserted, ontology_dir, single, files_of)
     visible = _VisibleFrom(store)
 
     def seen(*claims: str) -> str:
         return max(visible(c) or "" for c in claims)
 
     quads: list[Quad] = []
-    dates: set[str] = set()
     rdf_s, rdf_p, rdf_o = NamedNode(RDF + "subject"), NamedNode(RDF + "predicate"), NamedNode(RDF + "object")
     a = NamedNode(RDF + "type")
 
     def graph(day: str) -> NamedNode:
-        dates.add(day)
         return NamedNode(STATUS_GRAPH + day)
 
     def describe(node: NamedNode, claim: str, t: Triple, g: NamedNode) -> None:
@@ -284,28 +382,49 @@ def status_quads(
             ]
         )
         describe(node, r.claim, r.triple, g)
-    # Disputes: different values of a single-valued property of one subject, in claims not linked by supersession.
-    # The subjects with more than one value are found by the store (an aggregate per property, in Rust), and only
-    # their triples are read.
-    for p in sorted(single):
-        prop = NamedNode(p)
-        rows = store.query(
-            f"""SELECT ?s WHERE {{ GRAPH ?g {{ ?s {prop} ?o }} FILTER(?g != <{ENTITIES_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>) }}
-                GROUP BY ?s HAVING (COUNT(DISTINCT ?o) > 1)"""
-        )
-        assert isinstance(rows, QuerySolutions)
-        for row in rows:
-            subject = row["s"]
-            by_claim: dict[str, set[Triple]] = defaultdict(set)
-            for q in store.quads_for_pattern(subject, prop, None, None):
-                if isinstance(q.graph_name, NamedNode) and visible(q.graph_name.value) is not None:
-                    by_claim[q.graph_name.value].add(Triple(q.subject, q.predicate, q.object))
-            _disputes(by_claim, retired_by, seen, graph, describe, quads)
-    for day in sorted(dates):
-        g = NamedNode(STATUS_GRAPH + day)
+    for subject, prop in keys:
+        by_claim: dict[str, set[Triple]] = defaultdict(set)
+        for q in store.quads_for_pattern(subject, prop, None, None):
+            if isinstance(q.graph_name, NamedNode) and visible(q.graph_name.value) is not None:
+                by_claim[q.graph_name.value].add(Triple(q.subject, q.predicate, q.object))
+        _disputes(by_claim, retired_by, seen, graph, describe, quads)
+    return quads, problems
+
+
+def _headers(graphs: Iterable[object]) -> list[Quad]:
+    """Each status graph's own description: its type and the day it is visible from."""
+    a = NamedNode(RDF + "type")
+    quads: list[Quad] = []
+    for g in sorted({g for g in graphs if isinstance(g, NamedNode)}, key=lambda g: g.value):
+        day = g.value[len(STATUS_GRAPH) :]
         quads.append(Quad(g, a, NamedNode(WG + "StatusGraph"), g))
         quads.append(Quad(g, NamedNode(WG + "visibleFrom"), Literal(day, datatype=NamedNode(XSD + "date")), g))
-    return quads, problems
+    return quads
+
+
+def merge_status(old: Iterable[Quad], new: list[Quad], scope: StatusScope) -> list[Quad]:
+    """The status of an incremental build: the previous generation's records (``old``, with their status graphs'
+    headers) but the retirements by a claim of ``scope`` and the disputes of its keys, with the ``new`` ones
+    (:func:`scoped_status_quads`), and the headers of the status graphs that then hold a record."""
+    a = NamedNode(RDF + "type")
+    retirement, dispute = NamedNode(WG + "Retirement"), NamedNode(WG + "Dispute")
+    retired_by, rdf_s, rdf_p = NamedNode(WG + "retiredBy"), NamedNode(RDF + "subject"), NamedNode(RDF + "predicate")
+    nodes: dict[object, list[Quad]] = defaultdict(list)
+    for q in old:
+        if q.subject != q.graph_name:  # a header's subject is its graph
+            nodes[q.subject].append(q)
+    records: list[Quad] = []
+    for quads in nodes.values():
+        kinds = {q.object for q in quads if q.predicate == a}
+        by = {q.object.value for q in quads if q.predicate == retired_by and isinstance(q.object, NamedNode)}
+        about = {(q.object, p.object) for q in quads if q.predicate == rdf_s for p in quads if p.predicate == rdf_p}
+        if retirement in kinds and by & scope.claims:
+            continue
+        if dispute in kinds and about & scope.keys:
+            continue
+        records += quads
+    records += [q for q in new if q.subject != q.graph_name]
+    return records + _headers({q.graph_name for q in records})
 
 
 def _disputes(
