@@ -7,7 +7,6 @@ incremental build does not compact (docs/scale.md, "Named queries at a million t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -20,9 +19,8 @@ import pytest
 from pyoxigraph import Store
 
 import wickgraph
+from _universe import split_universe
 from wickgraph.store.embedded import current_generation
-
-_GRAPH = re.compile(rb" <([^<>]*)> \.\s*$")
 
 
 def _ssts(directory: Path) -> dict[str, int]:
@@ -49,29 +47,7 @@ def _rewritten_by_compaction(generation: Path, work: Path) -> float:
 def universe(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated universe of 30 films, split into files (the registry, and each source with its claims in one of
     four parts) so that an edit of one file can be built incrementally."""
-    from wickgraph.synthetic import generate
-
-    directory = tmp_path_factory.mktemp("universe")
-    whole = directory / "universe.nq"
-    generate(whole, films=30, seed=7, texts_dir=directory / "texts")
-    data = directory / "data"
-    data.mkdir()
-    parts: dict[str, list[bytes]] = {}
-    for line in whole.read_bytes().splitlines(keepends=True):
-        found = _GRAPH.search(line)
-        assert found is not None, line
-        graph = found.group(1).decode()
-        if graph.endswith("/graph/entities"):
-            name = "entities.nq"
-        else:
-            pieces = graph.split("/")
-            slug = pieces[-2] if "/claim/" in graph else pieces[-1]
-            name = f"part-{int(hashlib.sha256(slug.encode()).hexdigest(), 16) % 4}.nq"
-        parts.setdefault(name, []).append(line)
-    for name, lines in parts.items():
-        (data / name).write_bytes(b"".join(lines))
-    whole.unlink()
-    return data
+    return split_universe(tmp_path_factory.mktemp("universe"), films=30, buckets=4, seed=7)
 
 
 def test_a_fast_build_publishes_a_compacted_store(universe: Path, tmp_path: Path) -> None:

@@ -144,18 +144,26 @@ def test_the_real_shapes_run_in_one_pass_and_others_are_refused() -> None:
     assert found is not None and "https://w3id.org/wickgraph/ontology#birthDate" in found
 
 
+def _with_shape(tmp_path: Path, ontology_dir: Path, turtle: str) -> Path:
+    """A copy of the ontology directory whose shapes end with ``turtle`` (prefixes of shapes.ttl in scope)."""
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ontology_dir, ontology)
+    with (ontology / "shapes.ttl").open("a", encoding="utf-8") as shapes:
+        shapes.write(turtle)
+    return ontology
+
+
 def test_an_each_graph_shape_the_one_run_cannot_take_is_checked_graph_by_graph(
     tmp_path: Path, data_copy: Path, ontology_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # sh:class on an each-graph shape: the director must be typed wg:Person in the claim's own graph. The union
     # types every director (the registry does), so only a run per graph finds the claims that do not.
-    ontology = tmp_path / "ontology"
-    shutil.copytree(ontology_dir, ontology)
-    with (ontology / "shapes.ttl").open("a", encoding="utf-8") as shapes:
-        shapes.write(
-            "wgsh:TypedHere a sh:NodeShape ; wgsh:eachGraph true ; sh:targetSubjectsOf wg:director ;\n"
-            '    sh:property [ sh:path wg:director ; sh:class wg:Person ; sh:message "typed in the claim" ] .\n'
-        )
+    ontology = _with_shape(
+        tmp_path,
+        ontology_dir,
+        "wgsh:TypedHere a sh:NodeShape ; wgsh:eachGraph true ; sh:targetSubjectsOf wg:director ;\n"
+        '    sh:property [ sh:path wg:director ; sh:class wg:Person ; sh:message "typed in the claim" ] .\n',
+    )
     staged = _staged(ontology, data_copy)
     problems, runs = _problems(staged, ontology / "shapes.ttl", one_run=True, monkeypatch=monkeypatch)
     typed = [p for p in problems if "typed in the claim" in p]
@@ -176,16 +184,15 @@ def test_a_shape_with_an_advanced_feature_is_still_checked(
 ) -> None:
     # pyshacl reads a SPARQL target (SHACL Advanced Features) only in its advanced mode, which the build turns on
     # when the shapes use one: this shape must find the real data's directors, not pass for lack of a target.
-    ontology = tmp_path / "ontology"
-    shutil.copytree(ontology_dir, ontology)
-    with (ontology / "shapes.ttl").open("a", encoding="utf-8") as shapes:
-        shapes.write(
-            "wgsh:NoDirectors a sh:NodeShape ;\n"
-            '    sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this <'
-            + "https://w3id.org/wickgraph/ontology#director"
-            + '> ?d }" ] ;\n'
-            '    sh:property [ sh:path wg:director ; sh:maxCount 0 ; sh:message "no directors today" ] .\n'
-        )
+    ontology = _with_shape(
+        tmp_path,
+        ontology_dir,
+        "wgsh:NoDirectors a sh:NodeShape ;\n"
+        '    sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this <'
+        + "https://w3id.org/wickgraph/ontology#director"
+        + '> ?d }" ] ;\n'
+        '    sh:property [ sh:path wg:director ; sh:maxCount 0 ; sh:message "no directors today" ] .\n',
+    )
     staged = _staged(ontology, data_copy)
     assert validation.uses_advanced_features(rdflib.Graph().parse(str(ontology / "shapes.ttl")))
     assert not validation.uses_advanced_features(rdflib.Graph().parse(str(ontology_dir / "shapes.ttl")))

@@ -5,7 +5,6 @@ current, survive SIGKILL at any moment, and fall back to the full build (saying 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -22,40 +21,19 @@ from click.testing import CliRunner
 from pyoxigraph import BlankNode, RdfFormat, Store, parse
 
 import wickgraph
+from _universe import split_universe
 from wickgraph.building.report import BuildReport
 from wickgraph.cli import cli
 from wickgraph.errors import ParseError, ValidationError, WickgraphError
 from wickgraph.store.embedded import current_generation
 
 REPO = Path(__file__).resolve().parent.parent
-_GRAPH = re.compile(rb" <([^<>]*)> \.\s*$")
 
 
 def _universe(directory: Path, films: int = 8, buckets: int = 5) -> Path:
     """A generated universe split into files: the registry in ``entities.nq``, each source graph with its
     claim graphs in one of ``buckets`` files."""
-    from wickgraph.synthetic import generate
-
-    whole = directory / "universe.nq"
-    generate(whole, films=films, seed=5, texts_dir=directory / "texts")
-    data = directory / "data"
-    data.mkdir()
-    parts: dict[str, list[bytes]] = {}
-    for line in whole.read_bytes().splitlines(keepends=True):
-        found = _GRAPH.search(line)
-        assert found is not None, line
-        graph = found.group(1).decode()
-        if graph.endswith("/graph/entities"):
-            name = "entities.nq"
-        else:
-            pieces = graph.split("/")
-            slug = pieces[-2] if "/claim/" in graph else pieces[-1]
-            name = f"part-{int(hashlib.sha256(slug.encode()).hexdigest(), 16) % buckets}.nq"
-        parts.setdefault(name, []).append(line)
-    for name, lines in parts.items():
-        (data / name).write_bytes(b"".join(lines))
-    whole.unlink()
-    return data
+    return split_universe(directory, films=films, buckets=buckets, seed=5)
 
 
 def _quads(store: Path) -> Counter[str]:
