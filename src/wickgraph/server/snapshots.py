@@ -28,7 +28,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -353,6 +353,10 @@ def write_for_build(root: Path, generation: Path, *, pause: Callable[[], None] =
     renamed into it whole (``pause()`` is called between the two, for the tests); a copy already there is kept.
     Returns the copies in place. The copies of generations no longer in the store are removed. A build calls it before it
     publishes: killed meanwhile, the generation is never published, and no half copy is ever in a copy's place.
+
+    The copies are the same as :func:`_copy` writes, made faster (:func:`_write_chain`): the views are chosen
+    first (latest first, within the caps, from each graph's quads counted once), then written smallest first
+    into one store, each copy a checkpoint of it (hard links) once its view's graphs are in.
     """
     import tempfile
 
@@ -372,13 +376,15 @@ def write_for_build(root: Path, generation: Path, *, pause: Callable[[], None] =
             _remove(other)
     store = EmbeddedStore(Store.read_only(str(generation)), str(generation), read_only=True)
     made = 0
-    prepared = 0
     try:
         result = store.query(sparql_prologue() + CHANGE_POINTS)
         assert isinstance(result, SelectResult)
         marks = sorted({value(row, "d") for row in result if row["d"] is not None})
+        sizes = _graph_sizes(store.ox)
         kg = KnowledgeGraph(store)
         done: set[GraphView] = set()
+        plan: list[tuple[GraphView, Path, int]] = []
+        prepared = 0
         for day in as_of_days(marks):
             if prepared >= PREPARED_QUADS:
                 break
@@ -390,19 +396,86 @@ def write_for_build(root: Path, generation: Path, *, pause: Callable[[], None] =
             if (final / CURRENT).is_symlink():
                 made += 1
                 continue
+            written = 2 * sum(sizes.get(graph, 0) for graph in view.graphs)
+            if written > MAX_QUADS:  # too large: the server answers it with the dataset parameters
+                break
+            plan.append((view, final, written))
+            prepared += written
+        if plan:
             work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=here))
             try:
-                written = _copy(generation, view, work / "copy", store.ox)
-                if written is None:  # too large: the server answers it with the dataset parameters
-                    break
-                pause()
-                if final.exists():
-                    _remove(final)  # not a copy made whole (no current link): replaced
-                os.rename(work / "copy", final)
+                made += _write_chain(store.ox, reversed(plan), work, pause)
             finally:
                 _remove(work)
-            prepared += written
-            made += 1
     finally:
         store.close()
+    return made
+
+
+def _graph_sizes(source: Store) -> dict[str, int]:
+    """The quads of each named graph of ``source`` (one pass over the store), as :func:`_copy` counts them."""
+    from pyoxigraph import Literal, NamedNode, QuerySolutions
+
+    rows = source.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, QuerySolutions)
+    sizes: dict[str, int] = {}
+    for row in rows:
+        graph, count = row["g"], row["n"]
+        if isinstance(graph, NamedNode) and isinstance(count, Literal):
+            sizes[graph.value] = int(count.value)
+    return sizes
+
+
+def _write_chain(
+    source: Store, plan: Iterable[tuple[GraphView, Path, int]], work: Path, pause: Callable[[], None]
+) -> int:
+    """Write the copy of each view of ``plan`` (its view, its place, its quads as :func:`_copy` counts them) into
+    its place, in the order given; the copies made. Each copy holds what :func:`_copy` writes (the view's graphs,
+    and their merge in the default graph), made another way: one store (``work/chain-N``) holds the graphs of the
+    view before, gains the graphs this view adds (each graph read once for every copy), and the copy is a
+    checkpoint of it (``Store.backup``: hard links to its files, which RocksDB never changes). The views of one
+    generation's dates, smallest first, each hold the graphs of the one before (a later date sees every graph an
+    earlier one does); a view that does not (nothing removes a graph or a merged triple from the chain) starts a
+    new chain, empty. A copy is made in ``work`` and renamed into its place whole (``pause()`` between the two)."""
+    from pyoxigraph import DefaultGraph, NamedNode, Quad
+    from pyoxigraph import Store as OxStore
+
+    from ..store.embedded import new_generation_dir, publish_generation
+
+    default = DefaultGraph()
+    chain: OxStore | None = None
+    held: set[str] = set()
+    chains = made = 0
+    for view, final, written in plan:
+        if chain is None or not held.issubset(view.graphs):
+            if chain is not None:
+                del chain  # closed before its files go
+                _remove(work / f"chain-{chains}")
+            chains += 1
+            chain, held = OxStore(str(work / f"chain-{chains}")), set()
+        batch: list[Quad] = []
+        for graph in view.graphs:
+            if graph in held:
+                continue
+            quads = list(source.quads_for_pattern(None, None, None, NamedNode(graph)))
+            batch += quads
+            batch += [Quad(q.subject, q.predicate, q.object, default) for q in quads]
+            if len(batch) >= COPY_BATCH:
+                chain.bulk_extend(batch)  # sorted files, as _copy writes them: no write-ahead log
+                batch = []
+        if batch:
+            chain.bulk_extend(batch)
+        held.update(view.graphs)
+        copy = work / f"copy-{made}"
+        target = new_generation_dir(copy)
+        target.rmdir()  # the checkpoint makes it
+        chain.backup(str(target))
+        (copy / QUADS_FILE).write_text(str(written), encoding="ascii")
+        publish_generation(copy, target)
+        pause()
+        if final.exists():
+            _remove(final)  # not a copy made whole (no current link): replaced
+        os.rename(copy, final)
+        made += 1
+    del chain
     return made
