@@ -271,11 +271,7 @@ def fill_incremental(
     _update_union(tally, swapped, progress)
 
     # 5. The checks, on what changed (or the whole store), then the status.
-    changed = (
-        Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims, swapped.before ^ swapped.after)
-        if swapped.scoped
-        else None
-    )
+    changed = Changed.of(disk, swapped.before ^ swapped.after) if swapped.scoped else None
     _check(disk, changed, ontology, files_of, progress)
     in_links = _write_status(given, tally, current, swapped, graphs, asserted, entries, files_of)
     progress("counting the entities, sources, claims, graphs and quads")
