@@ -544,6 +544,7 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
     graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
     from wickgraph.building.provenance import provenance_checks
     from wickgraph.building.scoping import (
+        PROVENANCE_BY_PREDICATE,
         PROVENANCE_PREFIX,
         PROVENANCE_SCOPE,
         cross_graph_rules,
@@ -562,6 +563,12 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
         if check.label in PROVENANCE_PREFIX:  # its VALUES list keeps only the IRIs its query can report
             assert f'FILTER(STRSTARTS(STR(?f), "{PROVENANCE_PREFIX[check.label]}"))' in check.query
             assert PROVENANCE_SCOPE[check.label] == ("f",)
+    for (label, variable), predicate in PROVENANCE_BY_PREDICATE.items():  # ``?x <p>``: its one pattern of its own
+        assert variable in PROVENANCE_SCOPE[label]
+        query = next(c.query for c in checks if c.label == label)
+        short = "wg:" + predicate.rsplit("#", 1)[1]
+        assert re.search(rf"\?{variable}\s+{short}\b", query), query
+        assert query.count(f"?{variable} ") == 1 + query.count(f"GRAPH ?{variable} "), query
     shapes = compile_shapes(ontology_dir / "shapes.ttl")
     assert all(shape_scope(c.query) is not None for c in shapes)
     assert {p for c in shapes for p in shape_scope(c.query) or ()} >= {"https://w3id.org/wickgraph/ontology#actor"}
@@ -780,6 +787,8 @@ def test_a_provenance_rule_scoped_to_the_quads_that_differ_finds_a_violation_tha
     store, diff = _provenance_store(after), set(_provenance_store(changed))
     what = scoping.Changed.of(store, diff)
     assert {t.strip("<>") for t in (old, new)}.isdisjoint(what.terms)  # the violation's ?f and ?v did not change
+    if variable == "t":  # ?t is bound to the subjects of the changed wg:notBefore quads only
+        assert what.subjects_of[f"{_WG}notBefore"] == {source.strip("<>")}
     monkeypatch.setattr(scoping, "compare_scopes", True)
     found = scoping.checks_on(store, what, checks, lambda g: [], lambda m: None, "")
     assert len(found) == 1 and old.strip("<>").rsplit("/", 3)[-1] in found[0], found

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRAPH_NEIGHBOURHOOD",
+    "PROVENANCE_BY_PREDICATE",
     "PROVENANCE_PREFIX",
     "PROVENANCE_SCOPE",
     "Changed",
@@ -204,6 +205,14 @@ rule (``GRAPH ?g { s p o }`` read as the quad pattern ``s p o ?g``):
 
 A rule not listed runs on the whole store."""
 
+PROVENANCE_BY_PREDICATE: dict[tuple[str, str], str] = {("supersedes earlier claims", "t"): WG + "notBefore"}
+"""Scoping variables of :data:`PROVENANCE_SCOPE` that meet only one pattern the rule's other variables do not,
+``?x <p> …`` with ``?x`` for subject: their ``VALUES`` list holds only the subjects of the quads that differ
+with that predicate (:attr:`Changed.subjects_of`), most often none (the rule then runs for the others only).
+``?t`` of "supersedes earlier claims" meets ``?t wg:notBefore ?oldNotBefore`` and ``?v wg:claimDate …`` in
+``GRAPH ?t``, which ``?v`` meets; bound to every changed IRI it made the engine read every supersession link
+(a pass over them for each build, whatever the list)."""
+
 PROVENANCE_PREFIX: dict[str, str] = {"subjects registered": WGD, "objects registered": WGD}
 """Provenance rules whose query keeps only IRIs with this prefix for ``?f`` (``STRSTARTS(STR(?f), …)``: only the
 universe's own IRIs must be registered): their ``VALUES`` list holds only the changed terms with it. The
@@ -264,14 +273,19 @@ class Changed:
 
     terms: frozenset[str]
     focus: frozenset[str]
+    subjects_of: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    """For each predicate, the IRI subjects of the quads that differ with it (:data:`PROVENANCE_BY_PREDICATE`)."""
 
     @staticmethod
     def of(store: OxStore, diff: set[Quad]) -> Changed:
         terms: set[str] = set()
+        subjects_of: dict[str, set[str]] = {}
         for q in diff:
             for term in (q.subject, q.predicate, q.object, q.graph_name):
                 if isinstance(term, NamedNode):
                     terms.add(term.value)
+            if isinstance(q.subject, NamedNode):
+                subjects_of.setdefault(q.predicate.value, set()).add(q.subject.value)
         focus: set[str] = set()
         a = NamedNode(RDF + "type")
         for q in diff:
@@ -282,7 +296,7 @@ class Changed:
                 for r in store.quads_for_pattern(None, None, q.subject, DefaultGraph()):
                     if isinstance(r.subject, NamedNode):
                         focus.add(r.subject.value)
-        return Changed(frozenset(terms), frozenset(focus))
+        return Changed(frozenset(terms), frozenset(focus), {p: frozenset(v) for p, v in subjects_of.items()})
 
 
 compare_scopes = os.environ.get("WICKGRAPH_COMPARE_SCOPES") == "1"
@@ -321,7 +335,7 @@ def checks_on(
         elif changed is not None and check.label in PROVENANCE_SCOPE:
             prefix = PROVENANCE_PREFIX.get(check.label, "")
             terms = frozenset(t for t in changed.terms if t.startswith(prefix))
-            scope = tuple((n, terms) for n in PROVENANCE_SCOPE[check.label])
+            scope = tuple((n, _narrowed(changed, check.label, n, terms)) for n in PROVENANCE_SCOPE[check.label])
             if check.label in GRAPH_NEIGHBOURHOOD:
                 if "graphs" not in around:
                     around["graphs"] = neighbourhood(store, changed.terms, frozenset(), graphs=True)
@@ -341,6 +355,12 @@ def checks_on(
                 )
         problems += [p for p in found if p not in problems]
     return problems
+
+
+def _narrowed(changed: Changed, label: str, variable: str, terms: frozenset[str]) -> frozenset[str]:
+    """The ``VALUES`` list of a provenance rule's scoping variable (:data:`PROVENANCE_BY_PREDICATE`)."""
+    predicate = PROVENANCE_BY_PREDICATE.get((label, variable))
+    return terms if predicate is None else changed.subjects_of.get(predicate, frozenset())
 
 
 GRAPH_NEIGHBOURHOOD = frozenset(
