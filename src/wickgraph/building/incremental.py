@@ -515,8 +515,12 @@ def _update_union(tally: _Tally, swapped: _Swapped, progress: Callable[[str], No
             tally.remove([Quad(t.subject, t.predicate, t.object, default)])
     tally.add([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
     # A claim's reifiers: one per triple of its graph, while it is a claim; only those that differ are written.
+    # They read the quads of the claim's graph and its `a wg:Claim` quads in the named graphs, and the previous
+    # generation holds them as they were: a claim none of whose quads differ (no quad that differs sits in its
+    # graph or has it for subject) keeps them as they are.
     claim_type, a, reifies = NamedNode(WG + "Claim"), NamedNode(RDF + "type"), NamedNode(RDF + "reifies")
-    for claim in sorted(swapped.claims):
+    moved = {n for q in swapped.before ^ swapped.after for n in (q.subject, q.graph_name) if isinstance(n, NamedNode)}
+    for claim in sorted(c for c in swapped.claims if NamedNode(c) in moved):
         node = NamedNode(claim)
         old = set(disk.quads_for_pattern(node, reifies, None, default))
         new: set[Quad] = set()
