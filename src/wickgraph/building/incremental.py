@@ -14,7 +14,8 @@ shapes and the rules are as they were and only some data files were added, edite
    rules run again for what changed only
    (:func:`.scoping.derive_scoped`: the rebuilt graphs, the subjects of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
-   new ones; the touched claims' reifiers that differ are written;
+   new ones; the reifiers of the claims a quad that differs names (its graph or subject) are written again where
+   they differ;
 5. the checks of the fast build run on what changed (:func:`.scoping.checks_on`: the same queries with a
    ``VALUES`` list, so a bad edit fails with the same words; why that finds every new problem:
    :class:`.scoping.Changed`), the supersession cycle check on every link;
