@@ -24,7 +24,7 @@ import wickgraph
 from _universe import split_universe
 from wickgraph.building.report import BuildReport
 from wickgraph.cli import cli
-from wickgraph.errors import ParseError, ValidationError, WickgraphError
+from wickgraph.errors import DataError, ParseError, ValidationError, WickgraphError
 from wickgraph.store.embedded import current_generation
 
 REPO = Path(__file__).resolve().parent.parent
@@ -544,6 +544,7 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
     graphs in a new form would make the incremental build check (or derive) on the whole store, unseen."""
     from wickgraph.building.provenance import provenance_checks
     from wickgraph.building.scoping import (
+        PROVENANCE_BY_PREDICATE,
         PROVENANCE_PREFIX,
         PROVENANCE_SCOPE,
         cross_graph_rules,
@@ -562,6 +563,12 @@ def test_every_check_and_cross_graph_rule_has_a_scope(ontology_dir: Path) -> Non
         if check.label in PROVENANCE_PREFIX:  # its VALUES list keeps only the IRIs its query can report
             assert f'FILTER(STRSTARTS(STR(?f), "{PROVENANCE_PREFIX[check.label]}"))' in check.query
             assert PROVENANCE_SCOPE[check.label] == ("f",)
+    for (label, variable), predicate in PROVENANCE_BY_PREDICATE.items():  # ``?x <p>``: its one pattern of its own
+        assert variable in PROVENANCE_SCOPE[label]
+        query = next(c.query for c in checks if c.label == label)
+        short = "wg:" + predicate.rsplit("#", 1)[1]
+        assert re.search(rf"\?{variable}\s+{short}\b", query), query
+        assert query.count(f"?{variable} ") == 1 + query.count(f"GRAPH ?{variable} "), query
     shapes = compile_shapes(ontology_dir / "shapes.ttl")
     assert all(shape_scope(c.query) is not None for c in shapes)
     assert {p for c in shapes for p in shape_scope(c.query) or ()} >= {"https://w3id.org/wickgraph/ontology#actor"}
@@ -730,3 +737,62 @@ def test_a_manifest_without_counts_has_the_store_counted(data: Path, tmp_path: P
     assert counted.graphs == len(_graphs(store))
     _edit_a_date(target)
     _incremental(data, store)  # and from the manifest's again
+
+
+def _provenance_store(lines: str) -> Store:
+    store = Store()
+    store.load(lines.encode(), format=RdfFormat.N_QUADS)
+    return store
+
+
+_ID, _G = "https://w3id.org/wickgraph/id/", "https://w3id.org/wickgraph/graph/"
+_XSD_DATE = "^^<http://www.w3.org/2001/XMLSchema#date>"
+
+
+@pytest.mark.parametrize("variable", ["g", "t"])
+def test_a_provenance_rule_scoped_to_the_quads_that_differ_finds_a_violation_that_names_none_of_them(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provenance rules run on the IRIs of the quads that differ, not of every quad of a rebuilt graph. Two
+    edits whose violation binds ``?f`` and ``?v`` to nothing that changed: a source graph that stops describing
+    itself as a source (its claims' records, unchanged, are then outside a source graph: found through ``?g``),
+    and a source's ``wg:notBefore`` removed (a claim recorded there, unchanged, becomes later than the claim
+    that supersedes it: found through ``?t``). ``compare_scopes`` runs each rule on the whole store too and
+    fails on a difference; without the variable in ``PROVENANCE_SCOPE`` it does."""
+    from wickgraph.building import scoping
+    from wickgraph.building.provenance import provenance_checks
+
+    source, other = f"<{_G}source/a>", f"<{_G}source/b>"
+    old, new = f"<{_G}claim/a/1>", f"<{_G}claim/b/1>"
+    person = f"<{_ID}someone>"
+    claim, src = f"<{_WG}Claim>", f"<{_WG}Source>"
+    common = (
+        f'{person} <http://www.w3.org/2000/01/rdf-schema#label> "Someone" <{_G}entities> .\n'
+        f'{other} {_A} {src} {other} .\n{new} {_A} {claim} {other} .\n{person} <{_WG}x> "1" {new} .\n'
+        f'{old} {_A} {claim} {source} .\n{person} <{_WG}x> "2" {old} .\n'
+    )
+    if variable == "g":
+        changed = f"{source} {_A} {src} {source} .\n"
+        label, before, after = "records in source graphs", common + changed, common
+    else:
+        dates = (
+            f"{source} {_A} {src} {source} .\n"
+            f'{new} <{_WG}claimDate> "2020-01-01"{_XSD_DATE} {other} .\n{new} <{_WG}supersedes> {old} {other} .\n'
+            f'{old} <{_WG}claimDate> "2024-01-01"{_XSD_DATE} {source} .\n'
+        )
+        changed = f'{source} <{_WG}notBefore> "2019-01-01"{_XSD_DATE} {source} .\n'
+        label, before, after = "supersedes earlier claims", common + dates + changed, common + dates
+    checks = [c for c in provenance_checks() if c.label == label]
+    assert scoping.checks_on(_provenance_store(before), None, checks, lambda g: [], lambda m: None, "") == []
+    store, diff = _provenance_store(after), set(_provenance_store(changed))
+    what = scoping.Changed.of(store, diff)
+    assert {t.strip("<>") for t in (old, new)}.isdisjoint(what.terms)  # the violation's ?f and ?v did not change
+    if variable == "t":  # ?t is bound to the subjects of the changed wg:notBefore quads only
+        assert what.subjects_of[f"{_WG}notBefore"] == {source.strip("<>")}
+    monkeypatch.setattr(scoping, "compare_scopes", True)
+    found = scoping.checks_on(store, what, checks, lambda g: [], lambda m: None, "")
+    assert len(found) == 1 and old.strip("<>").rsplit("/", 3)[-1] in found[0], found
+    narrower = {k: tuple(v for v in vs if v != variable) for k, vs in scoping.PROVENANCE_SCOPE.items()}
+    monkeypatch.setattr(scoping, "PROVENANCE_SCOPE", narrower)
+    with pytest.raises(DataError, match="internal: the check"):
+        scoping.checks_on(store, what, checks, lambda g: [], lambda m: None, "")

@@ -14,7 +14,8 @@ shapes and the rules are as they were and only some data files were added, edite
    rules run again for what changed only
    (:func:`.scoping.derive_scoped`: the rebuilt graphs, the subjects of their triples);
 4. the default graph (the union) loses each removed triple that no named graph still holds, and gains the
-   new ones; the touched claims' reifiers that differ are written;
+   new ones; the reifiers of the claims a quad that differs names (its graph or subject) are written again where
+   they differ;
 5. the checks of the fast build run on what changed (:func:`.scoping.checks_on`: the same queries with a
    ``VALUES`` list, so a bad edit fails with the same words; why that finds every new problem:
    :class:`.scoping.Changed`), the supersession cycle check on every link;
@@ -271,11 +272,7 @@ def fill_incremental(
     _update_union(tally, swapped, progress)
 
     # 5. The checks, on what changed (or the whole store), then the status.
-    changed = (
-        Changed.of(disk, swapped.removed, swapped.added, graphs | swapped.claims, swapped.before ^ swapped.after)
-        if swapped.scoped
-        else None
-    )
+    changed = Changed.of(disk, swapped.before ^ swapped.after) if swapped.scoped else None
     _check(disk, changed, ontology, files_of, progress)
     in_links = _write_status(given, tally, current, swapped, graphs, asserted, entries, files_of)
     progress("counting the entities, sources, claims, graphs and quads")
@@ -519,8 +516,12 @@ def _update_union(tally: _Tally, swapped: _Swapped, progress: Callable[[str], No
             tally.remove([Quad(t.subject, t.predicate, t.object, default)])
     tally.add([Quad(t.subject, t.predicate, t.object, default) for t in added - removed])
     # A claim's reifiers: one per triple of its graph, while it is a claim; only those that differ are written.
+    # They read the quads of the claim's graph and its `a wg:Claim` quads in the named graphs, and the previous
+    # generation holds them as they were: a claim none of whose quads differ (no quad that differs sits in its
+    # graph or has it for subject) keeps them as they are.
     claim_type, a, reifies = NamedNode(WG + "Claim"), NamedNode(RDF + "type"), NamedNode(RDF + "reifies")
-    for claim in sorted(swapped.claims):
+    moved = {n for q in swapped.before ^ swapped.after for n in (q.subject, q.graph_name) if isinstance(n, NamedNode)}
+    for claim in sorted(c for c in swapped.claims if NamedNode(c) in moved):
         node = NamedNode(claim)
         old = set(disk.quads_for_pattern(node, reifies, None, default))
         new: set[Quad] = set()

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRAPH_NEIGHBOURHOOD",
+    "PROVENANCE_BY_PREDICATE",
     "PROVENANCE_PREFIX",
     "PROVENANCE_SCOPE",
     "Changed",
@@ -174,19 +175,43 @@ def derive_scoped(
 
 PROVENANCE_SCOPE: dict[str, tuple[str, ...]] = {
     "graphs have a role": ("f",),
-    "records in source graphs": ("f",),
+    "records in source graphs": ("f", "g"),
     "one record per claim": ("f",),
     "records have graphs": ("f",),
     "subjects registered": ("f",),
     "objects registered": ("f",),
-    "supersedes earlier claims": ("f", "v"),
+    "supersedes earlier claims": ("f", "v", "t"),
     "date windows": ("f",),
     "supersedes claims": ("f", "v"),
 }
 """For each provenance rule (:func:`~.provenance.provenance_checks`, by label), variables that meet every
-pattern of its query: each pattern holds one of them, or sits in the same ``GRAPH ?g`` as a pattern that does
-(a rebuilt graph is rebuilt whole, so when one of its quads changed, every quad of it did). A rule not listed
-runs on the whole store."""
+quad pattern of its query, and the graph of every pattern that asks ``GRAPH ?x {}`` (a graph that exists) or
+``NOT EXISTS { GRAPH ?x { ?s ?p ?o } }`` (an empty one): each pattern holds one of them as its subject, object
+or graph. A quad that differs binds that variable to one of its IRIs, which :class:`Changed` lists. Rule by
+rule (``GRAPH ?g { s p o }`` read as the quad pattern ``s p o ?g``):
+
+- graphs have a role: ``?f`` is the graph (it exists) and the subject of the ``wg:Source`` and ``wg:Claim``
+  patterns;
+- records in source graphs: ``?f`` is the subject of the record, ``?g`` of the ``?g a wg:Source`` pattern
+  (the record's own graph);
+- one record per claim, records have graphs: ``?f`` is the subject of the records and the graph that must not
+  be empty;
+- subjects registered, objects registered: ``?f`` is the subject (the object) of the use, the subject of the
+  registry's label and of ``wg:Performance``;
+- supersedes earlier claims: ``?f`` is the subject of the link and of its date, ``?v`` of the older claim's
+  date, ``?t`` of the ``wg:notBefore`` of the graph that holds that date;
+- date windows: every pattern has ``?f`` for subject;
+- supersedes claims: ``?f`` is the subject of the link, ``?v`` of ``?v a wg:Claim``.
+
+A rule not listed runs on the whole store."""
+
+PROVENANCE_BY_PREDICATE: dict[tuple[str, str], str] = {("supersedes earlier claims", "t"): WG + "notBefore"}
+"""Scoping variables of :data:`PROVENANCE_SCOPE` that meet only one pattern the rule's other variables do not,
+``?x <p> …`` with ``?x`` for subject: their ``VALUES`` list holds only the subjects of the quads that differ
+with that predicate (:attr:`Changed.subjects_of`), most often none (the rule then runs for the others only).
+``?t`` of "supersedes earlier claims" meets ``?t wg:notBefore ?oldNotBefore`` and ``?v wg:claimDate …`` in
+``GRAPH ?t``, which ``?v`` meets; bound to every changed IRI it made the engine read every supersession link
+(a pass over them for each build, whatever the list)."""
 
 PROVENANCE_PREFIX: dict[str, str] = {"subjects registered": WGD, "objects registered": WGD}
 """Provenance rules whose query keeps only IRIs with this prefix for ``?f`` (``STRSTARTS(STR(?f), …)``: only the
@@ -225,30 +250,42 @@ def shape_scope(query: str) -> frozenset[str] | None:
 class Changed:
     """What an incremental build changed, as the scoped checks need it (:func:`checks_on`).
 
-    ``terms``: every IRI of every quad of the rebuilt graphs, before and after (their graph names too), and of
-    the registry quads derived again. A provenance rule's violation that was not one before needs a pattern of
-    its query to match (or stop matching) a changed quad, which binds that pattern's variables to changed terms;
-    so ``VALUES`` over :data:`PROVENANCE_SCOPE`'s variables finds every new violation (a pattern that holds none
-    of them sits in the ``GRAPH`` of one that does, and every quad of a rebuilt graph is counted as changed).
+    ``terms``: the IRIs of the quads that differ (``diff``: a rebuilt graph's quads that were not there before or
+    are gone, the registry quads derived differently; most of a rebuilt graph comes out as it was): subjects,
+    predicates, objects and graph names. Why that is enough for a provenance rule. The previous generation
+    passed every rule (it was published by a build that ran them, with the same ontology and rules), so a
+    violation the new store has is new: its solution did not exist before, or a ``NOT EXISTS`` that blocked it
+    then no longer does. Either way some quad pattern of the query, with that solution's bindings, matches a
+    quad now that it did not match before, or no longer matches one it matched: that quad is a quad that
+    differs (the named graphs the rules read changed in nothing else; the default graph and the reifiers are not
+    read by them, ``GRAPH`` reads named graphs only). Where the pattern is ``GRAPH ?x {}`` or an empty-graph
+    ``NOT EXISTS``, the graph ``?x`` gained its first quad or lost its last, a quad that differs with ``?x`` for
+    graph name. :data:`PROVENANCE_SCOPE` lists for each rule variables that sit in every such pattern, as
+    subject, object or graph; the quad binds that variable to one of its IRIs, so a ``VALUES`` list of ``terms``
+    on that variable keeps the solution. (Before, ``terms`` held every IRI of every quad of a rebuilt graph,
+    tens of thousands at 1M for a one-file edit; the quads that differ name a few.)
 
-    ``focus``: the subjects of the quads that differ (``diff``: a rebuilt graph's quads that were not there
-    before or are gone, the registry quads derived differently; most of a rebuilt graph comes out as it was),
-    the claims whose graphs they sit in (their reifiers are written again), and every subject with a value
-    whose types changed. A compiled shape's rows for a focus node read only the quads with it for subject (in
-    the default graph, or per graph) and its values' types (:func:`shape_scope`): they change only when one of
-    those quads does, so a violation is new only for these nodes. Both rest on the previous generation having
-    passed every check (it was published by a build that ran them, with the same ontology and shapes)."""
+    ``focus``: the subjects of the quads that differ and the graphs they sit in (the claims whose reifiers are
+    written again), and every subject with a value whose types changed. A compiled shape's rows for a focus
+    node read only the quads with it for subject (in the default graph, or per graph) and its values' types
+    (:func:`shape_scope`): they change only when one of those quads does, so a violation is new only for these
+    nodes. Both rest on the previous generation having passed every check."""
 
     terms: frozenset[str]
     focus: frozenset[str]
+    subjects_of: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    """For each predicate, the IRI subjects of the quads that differ with it (:data:`PROVENANCE_BY_PREDICATE`)."""
 
     @staticmethod
-    def of(store: OxStore, removed: set[Triple], added: set[Triple], graphs: set[str], diff: set[Quad]) -> Changed:
-        terms: set[str] = set(graphs) | {ENTITIES_GRAPH}
-        for t in removed | added:
-            for term in (t.subject, t.predicate, t.object):
+    def of(store: OxStore, diff: set[Quad]) -> Changed:
+        terms: set[str] = set()
+        subjects_of: dict[str, set[str]] = {}
+        for q in diff:
+            for term in (q.subject, q.predicate, q.object, q.graph_name):
                 if isinstance(term, NamedNode):
                     terms.add(term.value)
+            if isinstance(q.subject, NamedNode):
+                subjects_of.setdefault(q.predicate.value, set()).add(q.subject.value)
         focus: set[str] = set()
         a = NamedNode(RDF + "type")
         for q in diff:
@@ -259,7 +296,7 @@ class Changed:
                 for r in store.quads_for_pattern(None, None, q.subject, DefaultGraph()):
                     if isinstance(r.subject, NamedNode):
                         focus.add(r.subject.value)
-        return Changed(frozenset(terms), frozenset(focus))
+        return Changed(frozenset(terms), frozenset(focus), {p: frozenset(v) for p, v in subjects_of.items()})
 
 
 compare_scopes = os.environ.get("WICKGRAPH_COMPARE_SCOPES") == "1"
@@ -298,7 +335,7 @@ def checks_on(
         elif changed is not None and check.label in PROVENANCE_SCOPE:
             prefix = PROVENANCE_PREFIX.get(check.label, "")
             terms = frozenset(t for t in changed.terms if t.startswith(prefix))
-            scope = tuple((n, terms) for n in PROVENANCE_SCOPE[check.label])
+            scope = tuple((n, _narrowed(changed, check.label, n, terms)) for n in PROVENANCE_SCOPE[check.label])
             if check.label in GRAPH_NEIGHBOURHOOD:
                 if "graphs" not in around:
                     around["graphs"] = neighbourhood(store, changed.terms, frozenset(), graphs=True)
@@ -320,13 +357,19 @@ def checks_on(
     return problems
 
 
+def _narrowed(changed: Changed, label: str, variable: str, terms: frozenset[str]) -> frozenset[str]:
+    """The ``VALUES`` list of a provenance rule's scoping variable (:data:`PROVENANCE_BY_PREDICATE`)."""
+    predicate = PROVENANCE_BY_PREDICATE.get((label, variable))
+    return terms if predicate is None else changed.subjects_of.get(predicate, frozenset())
+
+
 GRAPH_NEIGHBOURHOOD = frozenset(
     {"graphs have a role", "records in source graphs", "one record per claim", "records have graphs"}
 )
 """The provenance rules whose scoped query runs on :func:`neighbourhood` with ``graphs=True`` (on the whole
 store the engine joins a long ``VALUES`` list with every claim, one by one): their patterns read only the
-``rdf:type`` quads of the focus, those of the graphs they sit in, and whether the graph the focus names is
-empty."""
+``rdf:type`` quads of the focus, those of the graphs they sit in, whether the graph the focus names is empty,
+and (``?g`` of "records in source graphs") the claim records in the graph the focus names."""
 
 
 def neighbourhood(
@@ -335,16 +378,18 @@ def neighbourhood(
     """A store in memory with what a check scoped to ``nodes`` reads of ``store``. For the shapes: every quad
     with one of them for subject (in every graph) and the ``rdf:type`` quads of their values by the
     ``class_paths`` (``sh:class``); a compiled shape's patterns read only these (:func:`shape_scope`). With
-    ``graphs``, for :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads, those of the graphs these sit in, and
-    one quad of each graph one of them names. A check gives the same rows for these focus nodes here as on ``store``, and the same words (a
-    problem's labels and files are looked up from the focus's quads)."""
-    a = NamedNode(RDF + "type")
+    ``graphs``, for :data:`GRAPH_NEIGHBOURHOOD`: their ``rdf:type`` quads, those of the graphs these sit in, one
+    quad of each graph one of them names (whether it is empty) and the ``wg:Claim`` records in it. A check gives
+    the same rows for these focus nodes here as on ``store``, and the same words (a problem's labels and files
+    are looked up from the focus's quads)."""
+    a, claim = NamedNode(RDF + "type"), NamedNode(WG + "Claim")
     found: list[Quad] = []
     for iri in nodes:
         node = NamedNode(iri)
         if graphs:
             found += store.quads_for_pattern(node, a, None, None)
             found += itertools.islice(store.quads_for_pattern(None, None, None, node), 1)
+            found += store.quads_for_pattern(None, a, claim, node)
         else:
             found += store.quads_for_pattern(node, None, None, None)
     if graphs:
