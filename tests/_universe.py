@@ -35,3 +35,17 @@ def split_universe(directory: Path, *, films: int, buckets: int, seed: int) -> P
         (data / name).write_bytes(b"".join(lines))
     whole.unlink()
     return data
+
+
+def edit_a_date(path: Path) -> None:
+    """Move the first release date, date or birth date of the data file at ``path`` one year earlier (a valid
+    edit that changes one quad)."""
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(
+        r'(ontology#(?:releaseDate|date|birthDate)> ")(\d{4})',
+        lambda m: m.group(1) + str(int(m.group(2)) - 1),
+        text,
+        count=1,
+    )
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from pyoxigraph import BlankNode, RdfFormat, Store, parse
 
 import wickgraph
-from _universe import split_universe
+from _universe import edit_a_date, split_universe
 from wickgraph.building.report import BuildReport
 from wickgraph.cli import cli
 from wickgraph.errors import DataError, ParseError, ValidationError, WickgraphError
@@ -65,18 +65,6 @@ def _incremental(data: Path, store: Path) -> BuildReport:
     return report
 
 
-def _edit_a_date(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    edited = re.sub(
-        r'(ontology#(?:releaseDate|date|birthDate)> ")(\d{4})',
-        lambda m: m.group(1) + str(int(m.group(2)) - 1),
-        text,
-        count=1,
-    )
-    assert edited != text
-    path.write_text(edited, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def universe(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _universe(tmp_path_factory.mktemp("universe"))
@@ -94,7 +82,7 @@ def test_incremental_builds_give_what_full_rebuilds_give_on_a_generated_universe
     wickgraph.build(store, mode="fast", data_dir=data)
     parts = sorted(data.glob("part-*.nq"))
 
-    _edit_a_date(parts[0])  # an edited file
+    edit_a_date(parts[0])  # an edited file
     _incremental(data, store)
     assert _quads(store) == _full(data, reference)
 
@@ -119,8 +107,8 @@ def test_incremental_builds_give_what_full_rebuilds_give_on_a_generated_universe
     assert _quads(store) == _full(data, reference)
     assert shared <= _default_graph(store)
 
-    _edit_a_date(parts[3])  # two files changed at once
-    _edit_a_date(parts[4])
+    edit_a_date(parts[3])  # two files changed at once
+    edit_a_date(parts[4])
     _incremental(data, store)
     assert _quads(store) == _full(data, reference)
 
@@ -297,7 +285,7 @@ def test_sigkill_of_an_incremental_build_leaves_the_previous_graph(data: Path, t
     generation, before = current_generation(store), _quads(store)
     target = sorted(data.glob("part-*.nq"))[0]
     original = target.read_text(encoding="utf-8")
-    _edit_a_date(target)
+    edit_a_date(target)
     edited = target.read_text(encoding="utf-8")
     # Once at known points (the rules applied, the copy not made yet; then just before the switch), then at
     # random moments of a run whose length was measured first.
@@ -600,7 +588,7 @@ def test_a_cross_graph_rule_of_a_new_form_makes_it_work_on_the_whole_store(
     assert cross_graph_rules(ontology) is None
     store, reference = tmp_path / "store", tmp_path / "reference"
     wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology)
-    _edit_a_date(sorted(data.glob("part-*.nq"))[0])
+    edit_a_date(sorted(data.glob("part-*.nq"))[0])
     steps: list[str] = []
     report = wickgraph.build(store, mode="fast", data_dir=data, ontology_dir=ontology, progress=steps.append)
     assert report.incremental, report.full_rebuild_reason
@@ -730,12 +718,12 @@ def test_a_manifest_without_counts_has_the_store_counted(data: Path, tmp_path: P
     manifest.write_text(json.dumps(document), encoding="utf-8")
     assert read_manifest(current_generation(store)) is not None
     target = sorted(data.glob("part-*.nq"))[0]
-    _edit_a_date(target)
+    edit_a_date(target)
     _incremental(data, store)  # counted at the end: the counts it reports are the store's
     counted = read_manifest(current_generation(store))
     assert counted is not None and counted.quads == sum(_quads(store).values())
     assert counted.graphs == len(_graphs(store))
-    _edit_a_date(target)
+    edit_a_date(target)
     _incremental(data, store)  # and from the manifest's again
 
 
